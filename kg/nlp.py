@@ -1,0 +1,96 @@
+"""The spaCy pipeline: blank "zh" with the jieba segmenter plus union-kg's rule components.
+
+Each component reads the Doc (whose text is the simplified-character view of
+``Article.text``, same length, so offsets are shared) and appends
+:class:`kg.records.Mention` records to ``doc._.mentions`` and
+:class:`kg.records.Relation` records to ``doc._.relations``.  Mentions are also
+mirrored as spans in ``doc.spans["mentions"]`` (label = kind) for inspection.
+
+Example:
+    >>> nlp = make_nlp()
+    >>> doc = process(nlp, Article(id="x#0", source_file="x", position=0, text="宁波市总工会开展“送清凉”活动"))
+    >>> sorted({m.kind for m in doc._.mentions}) >= ["Initiative", "UnionBody"]
+    True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.records import Article, Mention, Relation
+from kg.text import to_simplified
+
+# Component modules register themselves with @Language.component on import.
+from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, mission  # noqa: F401,E501
+
+#: Pipeline order: entities first (places → unions → organisations → persons →
+#: quantities → groups → initiatives), then the mission relations.
+PIPELINE = (
+    "ukg_places",
+    "ukg_unions",
+    "ukg_organizations",
+    "ukg_persons",
+    "ukg_quantities",
+    "ukg_groups",
+    "ukg_initiatives",
+    "ukg_mission",
+)
+
+for _name, _default in (("article", None), ("mentions", None), ("relations", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@lru_cache(maxsize=1)
+def make_nlp() -> Language:
+    """The shared pipeline (built once per process)."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    for name in PIPELINE:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    """A Doc over the simplified view of the article, with empty mention/relation lists."""
+    doc = nlp.make_doc(to_simplified(article.text))
+    doc._.article = article
+    doc._.mentions = []
+    doc._.relations = []
+    return doc
+
+
+def process(nlp: Language, article: Article) -> Doc:
+    """Run the whole pipeline over one article."""
+    doc = make_doc(nlp, article)
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    doc.spans["mentions"] = [
+        span
+        for m in doc._.mentions
+        if (span := doc.char_span(m.start, m.end, label=m.kind, alignment_mode="expand")) is not None
+    ]
+    return doc
+
+
+def add_mention(doc: Doc, mention: Mention) -> Mention:
+    """Append a mention unless an identical one (kind, offsets, label) is there already."""
+    for existing in doc._.mentions:
+        if (existing.kind, existing.start, existing.end, existing.label) == (
+            mention.kind, mention.start, mention.end, mention.label,
+        ):
+            return existing
+    doc._.mentions.append(mention)
+    return mention
+
+
+def add_relation(doc: Doc, relation: Relation) -> None:
+    """Append a relation unless the same (predicate, subject key, object key, sentence) is there."""
+    key = (relation.predicate, relation.subject.key, relation.object.key, relation.sentence_start)
+    for existing in doc._.relations:
+        if (existing.predicate, existing.subject.key, existing.object.key, existing.sentence_start) == key:
+            return
+    doc._.relations.append(relation)
