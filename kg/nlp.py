@@ -28,15 +28,16 @@ from kg.text import to_simplified
 from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, mission  # noqa: F401,E501
 
 #: Pipeline order: entities first (places → unions → organisations → persons →
-#: quantities → groups → initiatives), then the mission relations.
+#: groups → initiatives), then quantities (attached to what they measure), then
+#: the mission relations (launched, benefited).
 PIPELINE = (
     "ukg_places",
     "ukg_unions",
     "ukg_organizations",
     "ukg_persons",
-    "ukg_quantities",
     "ukg_groups",
     "ukg_initiatives",
+    "ukg_quantities",
     "ukg_mission",
 )
 
