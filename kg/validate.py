@@ -36,7 +36,9 @@ class ValidationResult:
     """The outcome of :func:`validate`.
 
     ``violations`` counts SHACL results of severity sh:Violation; ``text`` has
-    one line per result (severity, focus node, path, message), then a summary.
+    one line per result -- severity, focus node, path (``(node)`` for a
+    constraint on the node itself), message, [constraint component] and the
+    offending value -- violations first, then a one-line summary.
     """
 
     conforms: bool
@@ -106,7 +108,10 @@ def validate(
     )
     lines: list[str] = []
     violations = 0
+    nested = set(report.objects(None, SH.detail))  # reported inside their parent result
     for result in report.subjects(RDF.type, SH.ValidationResult):
+        if result in nested:
+            continue
         severity = report.value(result, SH.resultSeverity)
         if severity == SH.Violation:
             violations += 1
@@ -141,6 +146,8 @@ def _short(node: Node | None, graph: Graph) -> str:
     if node is None:
         return "-"
     if isinstance(node, Literal):
+        if node.datatype is not None:
+            return f"{Literal(str(node)).n3()}^^{_short(node.datatype, graph)}"
         return node.n3()
     text = str(node)
     for prefix, iri in _PREFIXES.items():
@@ -156,9 +163,14 @@ def _result_line(report: Graph, result: Node, data: Graph) -> str:
     severity = report.value(result, SH.resultSeverity)
     level = str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
     focus = _short(report.value(result, SH.focusNode), data)
-    path = _short(report.value(result, SH.resultPath), report)
+    path_node = report.value(result, SH.resultPath)
+    path = _short(path_node, report) if path_node is not None else "(node)"
+    component = report.value(result, SH.sourceConstraintComponent)
+    constraint = "?"
+    if component is not None:
+        constraint = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
     messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
     message = "; ".join(messages) or "constraint not met"
     value = report.value(result, SH.value)
     shown = f" (value {_short(value, data)})" if value is not None else ""
-    return f"{level}: {focus} {path}: {message}{shown}"
+    return f"{level}: {focus} {path}: {message} [{constraint}]{shown}"
