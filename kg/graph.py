@@ -113,7 +113,7 @@ def article_quads(extraction: Extraction, *, index: EntityIndex | None = None) -
             pass
 
     for mention in extraction.mentions:
-        node = ox.NamedNode(index.add(mention, article=article) if index else mention_iri(mention, article=article))
+        node = ox.NamedNode(index.add(mention, article=article) if index is not None else mention_iri(mention, article=article))
         yield quad(node, _n(UKG.mentionedIn), art)
         if mention.kind == QUANTITY:
             yield from (quad(node, p, o) for p, o in _quantity_properties(mention))
