@@ -1,0 +1,57 @@
+"""kg.export: Turtle, N-Quads, GraphML and store outputs, written atomically."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from kg.export import graphml_bytes, nquads_bytes, to_networkx, turtle_bytes, write_atomic, write_outputs
+from kg.graph import build_quads
+
+from test_graph import EXTRACTION
+
+
+@pytest.fixture(scope="module")
+def quads():
+    return build_quads([EXTRACTION])[0]
+
+
+def test_graphml_round_trips_through_networkx(quads, tmp_path) -> None:
+    graph = to_networkx(quads)
+    path = tmp_path / "g.graphml"
+    path.write_bytes(graphml_bytes(graph))
+    back = nx.read_graphml(path)
+    assert back.is_directed()
+    assert back.number_of_nodes() == graph.number_of_nodes() == 4  # union, initiative, group, person
+    labels = {data["label"]: data["type"] for _, data in back.nodes(data=True)}
+    assert labels == {"某市总工会": "UnionBody", "“暖心驿站”": "Initiative", "户外劳动者": "BeneficiaryGroup", "张某": "Person"}
+    edges = sorted((back.nodes[s]["label"], d["label"], back.nodes[o]["label"], d["weight"]) for s, o, d in back.edges(data=True))
+    assert edges == [("“暖心驿站”", "benefited", "户外劳动者", 1), ("张某", "memberOf", "某市总工会", 1), ("某市总工会", "launched", "“暖心驿站”", 1)]
+    for _, data in back.nodes(data=True):
+        assert all(isinstance(v, (str, int, float, bool)) for v in data.values())
+
+
+def test_turtle_and_nquads_parse_back_to_the_same_triples(quads) -> None:
+    from_ttl = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(turtle_bytes(quads), format=ox.RdfFormat.TURTLE)}
+    from_nq = set(ox.parse(nquads_bytes(quads), format=ox.RdfFormat.N_QUADS))
+    assert from_ttl == {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    assert from_nq == set(quads)
+
+
+def test_write_outputs_writes_four_outputs_and_no_temporary_files(quads, tmp_path) -> None:
+    outputs = write_outputs(quads, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.graphml", "graph.nq", "graph.ttl", "store"]
+    store = ox.Store.read_only(str(outputs["store"]))
+    assert len(list(store.query("SELECT ?i WHERE { ?u <https://w3id.org/union-kg/ontology#launched> ?i }",
+                                use_default_graph_as_union=True))) == 1
+
+
+def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path) -> None:
+    target = tmp_path / "graph.ttl"
+    target.write_bytes(b"old")
+
+    with pytest.raises(TypeError):
+        write_atomic(target, object())  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
