@@ -1,9 +1,214 @@
-"""Rule component ukg_organizations (placeholder until its rules land)."""
+"""Rule component ukg_organizations: enterprises, government/party bodies and platforms.
+
+Also the shared name grammar used by the union rules: :func:`scan_name` finds where
+an organisation name that ends at a given offset starts (jieba tokens, stopping at
+function words, time words and typical verbs).
+
+Example:
+    >>> text = "近日苏盐阀门机械公司开展活动"
+    >>> [(text[s:e], suffix) for s, e, suffix in find_enterprises(text)]
+    [('苏盐阀门机械公司', '公司')]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.places import lookup
+from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
+from kg.text import sentence_spans
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+RULE_ENTERPRISE = "org.enterprise/v1"
+RULE_GOVERNMENT = "org.government/v1"
+RULE_PLATFORM = "org.platform/v1"
+RULE_LOCATED = "org.located_in/v1"
+
+_CJK = "\u4e00-\u9fff"
+# Characters that can never be inside a name (punctuation, quotes, spaces, digits as counts).
+_BREAK = re.compile(r"[^\u4e00-\u9fffA-Za-z（）()·]")
+_STOP_FLAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "t", "f", "r", "y", "e", "o", "x", "w", "m", "q", "mq"}
+# Heads that make a scanned name generic (企业/单位 are categories, not names).
+_GENERIC_NAMES = {"企业", "单位", "非公企业", "民营企业", "国有企业", "基层", "行业", "区域", "系统", "机关", "部门"}
+
+
+def _lines(name: str) -> list[str]:
+    words: list[str] = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words.extend(line.split())
+    return words
+
+
+@lru_cache(maxsize=1)
+def name_stops() -> frozenset[str]:
+    """Words that end a backwards name scan (kg/data/name-stops-v1.txt)."""
+    return frozenset(_lines("name-stops-v1.txt"))
+
+
+@lru_cache(maxsize=1)
+def org_suffixes() -> tuple[str, ...]:
+    """Enterprise/unit heads, longest first (kg/data/org-suffixes-v1.txt)."""
+    return tuple(sorted(set(_lines("org-suffixes-v1.txt")), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def platforms() -> tuple[str, ...]:
+    """Major platform companies (kg/data/platforms-v1.txt), longest first."""
+    return tuple(sorted(set(_lines("platforms-v1.txt")), key=len, reverse=True))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(chunk: str) -> tuple[tuple[str, str], ...]:
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    return tuple((t.word, t.flag) for t in pseg.lcut(chunk))
+
+
+def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> int:
+    """Start offset of the name that ends at ``end`` (== ``end`` when there is none).
+
+    >>> t = "贵港市探索成立合作社"
+    >>> t[scan_name(t, len(t)):]
+    '合作社'
+    >>> t = "进入暑运以来，沈阳铁路局梅河口车务段"
+    >>> t[scan_name(t, len(t)):]
+    '沈阳铁路局梅河口车务段'
+    """
+    lo = max(min_start, end - limit)
+    chunk_start = lo
+    for match in _BREAK.finditer(text, lo, end):
+        chunk_start = match.end()
+    # an unbalanced "(" before the name stops it too
+    if chunk_start >= end:
+        return end
+    chunk = text[chunk_start:end]
+    tokens = _tokens(chunk)
+    stops = name_stops()
+    start = end
+    pos = end
+    for word, flag in reversed(tokens):
+        pos -= len(word)
+        if word in stops or (flag in _STOP_FLAGS and not lookup(word) and word not in "（）()·"):
+            break
+        if flag == "d" and not lookup(word):
+            break
+        start = pos
+    while start < end and text[start] in "）)·":
+        start += 1
+    return start
+
+
+def find_enterprises(text: str, *, suffixes: tuple[str, ...] | None = None) -> list[tuple[int, int, str]]:
+    """``(start, end, suffix)`` of "<name><suffix>" enterprise/unit names with a real name part.
+
+    >>> find_enterprises("在合作社建立工会")
+    []
+    """
+    suffixes = suffixes or org_suffixes()
+    pattern = re.compile("|".join(map(re.escape, suffixes)))
+    out: list[tuple[int, int, str]] = []
+    for match in pattern.finditer(text):
+        end = match.end()
+        start = scan_name(text, match.start())
+        name = text[start:match.start()]
+        if len(name) < 2 or name in _GENERIC_NAMES or name.endswith(("类", "型", "性", "级", "等")):
+            continue
+        # "X分公司车身保修厂": the later, longer unit swallows the earlier one
+        while out and start <= out[-1][0]:
+            out.pop()
+        if out and start < out[-1][1]:
+            continue
+        out.append((start, end, match.group()))
+    return out
+
+
+_GOV = re.compile(
+    r"(?:人大常委会|人民政府|政府|党委|市委|县委|区委|省委|州委|组织部|宣传部|统战部|人社局|人力资源和社会保障局|"
+    r"人力资源社会保障厅|人社厅|信访局|交通运输局|公安局|应急管理局|市场监管局|教育局|卫健委|发改委|法院|检察院|"
+    r"[\u4e00-\u9fff]{1,6}(?:局|厅|委员会|办公室))"
+)
+
+
+def _place_prefix_ok(name: str) -> bool:
+    """A government body needs a place (or 国家/中央/国务院) before its head."""
+    for cut in range(len(name) - 1, 1, -1):
+        if lookup(name[:cut]):
+            return True
+    return name.startswith(("国家", "中央", "国务院", "中共"))
+
+
+def add_mention(doc: Doc, mention: Mention) -> Mention:
+    from kg.nlp import add_mention as add  # kg.nlp imports this module
+
+    return add(doc, mention)
+
+
+def add_relation(doc: Doc, relation: Relation) -> None:
+    from kg.nlp import add_relation as add
+
+    add(doc, relation)
+
 
 @Language.component("ukg_organizations")
 def ukg_organizations(doc: Doc) -> Doc:
+    """Organization mentions (enterprises, government bodies, platforms) with locatedIn."""
+    text = doc.text
+    article = doc._.article
+    union_spans = [(m.start, m.end) for m in doc._.mentions if m.kind == UNION]
+
+    def inside_union(s: int, e: int) -> bool:
+        # the enterprise of an enterprise union ("X公司工会") is an Organization too
+        return any(us <= s and e <= ue and text[e:e + 2] != "工会" for us, ue in union_spans)
+
+    found: list[Mention] = []
+    for start, end, _suffix in find_enterprises(text):
+        if inside_union(start, end) or text[end:end + 1] == "总":
+            continue
+        found.append(_mention(article.text, start, end, text[start:end], RULE_ENTERPRISE, 0.7))
+    for match in _GOV.finditer(text):
+        start = scan_name(text, match.end(), limit=14)
+        name = text[start:match.end()]
+        if len(name) < 3 or not _place_prefix_ok(name) or inside_union(start, match.end()):
+            continue
+        found.append(_mention(article.text, start, match.end(), name, RULE_GOVERNMENT, 0.7))
+    for word in platforms():
+        for match in re.finditer(re.escape(word), text):
+            s, e = match.span()
+            if any(f.start <= s and e <= f.end for f in found):
+                continue
+            found.append(_mention(article.text, s, e, word, RULE_PLATFORM, 0.8))
+    sentences = sentence_spans(text)
+    for mention in found:
+        added = add_mention(doc, mention)
+        _locate(doc, added, sentences)
     return doc
+
+
+def _mention(original: str, start: int, end: int, label: str, rule: str, confidence: float) -> Mention:
+    return Mention(kind=ORGANIZATION, text=original[start:end], start=start, end=end, label=label,
+                   rule=rule, confidence=confidence)
+
+
+def _locate(doc: Doc, mention: Mention, sentences: list[tuple[int, int]]) -> None:
+    """locatedIn(org → the gazetteer place its name starts with)."""
+    name = doc.text[mention.start:mention.end]
+    for cut in range(min(len(name) - 1, 12), 1, -1):
+        places = lookup(name[:cut])
+        if places and name[:cut][-1] in "省市县区州盟旗":
+            place = places[0]
+            pm = add_mention(doc, Mention(kind=PLACE, text=doc._.article.text[mention.start:mention.start + cut],
+                                          start=mention.start, end=mention.start + cut, label=name[:cut],
+                                          rule="place.gazetteer/v1", confidence=0.9,
+                                          attrs=(("level", place.level), ("code", place.code))))
+            s, e = next(((a, b) for a, b in sentences if a <= mention.start < b), (mention.start, mention.end))
+            add_relation(doc, Relation(predicate=LOCATED_IN, subject=mention, object=pm,
+                                       sentence_start=s, sentence_end=e, rule=RULE_LOCATED, confidence=0.8))
+            return

@@ -1,9 +1,460 @@
-"""Rule component ukg_unions (placeholder until its rules land)."""
+"""Rule component ukg_unions: UnionBody mentions with canonical labels.
+
+Grammar (on the simplified text, character offsets):
+- national: 中华全国总工会 / 全国总工会 / 全总;
+- territorial: [higher places] <own place><level> 总工会, canonical = own place + level + 总工会
+  (江苏省盐城市滨海县总工会 → 滨海县总工会, the long form kept as attr "alias");
+- abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 州总工会, 自治区总工会 →
+  the article's union at that level; headline "<place>工会" only if the article names that union;
+- industry unions (<place>铁路工会, X系统工会, 机械冶金建材工会), enterprise unions
+  (<enterprise>工会, 该段工会/厂工会 → the enterprise named before), 联合工会, 工会联合会.
+Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 三级工会) give nothing.
+
+Example:
+    >>> from kg.nlp import make_nlp, process
+    >>> from kg.records import Article
+    >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
+    ...     text="近日，江苏省盐城市滨海县总工会开展活动。县总还组织职工培训。"))
+    >>> sorted({m.label for m in doc._.mentions if m.kind == "UnionBody"})
+    ['滨海县总工会']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.places import Place, is_within, lookup
+from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
+from kg.rules.organizations import DATA, _lines, find_enterprises, org_suffixes, scan_name
+from kg.text import sentence_spans
+
+RULE_NATIONAL = "union.national/v1"
+RULE_TERRITORIAL = "union.grammar/v1"
+RULE_ABBREV = "union.abbrev/v1"
+RULE_ANAPHORA = "union.anaphora/v1"
+RULE_HEADLINE = "union.headline/v1"
+RULE_INDUSTRY = "union.industry/v1"
+RULE_ENTERPRISE = "union.enterprise/v1"
+RULE_FEDERATION = "union.federation/v1"
+RULE_LOCATED = "union.located_in/v1"
+RULE_PARTNER = "union.partner/v1"
+RULE_SUB = "union.sub_organization/v1"
+
+NATIONAL = "中华全国总工会"
+# Level words before 总工会, longest first; the key is the level class used for anaphora.
+_LEVELS = ("自治区", "特别行政区", "街道", "兵团", "新区", "开发区", "园区", "省", "市", "州", "盟", "县", "区", "旗", "乡", "镇")
+_GAZ_LEVEL_CHARS = "省市县区州盟旗"
+# Words that make "<word><level>总工会" a generic or plural mention.
+_GENERIC_PREFIX = ("各级", "两级", "三级", "四级", "五级", "各", "全", "区县", "县区", "市县", "省市", "上级", "基层",
+                   "本级", "同级", "乡镇", "县级", "市级", "省级", "地市", "所在", "当地", "每个", "我")
+_DEMONSTRATIVE = ("该", "本", "这个", "此")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    label: str
+    rule: str
+    confidence: float = 0.9
+    level: str = ""  # level word for territorial unions (市, 县, 街道 …)
+    place: Place | None = None
+    own_start: int = -1  # where the union's own place name starts
+    alias: str = ""
+    attrs: list[tuple[str, str]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def industries() -> tuple[str, ...]:
+    """Industry-union names (kg/data/union-industries-v1.txt), longest first."""
+    return tuple(sorted(set(_lines("union-industries-v1.txt")), key=len, reverse=True))
+
+
+def _gaz_match_ending(text: str, end: int, *, full_only: bool) -> tuple[int, tuple[Place, ...]] | None:
+    """Longest gazetteer name ending at ``end`` (full/everyday names end in a level character)."""
+    for length in range(min(12, end), 1, -1):
+        name = text[end - length:end]
+        places = lookup(name)
+        if places and (not full_only or name[-1] in _GAZ_LEVEL_CHARS):
+            return end - length, places
+    return None
+
+
+def _chain_start(text: str, start: int, places: tuple[Place, ...] | None) -> int:
+    """Extend ``start`` back over higher-level place names (江苏省盐城市 before 滨海县)."""
+    while start > 0:
+        match = _gaz_match_ending(text, start, full_only=False)
+        if not match:
+            break
+        prev_start, higher = match
+        if places and not any(is_within(p, h) for p in places for h in higher):
+            break
+        start = prev_start
+    return start
+
+
+def _territorial(text: str, start_kw: int) -> _Cand | str | None:
+    """Parse "<…><level>" ending at ``start_kw`` (the offset of 总工会 / 总).
+
+    Returns a candidate, "bare:<level>" for 市总工会/该县总工会-style references, or None.
+    """
+    if text.endswith("中华全国", 0, start_kw) or text.endswith("全国", 0, start_kw):
+        return _Cand(start_kw - (4 if text.endswith("中华全国", 0, start_kw) else 2), start_kw, NATIONAL, RULE_NATIONAL, 1.0)
+    if text.endswith("兵团", 0, start_kw):
+        s = start_kw - 2
+        if text.endswith("新疆生产建设", 0, s):
+            s -= 6
+        elif text.endswith("生产建设", 0, s):
+            s -= 4
+        return _Cand(s, start_kw, "新疆生产建设兵团总工会" if s < start_kw - 2 else "兵团总工会", RULE_TERRITORIAL,
+                     0.9, level="兵团", own_start=s) if s < start_kw - 2 else "bare:兵团"
+    gaz = _gaz_match_ending(text, start_kw, full_only=True)
+    if gaz:
+        own_start, places = gaz
+        own = text[own_start:start_kw]
+        level = next(lv for lv in _LEVELS if own.endswith(lv))
+        return _Cand(own_start, start_kw, own + "总工会", RULE_TERRITORIAL, 0.95, level=level,
+                     place=places[0] if len(places) == 1 else _pick(places, text, own_start), own_start=own_start)
+    level = next((lv for lv in _LEVELS if text.endswith(lv, 0, start_kw)), None)
+    if level is None:
+        return None
+    name_end = start_kw - len(level)
+    name_start = scan_name(text, name_end, limit=10)
+    # cut higher-level places off the front: 杭州市萧山区|新湾街道
+    while True:
+        match = _gaz_prefix(text, name_start, name_end)
+        if match is None:
+            break
+        name_start = match
+    name = text[name_start:name_end]
+    if not name:
+        before = text[max(0, name_end - 2):name_end]
+        if any(before.endswith(d) for d in _DEMONSTRATIVE) or not _CJK.match(before[-1:] or " ") or True:
+            return f"bare:{level}" if not any(before.endswith(g) for g in _GENERIC_PREFIX) else None
+    if name in _DEMONSTRATIVE or name.endswith(_DEMONSTRATIVE):
+        return f"bare:{level}"
+    if name.startswith(_GENERIC_PREFIX) or len(name) < 2:
+        if len(name) == 1 and name not in _GENERIC_PREFIX and level in ("镇", "乡"):
+            pass  # 1-character town names are rare but real; still too risky
+        return None
+    return _Cand(name_start, start_kw, name + level + "总工会", RULE_TERRITORIAL, 0.8, level=level, own_start=name_start)
+
+
+def _gaz_prefix(text: str, start: int, end: int) -> int | None:
+    """End of a gazetteer place that starts at ``start`` and leaves ≥ 2 characters before ``end``."""
+    for length in range(min(12, end - start - 2), 1, -1):
+        if lookup(text[start:start + length]):
+            return start + length
+    return None
+
+
+def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
+    """Disambiguate a place by a higher-level place written before it."""
+    match = _gaz_match_ending(text, own_start, full_only=False)
+    if match:
+        for p in places:
+            if any(is_within(p, h) for h in match[1]):
+                return p
+    return None
+
+
+_ABBREV = re.compile(r"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[体量额数值和结经裁监部队编理干会务站局署社厂人长师])")
+_ANY_UNION_TAIL = re.compile(r"总工会")
+_HEADLINE_UNION = re.compile(r"[\u4e00-\u9fff]{2,8}?工会(?![联会员法组干工主副])")
+
+
+def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
+    cands: list[_Cand] = []
+    bare: list[tuple[int, int, str]] = []  # (start, end, level)
+    for match in _ANY_UNION_TAIL.finditer(text):
+        kw = match.start()
+        result = _territorial(text, kw)
+        if isinstance(result, _Cand):
+            result.end = match.end()
+            cands.append(result)
+        elif isinstance(result, str):
+            level = result.split(":", 1)[1]
+            start = kw - len(level)
+            if text.endswith("该", 0, start):
+                start -= 1
+            bare.append((start, match.end(), level))
+    for match in _ABBREV.finditer(text):
+        kw = match.end() - 1  # the 总
+        level = match.group("lvl")
+        gaz = _gaz_match_ending(text, kw, full_only=True)
+        if gaz:
+            own_start, places = gaz
+            own = text[own_start:kw]
+            if own.endswith(level):
+                cands.append(_Cand(own_start, kw + 1, own + "总工会", RULE_ABBREV, 0.85, level=level,
+                                   place=places[0] if len(places) == 1 else _pick(places, text, own_start),
+                                   own_start=own_start))
+                continue
+        start = kw - len(level)
+        prev = text[start - 1:start] if start else ""
+        if prev == "该":
+            bare.append((start - 1, kw + 1, level))
+        elif not prev or not _CJK.match(prev) or prev in "与和及由向在经对是同了据从":
+            bare.append((start, kw + 1, level))
+    for match in re.finditer("全总(?![结监体量额数计值])", text):
+        if not text[max(0, match.start() - 1):match.start()] in ("安", "完", "健", "齐", "周"):
+            cands.append(_Cand(match.start(), match.end(), NATIONAL, RULE_ABBREV, 0.8))
+    return cands, bare
+
+
+def _industry(text: str) -> list[_Cand]:
+    out = []
+    names = "|".join(map(re.escape, industries()))
+    for match in re.finditer(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法组干工主副])", text):
+        start = match.start()
+        gaz = _gaz_match_ending(text, start, full_only=False)
+        if gaz:
+            start = gaz[0]
+        before = text[max(0, start - 1):start]
+        if before in ("该", "各", "本") or (start == match.start() and not match.group().startswith("中")
+                                             and not text.startswith("机械", start) and before and _CJK.match(before)
+                                             and before not in "的与和及由向在经对是同了据从、"):
+            continue
+        if start == match.start() and not match.group().startswith(("中国", "中华")) and len(match.group()) <= 4:
+            continue  # bare 铁路工会/教育工会 without a place or 中国 is generic
+        out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.85))
+    for match in re.finditer(r"系统工会(?![联会员法组干工主副])", text):
+        start = scan_name(text, match.start(), limit=12)
+        name = text[start:match.start()]
+        if len(name) >= 2 and not name.startswith(_GENERIC_PREFIX):
+            out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.8))
+    return out
+
+
+def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
+    """Enterprise unions and 联合工会/工会联合会; plus bare "(该)<head>工会" references."""
+    out: list[_Cand] = []
+    refs: list[tuple[int, int, str]] = []
+    enterprises = find_enterprises(text)
+    ends = {e: (s, suffix) for s, e, suffix in enterprises}
+    for match in re.finditer(r"工会(?![联会员法组干工])", text):
+        if text[match.start() - 1:match.start()] in ("总", "合"):
+            continue
+        head_end = match.start()
+        if head_end in ends:
+            s, _suffix = ends[head_end]
+            out.append(_Cand(s, match.end(), text[s:match.end()], RULE_ENTERPRISE, 0.85))
+            continue
+        # bare "(该)<head>工会": 厂工会, 该段工会, 合作社工会
+        for head in org_suffixes() + ("段", "站"):
+            if text.endswith(head, 0, head_end):
+                s = head_end - len(head)
+                before = text[s - 1:s] if s else ""
+                if before == "该":
+                    refs.append((s - 1, match.end(), head))
+                elif not before or not _CJK.match(before) or before in "与和及由向在经对是同了据从入立建":
+                    refs.append((s, match.end(), head))
+                break
+    for match in re.finditer(r"(?:联合工会|工会联合会)", text):
+        start = scan_name(text, match.start(), limit=14)
+        name = text[start:match.start()]
+        if match.group() == "联合工会" and text[start:match.start()].endswith("("):
+            continue
+        if len(name) < 2 or name.startswith(_GENERIC_PREFIX) or name.endswith(("类", "型", "性", "级", "等", "区域", "行业")):
+            if name in ("街道", "乡镇", "镇", "社区", "园区", "行业"):
+                refs.append((start, match.end(), name + "|" + match.group()))
+            continue
+        out.append(_Cand(start, match.end(), text[start:match.end()], RULE_FEDERATION, 0.8))
+    # parenthesised names: 农家乐(民宿)联合工会
+    for match in re.finditer(r"([\u4e00-\u9fff]{2,8}[（(][\u4e00-\u9fff]{1,6}[)）])联合工会", text):
+        start = scan_name(text, match.start(1) + len(match.group(1).split("(")[0].split("（")[0]), limit=10)
+        if start < match.end(1):
+            out = [c for c in out if not (c.start >= start and c.end <= match.end())]
+            out.append(_Cand(start, match.end(), text[start:match.end()], RULE_FEDERATION, 0.8))
+    return out, refs
+
+
+def _post_union(text: str) -> list[_Cand]:
+    """"<enterprise><post>、工会主席" → "<enterprise>工会" (中铁X公司党委副书记、工会主席王某)."""
+    out = []
+    for s, e, _suffix in find_enterprises(text):
+        tail = text[e:e + 16]
+        match = re.match(r"[\u4e00-\u9fff]{1,8}[、，,]工会(?:副)?主席", tail)
+        if match:
+            out.append(_Cand(s, e, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
+                             attrs=[("evidence", text[s:e + match.end()])]))
+    return out
+
+
+def add_mention(doc: Doc, mention: Mention) -> Mention:
+    from kg.nlp import add_mention as add  # kg.nlp imports this module
+
+    return add(doc, mention)
+
+
+def add_relation(doc: Doc, relation: Relation) -> None:
+    from kg.nlp import add_relation as add
+
+    add(doc, relation)
+
 
 @Language.component("ukg_unions")
 def ukg_unions(doc: Doc) -> Doc:
+    """Add UnionBody mentions (and their Place, locatedIn, partner, subOrganizationOf)."""
+    text = doc.text
+    article = doc._.article
+    cands, bare = _explicit_and_bare(text)
+    cands += _industry(text)
+    enterprise, refs = _enterprise(text)
+    cands += enterprise
+    cands += _post_union(text)
+
+    # canonical label per gazetteer place: the form the article uses most (海西州 vs 海西蒙古族藏族自治州)
+    forms: dict[str, Counter] = {}
+    for c in cands:
+        if c.place is not None and c.level:
+            forms.setdefault(c.place.code, Counter())[c.label] += 1
+    for c in cands:
+        if c.place is not None and c.place.code in forms:
+            best = max(forms[c.place.code].items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+            if best != c.label:
+                c.alias = c.label
+                c.label = best
+        if c.own_start > c.start:
+            pass
+        chain = _chain_start(text, c.own_start, (c.place,) if c.place else None) if c.own_start >= 0 else c.start
+        if c.own_start >= 0 and chain < c.own_start:
+            c.alias = text[chain:c.end] if not text[chain:c.end].endswith("总") else text[chain:c.end] + "工会"
+            c.attrs.append(("alias", c.alias))
+            c.start = chain
+
+    explicit = _dedupe(cands)
+    resolved = list(explicit)
+    # bare level references → the nearest union of that level (before, else after)
+    for start, end, level in bare:
+        target = _nearest(explicit, start, lambda c, lv=level: c.level == lv or (lv == "省" and c.level == "自治区"
+                                                                               and False))
+        if target is None and level == "自治区":
+            target = _nearest(explicit, start, lambda c: c.level == "自治区")
+        if target is not None:
+            resolved.append(_Cand(start, end, target.label, RULE_ANAPHORA, 0.75, level=level, place=target.place))
+    for start, end, head in refs:
+        if "|" in head:
+            head_word, kind = head.split("|")
+            target = _nearest(explicit, start, lambda c, k=kind, h=head_word: c.label.endswith(k) and h in c.label)
+        else:
+            target = _nearest(explicit, start, lambda c, h=head: c.rule == RULE_ENTERPRISE and c.label.endswith(h + "工会"))
+            if target is None:
+                ent = _nearest_enterprise(text, start, head)
+                if ent is not None:
+                    resolved.append(_Cand(start, end, ent + "工会", RULE_ANAPHORA, 0.65))
+                continue
+        if target is not None:
+            resolved.append(_Cand(start, end, target.label, RULE_ANAPHORA, 0.7))
+    # headline-style "<place>工会" (宁波工会, 海西州工会) only when the article names that union
+    for match in re.finditer(r"工会", text):
+        if text[match.start() - 1:match.start()] in ("总", "合") or _covered(resolved, match.start(), match.end()):
+            continue
+        gaz = _gaz_match_ending(text, match.start(), full_only=False)
+        if not gaz:
+            continue
+        own_start, places = gaz
+        codes = {p.code for p in places}
+        target = next((c for c in explicit if c.place is not None and c.place.code in codes), None)
+        if target is not None:
+            resolved.append(_Cand(own_start, match.end(), target.label, RULE_HEADLINE, 0.7, place=target.place))
+
+    sentences = sentence_spans(text)
+    mentions: list[tuple[_Cand, Mention]] = []
+    for c in sorted(_dedupe(resolved), key=lambda c: (c.start, c.end)):
+        attrs = list(c.attrs)
+        if c.alias and ("alias", c.alias) not in attrs:
+            attrs.append(("alias", c.alias))
+        if c.level:
+            attrs.append(("level", c.level))
+        mention = add_mention(doc, Mention(kind=UNION, text=article.text[c.start:c.end], start=c.start, end=c.end,
+                                           label=c.label, rule=c.rule, confidence=c.confidence, attrs=tuple(attrs)))
+        mentions.append((c, mention))
+        if c.place is not None and c.rule in (RULE_TERRITORIAL, RULE_ABBREV):
+            _located(doc, c, mention, sentences)
+    _partners(doc, [m for _, m in mentions], sentences)
     return doc
+
+
+def _dedupe(cands: list[_Cand]) -> list[_Cand]:
+    """Drop candidates inside a longer one (keep the longest span at each place)."""
+    out: list[_Cand] = []
+    for c in sorted(cands, key=lambda c: (c.start, -(c.end - c.start))):
+        if any(o.start <= c.start and c.end <= o.end for o in out):
+            continue
+        out = [o for o in out if not (c.start <= o.start and o.end <= c.end)]
+        out.append(c)
+    return out
+
+
+def _covered(cands: list[_Cand], start: int, end: int) -> bool:
+    return any(c.start <= start and end <= c.end for c in cands)
+
+
+def _nearest(cands: list[_Cand], pos: int, accept) -> _Cand | None:
+    before = [c for c in cands if c.end <= pos and accept(c)]
+    if before:
+        return max(before, key=lambda c: c.end)
+    after = [c for c in cands if c.start >= pos and accept(c)]
+    return min(after, key=lambda c: c.start) if after else None
+
+
+def _nearest_enterprise(text: str, pos: int, head: str) -> str | None:
+    ents = [(s, e) for s, e, suffix in find_enterprises(text) if text[s:e].endswith(head)]
+    before = [(s, e) for s, e in ents if e <= pos]
+    if before:
+        s, e = max(before, key=lambda x: x[1])
+        return text[s:e]
+    after = [(s, e) for s, e in ents if s >= pos]
+    if after:
+        s, e = min(after)
+        return text[s:e]
+    return None
+
+
+def _located(doc: Doc, c: _Cand, mention: Mention, sentences: list[tuple[int, int]]) -> None:
+    place = c.place
+    own_end = c.end - (3 if doc.text.endswith("总工会", 0, c.end) else 1)
+    own_start = c.own_start if c.own_start >= 0 else c.start
+    label = doc.text[own_start:own_end]
+    if not lookup(label):
+        return
+    pm = add_mention(doc, Mention(kind=PLACE, text=doc._.article.text[own_start:own_end], start=own_start, end=own_end,
+                                  label=place.name if label == place.short else label, rule="place.gazetteer/v1",
+                                  confidence=0.9, attrs=(("level", place.level), ("code", place.code))))
+    s, e = _sentence(sentences, c.start)
+    add_relation(doc, Relation(predicate=LOCATED_IN, subject=mention, object=pm, sentence_start=s, sentence_end=e,
+                               rule=RULE_LOCATED, confidence=0.9))
+
+
+def _sentence(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos))
+
+
+_PARTNER_LINK = re.compile(r"^(?:和|与|、|及|同|联合|携手|会同|牵手|共同)$")
+
+
+def _partners(doc: Doc, mentions: list[Mention], sentences: list[tuple[int, int]]) -> None:
+    """partner(A, B) for unions joined by 和/与/联合/、 in one sentence, and 由A主办、B承办."""
+    text = doc.text
+    for s, e in sentences:
+        inside = [m for m in mentions if s <= m.start < e]
+        for a, b in zip(inside, inside[1:]):
+            if a.label == b.label:
+                continue
+            gap = text[a.end:b.start]
+            if _PARTNER_LINK.match(gap) or (gap.startswith("主办") and "承办" in text[b.end:b.end + 6]):
+                add_relation(doc, Relation(predicate=PARTNER, subject=a, object=b, sentence_start=s, sentence_end=e,
+                                           rule=RULE_PARTNER, confidence=0.7))
+        for a, b in zip(inside, inside[1:]):
+            gap = text[a.end:b.start]
+            if re.fullmatch(r"(?:所属|下属|直属|所辖)的?", gap):
+                add_relation(doc, Relation(predicate=SUB_ORGANIZATION_OF, subject=b, object=a, sentence_start=s,
+                                           sentence_end=e, rule=RULE_SUB, confidence=0.7))
