@@ -1,9 +1,217 @@
-"""Rule component ukg_groups (placeholder until its rules land)."""
+"""Rule component ukg_groups: beneficiary-group noun phrases, and the worker-group taxonomy.
+
+A group phrase is a head (a taxonomy term such as 货车司机 or a productive head
+such as 职工/司机/人员) with the defining modifiers on its left; counts, places
+and rhetoric (62名, 全市, 辖区, 广大 …) end the phrase.  The label is the
+preferred label of the taxonomy ("外卖小哥" → "外卖骑手"); the surface stays in
+Mention.text.  Candidates are emitted with a modest confidence: ukg_mission keeps
+only the groups some initiative serves.
+
+Example:
+    >>> tax = load_taxonomy()
+    >>> tax.preferred("外卖小哥"), tax.broader("外卖骑手")
+    ('外卖骑手', ('新就业形态劳动者',))
+    >>> [(s, label) for s, _e, label in find_groups("向辖区62名女骑手送上鲜花")]
+    [(6, '女骑手')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.records import GROUP, ORGANIZATION, UNION, Mention
+from kg.text import to_simplified
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TAXONOMY_FILE = DATA / "groups-v1.tsv"
+GRAMMAR_FILE = DATA / "group-grammar-v1.tsv"
+
+RULE_TERM = "group.taxonomy/v1"
+RULE_PHRASE = "group.phrase/v1"
+
+MAX_MODIFIER = 8
+MAX_LABEL = 12
+# Right contexts where a group word is part of a fixed name, not a group (工人先锋号, 职工代表大会).
+_RIGHT_BLOCK = ("先锋", "阶级", "日报", "文化宫", "运动", "精神", "代表大会", "大会", "报社", "出版")
+_BOUNDARY = re.compile(r"[\sA-Za-z0-9０-９%％.,，。、；;：:!！?？“”‘’\"'「」『』《》〈〉()（）【】\[\]·—\-+＋/]")
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Worker groups: term → preferred label, preferred label → broader labels."""
+
+    labels: dict[str, str]
+    broader_of: dict[str, tuple[str, ...]]
+
+    @property
+    def terms(self) -> frozenset[str]:
+        return frozenset(self.labels)
+
+    def preferred(self, term: str) -> str:
+        """Preferred label of a term; a modified term keeps its modifier (女外卖小哥 → 女外卖骑手).
+
+        >>> load_taxonomy().preferred("外卖送餐员")
+        '外卖骑手'
+        """
+        term = to_simplified(term)
+        if term in self.labels:
+            return self.labels[term]
+        for i in range(1, len(term)):
+            suffix = term[i:]
+            if suffix in self.labels and len(suffix) >= 2:
+                return term[:i] + self.labels[suffix]
+        return term
+
+    def broader(self, label: str) -> tuple[str, ...]:
+        """Broader preferred labels of a preferred label (empty when unknown or top level).
+
+        >>> load_taxonomy().broader("困难职工子女")
+        ('困难职工',)
+        """
+        label = to_simplified(label)
+        if label in self.broader_of:
+            return self.broader_of[label]
+        for i in range(1, len(label)):
+            suffix = label[i:]
+            if suffix in self.broader_of and len(suffix) >= 2:
+                return (suffix,)
+        return ()
+
+
+@lru_cache(maxsize=1)
+def load_taxonomy() -> Taxonomy:
+    """The worker-group taxonomy of kg/data/groups-v1.tsv."""
+    labels: dict[str, str] = {}
+    broader: dict[str, tuple[str, ...]] = {}
+    for row in _rows(TAXONOMY_FILE):
+        term, preferred = row[0].strip(), row[1].strip()
+        labels[term] = preferred
+        parents = tuple(p for p in (row[2].split(";") if len(row) > 2 else []) if p.strip())
+        if parents and preferred not in broader:
+            broader[preferred] = tuple(p.strip() for p in parents)
+        broader.setdefault(preferred, ())
+    return Taxonomy(labels=labels, broader_of=broader)
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    heads, stops = [], []
+    for row in _rows(GRAMMAR_FILE):
+        (heads if row[0] == "head" else stops if row[0] == "stop" else []).append(row[1].strip())
+    return tuple(heads), tuple(sorted(set(stops), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _heads_by_first_char() -> dict[str, list[tuple[str, bool]]]:
+    """Head words indexed by first character, longest first; the flag marks taxonomy terms."""
+    tax = load_taxonomy()
+    heads, _stops = _grammar()
+    table: dict[str, list[tuple[str, bool]]] = {}
+    for word, is_term in [(t, True) for t in tax.terms] + [(h, False) for h in heads if h not in tax.labels]:
+        table.setdefault(word[0], []).append((word, is_term))
+    for words in table.values():
+        words.sort(key=lambda w: len(w[0]), reverse=True)
+    return table
+
+
+def _left_start(text: str, start: int, blocked: list[tuple[int, int]]) -> int:
+    """Where the defining modifiers of a head at ``start`` begin."""
+    _heads, stops = _grammar()
+    lo = max(0, start - MAX_MODIFIER - 2)
+    bound = lo
+    for i in range(start - 1, lo - 1, -1):
+        if _BOUNDARY.match(text[i]):
+            bound = i + 1
+            break
+    for s, e in blocked:
+        if s < start and bound < e <= start:
+            bound = e
+    window = text[bound:start]
+    best = bound
+    for stop in stops:
+        at = window.find(stop)
+        while at >= 0:
+            best = max(best, bound + at + len(stop))
+            at = window.find(stop, at + 1)
+    bound = best
+    if start - bound > MAX_MODIFIER:
+        return start
+    return bound
+
+
+def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
+    """Group phrases of a simplified text: (start, end, preferred label).
+
+    ``blocked`` spans (unions, organisations) are never part of a group.
+
+    >>> find_groups("为全市一线环卫工人送去清凉")
+    [(3, 9, '一线环卫工人')]
+    """
+    blocked = blocked or []
+    tax = load_taxonomy()
+    table = _heads_by_first_char()
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(text):
+        match = None
+        for word, is_term in table.get(text[i], ()):
+            if text.startswith(word, i):
+                end = i + len(word)
+                if any(s < end and i < e for s, e in blocked):
+                    continue
+                match = (word, is_term, end)
+                break
+        if match is None:
+            i += 1
+            continue
+        word, is_term, end = match
+        if text.startswith(_RIGHT_BLOCK, end):
+            i = end
+            continue
+        start = _left_start(text, i, blocked)
+        if not is_term and start == i:
+            i = end  # a productive head needs a defining modifier (人员, 干部 alone are no group)
+            continue
+        surface = text[start:end]
+        if len(surface) <= MAX_LABEL:
+            found.append((start, end, tax.preferred(surface)))
+        i = end
+    return found
+
+
+def _group_confidence(rule: str) -> float:
+    return 0.6 if rule == RULE_TERM else 0.5
+
 
 @Language.component("ukg_groups")
 def ukg_groups(doc: Doc) -> Doc:
+    """Add a BeneficiaryGroup mention for every group phrase (candidates; ukg_mission prunes)."""
+    from kg.nlp import add_mention  # kg.nlp imports this module
+
+    article = doc._.article
+    blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    tax = load_taxonomy()
+    for start, end, label in find_groups(doc.text, blocked=blocked):
+        rule = RULE_TERM if doc.text[start:end] in tax.labels else RULE_PHRASE
+        surface = article.text[start:end] if article is not None else doc.text[start:end]
+        add_mention(
+            doc,
+            Mention(kind=GROUP, text=surface, start=start, end=end, label=label, rule=rule,
+                    confidence=_group_confidence(rule)),
+        )
     return doc

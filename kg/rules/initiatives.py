@@ -1,9 +1,370 @@
-"""Rule component ukg_initiatives (placeholder until its rules land)."""
+"""Rule component ukg_initiatives: activities, programmes, mechanisms, platforms, funds, documents.
+
+Rule families (ids end up in Mention.rule):
+
+- ``initiative.quoted/v1``: a quoted name followed by a head noun (“五好”工会创建活动);
+- ``initiative.quoted_list/v1``: quoted names listed before 等/两项 + head (“甲”“乙”等活动);
+- ``initiative.document/v1``: a policy document in 《》 (《……办法》) that is issued, not cited;
+- ``initiative.launch_object/v1``: the object of a launch verb (开展/建立/推出 …) ending in a head
+  noun or a quoted name, split over coordination (A、B和C);
+- ``initiative.service/v1``: service nouns (法律援助, 疗休养 …) in a sentence where a union acts.
+
+Initiatives are only looked for in articles that mention a union body: a
+government programme reported without a union is no initiative.
+
+Example:
+    >>> [t for _s, _e, t, _r, _c in find_initiatives("市总工会开展“夏送清凉”活动和困难职工帮扶工作。")]
+    ['“夏送清凉”活动', '困难职工帮扶工作']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.records import INITIATIVE, ORGANIZATION, UNION, Mention
+from kg.text import sentence_spans
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+LEXICON_FILE = DATA / "initiatives-v1.tsv"
+TRIGGERS_FILE = DATA / "triggers-v1.tsv"
+
+RULE_QUOTED = "initiative.quoted/v1"
+RULE_QUOTED_LIST = "initiative.quoted_list/v1"
+RULE_DOCUMENT = "initiative.document/v1"
+RULE_LAUNCH = "initiative.launch_object/v1"
+RULE_SERVICE = "initiative.service/v1"
+
+_PRIORITY = {RULE_DOCUMENT: 5, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2}
+_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_QUOTED: 0.8, RULE_QUOTED_LIST: 0.75, RULE_LAUNCH: 0.7, RULE_SERVICE: 0.6}
+
+OPEN_Q = "“‘「『"
+CLOSE_Q = "”’」』"
+_CJK = r"[\u4e00-\u9fff]"
+_QUOTE = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,30}[”’」』]")
+_DOC = re.compile(r"《([^《》\n]{3,60})》")
+_DOC_HEADS = ("通知", "意见", "办法", "方案", "规定", "决定", "细则", "规划", "条例", "指引", "制度", "意见书",
+              "建议书", "倡议书", "措施", "标准", "规范", "守则", "协议", "计划", "纲要", "清单", "指南", "公约")
+_CITE = ("按照", "根据", "依据", "遵照", "贯彻", "学习", "落实", "对照", "原载", "参照", "执行")
+# Ends the object of a launch verb (outside quotes).
+_CLAUSE_END = re.compile(r"[，。；！？：,;!?:\n]|以来|以后|之后|期间|以便|并且|并将|的同时|以及时|进一步")
+_CUT_BEFORE = re.compile(r"(?:以(?!上|下)|为(?!主)|向|把|让|使|对(?!口|接)|从|在(?!线|职|岗))(?=" + _CJK + ")")
+_LEAD_STRIP = re.compile(
+    r"^(?:了|起|好|出|过|上|下|"
+    r"\d{4}\s*[~～\-—至到]\s*\d{4}\s*年度?|\d{4}年度?|今年|去年|明年|本年度|年度|"
+    r"第[一二三四五六七八九十\d]{1,3}[期届季批轮次]|首[期届批个家]|"
+    r"全市|全省|全县|全区|全州|全国|全体|各级|各地|各类|广大|辖区|基层|"
+    r"共计|总计|累计|共|包括|一批|一系列|"
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几多]+)[余多]?[大]?[个项次场家支批类种期届条座所间]|"
+    r"多种|多项|多场|多个)+"
+)
+_COUNT_INSIDE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几]+)[余多]?[大]?[个项次场家支批类种](?=" + _CJK + "|[“‘「《])")
+_TIME_PREFIX = re.compile(r"^(?:近日|日前|近年来|近期|目前|今年以来|此前|随后|同时|还|也|又|再|将|已|正式|积极|深入|扎实|全面|大力|率先|先后|陆续|迅速|广泛|普遍|不断|持续|继续|共同|联合|一起|分别)+")
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return [
+        [c.strip() for c in line.split("\t")]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, tuple[str, ...]]:
+    """A typed word list (type → words, longest first) from a two-column TSV."""
+    table: dict[str, list[str]] = {}
+    for row in _rows(path):
+        if len(row) >= 2:
+            table.setdefault(row[0], []).append(row[1])
+    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in table.items()}
+
+
+def triggers() -> dict[str, tuple[str, ...]]:
+    """Trigger-verb lexicon of kg/data/triggers-v1.tsv."""
+    return load_lexicon(TRIGGERS_FILE)
+
+
+@lru_cache(maxsize=1)
+def _launch_re() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, triggers()["launch"])))
+
+
+@lru_cache(maxsize=1)
+def _strong_launch_re() -> re.Pattern:
+    strong = [w for w in triggers()["launch"] if w not in
+              ("建设", "推进", "落实", "创新", "完善", "健全", "深化", "探索", "推动", "服务", "设置", "开发", "提供", "办好")]
+    return re.compile("|".join(map(re.escape, sorted(strong, key=len, reverse=True))))
+
+
+def _quote_mask(text: str) -> list[bool]:
+    """True for characters inside a quotation (including the marks)."""
+    mask = [False] * len(text)
+    for m in _QUOTE.finditer(text):
+        for i in range(m.start(), m.end()):
+            mask[i] = True
+    for m in _DOC.finditer(text):
+        for i in range(m.start(), m.end()):
+            mask[i] = True
+    return mask
+
+
+def _ends_with_head(name: str) -> str | None:
+    for head in load_lexicon()["head"]:
+        if name.endswith(head):
+            return head
+    return None
+
+
+def is_acceptable(name: str) -> bool:
+    """Whether a candidate name is a specific initiative (not generic, not an abstraction).
+
+    >>> is_acceptable("活动"), is_acceptable("工会工作"), is_acceptable("职工微课堂")
+    (False, False, True)
+    """
+    lex = load_lexicon()
+    bare = name.strip("“”‘’「」『』《》")
+    if len(bare) < 2 or name in lex["generic"] or bare in lex["generic"]:
+        return False
+    if any(x in name for x in lex["exclude"]):
+        return False
+    if re.fullmatch(r"[\d\W]+", bare):
+        return False
+    # Generic head with only a count/demonstrative in front (两项活动, 这项工作, 此类活动).
+    if re.fullmatch(r"(?:[这此该各本其][项类个种次]?|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
+                    r"(?:" + "|".join(lex["generic"]) + ")", bare):
+        return False
+    return True
+
+
+def _strip_lead(text: str, start: int, end: int) -> int:
+    """Skip leading verbs' particles, dates, counts and rhetoric of a name."""
+    while start < end:
+        piece = text[start:end]
+        m = _LEAD_STRIP.match(piece) or _TIME_PREFIX.match(piece)
+        if not m or m.end() == 0:
+            break
+        start += m.end()
+    return start
+
+
+def _last_de(text: str, start: int, end: int, mask: list[bool]) -> int:
+    """Start after the last 的 (outside quotes) of a name; 形式多样的送温暖活动 → 送温暖活动."""
+    for i in range(end - 1, start - 1, -1):
+        if text[i] == "的" and not mask[i]:
+            return i + 1
+    return start
+
+
+def _conjuncts(text: str, start: int, end: int, mask: list[bool]) -> list[tuple[int, int]]:
+    """Split a span at 、/和/及/与 outside quotes."""
+    parts, cur = [], start
+    i = start
+    while i < end:
+        ch = text[i]
+        if not mask[i]:
+            if ch == "、" or (ch in "和及与" and text[i + 1:i + 2] not in ("谐", "时", "其", "人", "者")):
+                parts.append((cur, i))
+                cur = i + 1
+            elif text.startswith("以及", i):
+                parts.append((cur, i))
+                cur = i + 2
+                i += 1
+        i += 1
+    parts.append((cur, end))
+    return [(s, e) for s, e in parts if e > s]
+
+
+def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bool = True) -> tuple[int, int] | None:
+    """The initiative name inside a conjunct: cleaned start, end at a head noun or a closing quote."""
+    start = _strip_lead(text, start, end)
+    # Counts inside the span (共计4大项系列心理服务) start the name after them.
+    for m in _COUNT_INSIDE.finditer(text, start, end):
+        if not mask[m.start()]:
+            start = m.end()
+    start = _last_de(text, start, end, mask)
+    start = _strip_lead(text, start, end)
+    if end - start < 2:
+        return None
+    name = text[start:end]
+    if name[-1] in CLOSE_Q or name[-1] == "》":
+        return start, end
+    # The longest prefix ending with a head noun, when the rest is short trailing material.
+    for cut in range(end, start + 1, -1):
+        if _ends_with_head(text[start:cut]) and (cut == end or not mask[cut - 1]):
+            if cut == end or end - cut <= 4:
+                return start, cut
+            return None
+    return None if need_head else (start, end)
+
+
+def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
+                     unions: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str, str, float]]:
+    """Initiative candidates of a simplified text: (start, end, name, rule, confidence), non-overlapping.
+
+    ``blocked`` spans (unions, organisations) are cut off the front of names;
+    ``unions`` (union mention spans) are not used for acceptance here — ukg_initiatives
+    checks union involvement per sentence.
+    """
+    blocked = blocked or []
+    mask = _quote_mask(text)
+    cands: list[tuple[int, int, str]] = []
+    heads = load_lexicon()["head"]
+
+    # Quoted names + head.
+    for m in _QUOTE.finditer(text):
+        after = m.end()
+        run = re.match(_CJK + "{1,10}", text[after:])
+        if run:
+            tail = run.group()
+            for k in range(1, len(tail) + 1):
+                if tail[:k].endswith(heads) and not re.search(r"[的是在和与了将把被为等项个两\d]", tail[:k - 1] if k > 1 else ""):
+                    if _ends_with_head(tail[:k]):
+                        cands.append((m.start(), after + k, RULE_QUOTED))
+                    break
+
+    # Quoted lists before 等/N项 + head: “甲”“乙”等活动, “甲”和“乙”两项活动.
+    for m in re.finditer(r"(?:[“‘][^“”‘’\n]{1,20}[”’][、和及与]?){1,12}(?=(?:等等|等)?(?:\d+|[一二两三四五六七八九十])?[余多]?[个项类种]?" + _CJK + "{0,8}?(?:" + "|".join(heads) + "))", text):
+        rest = text[m.end():m.end() + 14]
+        if not re.match(r"(?:等等|等|(?:\d+|[一二两三四五六七八九十])[余多]?[个项类种])", rest):
+            continue
+        for q in _QUOTE.finditer(m.group()):
+            cands.append((m.start() + q.start(), m.start() + q.end(), RULE_QUOTED_LIST))
+
+    # Documents in 《》.
+    for m in _DOC.finditer(text):
+        title = m.group(1)
+        if not title.endswith(_DOC_HEADS) or title.endswith("报"):
+            continue
+        before = text[max(0, m.start() - 6):m.start()]
+        if any(c in before for c in _CITE):
+            continue
+        cands.append((m.start(), m.end(), RULE_DOCUMENT))
+
+    # Objects of launch verbs.
+    strong = _strong_launch_re()
+    for m in _launch_re().finditer(text):
+        if mask[m.start()]:
+            continue
+        obj_start = m.end()
+        limit = min(len(text), obj_start + 45)
+        obj_end = limit
+        for c in _CLAUSE_END.finditer(text, obj_start, limit):
+            if not mask[c.start()]:
+                obj_end = c.start()
+                break
+        for c in strong.finditer(text, obj_start, obj_end):
+            if not mask[c.start()] and c.start() > obj_start:
+                obj_end = c.start()
+                break
+        if strong.match(text, obj_start):
+            continue  # 启动开展 …: the later verb takes the object
+        for c in _CUT_BEFORE.finditer(text, obj_start, obj_end):
+            if not mask[c.start()] and c.start() > obj_start:
+                obj_end = c.start()
+                break
+        if obj_end - obj_start < 2:
+            continue
+        parts = _conjuncts(text, obj_start, obj_end, mask)
+        # 等: only quoted list items and the collective noun after 等 count.
+        deng = next((i for i in range(obj_start, obj_end) if text[i] == "等" and not mask[i]), None)
+        if deng is not None:
+            span = _name_in(text, deng + 1, obj_end, mask)
+            if span:
+                cands.append((span[0], span[1], RULE_LAUNCH))
+            continue
+        for ps, pe in parts:
+            span = _name_in(text, ps, pe, mask)
+            if span is None:
+                continue
+            cands.append((span[0], span[1], RULE_LAUNCH))
+
+    # Service nouns.
+    for service in load_lexicon()["service"]:
+        for m in re.finditer(re.escape(service), text):
+            cands.append((m.start(), m.end(), RULE_SERVICE))
+
+    return _resolve(text, cands, blocked)
+
+
+def _trim_blocked(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> int:
+    for s, e in blocked:
+        if s <= start < e < end:
+            start = e
+    return start
+
+
+def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[int, int]]) -> list[tuple[int, int, str, str, float]]:
+    cleaned = []
+    for start, end, rule in cands:
+        start = _trim_blocked(text, start, end, blocked)
+        if rule == RULE_LAUNCH:
+            start = _strip_lead(text, start, end)
+        name = text[start:end]
+        if end - start < 2 or not is_acceptable(name):
+            continue
+        if any(s <= start and end <= e for s, e in blocked):
+            continue
+        cleaned.append((start, end, rule))
+    # A launch object that contains a quoted name and is at most twice as long wins over it.
+    def rank(c: tuple[int, int, str]) -> tuple:
+        start, end, rule = c
+        pr = _PRIORITY[rule]
+        if rule == RULE_LAUNCH and any(
+            r in (RULE_QUOTED, RULE_QUOTED_LIST, RULE_SERVICE) and start <= s and e <= end and (end - start) <= 2 * (e - s) + 1
+            for s, e, r in cleaned
+        ):
+            pr = 6
+        return (-pr, -(end - start), start)
+
+    chosen: list[tuple[int, int, str]] = []
+    for c in sorted(set(cleaned), key=rank):
+        if any(c[0] < e and s < c[1] for s, e, _r in chosen):
+            continue
+        chosen.append(c)
+    chosen.sort()
+    return [(s, e, text[s:e], r, _CONFIDENCE[r]) for s, e, r in chosen]
+
+
+def _union_sentences(doc: Doc) -> set[int]:
+    """Indexes of sentences where a union acts: the sentence mentions one, or follows one in its paragraph."""
+    spans = sentence_spans(doc.text)
+    unions = [m for m in doc._.mentions if m.kind == UNION]
+    out, active = set(), False
+    for i, (s, e) in enumerate(spans):
+        para_break = i == 0 or "\n" in doc.text[spans[i - 1][1]:s]
+        if para_break:
+            active = False
+        if any(s <= m.start < e for m in unions):
+            active = True
+        if active:
+            out.add(i)
+    return out
+
 
 @Language.component("ukg_initiatives")
 def ukg_initiatives(doc: Doc) -> Doc:
+    """Add Initiative mentions in articles that mention a union body."""
+    from kg.nlp import add_mention  # kg.nlp imports this module
+
+    if not any(m.kind == UNION for m in doc._.mentions):
+        return doc
+    article = doc._.article
+    blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    spans = sentence_spans(doc.text)
+    acting = _union_sentences(doc)
+    for start, end, name, rule, conf in find_initiatives(doc.text, blocked=blocked):
+        idx = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
+        if idx is None:
+            continue
+        if idx not in acting:
+            if rule in (RULE_SERVICE, RULE_LAUNCH):
+                continue
+            conf = round(conf * 0.7, 2)
+        surface = article.text[start:end] if article is not None else name
+        add_mention(doc, Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=name, rule=rule, confidence=conf))
     return doc
