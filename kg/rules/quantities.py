@@ -1,9 +1,168 @@
-"""Rule component ukg_quantities (placeholder until its rules land)."""
+"""Rule component ukg_quantities: Quantity mentions and what they measure.
+
+Every quantity found by :func:`kg.quantities.find_quantities` becomes a
+Quantity mention (attrs value/unit/approximate/raw).  A quantity gets at most
+one ``measures`` relation, to a mention already in ``doc._.mentions`` in the
+same sentence:
+
+* ``quantity.measures.adjacent/v1`` — the mention right after the quantity
+  (``2000名职工``, ``20家基层工会``, ``3项活动``) or right before it
+  (``职工2000余人``, ``帮扶资金48万元``), at most a few characters away with no
+  punctuation between; the kinds allowed depend on the unit (people → groups,
+  家/个/所 → unions and organisations, 项/场/次/期 → initiatives, money →
+  initiatives).
+* ``quantity.measures.people-nearest/v1`` — a head-count with no adjacent
+  group: the nearest BeneficiaryGroup in the sentence (same clause preferred).
+* ``quantity.measures.money-nearest/v1`` — money with no adjacent initiative:
+  the nearest Initiative in the sentence (``投入300万元建设职工书屋``).
+
+Otherwise the quantity stays with its article only.
+
+Example:
+    >>> from kg.nlp import make_nlp, make_doc
+    >>> from kg.records import Article
+    >>> doc = make_doc(make_nlp(), Article(id="x#0", source_file="x", position=0, text="共投入85万元。"))
+    >>> [(m.text, m.attr("value"), m.attr("unit")) for m in ukg_quantities(doc)._.mentions]
+    [('85万元', '850000', 'CNY')]
+"""
+
+from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.quantities import ParsedQuantity, find_quantities
+from kg.records import GROUP, INITIATIVE, MEASURES, ORGANIZATION, QUANTITY, UNION, Mention, Relation
+from kg.text import normalize_label, sentence_spans
+
+RULE_MONEY = "quantity.money/v1"
+RULE_PEOPLE = "quantity.people/v1"
+RULE_PERCENT = "quantity.percent/v1"
+RULE_COUNT = "quantity.count/v1"
+RULE_ADJACENT = "quantity.measures.adjacent/v1"
+RULE_PEOPLE_NEAREST = "quantity.measures.people-nearest/v1"
+RULE_MONEY_NEAREST = "quantity.measures.money-nearest/v1"
+
+_MONEY_UNITS = {"CNY", "USD", "EUR", "HKD"}
+_PEOPLE_UNITS = {"人", "人次", "户"}
+_ORG_COUNTERS = {"家", "个", "所", "支"}
+_EVENT_COUNTERS = {"项", "场", "场次", "次", "期", "个", "批", "批次"}
+_MAX_GAP = 6  # characters between a quantity and an adjacent mention (一线, 困难, 基层…)
+_CLAUSE_BREAK = re.compile(r"[，,、：:；;（）()“”\"]")
+
+
+def _adjacent_kinds(unit: str) -> tuple[str, ...]:
+    kinds: list[str] = []
+    if unit in _PEOPLE_UNITS:
+        kinds.append(GROUP)
+    if unit in _ORG_COUNTERS:
+        kinds += [UNION, ORGANIZATION]
+    if unit in _EVENT_COUNTERS or unit in _MONEY_UNITS:
+        kinds.append(INITIATIVE)
+    return tuple(kinds)
+
+
+def _rule_for(quantity: ParsedQuantity) -> tuple[str, float]:
+    if quantity.unit in _MONEY_UNITS:
+        rule = RULE_MONEY
+    elif quantity.unit in ("人", "人次"):
+        rule = RULE_PEOPLE
+    elif quantity.unit == "%":
+        rule = RULE_PERCENT
+    else:
+        rule = RULE_COUNT
+    arabic = bool(re.search(r"[0-9０-９]", quantity.raw))
+    return rule, (0.95 if arabic else 0.85) - (0.1 if quantity.upper is not None else 0.0)
+
+
+def quantity_mentions(doc: Doc) -> list[Mention]:
+    """Quantity mentions of a Doc (offsets into ``doc._.article.text``)."""
+    original = doc._.article.text if doc._.article is not None else doc.text
+    mentions = []
+    for start, end, quantity in find_quantities(original, simplified=doc.text):
+        rule, confidence = _rule_for(quantity)
+        attrs = (
+            ("value", str(quantity.value)),
+            ("unit", quantity.unit),
+            ("approximate", "true" if quantity.approximate else "false"),
+            ("raw", quantity.raw),
+        )
+        if quantity.upper is not None:
+            attrs += (("upper", str(quantity.upper)),)
+        mentions.append(Mention(
+            kind=QUANTITY, text=original[start:end], start=start, end=end,
+            label=normalize_label(quantity.raw) or quantity.raw, rule=rule, confidence=confidence, attrs=attrs,
+        ))
+    return mentions
+
+
+def _gap_ok(text: str, start: int, end: int) -> bool:
+    return 0 <= end - start <= _MAX_GAP and not _CLAUSE_BREAK.search(text, start, end) and "。" not in text[start:end]
+
+
+def _adjacent(text: str, quantity: Mention, candidates: list[Mention]) -> Mention | None:
+    """The candidate overlapping the quantity, right after it, or right before it (in that order)."""
+    after = [m for m in candidates if m.start < quantity.end and quantity.start < m.end]
+    after += sorted((m for m in candidates if m.start >= quantity.end and _gap_ok(text, quantity.end, m.start)),
+                    key=lambda m: (m.start, -m.end))
+    if after:
+        return after[0]
+    before = sorted((m for m in candidates if m.end <= quantity.start and _gap_ok(text, m.end, quantity.start)),
+                    key=lambda m: (-m.end, m.start))
+    return before[0] if before else None
+
+
+def _nearest(text: str, quantity: Mention, candidates: list[Mention]) -> tuple[Mention, bool] | None:
+    """The nearest candidate, preferring ones in the same clause; (mention, same clause)."""
+    def distance(m: Mention) -> int:
+        return m.start - quantity.end if m.start >= quantity.end else quantity.start - m.end
+
+    def same_clause(m: Mention) -> bool:
+        lo, hi = (quantity.end, m.start) if m.start >= quantity.end else (m.end, quantity.start)
+        return not _CLAUSE_BREAK.search(text, lo, max(lo, hi))
+
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda m: (not same_clause(m), distance(m), m.start))
+    return best, same_clause(best)
+
+
+def measures_relation(text: str, quantity: Mention, others: list[Mention], sentence: tuple[int, int]) -> Relation | None:
+    """The measures relation of one quantity within its sentence, or None."""
+    unit = quantity.attr("unit", "")
+    lo, hi = sentence
+    in_sentence = [m for m in others if m.kind != QUANTITY and lo <= m.start and m.end <= hi]
+    kinds = _adjacent_kinds(unit)
+    target = _adjacent(text, quantity, [m for m in in_sentence if m.kind in kinds])
+    rule, confidence = RULE_ADJACENT, 0.85
+    if target is None and (unit in _PEOPLE_UNITS or unit in _MONEY_UNITS):
+        wanted = GROUP if unit in _PEOPLE_UNITS else INITIATIVE
+        nearest = _nearest(text, quantity, [m for m in in_sentence if m.kind == wanted])
+        if nearest is not None:
+            target, same_clause = nearest
+            rule = RULE_PEOPLE_NEAREST if wanted == GROUP else RULE_MONEY_NEAREST
+            confidence = 0.65 if same_clause else 0.5
+    if target is None:
+        return None
+    return Relation(predicate=MEASURES, subject=quantity, object=target, sentence_start=lo, sentence_end=hi,
+                    rule=rule, confidence=confidence)
+
 
 @Language.component("ukg_quantities")
 def ukg_quantities(doc: Doc) -> Doc:
+    """Add Quantity mentions and their measures relations to the Doc."""
+    from kg.nlp import add_mention, add_relation
+
+    quantities = quantity_mentions(doc)
+    others = [m for m in doc._.mentions if m.kind != QUANTITY]
+    sentences = sentence_spans(doc.text)
+    for quantity in quantities:
+        quantity = add_mention(doc, quantity)
+        sentence = next(((s, e) for s, e in sentences if s <= quantity.start < e), None)
+        if sentence is None:
+            continue
+        if (relation := measures_relation(doc.text, quantity, others, sentence)) is not None:
+            add_relation(doc, relation)
     return doc

@@ -1,0 +1,178 @@
+"""Dates in Chinese news text: explicit full dates to ISO, partial ones resolved against the article date.
+
+Full dates (2022-01-05, 2022/1/5, 2022.1.5, 2022年1月5日, 二〇二二年一月五日)
+become ``YYYY-MM-DD``.  Partial and relative expressions (11月22日, 今年5月,
+去年, 昨天) are resolved only against a reference date (the article's
+``date``); vague ones (日前, 近日, 近期) are never given a date.
+
+Example:
+    >>> parse_date("2022年1月5日")
+    '2022-01-05'
+    >>> resolve_date("11月22日", reference="2022-12-01")
+    '2022-11-22'
+    >>> resolve_date("近日", reference="2022-12-01") is None
+    True
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from kg.text import to_simplified
+
+__all__ = ["parse_date", "resolve_date", "find_dates"]
+
+_WIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
+_CN = "〇○零一二两三四五六七八九十"
+_CN_VALUE = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+
+_Y = rf"(?P<y>\d{{4}}|[{_CN}]{{4}})"
+_M = rf"(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})"
+_D = rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})"
+_FULL = re.compile(
+    rf"(?<!\d)(?:{_Y}\s*年\s*{_M}\s*月\s*{_D}\s*[日号]"
+    rf"|(?P<y2>\d{{4}})(?P<sep>[-/.])(?P<m2>\d{{1,2}})(?P=sep)(?P<d2>\d{{1,2}})(?![\d.]))"
+)
+#: Expressions that point at no particular date.
+_VAGUE = re.compile(r"日前|近日|近期|目前|此前|近年(来)?|近来|最近|当前|眼下|不久前|前不久|今后|未来|如今|过去")
+_SUFFIX = r"(?:上旬|中旬|下旬|初|底|末|中|份)?"
+
+
+def _number(text: str) -> int | None:
+    """1-2 digit day/month/4-digit year in Arabic or Chinese digits (十二, 二十三, 二〇二二)."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        if len(units) > 1 or len(tens) > 1:
+            return None
+        return (_CN_VALUE.get(tens, 0) if tens else 1) * 10 + (_CN_VALUE.get(units, 0) if units else 0)
+    if all(c in _CN_VALUE for c in text):
+        return int("".join(str(_CN_VALUE[c]) for c in text))
+    return None
+
+
+def _iso(year: int | None, month: int | None, day: int | None) -> str | None:
+    try:
+        return date(year, month, day).isoformat() if None not in (year, month, day) else None
+    except ValueError:
+        return None
+
+
+def _normalise(text: str) -> str:
+    return to_simplified(text).translate(_WIDTH)
+
+
+def find_dates(text: str) -> list[tuple[int, int, str]]:
+    """Explicit full dates (year, month and day) in ``text`` as (start, end, ISO date).
+
+    >>> find_dates("2022年3月8日，又于2022-03-09")
+    [(0, 9, '2022-03-08'), (12, 22, '2022-03-09')]
+    """
+    found = []
+    for match in _FULL.finditer(_normalise(text)):
+        y, m, d = (match.group("y") or match.group("y2"), match.group("m") or match.group("m2"),
+                   match.group("d") or match.group("d2"))
+        iso = _iso(_number(y), _number(m), _number(d))
+        if iso:
+            found.append((match.start(), match.end(), iso))
+    return found
+
+
+def parse_date(text: str) -> str | None:
+    """The first full date in ``text`` as ISO ``YYYY-MM-DD`` (also a bare ``20220105``), else None.
+
+    >>> parse_date("二〇二二年一月五日 星期三")
+    '2022-01-05'
+    >>> parse_date("1月5日") is None
+    True
+    """
+    stripped = _normalise(text).strip()
+    if re.fullmatch(r"\d{8}", stripped):
+        return _iso(int(stripped[:4]), int(stripped[4:6]), int(stripped[6:]))
+    found = find_dates(text)
+    return found[0][2] if found else None
+
+
+def resolve_date(expr: str, *, reference: str | None) -> str | None:
+    """ISO date, month (``YYYY-MM``) or year (``YYYY``) that ``expr`` denotes, given the article date.
+
+    A month and day without a year take the reference's year, or the previous
+    year when that date would lie more than 31 days after the reference; a day
+    alone takes the reference's month, or the previous month when it would lie
+    more than 7 days after the reference.  Vague expressions (日前, 近日) and
+    partial ones without a reference give None.
+
+    >>> resolve_date("今年5月", reference="2022-12-01")
+    '2022-05'
+    >>> resolve_date("1月3日", reference="2022-12-20")
+    '2022-01-03'
+    >>> resolve_date("12月28日", reference="2023-01-04")
+    '2022-12-28'
+    """
+    text = re.sub(r"^[\s，,。、：:]+|[\s，,。、：:]+$", "", _normalise(expr))
+    if not text or _VAGUE.fullmatch(text):
+        return None
+    if (full := parse_date(text)) and len(find_dates(text)) == 1 and find_dates(text)[0][:2] == (0, len(text)):
+        return full
+    if match := re.fullmatch(rf"(?P<y>\d{{4}}|[{_CN}]{{4}})\s*年\s*(?:{_M}\s*月{_SUFFIX}|初|底|末|中)?", text):
+        year = _number(match.group("y"))
+        return _month_or_year(year, match.group("m"))
+    if reference is None:
+        return None
+    try:
+        ref = date.fromisoformat(reference[:10])
+    except ValueError:
+        return None
+    relative_day = {"今天": 0, "今日": 0, "当天": 0, "当日": 0, "昨天": -1, "昨日": -1, "前天": -2,
+                    "明天": 1, "明日": 1, "后天": 2}
+    if text in relative_day:
+        return (ref + timedelta(days=relative_day[text])).isoformat()
+    relative_year = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "次年": 1}
+    if match := re.fullmatch(rf"(?P<r>今年|本年|去年|上年|前年|明年|次年)(?:{_M}\s*月{_SUFFIX}(?:{_D}\s*[日号])?|初|底|末|中|上半年|下半年)?", text):
+        year = ref.year + relative_year[match.group("r")]
+        if match.group("d"):
+            return _iso(year, _number(match.group("m")), _number(match.group("d")))
+        return _month_or_year(year, match.group("m"))
+    relative_month = {"本月": 0, "这个月": 0, "当月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
+    if match := re.fullmatch(rf"(?P<r>本月|这个月|当月|上个?月|下个?月)(?:{_D}\s*[日号])?{_SUFFIX}", text):
+        month_index = ref.year * 12 + ref.month - 1 + relative_month[match.group("r")]
+        year, month = divmod(month_index, 12)
+        if match.group("d"):
+            return _iso(year, month + 1, _number(match.group("d")))
+        return f"{year:04d}-{month + 1:02d}"
+    if match := re.fullmatch(rf"{_M}\s*月\s*(?:{_D}\s*[日号])?{_SUFFIX}", text):
+        month, day = _number(match.group("m")), _number(match.group("d")) if match.group("d") else None
+        if month is None or not 1 <= month <= 12:
+            return None
+        year = ref.year
+        probe = _iso(year, month, day or 1)
+        if probe is None and day is not None:
+            probe = _iso(year - 1, month, day)  # 2月29日 in a non-leap reference year
+            year -= 1
+        if probe is None:
+            return None
+        if date.fromisoformat(probe) - ref > timedelta(days=31):
+            year -= 1
+        return _iso(year, month, day) if day is not None else f"{year:04d}-{month:02d}"
+    if match := re.fullmatch(rf"{_D}\s*[日号]", text):
+        day = _number(match.group("d"))
+        if day is None or not 1 <= day <= 31:
+            return None
+        year, month = ref.year, ref.month
+        if day > ref.day + 7:
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return _iso(year, month, day) if day <= calendar.monthrange(year, month)[1] else None
+    return None
+
+
+def _month_or_year(year: int | None, month_text: str | None) -> str | None:
+    if year is None:
+        return None
+    if month_text is None:
+        return f"{year:04d}"
+    month = _number(month_text)
+    return f"{year:04d}-{month:02d}" if month and 1 <= month <= 12 else None
