@@ -1,9 +1,89 @@
-"""Rule component ukg_places (placeholder until its rules land)."""
+"""Rule component ukg_places: Place mentions from the gazetteer (kg.places).
+
+Full names with a level character (江苏省, 滨海县, 玉树藏族自治州, 玉树州) are taken anywhere
+they are not part of a longer name; short names (江苏, 宁波) only where they lead a chain of
+places (江苏滨海县) or a union name (宁波工会, 宁波市总), to keep ordinary words out.
+
+Example:
+    >>> [(t, lv) for _s, _e, t, places in find_places("江苏滨海县总工会在朝阳产业园") for lv in [places[0].level]]
+    [('江苏', 'province'), ('滨海县', 'county')]
+"""
+
+from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.places import Place, is_within, lookup
+from kg.records import PLACE, Mention
+
+RULE_FULL = "place.gazetteer/v1"
+RULE_SHORT = "place.short/v1"
+_LEVEL_CHARS = "省市县区州盟旗"
+_MAX = 12
+
+
+def _longest_at(text: str, i: int) -> tuple[int, tuple[Place, ...]] | None:
+    for length in range(min(_MAX, len(text) - i), 1, -1):
+        places = lookup(text[i:i + length])
+        if places:
+            return i + length, places
+    return None
+
+
+def find_places(text: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
+    """``(start, end, name, places)`` of the divisions named in ``text`` (see module doc)."""
+    out: list[tuple[int, int, str, tuple[Place, ...]]] = []
+    i = 0
+    while i < len(text):
+        match = _longest_at(text, i)
+        if match is None:
+            i += 1
+            continue
+        end, places = match
+        name = text[i:end]
+        full = name[-1] in _LEVEL_CHARS and (len(name) >= 3 or name == places[0].name and len(name) >= 3)
+        if not full:
+            nxt = _longest_at(text, end)
+            chained = nxt is not None and any(is_within(p, h) for p in nxt[1] for h in places)
+            union_follows = text.startswith(("工会", "总工会", "市总", "县总", "区总"), end)
+            if not (chained or union_follows):
+                i += 1
+                continue
+        # an earlier character glued to the name makes it part of another word (e.g. 新城区 inside 创新城区)
+        out.append((i, end, name, places))
+        i = end
+    return out
+
+
+def _disambiguate(found: list[tuple[int, int, str, tuple[Place, ...]]]) -> list[tuple[int, int, str, Place | None]]:
+    out = []
+    for k, (s, e, name, places) in enumerate(found):
+        chosen = places[0] if len(places) == 1 else None
+        if chosen is None:
+            context = [p for _s, _e, _n, ps in found[max(0, k - 3):k + 4] if ps is not places for p in ps]
+            for p in places:
+                if any(is_within(p, c) or is_within(c, p) for c in context):
+                    chosen = p
+                    break
+        out.append((s, e, name, chosen))
+    return out
+
 
 @Language.component("ukg_places")
 def ukg_places(doc: Doc) -> Doc:
+    """Add Place mentions (attrs: level, code; label = the name as the text gives it)."""
+    from kg.nlp import add_mention  # kg.nlp imports this module
+
+    original = doc._.article.text
+    found = find_places(doc.text)
+    for s, e, name, place in _disambiguate(found):
+        places = lookup(name)
+        attrs = (("level", place.level), ("code", place.code)) if place else (
+            ("level", "|".join(sorted({p.level for p in places}))), ("code", "|".join(p.code for p in places)))
+        full = name[-1] in _LEVEL_CHARS
+        label = name if full else (place.name if place else name)
+        add_mention(doc, Mention(kind=PLACE, text=original[s:e], start=s, end=e, label=label,
+                                 rule=RULE_FULL if full else RULE_SHORT, confidence=0.9 if place else 0.6,
+                                 attrs=attrs))
     return doc

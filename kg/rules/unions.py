@@ -283,8 +283,9 @@ def _post_union(text: str) -> list[_Cand]:
         tail = text[e:e + 16]
         match = re.match(r"[\u4e00-\u9fff]{1,8}[、，,]工会(?:副)?主席", tail)
         if match:
-            out.append(_Cand(s, e, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
-                             attrs=[("evidence", text[s:e + match.end()])]))
+            kw = e + match.group().rindex("工会")
+            out.append(_Cand(kw, kw + 2, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
+                             attrs=[("enterprise", text[s:e])]))
     return out
 
 
