@@ -59,13 +59,13 @@ _APPROX_INFIX = "余多"
 # Full-width digits and signs → ASCII (one character for one, offsets stay valid).
 _WIDTH = str.maketrans("０１２３４５６７８９．％，～－", "0123456789.%,~-")
 
-_AR = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_AR = r"\d+(?:,\d{3})*(?:\.\d+)?(?![\d,.])|\d+(?:,\d{3})*(?![\d,])"
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
 _NUM_CHARS = _CN_CHARS + "0-9"
 # A number: Arabic runs and Chinese numerals, with 点 decimals and 余/多/几 inside.
 _NUMBER = (
     rf"(?:{_AR}|[{_CN_CHARS}]|[{_VAGUE}](?=[十百千万亿]))"
-    rf"(?:{_AR}|[{_CN_CHARS}]|几|点(?=[{_CN_CHARS}])|[{_APPROX_INFIX}](?=[万亿千百]))*[{_APPROX_INFIX}]?"
+    rf"(?:(?<![\d,.])(?:{_AR})|[{_CN_CHARS}]|几|点(?=[{_CN_CHARS}])|[{_APPROX_INFIX}](?=[万亿千百]))*[{_APPROX_INFIX}]?"
 )
 
 

@@ -172,11 +172,17 @@ def _measures(doc) -> list[tuple[str, str, str]]:
     ("市总工会投入120万元建设“暖心驿站”。", [(UNION, "市总工会"), (INITIATIVE, "“暖心驿站”")],
      [("120万元", "“暖心驿站”", "quantity.measures.adjacent/v1")]),
     # money to the nearest initiative further away in the sentence
-    ("今年市总工会共投入120万元，在各区新建和改造“暖心驿站”。", [(UNION, "市总工会"), (INITIATIVE, "“暖心驿站”")],
+    ("今年市总工会共投入120万元用于在各区新建“暖心驿站”。", [(UNION, "市总工会"), (INITIATIVE, "“暖心驿站”")],
      [("120万元", "“暖心驿站”", "quantity.measures.money-nearest/v1")]),
+    # …but not across a clause
+    ("今年市总工会共投入120万元，在各区新建“暖心驿站”。", [(UNION, "市总工会"), (INITIATIVE, "“暖心驿站”")], []),
+    # a counter is not attached to the union before it
+    ("省总工会与5个县签订协议。", [(UNION, "省总工会")], []),
     # head-count with the group elsewhere in the sentence
-    ("活动当天，共有400人报名，参加者均为新就业形态劳动者。", [(GROUP, "新就业形态劳动者")],
+    ("已有400人通过线上平台报名的新就业形态劳动者均获赠保险。", [(GROUP, "新就业形态劳动者")],
      [("400人", "新就业形态劳动者", "quantity.measures.people-nearest/v1")]),
+    # …but not across a clause
+    ("活动当天，共有400人报名，参加者均为新就业形态劳动者。", [(GROUP, "新就业形态劳动者")], []),
     # money right after the initiative (X资金48万元)
     ("金秋助学资金27万元已全部发放。", [(INITIATIVE, "金秋助学")],
      [("27万元", "金秋助学", "quantity.measures.adjacent/v1")]),

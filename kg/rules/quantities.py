@@ -5,16 +5,18 @@ Quantity mention (attrs value/unit/approximate/raw).  A quantity gets at most
 one ``measures`` relation, to a mention already in ``doc._.mentions`` in the
 same sentence:
 
-* ``quantity.measures.adjacent/v1`` — the mention right after the quantity
-  (``2000名职工``, ``20家基层工会``, ``3项活动``) or right before it
-  (``职工2000余人``, ``帮扶资金48万元``), at most a few characters away with no
-  punctuation between; the kinds allowed depend on the unit (people → groups,
-  家/个/所 → unions and organisations, 项/场/次/期 → initiatives, money →
-  initiatives).
+* ``quantity.measures.adjacent/v1`` — the mention overlapping the quantity or
+  right after it (``2000名一线职工``, ``20家基层工会``, ``3项活动``), for
+  head-counts and money also right before it (``职工2000余人``,
+  ``帮扶资金48万元``); at most 6 characters between for head-counts, 2 for the
+  rest, and no punctuation.  Kinds by unit: 人/人次/户 → BeneficiaryGroup,
+  家/个/所/支 → UnionBody or Organization, 项/场/次/期/个/批 and money →
+  Initiative.
 * ``quantity.measures.people-nearest/v1`` — a head-count with no adjacent
-  group: the nearest BeneficiaryGroup in the sentence (same clause preferred).
+  group: the nearest BeneficiaryGroup in the same clause (no comma, colon,
+  enumeration comma or quote between).
 * ``quantity.measures.money-nearest/v1`` — money with no adjacent initiative:
-  the nearest Initiative in the sentence (``投入300万元建设职工书屋``).
+  the nearest Initiative in the same clause (``投入300万元用于建设X``).
 
 Otherwise the quantity stays with its article only.
 
@@ -49,7 +51,10 @@ _MONEY_UNITS = {"CNY", "USD", "EUR", "HKD"}
 _PEOPLE_UNITS = {"人", "人次", "户"}
 _ORG_COUNTERS = {"家", "个", "所", "支"}
 _EVENT_COUNTERS = {"项", "场", "场次", "次", "期", "个", "批", "批次"}
-_MAX_GAP = 6  # characters between a quantity and an adjacent mention (一线, 困难, 基层…)
+#: Characters allowed between a head-count and its group (名一线职工, 名涉铅岗位职工)…
+_PEOPLE_GAP = 6
+#: …and between other counters or money and what they count (12家基层工会, 资金48万元).
+_COUNTER_GAP = 2
 _CLAUSE_BREAK = re.compile(r"[，,、：:；;（）()“”\"]")
 
 
@@ -98,20 +103,20 @@ def quantity_mentions(doc: Doc) -> list[Mention]:
     return mentions
 
 
-def _gap_ok(text: str, start: int, end: int) -> bool:
-    return 0 <= end - start <= _MAX_GAP and not _CLAUSE_BREAK.search(text, start, end) and "。" not in text[start:end]
+def _gap_ok(text: str, start: int, end: int, gap: int) -> bool:
+    return 0 <= end - start <= gap and not _CLAUSE_BREAK.search(text, start, end) and "。" not in text[start:end]
 
 
-def _adjacent(text: str, quantity: Mention, candidates: list[Mention]) -> Mention | None:
-    """The candidate overlapping the quantity, right after it, or right before it (in that order)."""
+def _adjacent(text: str, quantity: Mention, candidates: list[Mention], *, gap: int, before: bool) -> Mention | None:
+    """The candidate overlapping the quantity, right after it, or (``before``) right before it."""
     after = [m for m in candidates if m.start < quantity.end and quantity.start < m.end]
-    after += sorted((m for m in candidates if m.start >= quantity.end and _gap_ok(text, quantity.end, m.start)),
+    after += sorted((m for m in candidates if m.start >= quantity.end and _gap_ok(text, quantity.end, m.start, gap)),
                     key=lambda m: (m.start, -m.end))
-    if after:
-        return after[0]
-    before = sorted((m for m in candidates if m.end <= quantity.start and _gap_ok(text, m.end, quantity.start)),
-                    key=lambda m: (-m.end, m.start))
-    return before[0] if before else None
+    if after or not before:
+        return after[0] if after else None
+    preceding = sorted((m for m in candidates if m.end <= quantity.start and _gap_ok(text, m.end, quantity.start, gap)),
+                       key=lambda m: (-m.end, m.start))
+    return preceding[0] if preceding else None
 
 
 def _nearest(text: str, quantity: Mention, candidates: list[Mention]) -> tuple[Mention, bool] | None:
@@ -135,15 +140,17 @@ def measures_relation(text: str, quantity: Mention, others: list[Mention], sente
     lo, hi = sentence
     in_sentence = [m for m in others if m.kind != QUANTITY and lo <= m.start and m.end <= hi]
     kinds = _adjacent_kinds(unit)
-    target = _adjacent(text, quantity, [m for m in in_sentence if m.kind in kinds])
+    people = unit in _PEOPLE_UNITS
+    target = _adjacent(text, quantity, [m for m in in_sentence if m.kind in kinds],
+                       gap=_PEOPLE_GAP if people else _COUNTER_GAP, before=people or unit in _MONEY_UNITS)
     rule, confidence = RULE_ADJACENT, 0.85
     if target is None and (unit in _PEOPLE_UNITS or unit in _MONEY_UNITS):
         wanted = GROUP if unit in _PEOPLE_UNITS else INITIATIVE
         nearest = _nearest(text, quantity, [m for m in in_sentence if m.kind == wanted])
-        if nearest is not None:
-            target, same_clause = nearest
+        if nearest is not None and nearest[1]:  # only within the same clause
+            target = nearest[0]
             rule = RULE_PEOPLE_NEAREST if wanted == GROUP else RULE_MONEY_NEAREST
-            confidence = 0.65 if same_clause else 0.5
+            confidence = 0.6
     if target is None:
         return None
     return Relation(predicate=MEASURES, subject=quantity, object=target, sentence_start=lo, sentence_end=hi,
