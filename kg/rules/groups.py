@@ -148,10 +148,35 @@ def _left_start(text: str, start: int, blocked: list[tuple[int, int]]) -> int:
         while at >= 0:
             best = max(best, bound + at + len(stop))
             at = window.find(stop, at + 1)
-    bound = best
+    bound = _pos_bound(text, best, start)
     if start - bound > MAX_MODIFIER:
         return start
     return bound
+
+
+# jieba POS flags that cannot be part of a defining modifier: verbs, function words, numbers, places, time.
+_NON_MODIFIER = frozenset({"v", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "m", "q", "r", "t", "f",
+                           "x", "y", "e", "o", "ns", "nr", "nt", "vd", "ad", "zg"})
+
+
+def _pos_bound(text: str, bound: int, start: int) -> int:
+    """Move ``bound`` right past the last token of text[bound:start] that is no modifier (a verb, a place …)."""
+    if start - bound < 2:
+        return bound
+    import jieba.posseg
+
+    pos = bound
+    cut = bound
+    for token in jieba.posseg.lcut(text[bound:start]):
+        pos += len(token.word)
+        if token.flag in _NON_MODIFIER and token.word not in _KEEP_MODIFIERS:
+            cut = pos
+    return cut
+
+
+# Modifiers jieba tags as numbers/adverbs/verbs that do define a group.
+_KEEP_MODIFIERS = frozenset({"一线", "在职", "退休", "单身", "困难", "先进", "大龄", "个体", "骨干", "优秀", "外来",
+                             "新", "老", "援", "抗疫", "援港", "援沪", "援川", "援疆", "援藏", "种植", "养殖", "运输"})
 
 
 def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:

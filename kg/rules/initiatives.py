@@ -38,9 +38,12 @@ RULE_QUOTED_LIST = "initiative.quoted_list/v1"
 RULE_DOCUMENT = "initiative.document/v1"
 RULE_LAUNCH = "initiative.launch_object/v1"
 RULE_SERVICE = "initiative.service/v1"
+RULE_HEAD_NP = "initiative.head_np/v1"
 
-_PRIORITY = {RULE_DOCUMENT: 5, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2}
-_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_QUOTED: 0.8, RULE_QUOTED_LIST: 0.75, RULE_LAUNCH: 0.7, RULE_SERVICE: 0.6}
+_PRIORITY = {RULE_DOCUMENT: 5, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
+_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_QUOTED: 0.8, RULE_QUOTED_LIST: 0.75, RULE_LAUNCH: 0.7, RULE_SERVICE: 0.6,
+               RULE_HEAD_NP: 0.5}
+_NP_STOP = set("的在了和与及或是为对把将被向从以让使等、，。；：！？,.;:!? \n“”‘’《》()（）")
 
 OPEN_Q = "“‘「『"
 CLOSE_Q = "”’」』"
@@ -54,7 +57,7 @@ _CITE = ("按照", "根据", "依据", "遵照", "贯彻", "学习", "落实", "
 _CLAUSE_END = re.compile(r"[，。；！？：,;!?:\n]|以来|以后|之后|期间|以便|并且|并将|的同时|以及时|进一步")
 _CUT_BEFORE = re.compile(r"(?:以(?!上|下)|为(?!主)|向|把|让|使|对(?!口|接)|从|在(?!线|职|岗))(?=" + _CJK + ")")
 _LEAD_STRIP = re.compile(
-    r"^(?:了|起|好|出|过|上|下|"
+    r"^(?:了|起|好|出|过|上|下|等等|等|以|"
     r"\d{4}\s*[~～\-—至到]\s*\d{4}\s*年度?|\d{4}年度?|今年|去年|明年|本年度|年度|"
     r"第[一二三四五六七八九十\d]{1,3}[期届季批轮次]|首[期届批个家]|"
     r"全市|全省|全县|全区|全州|全国|全体|各级|各地|各类|广大|辖区|基层|"
@@ -63,6 +66,7 @@ _LEAD_STRIP = re.compile(
     r"多种|多项|多场|多个)+"
 )
 _COUNT_INSIDE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几]+)[余多]?[大]?[个项次场家支批类种](?=" + _CJK + "|[“‘「《])")
+_CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
 _TIME_PREFIX = re.compile(r"^(?:近日|日前|近年来|近期|目前|今年以来|此前|随后|同时|还|也|又|再|将|已|正式|积极|深入|扎实|全面|大力|率先|先后|陆续|迅速|广泛|普遍|不断|持续|继续|共同|联合|一起|分别)+")
 
 
@@ -134,6 +138,11 @@ def is_acceptable(name: str) -> bool:
         return False
     if re.fullmatch(r"[\d\W]+", bare):
         return False
+    head = _ends_with_head(name)
+    if head and name == bare and len(name) - len(head) < 2 and name not in lex["service"]:
+        return False
+    if name.startswith(("重大", "根本", "精品", "有关", "相关", "相应", "这些", "此类")):
+        return False
     # Generic head with only a count/demonstrative in front (两项活动, 这项工作, 此类活动).
     if re.fullmatch(r"(?:[这此该各本其][项类个种次]?|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
                     r"(?:" + "|".join(lex["generic"]) + ")", bare):
@@ -187,6 +196,9 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
         if not mask[m.start()]:
             start = m.end()
     start = _last_de(text, start, end, mask)
+    for m in _CLAUSE_VERB.finditer(text, start, end):
+        if not mask[m.start()]:
+            start = m.end()
     start = _strip_lead(text, start, end)
     if end - start < 2:
         return None
@@ -276,12 +288,30 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             span = _name_in(text, deng + 1, obj_end, mask)
             if span:
                 cands.append((span[0], span[1], RULE_LAUNCH))
+            for ps, pe in _conjuncts(text, obj_start, deng, mask):
+                span = _name_in(text, ps, pe, mask)
+                if span:
+                    cands.append((span[0], span[1], RULE_LAUNCH))
             continue
         for ps, pe in parts:
             span = _name_in(text, ps, pe, mask)
             if span is None:
                 continue
             cands.append((span[0], span[1], RULE_LAUNCH))
+
+    # Noun phrases ending in a distinctive head (职工微课堂, 员工文化艺术节), anywhere.
+    launch_words = triggers()["launch"]
+    for head in load_lexicon().get("distinctive", ()):
+        for m in re.finditer(re.escape(head), text):
+            if mask[m.start()]:
+                continue
+            start = m.start()
+            while start > max(0, m.start() - 10) and text[start - 1] not in _NP_STOP and \
+                    re.match(_CJK, text[start - 1]) and not text[:start].endswith(launch_words):
+                start -= 1
+            start = _strip_lead(text, start, m.end())
+            if m.start() - start >= 2:
+                cands.append((start, m.end(), RULE_HEAD_NP))
 
     # Service nouns.
     for service in load_lexicon()["service"]:
@@ -346,6 +376,8 @@ def _union_sentences(doc: Doc) -> set[int]:
     return out
 
 
+
+
 @Language.component("ukg_initiatives")
 def ukg_initiatives(doc: Doc) -> Doc:
     """Add Initiative mentions in articles that mention a union body."""
@@ -362,7 +394,7 @@ def ukg_initiatives(doc: Doc) -> Doc:
         if idx is None:
             continue
         if idx not in acting:
-            if rule in (RULE_SERVICE, RULE_LAUNCH):
+            if rule in (RULE_SERVICE, RULE_HEAD_NP):
                 continue
             conf = round(conf * 0.7, 2)
         surface = article.text[start:end] if article is not None else name

@@ -158,6 +158,17 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
         after = text[g.end:min(e, g.end + 4)]
         if marked or any(after.startswith(w) or after[1:].startswith(w) for w in post):
             out.append(g)
+    # Groups coordinated with a marked one (为A、B和C) are marked too.
+    changed = True
+    while changed:
+        changed = False
+        for g in groups:
+            if g in out or not (s <= g.start < e):
+                continue
+            if any(re.fullmatch(r"[、和及与或]|以及|及其", text[o.end:g.start]) or re.fullmatch(r"[、和及与或]|以及", text[g.end:o.start])
+                   for o in out):
+                out.append(g)
+                changed = True
     return out
 
 
