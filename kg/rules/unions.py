@@ -29,7 +29,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.places import Place, is_within, lookup
+from kg.places import Place, is_within, lookup, parents
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
 from kg.rules.organizations import DATA, _lines, find_enterprises, org_suffixes, scan_name
 from kg.text import sentence_spans
@@ -134,6 +134,8 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
             break
         name_start = match
     name = text[name_start:name_end]
+    if name and (level in ("省", "自治区") or _is_verbish(name)):
+        name = ""
     if not name:
         before = text[max(0, name_end - 2):name_end]
         if any(before.endswith(d) for d in _DEMONSTRATIVE) or not _CJK.match(before[-1:] or " ") or True:
@@ -145,6 +147,14 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
             pass  # 1-character town names are rare but real; still too risky
         return None
     return _Cand(name_start, start_kw, name + level + "总工会", RULE_TERRITORIAL, 0.8, level=level, own_start=name_start)
+
+
+def _is_verbish(name: str) -> bool:
+    """A scanned 'name' that is really a verb or function word (纳入|市总工会, 完成|省总工会)."""
+    from kg.rules.organizations import _tokens
+
+    tokens = _tokens(name)
+    return len(tokens) == 1 and (tokens[0][1].startswith("v") or tokens[0][1] in ("d", "p", "c", "r", "t"))
 
 
 def _gaz_prefix(text: str, start: int, end: int) -> int | None:
@@ -262,7 +272,8 @@ def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
         name = text[start:match.start()]
         if match.group() == "联合工会" and text[start:match.start()].endswith("("):
             continue
-        if len(name) < 2 or name.startswith(_GENERIC_PREFIX) or name.endswith(("类", "型", "性", "级", "等", "区域", "行业")):
+        if (len(name) < 2 or name in ("街道", "乡镇", "社区", "园区") or name.startswith(_GENERIC_PREFIX)
+                or name.endswith(("类", "型", "性", "级", "等", "区域", "行业"))):
             if name in ("街道", "乡镇", "镇", "社区", "园区", "行业"):
                 refs.append((start, match.end(), name + "|" + match.group()))
             continue
@@ -286,6 +297,30 @@ def _post_union(text: str) -> list[_Cand]:
             kw = e + match.group().rindex("工会")
             out.append(_Cand(kw, kw + 2, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
+    for s, e, _suffix in find_enterprises(text):
+        match = re.match(r"(?:和|与|及)(工会)(?![联会员法组干工主副])", text[e:e + 4])
+        if match:
+            out.append(_Cand(e + match.start(1), e + match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.7,
+                             attrs=[("enterprise", text[s:e])]))
+    return out
+
+
+def _place_union(text: str) -> list[_Cand]:
+    """"<place with level>工会" (海西州工会, 宁波市工会) = that place's 总工会."""
+    out = []
+    for match in re.finditer(r"工会(?![联会员法组干工系])", text):
+        if text[match.start() - 1:match.start()] in ("总", "合"):
+            continue
+        gaz = _gaz_match_ending(text, match.start(), full_only=True)
+        if gaz is None:
+            continue
+        own_start, places = gaz
+        own = text[own_start:match.start()]
+        level = next((lv for lv in _LEVELS if own.endswith(lv)), "")
+        if level and len(own) >= 3:
+            out.append(_Cand(own_start, match.end(), own + "总工会", RULE_TERRITORIAL, 0.75, level=level,
+                             place=places[0] if len(places) == 1 else _pick(places, text, own_start),
+                             own_start=own_start))
     return out
 
 
@@ -311,6 +346,7 @@ def ukg_unions(doc: Doc) -> Doc:
     enterprise, refs = _enterprise(text)
     cands += enterprise
     cands += _post_union(text)
+    cands += _place_union(text)
 
     # canonical label per gazetteer place: the form the article uses most (海西州 vs 海西蒙古族藏族自治州)
     forms: dict[str, Counter] = {}
@@ -333,12 +369,10 @@ def ukg_unions(doc: Doc) -> Doc:
 
     explicit = _dedupe(cands)
     resolved = list(explicit)
+    sentences_all = sentence_spans(text)
     # bare level references → the nearest union of that level (before, else after)
     for start, end, level in bare:
-        target = _nearest(explicit, start, lambda c, lv=level: c.level == lv or (lv == "省" and c.level == "自治区"
-                                                                               and False))
-        if target is None and level == "自治区":
-            target = _nearest(explicit, start, lambda c: c.level == "自治区")
+        target = _resolve_level(text, explicit, start, level, sentences_all)
         if target is not None:
             resolved.append(_Cand(start, end, target.label, RULE_ANAPHORA, 0.75, level=level, place=target.place))
     for start, end, head in refs:
@@ -382,6 +416,48 @@ def ukg_unions(doc: Doc) -> Doc:
             _located(doc, c, mention, sentences)
     _partners(doc, [m for _, m in mentions], sentences)
     return doc
+
+
+def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
+                   sentences: list[tuple[int, int]]) -> _Cand | None:
+    """The union a bare 市总工会/县总/镇总工会 stands for.
+
+    Order: a union of that level in the same sentence; a place of that level earlier in the
+    sentence (青海省委常委、省总工会主席 → 青海省总工会); the nearest union of that level in
+    the article; the enclosing division of the article's unions; the nearest place of that level.
+    """
+    from kg.rules.places import find_places
+
+    s, e = _sentence(sentences, pos)
+    same = lambda c: c.level == level  # noqa: E731
+    in_sentence = [c for c in explicit if s <= c.start < e and same(c)]
+    if in_sentence:
+        return min(in_sentence, key=lambda c: abs(c.start - pos))
+    places = [p for p in find_places(text) if p[2].endswith(level) and len(p[2]) > len(level) + 1]
+    before = [p for p in places if s <= p[0] and p[1] <= pos]
+    if before:
+        return _place_cand(before[-1], level)
+    target = _nearest(explicit, pos, same)
+    if target is not None:
+        return target
+    for c in explicit:
+        if c.place is not None:
+            for up in parents(c.place):
+                if up.name.endswith(level):
+                    return _Cand(pos, pos, up.name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=up)
+    if level in ("镇", "乡", "街道"):
+        for match in reversed(list(re.finditer(level, text[:pos]))):
+            ns = scan_name(text, match.start(), limit=6)
+            name = text[ns:match.start()]
+            if 2 <= len(name) <= 4 and not _is_verbish(name) and not name.startswith(_GENERIC_PREFIX):
+                return _Cand(pos, pos, name + level + "总工会", RULE_ANAPHORA, 0.6, level=level)
+    before = [p for p in places if p[1] <= pos]
+    return _place_cand(before[-1], level) if before else None
+
+
+def _place_cand(found, level: str) -> _Cand:
+    _s, _e, name, places = found
+    return _Cand(_s, _e, name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=places[0] if len(places) == 1 else None)
 
 
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
