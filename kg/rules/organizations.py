@@ -101,6 +101,15 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> in
         if flag == "d" and not lookup(word):
             break
         start = pos
+    # a verb cannot start a name (指着|厂, 组建|公司)
+    for word, flag in tokens:
+        pos_word = chunk_start + sum(len(w) for w, _f in tokens[: tokens.index((word, flag))])
+        if pos_word < start:
+            continue
+        if pos_word == start and flag.startswith("v") and flag != "vn" and not lookup(word):
+            start += len(word)
+            continue
+        break
     while start < end and text[start] in "）)·":
         start += 1
     return start

@@ -76,7 +76,7 @@ def name_at(text: str, start: int) -> int | None:
         return None
     chunk = text[start:start + 8]
     for word, flag in _tokens(chunk)[:1]:
-        if flag == "nr" and sur < len(word) <= sur + 2 and _AFTER_NAME.match(text, start + len(word)):
+        if flag == "nr" and sur < len(word) <= sur + 2:
             return start + len(word)
     for given in (2, 1):
         end = start + sur + given
@@ -179,7 +179,8 @@ def _segments(text: str, post_end: int, by_end: dict[int, Mention]) -> list[tupl
     for i, (s, e, org) in enumerate(raw):
         if org is None:
             # inherit from the nearest segment with an org (same body: 党组书记、常务副主席)
-            nearest = next((o for _s, _e, o in raw[i + 1:] + list(reversed(raw[:i])) if o is not None), None)
+            # only an org written to the left carries over (raw runs right to left)
+            nearest = next((o for _s, _e, o in raw[i + 1:] if o is not None), None)
             if nearest is not None and nearest.kind == UNION and s == e - len(_post_ending(text, e) or ""):
                 org = nearest
         out.append((text[s:e], org))
