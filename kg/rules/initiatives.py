@@ -144,7 +144,7 @@ def is_acceptable(name: str) -> bool:
     if name.startswith(("重大", "根本", "精品", "有关", "相关", "相应", "这些", "此类")):
         return False
     # Generic head with only a count/demonstrative in front (两项活动, 这项工作, 此类活动).
-    if re.fullmatch(r"(?:[这此该各本其][项类个种次]?|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
+    if re.fullmatch(r"(?:[这此该各本其][项类个种次]?|[\d一二两三四五六七八九十几多]+[余多]?[大]?[项类个种次场]|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
                     r"(?:" + "|".join(lex["generic"]) + ")", bare):
         return False
     return True
@@ -175,6 +175,9 @@ def _conjuncts(text: str, start: int, end: int, mask: list[bool]) -> list[tuple[
     i = start
     while i < end:
         ch = text[i]
+        if ch in OPEN_Q and i > cur and text[i - 1] in CLOSE_Q:
+            parts.append((cur, i))
+            cur = i
         if not mask[i]:
             if ch == "、" or (ch in "和及与" and text[i + 1:i + 2] not in ("谐", "时", "其", "人", "者")):
                 parts.append((cur, i))
@@ -236,6 +239,9 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             for k in range(1, len(tail) + 1):
                 if tail[:k].endswith(heads) and not re.search(r"[的是在和与了将把被为等项个两\d]", tail[:k - 1] if k > 1 else ""):
                     if _ends_with_head(tail[:k]):
+                        # Chained heads belong to the name: “送温暖”慰问活动, “安薪”服务中心.
+                        while (nxt := next((h for h in heads if tail.startswith(h, k)), None)):
+                            k += len(nxt)
                         cands.append((m.start(), after + k, RULE_QUOTED))
                     break
 
@@ -286,7 +292,8 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
         deng = next((i for i in range(obj_start, obj_end) if text[i] == "等" and not mask[i]), None)
         if deng is not None:
             span = _name_in(text, deng + 1, obj_end, mask)
-            if span:
+            listed_quotes = any(mask[i] for i in range(obj_start, deng))
+            if span and (not listed_quotes or text[span[0]] in OPEN_Q):
                 cands.append((span[0], span[1], RULE_LAUNCH))
             for ps, pe in _conjuncts(text, obj_start, deng, mask):
                 span = _name_in(text, ps, pe, mask)
@@ -345,7 +352,8 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
         start, end, rule = c
         pr = _PRIORITY[rule]
         if rule == RULE_LAUNCH and any(
-            r in (RULE_QUOTED, RULE_QUOTED_LIST, RULE_SERVICE) and start <= s and e <= end and (end - start) <= 2 * (e - s) + 1
+            r in (RULE_QUOTED, RULE_QUOTED_LIST, RULE_SERVICE) and start <= s and e <= end and (s, e) != (start, end)
+            and (end - start) <= 2 * (e - s) + 1
             for s, e, r in cleaned
         ):
             pr = 6

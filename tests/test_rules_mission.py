@@ -1,0 +1,204 @@
+"""Tests of the mission chain: groups, initiatives, launched and benefited (kg.rules.groups/initiatives/mission)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp import make_nlp, process
+from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
+from kg.rules.groups import find_groups, load_taxonomy
+from kg.rules.initiatives import find_initiatives, is_acceptable
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return make_nlp()
+
+
+def run(nlp, text: str):
+    return process(nlp, Article(id="t.txt#0", source_file="t.txt", position=0, text=text))
+
+
+def labels(doc, kind: str) -> set[str]:
+    return {m.label for m in doc._.mentions if m.kind == kind}
+
+
+def pairs(doc, predicate: str) -> set[tuple[str, str]]:
+    return {(r.subject.label, r.object.label) for r in doc._.relations if r.predicate == predicate}
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+@pytest.mark.parametrize(
+    "term, preferred",
+    [
+        ("外卖小哥", "外卖骑手"),
+        ("外卖送餐员", "外卖骑手"),
+        ("外卖配送员", "外卖骑手"),
+        ("快递小哥", "快递员"),
+        ("劳动模范", "劳模"),
+        ("環衛工人", "环卫工人"),  # traditional input
+        ("女外卖小哥", "女外卖骑手"),  # a modifier is kept in front of the preferred head
+    ],
+)
+def test_taxonomy_preferred(term, preferred):
+    assert load_taxonomy().preferred(term) == preferred
+
+
+@pytest.mark.parametrize(
+    "label, broader",
+    [
+        ("外卖骑手", "新就业形态劳动者"),
+        ("货车司机", "新就业形态劳动者"),
+        ("困难职工子女", "困难职工"),
+        ("一线职工", "职工"),
+        ("技术工人", "产业工人"),
+    ],
+)
+def test_taxonomy_broader(label, broader):
+    assert broader in load_taxonomy().broader(label)
+
+
+# --------------------------------------------------------------------------- group phrases
+
+@pytest.mark.parametrize(
+    "text, surface, label",
+    [
+        ("为全县36名女快递员送去慰问品", "女快递员", "女快递员"),
+        ("向辖区环卫工人发放防暑用品", "环卫工人", "环卫工人"),
+        ("组织全市职工开展健步走", "职工", "职工"),
+        ("帮助广大职工群众解决难题", "职工群众", "职工群众"),
+        ("面向省级及以上劳动模范开展疗养", "劳动模范", "劳模"),
+        ("慰问坚守岗位的快递小哥", "快递小哥", "快递员"),
+        ("为困难职工子女发放助学金", "困难职工子女", "困难职工子女"),
+        ("吸纳3000余名网约车司机入会", "网约车司机", "网约车司机"),
+        ("看望奋战在高温一线的建筑工人", "建筑工人", "建筑工人"),
+    ],
+)
+def test_group_phrases(text, surface, label):
+    found = {(text[s:e], lab) for s, e, lab in find_groups(text)}
+    assert (surface, label) in found
+
+
+def test_group_productive_head_needs_modifier():
+    assert find_groups("相关人员到场") == []
+
+
+# --------------------------------------------------------------------------- initiatives
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # quoted name + head
+        ("扬州市总工会开展“安康杯”知识竞赛活动。", {"“安康杯”知识竞赛活动"}),
+        ("泉州市总工会日前启动“春风送岗位”专项行动。", {"“春风送岗位”专项行动"}),
+        # quoted names listed before 等 + head
+        ("绍兴市总工会推出“工友驿站”“暖心食堂”等服务项目。", {"“工友驿站”", "“暖心食堂”"}),
+        # a document the union issues
+        ("常州市总工会近日印发《关于加强新就业形态劳动者权益保障的实施意见》。",
+         {"《关于加强新就业形态劳动者权益保障的实施意见》"}),
+        # launch verb + coordinated objects
+        ("洛阳市总工会建立职工诉求快速响应机制和劳动争议调解机制。", {"职工诉求快速响应机制", "劳动争议调解机制"}),
+        # leading dates, editions, counts and 的-modifiers are stripped
+        ("台州市总工会举办2023年第三届职工书画大赛。", {"职工书画大赛"}),
+        ("江门市总工会开展形式多样的职工健身活动。", {"职工健身活动"}),
+        ("丽江市总工会组织开展5项技能比武。", {"技能比武"}),
+        # a service provided by a union
+        ("温州市总工会为农民工提供免费法律援助。", {"免费法律援助"}),
+        # traditional characters: label simplified
+        ("臺州市總工會開展“送溫暖”慰問活動。", {"“送温暖”慰问活动"}),
+    ],
+)
+def test_initiatives(nlp, text, expected):
+    assert labels(run(nlp, text), INITIATIVE) == expected
+
+
+def test_initiative_surface_keeps_traditional_text(nlp):
+    doc = run(nlp, "臺州市總工會開展“送溫暖”慰問活動。")
+    (m,) = [m for m in doc._.mentions if m.kind == INITIATIVE]
+    assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "泰州市总工会召开会议,部署开展活动。",  # generic head alone
+        "市总工会要求各级工会扎实做好工会工作。",  # abstraction
+        "宿迁市人社局启动职业技能提升行动,惠及农民工。",  # no union: a government programme
+        "按照《劳动合同法》有关规定,盐城市总工会督促企业整改。",  # a cited law is no initiative
+    ],
+)
+def test_not_initiatives(nlp, text):
+    assert labels(run(nlp, text), INITIATIVE) == set()
+
+
+@pytest.mark.parametrize("name, ok", [("活动", False), ("这项工作", False), ("两项活动", False),
+                                      ("工会工作", False), ("职工微课堂", True), ("“夏送清凉”活动", True)])
+def test_is_acceptable(name, ok):
+    assert is_acceptable(name) is ok
+
+
+def test_find_initiatives_is_pure_text_level():
+    found = [name for _s, _e, name, _r, _c in find_initiatives("区总工会开通“职工维权”热线,设立职工互助基金。")]
+    assert found == ["“职工维权”热线", "职工互助基金"]
+
+
+# --------------------------------------------------------------------------- launched
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("嘉兴市总工会联合市人社局开展“技能强企”行动。", {("嘉兴市总工会", "“技能强企”行动")}),
+        # coordinated unions each launch
+        ("芜湖市总工会与马鞍山市总工会共同建立跨区域维权协作机制。",
+         {("芜湖市总工会", "跨区域维权协作机制"), ("马鞍山市总工会", "跨区域维权协作机制")}),
+        # 由 X 主办
+        ("由济南市总工会主办的职工乒乓球联赛近日开幕。", {("济南市总工会", "职工乒乓球联赛")}),
+        # zero anaphora: the union of the previous sentence in the paragraph acts
+        ("绵阳市总工会高度重视新就业群体服务。今年以来,建成户外劳动者驿站50家。",
+         {("绵阳市总工会", "户外劳动者驿站")}),
+        # a union in object position (向 X) does not launch
+        ("黄石市总工会向宜昌市总工会学习经验后,推出职工互助保障计划。", {("黄石市总工会", "职工互助保障计划")}),
+    ],
+)
+def test_launched(nlp, text, expected):
+    assert pairs(run(nlp, text), LAUNCHED) == expected
+
+
+def test_launched_relation_has_evidence(nlp):
+    text = "前言。嘉兴市总工会开展“技能强企”行动。"
+    doc = run(nlp, text)
+    (rel,) = [r for r in doc._.relations if r.predicate == LAUNCHED]
+    assert text[rel.sentence_start:rel.sentence_end] == "嘉兴市总工会开展“技能强企”行动。"
+    assert rel.rule == "launched.subject/v1" and 0 < rel.confidence <= 1
+
+
+# --------------------------------------------------------------------------- benefited
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("长沙市总工会为环卫工人开展“清凉一夏”慰问活动。", {("“清凉一夏”慰问活动", "环卫工人")}),
+        ("株洲市总工会面向新就业形态劳动者推出专属保险计划。", {("专属保险计划", "新就业形态劳动者")}),
+        # the group inside the initiative's own name
+        ("衡阳市总工会开展关爱环卫工人行动。", {("关爱环卫工人行动", "环卫工人")}),
+        # participants
+        ("300余名青年职工参加了岳阳市总工会举办的联谊交友活动。", {("联谊交友活动", "青年职工")}),
+        # coordinated groups, synonyms mapped to the preferred label
+        ("常德市总工会为货车司机、快递员和外卖小哥开展免费体检活动。",
+         {("免费体检活动", "货车司机"), ("免费体检活动", "快递员"), ("免费体检活动", "外卖骑手")}),
+    ],
+)
+def test_benefited(nlp, text, expected):
+    assert pairs(run(nlp, text), BENEFITED) == expected
+
+
+def test_groups_kept_only_when_served(nlp):
+    doc = run(nlp, "益阳市总工会调研职工队伍状况,听取职工意见。")
+    assert labels(doc, GROUP) == set()
+
+
+def test_served_group_mention_keeps_surface(nlp):
+    doc = run(nlp, "常德市总工会为外卖小哥开展免费体检活动。")
+    (g,) = [m for m in doc._.mentions if m.kind == GROUP]
+    assert (g.text, g.label) == ("外卖小哥", "外卖骑手")
