@@ -1,0 +1,380 @@
+"""kg.ingest: discovery, decoding, normalisation, page splitting, JSONL and HTML reading."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import (
+    DecodeError,
+    decode,
+    discover,
+    normalize,
+    parse_date,
+    read_articles,
+    read_file,
+    split_page,
+)
+
+SEEDS = Path(__file__).parents[1] / "seeds"
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seeds"
+
+SIMPLIFIED = "本报讯(记者李明)近日,成都市总工会为环卫工人送去防暑降温用品,惠及一线职工两千余人。"
+TRADITIONAL = "本報訊(記者張偉)近日,廣州市總工會舉辦職工技能競賽,為一線職工提供培訓服務,參賽職工達三百人。"
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (SIMPLIFIED.encode("utf-8"), SIMPLIFIED),
+        (b"\xef\xbb\xbf" + SIMPLIFIED.encode("utf-8"), SIMPLIFIED),
+        (SIMPLIFIED.encode("gb18030"), SIMPLIFIED),
+        (SIMPLIFIED.encode("gbk"), SIMPLIFIED),
+        (TRADITIONAL.encode("big5"), TRADITIONAL),
+        (TRADITIONAL.encode("utf-8"), TRADITIONAL),
+        (TRADITIONAL.encode("gb18030"), TRADITIONAL),
+        (SIMPLIFIED.encode("utf-16"), SIMPLIFIED),  # with BOM
+        (("\ufeff" + TRADITIONAL).encode("utf-16-be"), TRADITIONAL),
+        (("工会\n" + SIMPLIFIED).encode("utf-16-le"), "工会\n" + SIMPLIFIED),  # no BOM, NULs in ASCII
+    ],
+    ids=["utf8", "utf8-bom", "gb18030", "gbk", "big5", "utf8-trad", "gb18030-trad", "utf16", "utf16be", "utf16le-nobom"],
+)
+def test_decode(data: bytes, expected: str) -> None:
+    assert decode(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x00\x01\x02\x03binary\x00\xff", "binary file (NUL bytes)"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "binary file (PDF)"),
+        (b"\x80\xff\x80\xff" * 40, "cannot decode: not UTF-8, GB18030 or Big5"),
+    ],
+)
+def test_decode_rejects(data: bytes, reason: str) -> None:
+    with pytest.raises(DecodeError, match=re.escape(reason)):
+        decode(data)
+    articles, problems = read_articles(data, source_file="bad.txt", suffix=".txt")
+    assert articles == [] and [p.reason for p in problems] == [reason]
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\r\n\t "])
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".jsonl"])
+def test_empty_file(data: bytes, suffix: str) -> None:
+    articles, problems = read_articles(data, source_file="e" + suffix, suffix=suffix)
+    assert articles == [] and [(p.source_file, p.reason) for p in problems] == [("e" + suffix, "empty file")]
+
+
+def test_unknown_suffix_is_a_problem() -> None:
+    articles, problems = read_articles(b"abc", source_file="a.doc", suffix=".doc")
+    assert articles == [] and "unsupported file type '.doc'" in problems[0].reason
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("职工１２３名，增长５％。", "职工123名,增长5%。"),
+        ("（记者王强）：", "(记者王强):"),
+        ("第一行\r\n第二行\r第三行", "第一行\n第二行\n第三行"),
+        ("工\u200b会\u200d联\ufeff合会\x07", "工会联合会"),
+        ("标题   \n正文\t内容  ", "标题\n正文 内容"),
+        ("工會聯合會", "工會聯合會"),  # traditional characters are kept
+        ("\u3000\u3000段落", "  段落"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("2022-01-05", "2022-01-05"),
+        ("2022/1/5", "2022-01-05"),
+        ("2022.1.5", "2022-01-05"),
+        ("2022年1月5日", "2022-01-05"),
+        ("２０２２年１月５日", "2022-01-05"),
+        ("2022-01-05T08:30:00+08:00", "2022-01-05"),
+        ("2022-01-05 08:30", "2022-01-05"),
+        ("20220105", "2022-01-05"),
+        ("1月5日", None),
+        ("2022-02-30", None),
+        ("昨天", None),
+        (20220105, None),
+    ],
+)
+def test_parse_date(value: object, iso: str | None) -> None:
+    assert parse_date(value) == iso
+
+
+# --------------------------------------------------------------------------- pages
+
+PAGE = """
+
+市总工会举办职工技能大赛
+
+千余名一线职工同台竞技
+
+本报讯(记者赵文 通讯员孙琪)5月12日,江城市总工会在市体育中心举办第三届职工职业技能大赛,来自全市80家企业的1200余名职工参加比赛。大赛由市总工会主办,市机械冶金工会承办。江城重工集团工会副主席周
+
+立新介绍,获奖选手将被授予“江城工匠”称号,并优先推荐参评市级劳动模范。
+
+以赛促学 以赛促训
+
+大赛设置焊工、电工、数控车工等12个工种,比赛分理论考试和实际操作两部分进行。
+
+
+
+暖心驿站进社区
+
+
+
+图为环卫工人在东湖社区户外劳动者服务站休息。今年以来,区总工会在辖区新建爱心驿站15个,为户外劳动者提供饮水、休息等服务。
+
+通讯员钱芳 摄
+
+区总工会开展金秋助学活动
+
+本报讯 近日,南湖区总工会启动“金秋助学”活动,为60名困难职工子女每人发放助学金3000元。 本报记者 孔亮 摄
+"""
+
+
+def test_split_page_articles() -> None:
+    articles = split_page(normalize(PAGE), source_file="page.txt")
+    assert [a.headline for a in articles] == ["市总工会举办职工技能大赛", "暖心驿站进社区", "区总工会开展金秋助学活动"]
+    assert [a.id for a in articles] == ["page.txt#0", "page.txt#1", "page.txt#2"]
+    assert [a.position for a in articles] == [0, 1, 2]
+    assert [a.line for a in articles] == [3, 17, 25]
+    first, photo, last = articles
+    # Headline lines first, a blank line, then the body with the dateline kept in place.
+    head, body = first.text.split("\n\n")
+    assert head == "市总工会举办职工技能大赛\n千余名一线职工同台竞技"
+    assert body.startswith("本报讯(记者赵文 通讯员孙琪)5月12日,江城市总工会")
+    assert "副主席周立新介绍" in body  # the name broken by the layout is joined
+    assert "以赛促学 以赛促训" in body.split("\n")  # a section heading stays in its article
+    assert first.dateline == "本报讯(记者赵文 通讯员孙琪)"
+    assert first.byline == "记者赵文 通讯员孙琪"
+    assert first.date is None  # month and day but no year: never invent one
+    # The photo story keeps its caption, the credit goes to the byline.
+    assert photo.text.startswith("暖心驿站进社区\n\n图为环卫工人")
+    assert "摄" not in photo.text and photo.byline == "通讯员钱芳"
+    assert last.dateline == "本报讯" and last.byline == "本报记者 孔亮"
+    assert last.text.endswith("发放助学金3000元。")
+
+
+@pytest.mark.parametrize(
+    ("head", "main"),
+    [
+        (["新闻特写", "老师傅的直播课"], "老师傅的直播课"),  # column label + headline
+        (["南湖区总工会探索服务新路径,破解骑手入会难题", "骑手有了“娘家”"], "骑手有了“娘家”"),  # kicker
+        (["省总工会主席李明强调", "以法治思维推进工会工作"], "以法治思维推进工会工作"),
+        (["多方联动,三千余名职工住进新居——", "安居工程暖人心", "职工宿舍楼正式交付"], "安居工程暖人心"),
+        (["东湖区工会服务站投入使用", "5000名户外劳动者有了歇脚处"], "东湖区工会服务站投入使用"),  # sub-headline
+        (["江城工会启动疗休养活动", "将惠及两万名一线职工"], "江城工会启动疗休养活动"),
+        (["送清凉活动全面启动"], "送清凉活动全面启动"),
+    ],
+)
+def test_main_headline(head: list[str], main: str) -> None:
+    page = "\n\n".join([*head, "本报讯(记者王平)近日,市总工会开展了这项工作,受到职工欢迎。"])
+    (article,) = split_page(page, source_file="h.txt")
+    assert article.headline == main
+    assert article.text.split("\n\n")[0] == "\n".join(head)
+
+
+@pytest.mark.parametrize(
+    ("dateline", "date"),
+    [
+        ("本报北京2022年3月5日电(记者周红)", "2022-03-05"),
+        ("本报北京3月5日电(记者周红)", None),
+        ("本报讯(记者周红)", None),
+        ("本报讯 记者周红 通讯员吴刚报道", None),
+        ("通讯员吴刚报道", None),
+    ],
+)
+def test_dateline_and_date(dateline: str, date: str | None) -> None:
+    page = f"工会服务进园区\n\n{dateline} 市总工会在高新区设立职工服务站,为园区职工提供法律咨询服务。"
+    (article,) = split_page(page, source_file="d.txt")
+    assert article.dateline == dateline
+    assert article.date == date
+    assert article.text.split("\n\n")[1].startswith(dateline)
+    assert "周红" in (article.byline or "") or "吴刚" in (article.byline or "")
+
+
+def test_page_date_line_gives_the_date() -> None:
+    page = "2023年6月8日 星期四 第3版\n\n工会服务进园区\n\n本报讯 市总工会设立职工服务站,为职工提供服务。"
+    (article,) = split_page(page, source_file="d.txt")
+    assert article.date == "2023-06-08" and "星期四" not in article.text
+
+
+def test_traditional_page_keeps_characters() -> None:
+    page = "職工書屋開放\n\n本報訊(記者陳文)近日,台北市總工會職工書屋正式開放,為會員提供閱讀服務。\n\n通訊員林志 攝"
+    articles, problems = read_articles(page.encode("big5"), source_file="t.txt", suffix=".txt")
+    assert problems == []
+    (article,) = articles
+    assert article.headline == "職工書屋開放"
+    assert article.dateline == "本報訊(記者陳文)"
+    assert "總工會" in article.text and "攝" not in article.text
+    assert article.byline == "記者陳文; 通訊員林志"
+
+
+def test_body_only_page_and_jump_marker() -> None:
+    page = (
+        "近日,江城市总工会在全市开展劳模疗休养活动,首批50名劳模参加。\n\n"
+        "(上接第1版)关于职工服务,市总工会提出三点要求:一是抓落实。\n\n二是抓服务。"
+    )
+    articles = split_page(page, source_file="b.txt")
+    assert [a.headline for a in articles] == ["近日,江城市总工会在全市开展劳模疗休养活动", "关于职工服务,市总工会提出三点要求"]
+    assert articles[1].text.startswith("关于职工服务") and articles[1].line == 3
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+def test_jsonl_lines_and_problems() -> None:
+    lines = [
+        json.dumps({"id": "x-1", "title": "工会开展送温暖活动", "text": "本报讯(记者高山)近日,县总工会走访慰问困难职工30户。", "date": "2023/1/9", "url": "http://example.cn/1"}, ensure_ascii=False),
+        "",
+        '{"title": "坏行", "text": "缺少引号}',
+        json.dumps({"title": "无正文"}, ensure_ascii=False),
+        json.dumps({"text": "区总工会为新就业形态劳动者建起暖心驿站,骑手王\n\n小明说,这里很方便。\n\n通讯员刘洋 摄"}, ensure_ascii=False),
+        "[1, 2]",
+    ]
+    articles, problems = read_articles("\n".join(lines).encode(), source_file="f.jsonl", suffix=".jsonl")
+    assert [(p.line, p.reason) for p in problems] == [
+        (3, "line 3: malformed JSON (Unterminated string starting at)"),
+        (4, "line 4: no 'text' field"),
+        (6, "line 6: not a JSON object (list)"),
+    ]
+    first, second = articles
+    assert (first.id, first.position, first.line, first.date, first.url) == ("x-1", 0, 1, "2023-01-09", "http://example.cn/1")
+    assert first.headline == "工会开展送温暖活动"
+    assert first.text == "工会开展送温暖活动\n\n本报讯(记者高山)近日,县总工会走访慰问困难职工30户。"
+    assert first.dateline == "本报讯(记者高山)" and first.byline == "记者高山"
+    assert (second.id, second.position, second.line, second.date) == ("f.jsonl#5", 1, 5, None)
+    assert second.text == "区总工会为新就业形态劳动者建起暖心驿站,骑手王小明说,这里很方便。"
+    assert second.byline == "通讯员刘洋" and second.headline == "区总工会为新就业形态劳动者建起暖心驿站"
+
+
+@pytest.mark.parametrize(
+    ("date", "iso"),
+    [("2022-01-05", "2022-01-05"), ("2022/1/5", "2022-01-05"), ("2022年1月5日", "2022-01-05"), ("2022-01-05T10:00:00Z", "2022-01-05")],
+)
+def test_jsonl_date_formats(date: str, iso: str) -> None:
+    line = json.dumps({"text": "市总工会举办职工运动会。", "date": date}, ensure_ascii=False)
+    articles, problems = read_articles(line.encode(), source_file="d.jsonl", suffix=".jsonl")
+    assert problems == [] and articles[0].date == iso
+
+
+def test_jsonl_bad_date_is_reported_and_ignored() -> None:
+    line = json.dumps({"text": "市总工会举办职工运动会。", "date": "1月5日"}, ensure_ascii=False)
+    articles, problems = read_articles(line.encode(), source_file="d.jsonl", suffix=".jsonl")
+    assert articles[0].date is None and problems[0].line == 1 and "unrecognised date" in problems[0].reason
+
+
+# --------------------------------------------------------------------------- HTML
+
+HTML = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>职工之家_新闻网</title>
+<meta name="publishdate" content="2023-04-02 09:00">
+<style>p { color: red }</style><script>var nav = "首页";</script></head>
+<body>
+<div class="top-nav"><a href="/">首页</a> <a href="/news">新闻</a></div>
+<nav><ul><li>工会动态</li><li>评论</li></ul></nav>
+<div class="breadcrumb">当前位置:首页 &gt; 新闻 &gt; 正文</div>
+<p>首页 | 新闻 | 评论 | 图片 | 视频</p>
+<div class="article">
+  <h1>市总工会建成职工驿站</h1>
+  <h3>户外劳动者有了歇脚处</h3>
+  <p>本报讯(记者林峰)近日,江城市总工会在城区
+  建成20个职工驿站,为环卫工人、快递员提供休息场所。</p>
+  <p>驿站配有饮水机、微波炉等设施。<br>市总工会负责人表示,今年还将新建10个。</p>
+</div>
+<aside>热点排行 1 2 3</aside>
+<footer>版权所有 © 江城新闻网 京ICP备000000号</footer>
+<p>责任编辑:张三</p>
+</body></html>
+"""
+
+
+def test_html_page() -> None:
+    articles, problems = read_articles(HTML.encode("utf-8"), source_file="p.html", suffix=".html")
+    assert problems == []
+    (article,) = articles
+    assert article.headline == "市总工会建成职工驿站"
+    assert article.text == (
+        "市总工会建成职工驿站\n户外劳动者有了歇脚处\n\n"
+        "本报讯(记者林峰)近日,江城市总工会在城区建成20个职工驿站,为环卫工人、快递员提供休息场所。\n"
+        "驿站配有饮水机、微波炉等设施。\n市总工会负责人表示,今年还将新建10个。"
+    )
+    assert article.date == "2023-04-02"
+    assert article.line == 11  # the line of the HTML source where the article starts
+
+
+def test_html_in_gbk() -> None:
+    html = "<html><body><h2>工会送清凉</h2><p>本报讯 区总工会为一线职工送去防暑用品。</p></body></html>"
+    articles, problems = read_articles(html.encode("gbk"), source_file="g.htm", suffix=".htm")
+    assert problems == [] and articles[0].headline == "工会送清凉"
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_discover(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    for name in ["b.txt", "a.jsonl", "sub/c.html", "sub/d.HTM", ".hidden/e.txt", ".f.txt", "g.pdf"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    named = tmp_path / "notes.doc"
+    named.write_text("x", encoding="utf-8")
+    found, problems = discover([tmp_path, tmp_path / "b.txt", tmp_path / "missing.txt", named])
+    assert [(p.relative_to(tmp_path).as_posix(), name) for p, name in found] == [
+        ("a.jsonl", "a.jsonl"),
+        ("b.txt", "b.txt"),
+        ("sub/c.html", "c.html"),
+        ("sub/d.HTM", "d.HTM"),
+    ]
+    assert [(Path(p.source_file).name, p.reason.split(" (")[0]) for p in problems] == [
+        ("missing.txt", "no such file or directory"),
+        ("notes.doc", "unsupported file type '.doc'"),
+    ]
+
+
+def test_read_file(tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    path.write_bytes("职工书屋开放\n\n本报讯 区总工会职工书屋正式开放。".encode("gb18030"))
+    articles, problems = read_file(path, source_file="one.txt")
+    assert problems == [] and articles[0].id == "one.txt#0" and articles[0].headline == "职工书屋开放"
+    articles, problems = read_file(tmp_path / "gone.txt", source_file="gone.txt")
+    assert articles == [] and problems[0].reason.startswith("cannot read: ")
+
+
+# --------------------------------------------------------------------------- seeds end to end
+
+_CREDIT_LINE = re.compile(r"^\S{0,12}(?:记者|通讯员)?\s*\S{2,4}(?:\s+\S{2,4})*\s*摄$")
+
+
+@pytest.mark.parametrize("page", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+def test_seed_pages(page: Path) -> None:
+    articles, problems = read_file(page, source_file=page.name)
+    assert problems == []
+    if GOLD.is_dir():
+        gold = json.loads((GOLD / f"{page.stem}.json").read_text(encoding="utf-8"))["articles"]
+        assert abs(len(articles) - len(gold)) <= 2, [a.headline for a in articles]
+    for article in articles:
+        assert article.text.strip() and article.headline
+        lines = article.text.split("\n")
+        assert not any(_CREDIT_LINE.match(line) for line in lines), article.text
+        body = article.text.split("\n\n")[-1].split("\n")
+        for before, after in zip(body, body[1:]):
+            # A long body line cut mid-sentence followed by a long line: a layout break left unrepaired.
+            broken = len(before) > 40 and len(after) > 40 and re.search(r"[\u4e00-\u9fff\d]$", before)
+            assert not broken, (before[-20:], after[:20])
