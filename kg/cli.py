@@ -21,7 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Build and query knowledge graphs of Chinese trade-union news.\n\nExample: kg build seeds/ && kg query ontology/queries/launched.rq",
 )
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 

@@ -43,7 +43,18 @@ def ontology_quads() -> list[ox.Quad]:
     if not path.exists():
         return []
     graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    # Parsing gives blank nodes random ids; rename them in order of appearance so output bytes are stable.
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"ontology{len(names)}"))
+        return term
+
+    return [
+        ox.Quad(stable(t.subject), t.predicate, stable(t.object), graph)
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+    ]
 
 
 def turtle_bytes(quads: Iterable[ox.Quad]) -> bytes:

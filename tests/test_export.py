@@ -23,11 +23,14 @@ def test_graphml_round_trips_through_networkx(quads, tmp_path) -> None:
     path.write_bytes(graphml_bytes(graph))
     back = nx.read_graphml(path)
     assert back.is_directed()
-    assert back.number_of_nodes() == graph.number_of_nodes() == 4  # union, initiative, group, person
+    # union, initiative, group (and its broader concept from the taxonomy), person
+    assert back.number_of_nodes() == graph.number_of_nodes() == 5
     labels = {data["label"]: data["type"] for _, data in back.nodes(data=True)}
-    assert labels == {"某市总工会": "UnionBody", "“暖心驿站”": "Initiative", "户外劳动者": "BeneficiaryGroup", "张某": "Person"}
+    assert labels == {"某市总工会": "UnionBody", "“暖心驿站”": "Initiative", "户外劳动者": "BeneficiaryGroup",
+                      "劳动者": "BeneficiaryGroup", "张某": "Person"}
     edges = sorted((back.nodes[s]["label"], d["label"], back.nodes[o]["label"], d["weight"]) for s, o, d in back.edges(data=True))
-    assert edges == [("“暖心驿站”", "benefited", "户外劳动者", 1), ("张某", "memberOf", "某市总工会", 1), ("某市总工会", "launched", "“暖心驿站”", 1)]
+    assert edges == [("“暖心驿站”", "benefited", "户外劳动者", 1), ("张某", "memberOf", "某市总工会", 1),
+                     ("户外劳动者", "broader", "劳动者", 1), ("某市总工会", "launched", "“暖心驿站”", 1)]
     for _, data in back.nodes(data=True):
         assert all(isinstance(v, (str, int, float, bool)) for v in data.values())
 
