@@ -96,6 +96,8 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> in
     pos = end
     for word, flag in reversed(tokens):
         pos -= len(word)
+        if flag in ("m", "q", "mq") and not re.search(r"[0-9０-９零一二三四五六七八九十百千万亿两几多首]", word):
+            flag = "n"  # 米/市巷: jieba's measure tags on name characters
         if word in stops or (flag in _STOP_FLAGS and not lookup(word) and word not in "（）()·"):
             break
         if flag == "d" and not lookup(word):
@@ -179,7 +181,7 @@ def ukg_organizations(doc: Doc) -> Doc:
 
     found: list[Mention] = []
     for start, end, _suffix in find_enterprises(text):
-        if inside_union(start, end) or text[end:end + 1] == "总":
+        if inside_union(start, end):
             continue
         found.append(_mention(article.text, start, end, text[start:end], RULE_ENTERPRISE, 0.7))
     for match in _GOV.finditer(text):

@@ -64,9 +64,13 @@ def name_at(text: str, start: int) -> int | None:
     >>> name_at("主席要求各级工会", 2) is None
     True
     """
-    minority = re.match(r"[\u4e00-\u9fff]{2,6}·[\u4e00-\u9fff]{2,8}", text[start:])
+    minority = re.match(r"[\u4e00-\u9fff]{2,6}·", text[start:])
     if minority:
-        return start + minority.end()
+        for given in range(6, 1, -1):
+            end = start + minority.end() + given
+            if re.fullmatch(r"[\u4e00-\u9fff]+", text[start + minority.end():end]) and _AFTER_NAME.match(text, end):
+                return end
+        return None
     single, compound = surnames()
     if text[start:start + 2] in compound:
         sur = 2

@@ -128,6 +128,10 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
     name_end = start_kw - len(level)
     name_start = scan_name(text, name_end, limit=10)
     # cut higher-level places off the front: 杭州市萧山区|新湾街道
+    for cut in range(name_end - 2, name_start, -1):
+        if _gaz_match_ending(text, cut, full_only=True):
+            name_start = cut
+            break
     while True:
         match = _gaz_prefix(text, name_start, name_end)
         if match is None:
@@ -177,7 +181,7 @@ def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
 
 _ABBREV = re.compile(r"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[体量额数值和结经裁监部队编理干会务站局署社厂人长师])")
 _ANY_UNION_TAIL = re.compile(r"总工会")
-_HEADLINE_UNION = re.compile(r"[\u4e00-\u9fff]{2,8}?工会(?![联会员法组干工主副])")
+_HEADLINE_UNION = re.compile(r"[\u4e00-\u9fff]{2,8}?工会(?![联会员法])")
 
 
 def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
@@ -222,7 +226,7 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
 def _industry(text: str) -> list[_Cand]:
     out = []
     names = "|".join(map(re.escape, industries()))
-    for match in re.finditer(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法组干工主副])", text):
+    for match in re.finditer(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法])", text):
         start = match.start()
         gaz = _gaz_match_ending(text, start, full_only=False)
         if gaz:
@@ -235,7 +239,7 @@ def _industry(text: str) -> list[_Cand]:
         if start == match.start() and not match.group().startswith(("中国", "中华")) and len(match.group()) <= 4:
             continue  # bare 铁路工会/教育工会 without a place or 中国 is generic
         out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.85))
-    for match in re.finditer(r"系统工会(?![联会员法组干工主副])", text):
+    for match in re.finditer(r"系统工会(?![联会员法])", text):
         start = scan_name(text, match.start(), limit=12)
         name = text[start:match.start()]
         if len(name) >= 2 and not name.startswith(_GENERIC_PREFIX):
@@ -249,7 +253,7 @@ def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
     refs: list[tuple[int, int, str]] = []
     enterprises = find_enterprises(text)
     ends = {e: (s, suffix) for s, e, suffix in enterprises}
-    for match in re.finditer(r"工会(?![联会员法组干工])", text):
+    for match in re.finditer(r"工会(?![联会员法])", text):
         if text[match.start() - 1:match.start()] in ("总", "合"):
             continue
         head_end = match.start()
@@ -298,7 +302,7 @@ def _post_union(text: str) -> list[_Cand]:
             out.append(_Cand(kw, kw + 2, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
-        match = re.match(r"(?:和|与|及)(工会)(?![联会员法组干工主副])", text[e:e + 4])
+        match = re.match(r"(?:和|与|及)(工会)(?![联会员法])", text[e:e + 4])
         if match:
             out.append(_Cand(e + match.start(1), e + match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.7,
                              attrs=[("enterprise", text[s:e])]))
@@ -308,7 +312,7 @@ def _post_union(text: str) -> list[_Cand]:
 def _place_union(text: str) -> list[_Cand]:
     """"<place with level>工会" (海西州工会, 宁波市工会) = that place's 总工会."""
     out = []
-    for match in re.finditer(r"工会(?![联会员法组干工系])", text):
+    for match in re.finditer(r"工会(?![联会员法系])", text):
         if text[match.start() - 1:match.start()] in ("总", "合"):
             continue
         gaz = _gaz_match_ending(text, match.start(), full_only=True)
