@@ -70,7 +70,13 @@ def name_at(text: str, start: int) -> int | None:
             end = start + minority.end() + given
             if re.fullmatch(r"[\u4e00-\u9fff]+", text[start + minority.end():end]) and _AFTER_NAME.match(text, end):
                 return end
-        return None
+        # no boundary word: the given part runs up to the first verb/adverb token (热苏力汗|听得)
+        end = start + minority.end()
+        for word, flag in _tokens(text[end:end + 8]):
+            if flag[:1] in ("v", "d", "p", "c", "u", "x") or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+                break
+            end += len(word)
+        return end if 2 <= end - start - minority.end() <= 6 else None
     single, compound = surnames()
     if text[start:start + 2] in compound:
         sur = 2
