@@ -479,10 +479,12 @@ _PAGE_DATE = re.compile(
 )
 _CHROME = re.compile(
     r"版权所有|copyright|©|ICP备|ICP证|公网安备|责任编辑|编辑:|返回顶部|打印本页|关闭窗口|分享到|扫一扫|上一篇|下一篇|"
-    r"字号|当前位置|您的位置|网站地图|联系我们|设为首页|加入收藏",
+    r"字号[:】]|【字号|当前位置|您的位置|网站地图|联系我们|设为首页|加入收藏",
     re.I,
 )
-_SEPARATED = re.compile(r"\s*[|｜>»/·]\s*")
+# Article meta lines of web pages: "来源:工人日报 2022-01-05 10:20", "发布时间:2022年1月5日".
+_META_LINE = re.compile(r"^(?:来源|稿源|发布时间|发布日期|发稿时间|时间|日期|作者|浏览次数|点击数?)[:]|[\s](?:来源|作者)[:]")
+_SEPARATED = re.compile(r"\s*[|｜>»]\s*")
 _FINAL = ("。", "!", "?", ".", "…", ";", ":")
 _CLOSERS = "”’」』\"')]》>"
 _TRAILING_PAREN = re.compile(r"\([^()]{1,30}\)$")
@@ -523,7 +525,7 @@ def _is_chrome(line: str) -> bool:
 def _unwrap(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Join hard-wrapped lines (a page where most lines have the same width) back into paragraphs."""
     lengths = [len(t.strip()) for _, t in lines if t.strip()]
-    if len(lengths) < 10:
+    if len(lengths) < 6:
         return lines
     width, _ = max(Counter(n for n in lengths if n >= 15).items(), key=lambda kv: (kv[1], kv[0]), default=(0, 0))
     if not width or sum(width - 1 <= n <= width + 1 for n in lengths) < 0.5 * len(lengths):
@@ -684,9 +686,8 @@ class _Draft:
         self.simple_body.append(para.simple)
 
 
-def _credit_names(simple: str, text: str) -> str:
-    """The credit as written, without brackets and the 摄/报道 marker: "本报通讯员 张海伦"."""
-    del simple
+def _credit_names(text: str) -> str:
+    """The credit as written, without brackets and the 摄 marker: "本报通讯员 张海伦"."""
     text = text.strip().strip("()()")
     text = re.sub(r"\s*/?\s*(?:攝|摄)(?:影報道|影报道|影)?$", "", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -778,7 +779,7 @@ def _split_lines(lines: list[tuple[int, str]], *, source_file: str, default_date
         stripped = line.strip()
         if not stripped:
             continue
-        if _PAGE_DATE.match(stripped):
+        if _PAGE_DATE.match(stripped) or (len(stripped) <= 80 and _META_LINE.search(stripped)):
             page_date = page_date or parse_date(stripped)
             continue
         if _is_chrome(stripped):
@@ -832,7 +833,7 @@ def _segment(paras: list[_Para]) -> list[_Draft]:
         elif para.kind in (CREDIT, BYLINE):
             if current is None or (current.closed and para.kind == BYLINE):
                 current = new(para.line)
-            current.credits.append(_credit_names(para.simple, para.text))
+            current.credits.append(_credit_names(para.text))
             if para.kind == CREDIT:
                 current.closed = True
         else:  # BODY, LABEL, SIGN
@@ -946,7 +947,7 @@ def _jsonl_article(body: str, *, title: str, source_file: str, position: int, li
     draft = _Draft(line=line)
     for para in paras:
         if para.kind in (CREDIT, BYLINE):
-            draft.credits.append(_credit_names(para.simple, para.text))
+            draft.credits.append(_credit_names(para.text))
             continue
         if para.kind == DATELINE and draft.dateline is None and not draft.body:
             draft.dateline, credit, draft.date = _dateline_parts(para)

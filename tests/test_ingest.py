@@ -378,3 +378,39 @@ def test_seed_pages(page: Path) -> None:
             # A long body line cut mid-sentence followed by a long line: a layout break left unrepaired.
             broken = len(before) > 40 and len(after) > 40 and re.search(r"[\u4e00-\u9fff\d]$", before)
             assert not broken, (before[-20:], after[:20])
+
+
+def test_web_dump_page() -> None:
+    page = "\n".join(
+        [
+            "首页 | 要闻 | 工会 | 评论 | 视频",
+            "当前位置:首页 > 工会动态",
+            "市总工会为货车司机建起“司机之家”",
+            "来源:江城日报 2022-08-16 10:20",
+            "本报讯 近日,江城市总工会在物流园区建成“司机之家”,为过往货车司机提供休息、淋浴等服务。",
+            "市总工会负责人表示,下一步将在高速服务区再建5个。",
+            "责任编辑:刘敏",
+            "版权所有 江城日报社 ICP备12345678号",
+        ]
+    )
+    (article,) = split_page(page, source_file="w.txt")
+    assert article.headline == "市总工会为货车司机建起“司机之家”"
+    assert article.date == "2022-08-16"
+    assert article.text.split("\n") == [
+        "市总工会为货车司机建起“司机之家”",
+        "",
+        "本报讯 近日,江城市总工会在物流园区建成“司机之家”,为过往货车司机提供休息、淋浴等服务。",
+        "市总工会负责人表示,下一步将在高速服务区再建5个。",
+    ]
+
+
+def test_hard_wrapped_page_is_unwrapped() -> None:
+    body = (
+        "本报讯 近日,江城市总工会启动职工技能提升行动,计划用三年时间培训一线职工两万人次。"
+        "行动聚焦先进制造、现代服务等重点行业,由市总工会联合人社部门组织实施,培训合格的职工可获得"
+        "相应等级的职业技能证书。市总工会还将设立专项资金,对参训职工给予每人最高两千元的补贴,"
+        "并在全市评选十名职工技能标兵,推荐参评省级劳动模范。"
+    )
+    wrapped = [body[i : i + 20] for i in range(0, len(body), 20)]
+    (article,) = split_page("\n".join(["职工技能提升行动启动", "", *wrapped]), source_file="w.txt")
+    assert article.text == "职工技能提升行动启动\n\n" + body
