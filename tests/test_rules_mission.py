@@ -133,9 +133,26 @@ def test_not_initiatives(nlp, text):
 
 
 @pytest.mark.parametrize("name, ok", [("活动", False), ("这项工作", False), ("两项活动", False),
-                                      ("工会工作", False), ("职工微课堂", True), ("“夏送清凉”活动", True)])
+                                      ("工会工作", False), ("职工微课堂", True), ("“夏送清凉”活动", True),
+                                      # one abstract modifier + generic head names a kind
+                                      ("工作方案", False), ("建设活动", False), ("经费保障", False),
+                                      ("跨区域维权协作机制", True),
+                                      # broken spans
+                                      ("暖心驿站”", False), ("技能 培训班", False)])
 def test_is_acceptable(name, ok):
     assert is_acceptable(name) is ok
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a governing verb in front of the name is not part of it
+        ("桐乡市总工会利用职工书香课堂开展读书分享。", "职工书香课堂"),
+        ("桐乡市总工会健全跨区域维权协作机制。", "跨区域维权协作机制"),
+    ],
+)
+def test_lead_verb_stripped(nlp, text, expected):
+    assert expected in labels(run(nlp, text), INITIATIVE)
 
 
 def test_find_initiatives_is_pure_text_level():

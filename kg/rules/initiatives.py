@@ -67,6 +67,8 @@ _LEAD_STRIP = re.compile(
 )
 _COUNT_INSIDE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几]+)[余多]?[大]?[个项次场家支批类种](?=" + _CJK + "|[“‘「《])")
 _CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
+# Governing verbs left in front of a name by a chained predicate (利用微课堂, 健全合作机制).
+_LEAD_VERB = re.compile(r"^(?:利用|健全|完善|加强|引导|筹集|鼓励|支持|带动|整合|用好|依托|借助|通过)(?=" + _CJK + ")")
 _TIME_PREFIX = re.compile(r"^(?:近日|日前|近年来|近期|目前|今年以来|此前|随后|同时|还|也|又|再|将|已|正式|积极|深入|扎实|全面|大力|率先|先后|陆续|迅速|广泛|普遍|不断|持续|继续|共同|联合|一起|分别)+")
 
 
@@ -136,6 +138,14 @@ def is_acceptable(name: str) -> bool:
         return False
     if any(x in name for x in lex["exclude"]):
         return False
+    # Broken spans: white space inside, or unbalanced quotation marks (贴心服务”).
+    if re.search(r"\s", name) or any(name.count(o) != name.count(c) for o, c in zip(OPEN_Q, CLOSE_Q)):
+        return False
+    # A generic head behind one abstract modifier names a kind, not a specific initiative
+    # (工作方案, 建设活动, 制度机制, 经费保障).
+    mods = "|".join(lex.get("generic_mod", ()))
+    if mods and re.fullmatch(r"(?:" + mods + r")(?:" + "|".join(lex["generic"]) + ")", bare):
+        return False
     if re.fullmatch(r"[\d\W]+", bare):
         return False
     head = _ends_with_head(name)
@@ -154,7 +164,7 @@ def _strip_lead(text: str, start: int, end: int) -> int:
     """Skip leading verbs' particles, dates, counts and rhetoric of a name."""
     while start < end:
         piece = text[start:end]
-        m = _LEAD_STRIP.match(piece) or _TIME_PREFIX.match(piece)
+        m = _LEAD_STRIP.match(piece) or _TIME_PREFIX.match(piece) or _LEAD_VERB.match(piece)
         if not m or m.end() == 0:
             break
         start += m.end()
@@ -339,7 +349,7 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
     cleaned = []
     for start, end, rule in cands:
         start = _trim_blocked(text, start, end, blocked)
-        if rule == RULE_LAUNCH:
+        if rule in (RULE_LAUNCH, RULE_HEAD_NP):
             start = _strip_lead(text, start, end)
         name = text[start:end]
         if end - start < 2 or not is_acceptable(name):
