@@ -180,6 +180,28 @@ def evaluate(
             out.print(format_errors(report), markup=False)
 
 
+@app.command()
+def explain(
+    label: str = typer.Argument(..., help="An entity's label or alternative label."),
+    store: Path = typer.Option(Path("out/store"), "--store", help="The store written by kg build."),
+) -> None:
+    """Print everything the graph says about an entity: names, posts, places, and every fact with its evidence.
+
+    Example: kg explain 滨海县总工会
+    """
+    from kg.explain import explain as run_explain
+    from kg.explain import format_explanations
+    from kg.query import QueryError, open_store
+
+    try:
+        explanations = run_explain(open_store(store), label)
+    except QueryError as error:
+        fail(str(error))
+    if not explanations:
+        fail(f"no entity labelled {label!r} in {store}")
+    out.print(format_explanations(explanations), markup=False, highlight=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

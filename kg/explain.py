@@ -1,0 +1,88 @@
+"""Explain: everything the graph says about one entity, with evidence.
+
+Example:
+    >>> import pyoxigraph as ox
+    >>> explain(ox.Store(), "某市总工会")
+    []
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.query import run_query
+
+ENTITY_QUERY = """
+SELECT DISTINCT ?e ?type ?label WHERE {
+  ?e rdfs:label|skos:altLabel ?name ; a ?t ; rdfs:label ?label .
+  FILTER (STR(?name) = $name && STRSTARTS(STR(?t), STR(ukg:)))
+  BIND(STRAFTER(STR(?t), "#") AS ?type)
+} ORDER BY ?e
+"""
+FACTS_QUERY = """
+SELECT DISTINCT ?direction ?predicate ?other ?file ?evidence ?rule ?confidence WHERE {
+  { ?st rdf:subject $e ; rdf:object ?x . BIND("→" AS ?direction) }
+  UNION
+  { ?st rdf:object $e ; rdf:subject ?x . BIND("←" AS ?direction) }
+  ?st a rdf:Statement ; rdf:predicate ?p ; prov:wasDerivedFrom ?a ;
+      ukg:evidence ?evidence ; ukg:rule ?rule ; ukg:confidence ?confidence .
+  ?a ukg:sourceFile ?file .
+  OPTIONAL { ?x rdfs:label ?l }
+  BIND(COALESCE(?l, STR(?x)) AS ?other)
+  BIND(REPLACE(STR(?p), "^.*[#/]", "") AS ?predicate)
+} ORDER BY ?file ?predicate ?other ?evidence
+"""
+DETAILS_QUERY = """
+SELECT DISTINCT ?property ?value WHERE {
+  { $e skos:altLabel ?v BIND("altLabel" AS ?property) }
+  UNION { $e ukg:mentionedIn/ukg:sourceFile ?v BIND("mentionedIn" AS ?property) }
+  UNION { $e ukg:locatedIn/schema:containedInPlace*/rdfs:label ?v BIND("locatedIn" AS ?property) }
+  UNION { $e skos:broader+/rdfs:label ?v BIND("broader" AS ?property) }
+  UNION { ?m org:member $e ; ukg:postTitle ?post ; org:organization/rdfs:label ?org
+          BIND("post" AS ?property) BIND(CONCAT(?post, " @ ", ?org) AS ?v) }
+  BIND(STR(?v) AS ?value)
+} ORDER BY ?property ?value
+"""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    iri: str
+    kind: str
+    label: str
+    details: tuple[tuple[str, str], ...]
+    facts: tuple[tuple[str, ...], ...]  # (direction, predicate, other, file, evidence, rule, confidence)
+
+
+def _bind(query: str, **values: ox.NamedNode | ox.Literal) -> str:
+    # Terms are serialised by pyoxigraph itself (escaped), never pasted from raw user text.
+    for name, term in values.items():
+        query = query.replace(f"${name}", str(term))
+    return query
+
+
+def explain(store: ox.Store, label: str) -> list[Explanation]:
+    """Every entity whose label or alternative label is ``label``, with its details and facts."""
+    found = run_query(store, _bind(ENTITY_QUERY, name=ox.Literal(label)))
+    explanations = []
+    for iri, kind, canonical in found.rows:
+        node = ox.NamedNode(iri)
+        details = run_query(store, _bind(DETAILS_QUERY, e=node)).rows
+        facts = run_query(store, _bind(FACTS_QUERY, e=node)).rows
+        explanations.append(Explanation(iri=iri, kind=kind, label=canonical, details=tuple(details), facts=tuple(facts)))
+    return explanations
+
+
+def format_explanations(explanations: list[Explanation]) -> str:
+    lines: list[str] = []
+    for e in explanations:
+        lines.append(f"{e.label}  ({e.kind})  <{e.iri}>")
+        for prop, value in e.details:
+            lines.append(f"  {prop}: {value}")
+        for direction, predicate, other, file, evidence, rule, confidence in e.facts:
+            lines.append(f"  {direction} {predicate} {other}   [{file}; {rule}; {float(confidence):.2f}]")
+            lines.append(f"      “{evidence}”")
+        lines.append("")
+    return "\n".join(lines).rstrip()
