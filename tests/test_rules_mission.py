@@ -204,6 +204,9 @@ def test_launched_relation_has_evidence(nlp):
         # coordinated groups, synonyms mapped to the preferred label
         ("常德市总工会为货车司机、快递员和外卖小哥开展免费体检活动。",
          {("免费体检活动", "货车司机"), ("免费体检活动", "快递员"), ("免费体检活动", "外卖骑手")}),
+        # each clause's group serves that clause's initiative, not every initiative of the sentence
+        ("萍乡市总工会为环卫工人开展“夏送清凉”活动,为困难职工子女举办“金秋助学”活动。",
+         {("“夏送清凉”活动", "环卫工人"), ("“金秋助学”活动", "困难职工子女")}),
     ],
 )
 def test_benefited(nlp, text, expected):

@@ -172,6 +172,40 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     return out
 
 
+_CLAUSE = re.compile(r"[，；：,;:]")
+_COORD_GAP = re.compile(r"^(?:[、和及与或]|以及|等)?$")
+
+
+def _clause(text: str, pos: int) -> tuple[int, int]:
+    """The comma-delimited clause around ``pos`` (quotes do not end it)."""
+    lo = pos
+    while lo > 0 and not (_CLAUSE.match(text[lo - 1]) or text[lo - 1] in "。！？!?\n"):
+        lo -= 1
+    hi = pos
+    while hi < len(text) and not (_CLAUSE.match(text[hi]) or text[hi] in "。！？!?\n"):
+        hi += 1
+    return lo, hi
+
+
+def _assign(text: str, marked: list[Mention], inits: list[Mention]) -> list[tuple[Mention, list[Mention]]]:
+    """Pair the initiatives of a sentence with its marked groups, clause by clause.
+
+    An initiative takes the marked groups of its own comma-delimited clause; in a clause without any,
+    it takes those of the nearest clause that has some (the following one on a tie: "开展A，为B提供…").
+    So a group is not spread over initiatives that another group's clause stands between.
+    """
+    clauses = sorted({_clause(text, g.start) for g in marked})
+    out = []
+    for init in inits:
+        c = _clause(text, init.start)
+        if c in clauses:
+            best = c
+        else:
+            best = min(clauses, key=lambda k: (abs(k[0] - c[0]), -k[0]))
+        out.append((init, [g for g in marked if _clause(text, g.start) == best]))
+    return out
+
+
 @Language.component("ukg_mission")
 def ukg_mission(doc: Doc) -> Doc:
     """Add launched and benefited relations, then drop group mentions no initiative serves."""
@@ -215,14 +249,13 @@ def ukg_mission(doc: Doc) -> Doc:
         if not marked:
             continue
         if idx in by_sentence:
-            targets, rule, conf = by_sentence[idx], RULE_MARKER, 0.6
+            for init, gs in _assign(text, marked, by_sentence[idx]):
+                for g in gs:
+                    relate(BENEFITED, init, g, g.start, RULE_MARKER, 0.6)
         elif idx > 0 and idx - 1 in by_sentence and para[idx - 1] == para[idx]:
-            targets, rule, conf = by_sentence[idx - 1], RULE_PREVIOUS, 0.45
-        else:
-            continue
-        for init in targets:
-            for g in marked:
-                relate(BENEFITED, init, g, g.start, rule, conf)
+            for init in by_sentence[idx - 1]:
+                for g in marked:
+                    relate(BENEFITED, init, g, g.start, RULE_PREVIOUS, 0.45)
 
     served = {id(r.object) for r in doc._.relations} | {id(r.subject) for r in doc._.relations}
     doc._.mentions = [m for m in doc._.mentions if m.kind != GROUP or id(m) in served]
