@@ -21,8 +21,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.records import Article, Mention, Relation
+from kg.records import Article
 from kg.text import to_simplified
+
+from kg.rules import add_mention, add_relation  # noqa: F401  (re-exported for components)
 
 # Component modules register themselves with @Language.component on import.
 from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, mission  # noqa: F401,E501
@@ -75,23 +77,3 @@ def process(nlp: Language, article: Article) -> Doc:
         if (span := doc.char_span(m.start, m.end, label=m.kind, alignment_mode="expand")) is not None
     ]
     return doc
-
-
-def add_mention(doc: Doc, mention: Mention) -> Mention:
-    """Append a mention unless an identical one (kind, offsets, label) is there already."""
-    for existing in doc._.mentions:
-        if (existing.kind, existing.start, existing.end, existing.label) == (
-            mention.kind, mention.start, mention.end, mention.label,
-        ):
-            return existing
-    doc._.mentions.append(mention)
-    return mention
-
-
-def add_relation(doc: Doc, relation: Relation) -> None:
-    """Append a relation unless the same (predicate, subject key, object key, sentence) is there."""
-    key = (relation.predicate, relation.subject.key, relation.object.key, relation.sentence_start)
-    for existing in doc._.relations:
-        if (existing.predicate, existing.subject.key, existing.object.key, existing.sentence_start) == key:
-            return
-    doc._.relations.append(relation)

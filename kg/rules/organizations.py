@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from kg.places import lookup
 from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
+from kg.rules import add_mention, add_relation
 from kg.text import sentence_spans
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -155,17 +156,6 @@ def _place_prefix_ok(name: str) -> bool:
             return True
     return name.startswith(("国家", "中央", "国务院", "中共"))
 
-
-def add_mention(doc: Doc, mention: Mention) -> Mention:
-    from kg.nlp import add_mention as add  # kg.nlp imports this module
-
-    return add(doc, mention)
-
-
-def add_relation(doc: Doc, relation: Relation) -> None:
-    from kg.nlp import add_relation as add
-
-    add(doc, relation)
 
 
 @Language.component("ukg_organizations")

@@ -110,7 +110,7 @@ def _post_ending(text: str, end: int) -> str | None:
 @Language.component("ukg_persons")
 def ukg_persons(doc: Doc) -> Doc:
     """Person mentions found after a post, with membership relations to the post's organisation."""
-    from kg.nlp import add_mention, add_relation  # kg.nlp imports this module
+    from kg.rules import add_mention, add_relation
 
     text = doc.text
     original = doc._.article.text

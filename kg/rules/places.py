@@ -73,7 +73,7 @@ def _disambiguate(found: list[tuple[int, int, str, tuple[Place, ...]]]) -> list[
 @Language.component("ukg_places")
 def ukg_places(doc: Doc) -> Doc:
     """Add Place mentions (attrs: level, code; label = the name as the text gives it)."""
-    from kg.nlp import add_mention  # kg.nlp imports this module
+    from kg.rules import add_mention
 
     original = doc._.article.text
     found = find_places(doc.text)

@@ -160,7 +160,7 @@ def measures_relation(text: str, quantity: Mention, others: list[Mention], sente
 @Language.component("ukg_quantities")
 def ukg_quantities(doc: Doc) -> Doc:
     """Add Quantity mentions and their measures relations to the Doc."""
-    from kg.nlp import add_mention, add_relation
+    from kg.rules import add_mention, add_relation
 
     quantities = quantity_mentions(doc)
     others = [m for m in doc._.mentions if m.kind != QUANTITY]

@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from kg.places import Place, is_within, lookup, parents
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
 from kg.rules.organizations import DATA, _lines, find_enterprises, org_suffixes, scan_name
+from kg.rules import add_mention, add_relation
 from kg.text import sentence_spans
 
 RULE_NATIONAL = "union.national/v1"
@@ -327,17 +328,6 @@ def _place_union(text: str) -> list[_Cand]:
                              own_start=own_start))
     return out
 
-
-def add_mention(doc: Doc, mention: Mention) -> Mention:
-    from kg.nlp import add_mention as add  # kg.nlp imports this module
-
-    return add(doc, mention)
-
-
-def add_relation(doc: Doc, relation: Relation) -> None:
-    from kg.nlp import add_relation as add
-
-    add(doc, relation)
 
 
 @Language.component("ukg_unions")
