@@ -182,6 +182,25 @@ def test_launched(nlp, text, expected):
     assert pairs(run(nlp, text), LAUNCHED) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a company acting in its own sentence: no union fallback, and no union initiative at all
+        "青山区总工会召开年度工作会议。会后,辖区一家物流公司举办了叉车技能大赛。",
+        # a hospital is the subject between the union and the initiative
+        "青山区总工会牵线搭桥,市人民医院开设劳模就医绿色通道。",
+    ],
+)
+def test_other_actor_blocks_union(nlp, text):
+    doc = run(nlp, text)
+    assert pairs(doc, LAUNCHED) == set() and labels(doc, INITIATIVE) == set()
+
+
+def test_actor_noun_inside_a_phrase_does_not_block(nlp):
+    doc = run(nlp, "青山区总工会利用企业网站开辟“职工说事”栏目。")
+    assert pairs(doc, LAUNCHED) == {("青山区总工会", "“职工说事”栏目")}
+
+
 def test_launched_relation_has_evidence(nlp):
     text = "前言。嘉兴市总工会开展“技能强企”行动。"
     doc = run(nlp, text)

@@ -105,6 +105,29 @@ def _hosts(text: str, unions: list[Mention], start: int, end: int) -> list[Menti
     return out
 
 
+# Non-union actors: an organisation mention, or a generic noun of a company, bureau, hospital, community …
+_ACTOR_NOUN = re.compile(r"(?:公司|企业|集团|银行|医院|学校|局|厅|委|政府|部门|社区|村|旅行社|总社|经理|负责人|单位)")
+
+
+def _other_actor(doc: Doc, text: str, lo: int, hi: int) -> bool:
+    """Whether a non-union subject acts in [lo, hi): it is followed by a launch verb in its clause
+    and is not itself an object (向/为/与/联合/协助 X)."""
+    launch = "|".join(map(re.escape, sorted(set(triggers()["launch"]) | set(triggers()["host"]), key=len, reverse=True)))
+    verb_after = re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*(?:" + launch + ")")
+    ends = [m.end for m in doc._.mentions if m.kind == "Organization" and lo <= m.start and m.end <= hi]
+    ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
+    objecty = tuple(triggers()["object_marker"]) + tuple(triggers()["coord"]) + ("帮助", "协调", "依托", "通过")
+    for end in ends:
+        if not verb_after.match(text, end, hi):
+            continue
+        head = text[max(lo, end - 14):end]
+        cut = max(head.rfind(c) for c in "，。；,;:：") + 1
+        if any(w in head[cut:] for w in objecty if len(w) > 1 or w in "向为与对给"):
+            continue
+        return True
+    return False
+
+
 def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], state: dict) -> tuple[list[Mention], str, float]:
     text = doc.text
     idx = _sentence_of(spans, init.start)
@@ -118,7 +141,14 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
     before = [u for u in in_sentence if u.end <= init.start and not _is_object(text, u, s)]
     if before:
         anchor = max(before, key=lambda u: u.end)
+        if _other_actor(doc, text, anchor.end, init.start):
+            state.setdefault("blocked", set()).add(id(init))
+            return [], "", 0.0
         return _coordinated(text, in_sentence, anchor), RULE_SUBJECT, 0.8
+    # A company, bureau or community acting in the sentence blocks the union fallbacks.
+    if _other_actor(doc, text, s, init.start):
+        state.setdefault("blocked", set()).add(id(init))
+        return [], "", 0.0
     # Zero anaphora: the last acting union earlier in the paragraph.
     earlier = [u for u in unions if u.end <= init.start and para[_sentence_of(spans, u.start) or 0] == para[idx]
                and not _is_object(text, u, spans[_sentence_of(spans, u.start) or 0][0])]
@@ -233,6 +263,12 @@ def ukg_mission(doc: Doc) -> Doc:
                 continue
             seen.add(u.label)
             relate(LAUNCHED, u, init, init.start, rule, conf)
+
+    # An initiative some other organisation runs is none of the unions' (guideline: no union involved).
+    blocked = state.get("blocked", set())
+    if blocked:
+        inits = [i for i in inits if id(i) not in blocked]
+        doc._.mentions = [m for m in doc._.mentions if id(m) not in blocked]
 
     for init in inits:
         for g in groups:
