@@ -3,8 +3,8 @@
 A group phrase is a head (a taxonomy term such as 货车司机 or a productive head
 such as 职工/司机/人员) with the defining modifiers on its left; counts, places
 and rhetoric (62名, 全市, 辖区, 广大 …) end the phrase.  The label is the
-phrase as written (the guideline's group name: "外卖小哥"); the taxonomy maps it to
-its preferred concept ("外卖骑手"), reached as its broader label.  Candidates are emitted with a modest confidence: ukg_mission keeps
+preferred label of the taxonomy ("外卖小哥" → "外卖骑手"); the surface stays in
+Mention.text.  Candidates are emitted with a modest confidence: ukg_mission keeps
 only the groups some initiative serves.
 
 Example:
@@ -86,9 +86,6 @@ class Taxonomy:
         label = to_simplified(label)
         if label in self.broader_of:
             return self.broader_of[label]
-        pref = self.labels.get(label, label)
-        if pref != label:
-            return (pref,)  # a labelled synonym (外卖小哥) sits under its preferred concept (外卖骑手)
         for i in range(1, len(label)):
             suffix = label[i:]
             if suffix in self.broader_of and len(suffix) >= 2:
@@ -217,7 +214,7 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
             continue
         surface = text[start:end]
         if len(surface) <= MAX_LABEL:
-            found.append((start, end, surface))
+            found.append((start, end, tax.preferred(surface)))
         i = end
     return found
 
