@@ -51,6 +51,11 @@ for _name, _default in (("article", None), ("mentions", None), ("relations", Non
 @lru_cache(maxsize=1)
 def make_nlp() -> Language:
     """The shared pipeline (built once per process)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break `kg build -q`
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     for name in PIPELINE:
         nlp.add_pipe(name)
