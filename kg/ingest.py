@@ -48,12 +48,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date as _date
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
 
+from kg import dates
 from kg.records import Article, Problem
 from kg.text import to_simplified
 
@@ -319,30 +319,17 @@ def normalize(text: str) -> str:
 
 # --------------------------------------------------------------------------- dates
 
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
-    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\b|T)"),
-)
-
-
 def parse_date(value: object) -> str | None:
     """A full date in a common format → ISO ``YYYY-MM-DD``; anything else (no year, invalid) → None.
+
+    Delegates to :func:`kg.dates.parse_date`; non-strings (a JSON number, null) give None.
 
     >>> parse_date("2022/1/5"), parse_date("2022年1月5日"), parse_date("1月5日"), parse_date("2022-02-30")
     ('2022-01-05', '2022-01-05', None, None)
     """
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value).strip()
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            try:
-                return _date(*(int(g) for g in match.groups())).isoformat()
-            except ValueError:
-                return None
-    return None
+    return dates.parse_date(value)
 
 
 # --------------------------------------------------------------------------- HTML
