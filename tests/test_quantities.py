@@ -137,12 +137,6 @@ def test_parse_number(text, value, approximate):
 # --- the component, with mentions of other kinds added by hand ----------------
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from kg.nlp import make_nlp
-
-    return make_nlp()
-
 
 def _run(nlp, text: str, hand: list[tuple[str, str]]):
     """Doc after ukg_quantities only, with (kind, surface) mentions put in by hand first."""

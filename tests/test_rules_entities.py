@@ -2,13 +2,9 @@
 
 import pytest
 
-from kg.nlp import make_nlp, process
+from kg.nlp import process
 from kg.records import LOCATED_IN, MEMBERSHIP, ORGANIZATION, PARTNER, PERSON, PLACE, UNION, Article
 
-
-@pytest.fixture(scope="session")
-def nlp():
-    return make_nlp()
 
 
 def run(nlp, text):

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import make_nlp, process
+from kg.nlp import process
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
 from kg.rules.groups import find_groups, load_taxonomy
 from kg.rules.initiatives import find_initiatives, is_acceptable
 
-
-@pytest.fixture(scope="session")
-def nlp():
-    return make_nlp()
 
 
 def run(nlp, text: str):

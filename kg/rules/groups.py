@@ -71,10 +71,8 @@ class Taxonomy:
         term = to_simplified(term)
         if term in self.labels:
             return self.labels[term]
-        for i in range(1, len(term)):
-            suffix = term[i:]
-            if suffix in self.labels and len(suffix) >= 2:
-                return term[:i] + self.labels[suffix]
+        if (i := _known_suffix(term, self.labels)) is not None:
+            return term[:i] + self.labels[term[i:]]
         return term
 
     def broader(self, label: str) -> tuple[str, ...]:
@@ -86,10 +84,8 @@ class Taxonomy:
         label = to_simplified(label)
         if label in self.broader_of:
             return self.broader_of[label]
-        for i in range(1, len(label)):
-            suffix = label[i:]
-            if suffix in self.broader_of and len(suffix) >= 2:
-                return (suffix,)
+        if (i := _known_suffix(label, self.broader_of)) is not None:
+            return (label[i:],)
         return ()
 
 
@@ -240,3 +236,11 @@ def ukg_groups(doc: Doc) -> Doc:
                     confidence=_group_confidence(rule)),
         )
     return doc
+
+
+def _known_suffix(term: str, table: dict) -> int | None:
+    """Start of the longest proper suffix of ``term`` (two characters or more) that is in ``table``."""
+    for i in range(1, len(term) - 1):
+        if term[i:] in table:
+            return i
+    return None
