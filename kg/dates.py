@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from kg.text import to_simplified
 
-__all__ = ["parse_date", "resolve_date", "find_dates"]
+__all__ = ["parse_date", "resolve_date", "find_dates", "find_date_expressions"]
 
 _WIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
 _CN = "〇○零一二两三四五六七八九十"
@@ -176,3 +176,39 @@ def _month_or_year(year: int | None, month_text: str | None) -> str | None:
         return f"{year:04d}"
     month = _number(month_text)
     return f"{year:04d}-{month:02d}" if month and 1 <= month <= 12 else None
+
+
+#: Candidate date expressions, longest forms first; each is resolved by resolve_date.
+_MN = rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})"
+_DN = _MN
+_REL = r"(?:今年|本年|去年|上年|前年|明年|次年)"
+_EXPRESSION = re.compile(
+    rf"(?<![\d{_CN}])(?:"
+    rf"(?:\d{{4}}|[{_CN}]{{4}})\s*年\s*(?:{_MN}\s*月\s*(?:{_DN}\s*[日号]|{_SUFFIX}))?"
+    rf"|\d{{4}}([-/.])\d{{1,2}}\1\d{{1,2}}(?![\d.])"
+    rf"|{_REL}(?:{_MN}\s*月{_SUFFIX}(?:{_DN}\s*[日号])?|初|底|末|中|上半年|下半年)?"
+    rf"|(?:本月|这个月|当月|上个?月|下个?月)(?:{_DN}\s*[日号])?{_SUFFIX}"
+    rf"|{_MN}\s*月\s*{_DN}\s*[日号]"
+    rf"|(?:今天|今日|当天|当日|昨天|昨日|前天|明天|明日|后天)"
+    rf")"
+)
+
+
+def find_date_expressions(text: str, *, reference: str | None) -> list[tuple[int, int, str]]:
+    """Date expressions in ``text`` resolved against ``reference`` as (start, end, ISO date/month/year).
+
+    Full dates resolve without a reference; partial and relative ones
+    (11月22日, 今年5月, 昨天) only with one; vague ones (日前, 近日) and a month
+    without a day or year (5月) are never resolved.  Offsets are into ``text``.
+
+    >>> find_date_expressions("去年11月，该市总工会启动帮扶；3月5日又开展慰问", reference="2022-04-01")
+    [(0, 5, '2021-11'), (16, 20, '2022-03-05')]
+    >>> find_date_expressions("3月5日开展慰问", reference=None)
+    []
+    """
+    found = []
+    for match in _EXPRESSION.finditer(_normalise(text)):
+        iso = resolve_date(match.group(0), reference=reference)
+        if iso:
+            found.append((match.start(), match.end(), iso))
+    return found

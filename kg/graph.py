@@ -159,9 +159,17 @@ def _relation_triples(relation: Relation, *, extraction: Extraction, art: ox.Nam
     yield statement, _n(UKG.rule), ox.Literal(relation.rule)
     yield statement, _n(UKG.confidence), _decimal(min(1.0, max(0.0, relation.confidence)))
     yield statement, _n(UKG.evidenceSelector), selector
+    if date := relation.attr("date"):
+        yield statement, _n(UKG.eventDate), _date_literal(date)
     yield selector, A, _n(OA.TextPositionSelector)
     yield selector, _n(OA.start), _int(relation.sentence_start, XSD_NNI)
     yield selector, _n(OA.end), _int(relation.sentence_end, XSD_NNI)
+
+
+def _date_literal(iso: str) -> ox.Literal:
+    """2022-11-22 → xsd:date, 2022-11 → xsd:gYearMonth, 2022 → xsd:gYear."""
+    datatype = {10: XSD_DATE, 7: _n(XSD.gYearMonth), 4: _n(XSD.gYear)}[len(iso)]
+    return ox.Literal(iso, datatype=datatype)
 
 
 def _role_name(post: str) -> str:

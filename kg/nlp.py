@@ -27,11 +27,11 @@ from kg.text import to_simplified
 from kg.rules import add_mention, add_relation  # noqa: F401  (re-exported for components)
 
 # Component modules register themselves with @Language.component on import.
-from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, mission  # noqa: F401,E501
+from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, mission, dates  # noqa: F401,E501
 
 #: Pipeline order: entities first (places → unions → organisations → persons →
 #: groups → initiatives), then quantities (attached to what they measure), then
-#: the mission relations (launched, benefited).
+#: the mission relations (launched, benefited), then the dates of relations.
 PIPELINE = (
     "ukg_places",
     "ukg_unions",
@@ -41,6 +41,7 @@ PIPELINE = (
     "ukg_initiatives",
     "ukg_quantities",
     "ukg_mission",
+    "ukg_dates",
 )
 
 for _name, _default in (("article", None), ("mentions", None), ("relations", None)):

@@ -65,3 +65,43 @@ def test_find_dates_offsets():
         ("2022年9月30日", "2022-09-30"),
         ("2022/10/8", "2022-10-08"),
     ]
+
+
+# --- date expressions in running text, and the dates of facts ---------------------------------
+
+from kg.dates import find_date_expressions  # noqa: E402
+
+
+@pytest.mark.parametrize("text, reference, expected", [
+    ("2023年4月12日，某区总工会举办招聘会", None, ["2023-04-12"]),
+    ("去年11月，工会启动帮扶", "2024-03-02", ["2023-11"]),
+    ("今年上半年，工会共走访职工", "2024-07-10", ["2024"]),
+    ("3月5日，市总工会开展慰问", "2024-03-20", ["2024-03-05"]),
+    ("12月30日起，工会开放驿站", "2025-01-03", ["2024-12-30"]),
+    ("3月5日，市总工会开展慰问", None, []),           # partial date, no article date: never guessed
+    ("近日，县总工会开展慰问", "2024-03-20", []),        # vague
+    ("三个月内完成培训", "2024-03-20", []),              # a duration, not a date
+    ("連續3年開展活動", "2024-03-20", []),
+    ("二〇二三年五月，總工會發布通知", None, ["2023-05"]),  # traditional characters
+    ("2019年至2021年，工会连续开展", None, ["2019", "2021"]),
+])
+def test_find_date_expressions(text, reference, expected):
+    assert [iso for _, _, iso in find_date_expressions(text, reference=reference)] == expected
+
+
+@pytest.mark.parametrize("text, date, expected", [
+    ("11月22日，宁波市总工会启动“送清凉”活动。", "2022-12-01", {"2022-11-22"}),
+    ("2019年至2021年，温州市总工会连续开展“关爱外卖骑手”行动。", None, {"2019"}),
+    ("2021年，湖州市总工会启动“爱心驿站”建设工程。", None, {"2021"}),
+    ("11月22日，宁波市总工会启动“送清凉”活动。", None, set()),
+    ("近日，宁波市总工会启动“送清凉”活动。", "2022-12-01", set()),
+])
+def test_relations_carry_the_sentence_date(nlp, text, date, expected):
+    from kg.nlp import process
+    from kg.records import LAUNCHED, Article
+
+    doc = process(nlp, Article(id="t#0", source_file="t", position=0, text=text, date=date))
+    launched = [r for r in doc._.relations if r.predicate == LAUNCHED]
+    assert launched, "the sentence should yield a launched relation"
+    assert {r.attr("date") for r in launched if r.attr("date")} == expected
+    assert all(r.attr("dateRule") == "date.sentence/v1" for r in launched if r.attr("date"))

@@ -128,3 +128,13 @@ def test_article_facts_go_to_the_article_graph_and_entities_to_the_entities_grap
 def test_iri_segment_keeps_chinese_and_escapes_unsafe(text: str, expected: str) -> None:
     assert iri_segment(text) == expected
     ox.NamedNode(entity_iri(UNION, text))  # a valid IRI
+
+
+def test_a_dated_relation_gets_an_event_date_on_its_statement() -> None:
+    dated = Extraction(article=ARTICLE, mentions=(UNION_M, INIT), relations=(
+        rel(LAUNCHED, UNION_M, INIT, S1, date="2023-05", dateText="5月", dateRule="date.sentence/v1"),))
+    quads, _ = build_quads([dated])
+    dates = [q.object for q in quads if q.predicate.value.endswith("#eventDate")]
+    assert [(d.value, d.datatype.value) for d in dates] == [("2023-05", "http://www.w3.org/2001/XMLSchema#gYearMonth")]
+    undated, _ = build_quads([EXTRACTION])
+    assert not [q for q in undated if q.predicate.value.endswith("#eventDate")]

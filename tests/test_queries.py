@@ -77,6 +77,15 @@ def check_new_forms(rows) -> None:
     assert len(groups) >= 2  # narrower groups reached through skos:broader*
 
 
+def check_for_group_by_year(rows) -> None:
+    assert {row["group"] for row in rows} >= {"货车司机", "外卖骑手"}
+    assert all(row["union"] and row["evidence"] for row in rows)
+    years = [row["year"] for row in rows if row["year"]]
+    assert years, "some launches are dated by their sentence or article"
+    assert all(len(year) == 4 and year.isdigit() for year in years)
+    assert [row["year"] or "" for row in rows] == sorted(row["year"] or "" for row in rows)
+
+
 CHECKS = {
     "launched.rq": check_launched,
     "benefited.rq": check_benefited,
@@ -85,6 +94,7 @@ CHECKS = {
     "people-posts.rq": check_people,
     "about-union.rq": check_about_union,
     "groups-new-forms.rq": check_new_forms,
+    "launched-for-group-by-year.rq": check_for_group_by_year,
 }
 
 
