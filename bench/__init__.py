@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): corpus generator, build and query benchmarks. See bench/README.md."""
