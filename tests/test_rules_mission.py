@@ -228,6 +228,21 @@ def test_benefited(nlp, text, expected):
     assert pairs(run(nlp, text), BENEFITED) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # inside a name, a group followed by an outreach verb is the agent, not the served
+        "湘潭市总工会推行工会干部联系企业“连心卡”制度。",
+        # a group followed by a team noun is the team's membership
+        "郴州市总工会组建劳模志愿服务队。",
+        "郴州市总工会组建社会化工会工作者队伍。",
+    ],
+)
+def test_group_in_name_not_served(nlp, text):
+    doc = run(nlp, text)
+    assert labels(doc, INITIATIVE) and pairs(doc, BENEFITED) == set()
+
+
 def test_groups_kept_only_when_served(nlp):
     doc = run(nlp, "益阳市总工会调研职工队伍状况,听取职工意见。")
     assert labels(doc, GROUP) == set()

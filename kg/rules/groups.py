@@ -125,9 +125,14 @@ def _heads_by_first_char() -> dict[str, list[tuple[str, bool]]]:
     return table
 
 
-def _left_start(text: str, start: int, blocked: list[tuple[int, int]]) -> int:
-    """Where the defining modifiers of a head at ``start`` begin."""
-    _heads, stops = _grammar()
+def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> int:
+    """Where the defining modifiers of a head at [start, end) begin.
+
+    The left context is cut into jieba words and walked leftwards from the head; the walk stops at
+    the first word that cannot define a group (a stop word, a verb, a count, a place, a level such as
+    市级).  Words are never split: a stop character inside a word (从 in 从业人员, 会 in 社会化) does
+    not end the phrase, and a head that starts inside a word (人员 in 从业人员) takes the whole word.
+    """
     lo = max(0, start - MAX_MODIFIER - 2)
     bound = lo
     for i in range(start - 1, lo - 1, -1):
@@ -137,17 +142,56 @@ def _left_start(text: str, start: int, blocked: list[tuple[int, int]]) -> int:
     for s, e in blocked:
         if s < start and bound < e <= start:
             bound = e
-    window = text[bound:start]
-    best = bound
-    for stop in stops:
-        at = window.find(stop)
-        while at >= 0:
-            best = max(best, bound + at + len(stop))
-            at = window.find(stop, at + 1)
-    bound = _pos_bound(text, best, start)
-    if start - bound > MAX_MODIFIER:
+    for m in _COUNT.finditer(text, max(0, bound - 1), start):
+        bound = max(bound, m.end())  # jieba glues counters to the next word (名女/快递员)
+    if bound >= start:
         return start
-    return bound
+    import jieba.posseg
+
+    words: list[tuple[int, int, str, str]] = []
+    pos = bound
+    for token in jieba.posseg.lcut(text[bound:end]):
+        words.append((pos, pos + len(token.word), token.word, token.flag))
+        pos += len(token.word)
+    first = start
+    for s, e, word, _flag in words:
+        if s < start < e:
+            first = s if e >= end and _is_modifier(word[: start - s], _flag) else start
+            break
+    for s, e, word, flag in reversed(words):
+        if e > first:
+            continue
+        if e < first or not _is_modifier(word, flag):
+            # jieba may glue a coordinator to the next word (和援港/nr): the phrase starts after it
+            if len(word) > 1 and word[0] in _COORDINATORS and flag in ("nr", "ns", "nz"):
+                first = s + 1
+            break
+        first = s
+    if start - first > MAX_MODIFIER:
+        return start
+    return first
+
+
+_COORDINATORS = "和及与或、"
+# A count (36名, 百余名, 上千位): the group phrase starts after its counter.
+_COUNT = re.compile(r"(?:[0-9０-９]|(?<!一)[一二三四五六七八九十两几数百千万亿][余多]?)[名位户支批]")
+# Words that name an administrative level (市级劳模 → 劳模: a level is no defining modifier).
+_LEVEL = re.compile(r"^(?:国家|中央|省部|省|市|州|盟|县|区|旗|乡|镇|街道|厅|局|处|科|各|同|本|上|以上)级$")
+
+
+def _is_modifier(word: str, flag: str) -> bool:
+    """Whether a jieba word can be part of a group's defining modifier."""
+    _heads, stops = _grammar()
+    if word in _KEEP_MODIFIERS:
+        return True
+    if word in _STOP_WORDS() or _LEVEL.match(word) or flag in _NON_MODIFIER:
+        return False
+    return not (len(word) == 1 and word in stops)
+
+
+@lru_cache(maxsize=1)
+def _STOP_WORDS() -> frozenset[str]:  # noqa: N802 - a cached constant
+    return frozenset(_grammar()[1])
 
 
 # jieba POS flags that cannot be part of a defining modifier: verbs, function words, numbers, places, time.
@@ -155,24 +199,12 @@ _NON_MODIFIER = frozenset({"v", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv
                            "x", "y", "e", "o", "ns", "nr", "nt", "vd", "ad", "zg"})
 
 
-def _pos_bound(text: str, bound: int, start: int) -> int:
-    """Move ``bound`` right past the last token of text[bound:start] that is no modifier (a verb, a place …)."""
-    if start - bound < 2:
-        return bound
-    import jieba.posseg
-
-    pos = bound
-    cut = bound
-    for token in jieba.posseg.lcut(text[bound:start]):
-        pos += len(token.word)
-        if token.flag in _NON_MODIFIER and token.word not in _KEEP_MODIFIERS:
-            cut = pos
-    return cut
-
-
 # Modifiers jieba tags as numbers/adverbs/verbs that do define a group.
 _KEEP_MODIFIERS = frozenset({"一线", "在职", "退休", "单身", "困难", "先进", "大龄", "个体", "骨干", "优秀", "外来",
-                             "新", "老", "援", "抗疫", "援港", "援沪", "援川", "援疆", "援藏", "种植", "养殖", "运输"})
+                             "新", "老", "援", "抗疫", "援港", "援沪", "援川", "援疆", "援藏", "种植", "养殖", "运输",
+                             # sectors jieba tags as verbs
+                             "快递", "外卖", "物流", "家政", "网约", "货运", "客运", "配送", "送餐", "护理", "养老",
+                             "保洁", "装卸", "搬运", "维修", "建筑", "施工", "驾驶"})
 
 
 def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
@@ -204,12 +236,15 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
         if text.startswith(_RIGHT_BLOCK, end):
             i = end
             continue
-        start = _left_start(text, i, blocked)
+        start = _left_start(text, i, end, blocked)
         if not is_term and start == i:
             i = end  # a productive head needs a defining modifier (人员, 干部 alone are no group)
             continue
         surface = text[start:end]
         if len(surface) <= MAX_LABEL:
+            # A compound head takes an earlier group as its modifier (困难职工 + 建档人员): keep the longer.
+            while found and found[-1][0] >= start:
+                found.pop()
             found.append((start, end, tax.preferred(surface)))
         i = end
     return found

@@ -47,7 +47,7 @@ RULE_HOST = "launched.host/v1"
 RULE_SUBJECT = "launched.subject/v1"
 RULE_PARAGRAPH = "launched.paragraph/v1"
 RULE_ARTICLE = "launched.article/v1"
-RULE_IN_NAME = "benefited.in_name/v1"
+RULE_IN_NAME = "benefited.in_name/v2"
 RULE_MARKER = "benefited.marker/v1"
 RULE_PREVIOUS = "benefited.previous/v1"
 
@@ -202,6 +202,17 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     return out
 
 
+# Inside a name, a group followed by an outreach verb is its agent (工会干部联系基层“活动日”制度,
+# 千名工会干部进企业), and a group followed by a team noun is its membership (志愿者服务队): neither is served.
+_AGENT_AFTER = re.compile(r"(?:联系|联络|走进|进|深入|下沉|下基层|结对|包联|包保|挂钩|蹲点|志愿|宣讲|"
+                          r"队伍|团队|服务队|志愿队|突击队|小分队|宣讲团|讲师团|工作组|小组)")
+
+
+def _served_in_name(text: str, group: Mention, init: Mention) -> bool:
+    """Whether a group inside an initiative's name is one it serves (关爱货车司机行动), not its agent or team."""
+    return not _AGENT_AFTER.match(text, group.end, init.end)
+
+
 _CLAUSE = re.compile(r"[，；：,;:]")
 _COORD_GAP = re.compile(r"^(?:[、和及与或]|以及|等)?$")
 
@@ -272,7 +283,7 @@ def ukg_mission(doc: Doc) -> Doc:
 
     for init in inits:
         for g in groups:
-            if init.start <= g.start and g.end <= init.end:
+            if init.start <= g.start and g.end <= init.end and _served_in_name(text, g, init):
                 relate(BENEFITED, init, g, init.start, RULE_IN_NAME, 0.7)
 
     by_sentence: dict[int, list[Mention]] = {}

@@ -1,0 +1,56 @@
+"""Tests of the beneficiary-group phrase grammar (kg.rules.groups): where a group phrase starts and ends."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.rules.groups import find_groups
+
+
+def surfaces(text: str) -> list[str]:
+    return [text[s:e] for s, e, _label in find_groups(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a word is never split: the head 人员 takes its whole word 从业人员
+        ("全县道路运输从业人员超过两万人", ["道路运输从业人员"]),
+        ("为快递行业从业人员送去防暑药品", ["快递行业从业人员"]),
+        # a stop character inside a word does not cut the phrase (会 in 社会化, 从 in 从业)
+        ("组建社会化工会工作者队伍", ["社会化工会工作者"]),
+        # levels are no defining modifiers
+        ("省级以上劳模每年可参加一次体检", ["劳模"]),
+        ("慰问市级劳动模范和区级先进工作者", ["劳动模范", "先进工作者"]),
+        # counts end the phrase even when jieba glues the counter to the next word
+        ("为全镇48名女快递员送上鲜花", ["女快递员"]),
+        ("组织百余名单身青年参加联谊", ["单身青年"]),
+        ("与近千名一线职工座谈", ["一线职工"]),
+        # places end the phrase
+        ("为村里的山药种植户提供技术辅导", ["山药种植户"]),
+        ("组织乡镇两个村种植大户参加培训", ["种植大户"]),
+        ("看望慰问城区环卫工人", ["环卫工人"]),
+        # defining modifiers are kept
+        ("看望慰问高温一线作业职工", ["高温一线作业职工"]),
+        ("面向疫情防控一线职工开展疗养", ["疫情防控一线职工"]),
+        # a compound head takes an earlier group as its modifier: the longer phrase wins
+        ("为困难职工建档人员发放补贴", ["困难职工建档人员"]),
+        ("为农民工子女开设暑期课堂", ["农民工子女"]),
+        # coordination yields one phrase per conjunct
+        ("为货车司机和网约车司机送去清凉", ["货车司机", "网约车司机"]),
+    ],
+)
+def test_group_phrase_boundaries(text, expected):
+    assert surfaces(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "正式上岗人员参加考核",  # a productive head whose only left word is a verb/place: no group
+        "有关人员到场",
+        "各级工会要加强自身建设",  # no group head at all
+    ],
+)
+def test_no_group_phrase(text):
+    assert surfaces(text) == []
