@@ -1,4 +1,4 @@
-"""Export: quads → Turtle, N-Quads, GraphML (Gephi) and the Oxigraph store, written atomically.
+"""Export: quads → Turtle, N-Quads, GraphML and GEXF (Gephi) and the Oxigraph store, written atomically.
 
 Every output is written to a temporary name beside its target and renamed into
 place only when complete, so an interrupted build never leaves a half-written
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,18 +22,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg import ONTOLOGY_DIR
-from kg.graph import A, BROADER, CONTAINED_IN, LABEL, PREFIXES, PROPERTIES, sort_quads
-from kg.namespace import ENTITIES_GRAPH, ONTOLOGY_GRAPH, UKG
-
-ENTITY_CLASSES = {
-    str(UKG[name]): name
-    for name in ("UnionBody", "Initiative", "BeneficiaryGroup", "Person", "Place", "Organization")
-}
-EDGE_PROPERTIES = {p.value: p.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for p in PROPERTIES.values()} | {
-    BROADER.value: "broader",
-    CONTAINED_IN.value: "containedInPlace",
-}
-DATE_PUBLISHED = "https://schema.org/datePublished"
+from kg.graph import PREFIXES, sort_quads
+from kg.namespace import ONTOLOGY_GRAPH
+from kg.views import gexf_bytes, graphml_bytes, view_graph  # noqa: F401  (graphml_bytes, gexf_bytes re-exported)
 
 
 def ontology_quads() -> list[ox.Quad]:
@@ -70,66 +60,11 @@ def nquads_bytes(quads: Iterable[ox.Quad]) -> bytes:
     return ox.serialize(sort_quads(quads), format=ox.RdfFormat.N_QUADS)
 
 
-def to_networkx(quads: Iterable[ox.Quad]) -> nx.MultiDiGraph:
-    """Entities as nodes (label, type) and their relations as edges (label, weight = supporting articles).
-
-    Articles, statements, selectors, memberships and quantities are not nodes;
-    a post becomes a ``memberOf`` edge from the person to the organisation.
-    """
-    quads = list(quads)
-    kinds: dict[str, str] = {}
-    labels: dict[str, str] = {}
-    alt: dict[str, list[str]] = defaultdict(list)
-    dates: dict[str, str] = {}
-    for q in quads:
-        s = q.subject.value
-        if q.predicate == A and q.object.value in ENTITY_CLASSES:
-            kinds[s] = ENTITY_CLASSES[q.object.value]
-        elif q.predicate == LABEL:
-            labels[s] = q.object.value
-        elif q.predicate.value.endswith("core#altLabel"):
-            alt[s].append(q.object.value)
-        elif q.predicate.value == DATE_PUBLISHED:
-            dates[s] = q.object.value
-    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    mentions: dict[str, set[str]] = defaultdict(set)
-    for q in quads:
-        s, o = q.subject.value, q.object.value if isinstance(q.object, ox.NamedNode) else None
-        if q.predicate.value == str(UKG.mentionedIn) and s in kinds:
-            mentions[s].add(o)
-        elif o and s in kinds and o in kinds and q.predicate.value in EDGE_PROPERTIES:
-            graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-            edges[(s, o, EDGE_PROPERTIES[q.predicate.value])].add(graph)
-
-    graph = nx.MultiDiGraph()
-    for iri in sorted(kinds):
-        seen = sorted(dates[a] for a in mentions[iri] if a in dates)
-        attrs = {
-            "label": labels.get(iri, iri),
-            "type": kinds[iri],
-            "iri": iri,
-            "altLabels": "|".join(sorted(set(alt[iri]))),
-            "articles": len(mentions[iri]),
-        }
-        if seen:
-            attrs |= {"firstSeen": seen[0], "lastSeen": seen[-1]}
-        graph.add_node(iri, **attrs)
-    for (s, o, relation), graphs in sorted(edges.items()):
-        articles = {g for g in graphs if g and g != str(ENTITIES_GRAPH)}
-        seen = sorted(dates[a] for a in articles if a in dates)
-        attrs = {"label": relation, "weight": max(1, len(articles))}
-        if seen:
-            attrs |= {"firstSeen": seen[0], "lastSeen": seen[-1]}
-        graph.add_edge(s, o, key=f"{relation}:{len(graph.edges)}", **attrs)
-    return graph
-
-
-def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True, named_key_ids=True, edge_id_from_attribute=None)
-    return buffer.getvalue()
+def to_networkx(quads: Iterable[ox.Quad], *, view: str = "full") -> nx.MultiDiGraph:
+    """The Gephi network of some quads: :func:`kg.views.view_graph` over an in-memory store holding them."""
+    store = ox.Store()
+    store.extend(quads)
+    return view_graph(store, view=view)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -164,11 +99,11 @@ def write_store(quads: Iterable[ox.Quad], path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-OUTPUTS = ("graph.ttl", "graph.nq", "graph.graphml", "store")
+OUTPUTS = ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf", "store")
 
 
 def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
-    """Write graph.ttl, graph.nq (with the ontology graph), graph.graphml and store/ under ``out``.
+    """Write graph.ttl, graph.nq (with the ontology graph), graph.graphml, graph.gexf and store/ under ``out``.
 
     All files are produced under temporary names first; the renames happen last.
     """
@@ -178,8 +113,9 @@ def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
     payloads = {
         "graph.ttl": turtle_bytes(data_quads),
         "graph.nq": nquads_bytes(data_quads + ontology),
-        "graph.graphml": graphml_bytes(to_networkx(data_quads)),
     }
+    network = to_networkx(data_quads)
+    payloads |= {"graph.graphml": graphml_bytes(network), "graph.gexf": gexf_bytes(network)}
     for name, data in payloads.items():
         write_atomic(out / name, data)
     write_store(data_quads + ontology, out / "store")

@@ -42,9 +42,9 @@ def test_turtle_and_nquads_parse_back_to_the_same_triples(quads) -> None:
     assert from_nq == set(quads)
 
 
-def test_write_outputs_writes_four_outputs_and_no_temporary_files(quads, tmp_path) -> None:
+def test_write_outputs_writes_five_outputs_and_no_temporary_files(quads, tmp_path) -> None:
     outputs = write_outputs(quads, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.graphml", "graph.nq", "graph.ttl", "store"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.gexf", "graph.graphml", "graph.nq", "graph.ttl", "store"]
     store = ox.Store.read_only(str(outputs["store"]))
     assert len(list(store.query("SELECT ?i WHERE { ?u <https://w3id.org/union-kg/ontology#launched> ?i }",
                                 use_default_graph_as_union=True))) == 1
