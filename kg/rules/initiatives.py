@@ -39,9 +39,10 @@ RULE_DOCUMENT = "initiative.document/v1"
 RULE_LAUNCH = "initiative.launch_object/v1"
 RULE_SERVICE = "initiative.service/v1"
 RULE_HEAD_NP = "initiative.head_np/v1"
+RULE_ISSUED = "initiative.issued/v1"
 
-_PRIORITY = {RULE_DOCUMENT: 5, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
-_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_QUOTED: 0.8, RULE_QUOTED_LIST: 0.75, RULE_LAUNCH: 0.7, RULE_SERVICE: 0.6,
+_PRIORITY = {RULE_DOCUMENT: 5, RULE_ISSUED: 5, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
+_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.75, RULE_QUOTED: 0.8, RULE_QUOTED_LIST: 0.75, RULE_LAUNCH: 0.7, RULE_SERVICE: 0.6,
                RULE_HEAD_NP: 0.5}
 _NP_STOP = set("的在了和与及或是为对把将被向从以让使等、，。；：！？,.;:!? \n“”‘’《》()（）")
 
@@ -51,7 +52,7 @@ _CJK = r"[\u4e00-\u9fff]"
 _QUOTE = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,30}[”’」』]")
 _DOC = re.compile(r"《([^《》\n]{3,60})》")
 _DOC_HEADS = ("通知", "意见", "办法", "方案", "规定", "决定", "细则", "规划", "条例", "指引", "制度", "意见书",
-              "建议书", "倡议书", "措施", "标准", "规范", "守则", "协议", "计划", "纲要", "清单", "指南", "公约")
+              "建议书", "倡议书", "措施", "要点", "标准", "规范", "守则", "协议", "计划", "纲要", "清单", "指南", "公约")
 _CITE = ("按照", "根据", "依据", "遵照", "贯彻", "学习", "落实", "对照", "原载", "参照", "执行")
 # Ends the object of a launch verb (outside quotes).
 _CLAUSE_END = re.compile(r"[，。；！？：,;!?:\n]|以来|以后|之后|期间|以便|并且|并将|的同时|以及时|进一步")
@@ -65,7 +66,13 @@ _LEAD_STRIP = re.compile(
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几多]+)[余多]?[大]?[个项次场家支批类种期届条座所间]|"
     r"多种|多项|多场|多个)+"
 )
-_COUNT_INSIDE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几]+)[余多]?[大]?[个项次场家支批类种](?=" + _CJK + "|[“‘「《])")
+_COUNT_INSIDE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几]+)[余多]?[大]?[个项次场家支批类种名位户](?=" + _CJK + "|[“‘「《])")
+# A count of occurrences or participants after a name (活动150余场次); a count of items (制度100多项)
+# makes the phrase a plural kind, not one initiative.
+_TRAILING_COUNT = re.compile(r"(?:共|达|近|超|逾|约)?(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千万几]+)[余多]?"
+                             r"(?:万)?(?:场次|人次|次|场|期|届|轮|名|人)")
+_PERIOD_BEFORE = re.compile(r"\d{4}\s*(?:[~～\-—至到]\s*\d{4}\s*)?年度?$")
+_TRAILING_COUNT_END = re.compile(_TRAILING_COUNT.pattern + "$")
 _CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
 # Governing verbs left in front of a name by a chained predicate (利用微课堂, 健全合作机制).
 _LEAD_VERB = re.compile(r"^(?:利用|健全|完善|加强|引导|筹集|鼓励|支持|带动|整合|用好|依托|借助|通过)(?=" + _CJK + ")")
@@ -97,7 +104,8 @@ def triggers() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _launch_re() -> re.Pattern:
-    return re.compile("|".join(map(re.escape, triggers()["launch"])))
+    words = sorted(set(triggers()["launch"]) | set(triggers()["issue"]), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +113,21 @@ def _strong_launch_re() -> re.Pattern:
     strong = [w for w in triggers()["launch"] if w not in
               ("建设", "推进", "落实", "创新", "完善", "健全", "深化", "探索", "推动", "服务", "设置", "开发", "提供", "办好")]
     return re.compile("|".join(map(re.escape, sorted(strong, key=len, reverse=True))))
+
+
+def _standalone(text: str, pos: int, width: int = 1) -> bool:
+    """Whether text[pos:pos+width] is a word of its own for jieba (为 in 为职工, not in 作为; 对 not in 结对)."""
+    import jieba
+
+    lo, hi = max(0, pos - 6), min(len(text), pos + width + 6)
+    at = lo
+    for word in jieba.cut(text[lo:hi], HMM=False):
+        if at == pos:
+            return len(word) == width
+        if at > pos:
+            return False
+        at += len(word)
+    return False
 
 
 def _quote_mask(text: str) -> list[bool]:
@@ -136,7 +159,8 @@ def is_acceptable(name: str) -> bool:
     bare = name.strip("“”‘’「」『』《》")
     if len(bare) < 2 or name in lex["generic"] or bare in lex["generic"]:
         return False
-    if any(x in name for x in lex["exclude"]):
+    # An abstraction excludes a name it ends (工会组织建设), not one it only modifies (组织建设活动).
+    if bare.endswith(lex["exclude"]):
         return False
     # Broken spans: white space inside, or unbalanced quotation marks (贴心服务”).
     if re.search(r"\s", name) or any(name.count(o) != name.count(c) for o, c in zip(OPEN_Q, CLOSE_Q)):
@@ -201,9 +225,17 @@ def _conjuncts(text: str, start: int, end: int, mask: list[bool]) -> list[tuple[
     return [(s, e) for s, e in parts if e > s]
 
 
-def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bool = True) -> tuple[int, int] | None:
-    """The initiative name inside a conjunct: cleaned start, end at a head noun or a closing quote."""
+def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bool = True,
+             document: bool = False) -> tuple[int, int] | None:
+    """The initiative name inside a conjunct: cleaned start, end at a head noun or a closing quote.
+
+    ``document``: the name of a document an issuing verb governs, ending in a document head
+    (协议, 规划, 办法 …); a period in front of it belongs to its title (2021~2025年发展规划).
+    """
     start = _strip_lead(text, start, end)
+    tail = _TRAILING_COUNT_END.search(text, start, end)
+    if tail and tail.start() > start and _ends_with_head(text[start:tail.start()]):
+        end = tail.start()
     # Counts inside the span (共计4大项系列心理服务) start the name after them.
     for m in _COUNT_INSIDE.finditer(text, start, end):
         if not mask[m.start()]:
@@ -216,14 +248,22 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
     if end - start < 2:
         return None
     name = text[start:end]
-    if name[-1] in CLOSE_Q or name[-1] == "》":
+    if (name[-1] in CLOSE_Q or name[-1] == "》") and (not document or name[:-1].endswith(_DOC_HEADS)):
         return start, end
-    # The longest prefix ending with a head noun, when the rest is short trailing material.
+    # The longest prefix ending with a head noun, when the rest is short trailing material or a count
+    # (婚恋交友活动150余场次).
     for cut in range(end, start + 1, -1):
-        if _ends_with_head(text[start:cut]) and (cut == end or not mask[cut - 1]):
-            if cut == end or end - cut <= 4:
-                return start, cut
-            return None
+        piece = text[start:cut]
+        if (piece.endswith(_DOC_HEADS) if document else _ends_with_head(piece)) and (cut == end or not mask[cut - 1]):
+            if not (cut == end or end - cut <= 4 or _TRAILING_COUNT.fullmatch(text, cut, end)):
+                return None
+            if document and len(piece) - len(next(h for h in _DOC_HEADS if piece.endswith(h))) < 2:
+                return None  # a bare kind (通知, 协议) names no document
+            if piece.endswith(_DOC_HEADS):
+                period = _PERIOD_BEFORE.search(text, max(0, start - 14), start)
+                if period:
+                    start = period.start()
+            return start, cut
     return None if need_head else (start, end)
 
 
@@ -275,10 +315,20 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
 
     # Objects of launch verbs.
     strong = _strong_launch_re()
+    specific_heads = tuple(h for h in heads if h not in load_lexicon()["generic"]) + _DOC_HEADS
+    issue_only = set(triggers()["issue"]) - set(triggers()["launch"])
     for m in _launch_re().finditer(text):
         if mask[m.start()]:
             continue
         obj_start = m.end()
+        if m.group() in issue_only:
+            obj_end = next((c.start() for c in _CLAUSE_END.finditer(text, obj_start, min(len(text), obj_start + 45))
+                            if not mask[c.start()]), min(len(text), obj_start + 45))
+            for ps, pe in _conjuncts(text, obj_start, obj_end, mask):
+                span = _name_in(text, ps, pe, mask, document=True)
+                if span:
+                    cands.append((span[0], span[1], RULE_ISSUED))
+            continue
         limit = min(len(text), obj_start + 45)
         obj_end = limit
         for c in _CLAUSE_END.finditer(text, obj_start, limit):
@@ -286,13 +336,16 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                 obj_end = c.start()
                 break
         for c in strong.finditer(text, obj_start, obj_end):
+            # A verb right before a head noun modifies it (审查实施方法, 建设规划): no new predicate.
+            if text.startswith(specific_heads, c.end()):
+                continue
             if not mask[c.start()] and c.start() > obj_start:
                 obj_end = c.start()
                 break
         if strong.match(text, obj_start):
             continue  # 启动开展 …: the later verb takes the object
         for c in _CUT_BEFORE.finditer(text, obj_start, obj_end):
-            if not mask[c.start()] and c.start() > obj_start:
+            if not mask[c.start()] and c.start() > obj_start and _standalone(text, c.start(), c.end() - c.start()):
                 obj_end = c.start()
                 break
         if obj_end - obj_start < 2:
@@ -310,8 +363,11 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                 if span:
                     cands.append((span[0], span[1], RULE_LAUNCH))
             continue
+        issuing = m.group() in triggers()["issue"]
         for ps, pe in parts:
             span = _name_in(text, ps, pe, mask)
+            if span is None and issuing:
+                span = _name_in(text, ps, pe, mask, document=True)
             if span is None:
                 continue
             cands.append((span[0], span[1], RULE_LAUNCH))
@@ -349,7 +405,7 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
     cleaned = []
     for start, end, rule in cands:
         start = _trim_blocked(text, start, end, blocked)
-        if rule in (RULE_LAUNCH, RULE_HEAD_NP):
+        if rule in (RULE_LAUNCH, RULE_HEAD_NP) and not text[start:end].endswith(_DOC_HEADS):
             start = _strip_lead(text, start, end)
         name = text[start:end]
         if end - start < 2 or not is_acceptable(name):

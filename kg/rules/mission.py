@@ -109,14 +109,17 @@ def _hosts(text: str, unions: list[Mention], start: int, end: int) -> list[Menti
 _ACTOR_NOUN = re.compile(r"(?:公司|企业|集团|银行|医院|学校|局|厅|委|政府|部门|社区|村|旅行社|总社|经理|负责人|单位)")
 
 
-def _other_actor(doc: Doc, text: str, lo: int, hi: int) -> bool:
+def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = True) -> bool:
     """Whether a non-union subject acts in [lo, hi): it is followed by a launch verb in its clause
-    and is not itself an object (向/为/与/联合/协助 X)."""
-    launch = "|".join(map(re.escape, sorted(set(triggers()["launch"]) | set(triggers()["host"]), key=len, reverse=True)))
+    and is not itself an object (向/为/联合/协助 X; also 与/和 X after a union subject, where X is
+    the union's partner, while without a union "A 与 B 签订" makes both actors)."""
+    verbs = set(triggers()["launch"]) | set(triggers()["host"]) | set(triggers()["issue"])
+    launch = "|".join(map(re.escape, sorted(verbs, key=len, reverse=True)))
     verb_after = re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*(?:" + launch + ")")
     ends = [m.end for m in doc._.mentions if m.kind == "Organization" and lo <= m.start and m.end <= hi]
     ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
-    objecty = tuple(triggers()["object_marker"]) + tuple(triggers()["coord"]) + ("帮助", "协调", "依托", "通过")
+    coord = tuple(w for w in triggers()["coord"] if union_before or w not in ("与", "和", "同", "及", "、"))
+    objecty = tuple(triggers()["object_marker"]) + coord + ("帮助", "协调", "依托", "通过")
     for end in ends:
         if not verb_after.match(text, end, hi):
             continue
@@ -146,7 +149,7 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
             return [], "", 0.0
         return _coordinated(text, in_sentence, anchor), RULE_SUBJECT, 0.8
     # A company, bureau or community acting in the sentence blocks the union fallbacks.
-    if _other_actor(doc, text, s, init.start):
+    if _other_actor(doc, text, s, init.start, union_before=False):
         state.setdefault("blocked", set()).add(id(init))
         return [], "", 0.0
     # Zero anaphora: the last acting union earlier in the paragraph.

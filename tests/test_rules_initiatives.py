@@ -1,0 +1,140 @@
+"""Tests of the initiative rules (kg.rules.initiatives): names, boundaries, triggers and filters.
+
+Sentences are written fresh in the style of union news; none is taken from the seed pages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp import process
+from kg.records import INITIATIVE, Article
+from kg.rules.initiatives import find_initiatives, is_acceptable
+
+
+def run(nlp, text: str):
+    return process(nlp, Article(id="t.txt#0", source_file="t.txt", position=0, text=text))
+
+
+def labels(doc, kind: str) -> set[str]:
+    return {m.label for m in doc._.mentions if m.kind == kind}
+
+
+def names(text: str) -> list[str]:
+    return [name for _s, _e, name, _r, _c in find_initiatives(text)]
+
+
+# --------------------------------------------------------------------------- initiatives
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # quoted name + head
+        ("扬州市总工会开展“安康杯”知识竞赛活动。", {"“安康杯”知识竞赛活动"}),
+        ("泉州市总工会日前启动“春风送岗位”专项行动。", {"“春风送岗位”专项行动"}),
+        # quoted names listed before 等 + head
+        ("绍兴市总工会推出“工友驿站”“暖心食堂”等服务项目。", {"“工友驿站”", "“暖心食堂”"}),
+        # a document the union issues
+        ("常州市总工会近日印发《关于加强新就业形态劳动者权益保障的实施意见》。",
+         {"《关于加强新就业形态劳动者权益保障的实施意见》"}),
+        # launch verb + coordinated objects
+        ("洛阳市总工会建立职工诉求快速响应机制和劳动争议调解机制。", {"职工诉求快速响应机制", "劳动争议调解机制"}),
+        # leading dates, editions, counts and 的-modifiers are stripped
+        ("台州市总工会举办2023年第三届职工书画大赛。", {"职工书画大赛"}),
+        ("江门市总工会开展形式多样的职工健身活动。", {"职工健身活动"}),
+        ("丽江市总工会组织开展5项技能比武。", {"技能比武"}),
+        # a service provided by a union
+        ("温州市总工会为农民工提供免费法律援助。", {"免费法律援助"}),
+        # traditional characters: label simplified
+        ("臺州市總工會開展“送溫暖”慰問活動。", {"“送温暖”慰问活动"}),
+    ],
+)
+def test_initiatives(nlp, text, expected):
+    assert labels(run(nlp, text), INITIATIVE) == expected
+
+
+def test_initiative_surface_keeps_traditional_text(nlp):
+    doc = run(nlp, "臺州市總工會開展“送溫暖”慰問活動。")
+    (m,) = [m for m in doc._.mentions if m.kind == INITIATIVE]
+    assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "泰州市总工会召开会议,部署开展活动。",  # generic head alone
+        "市总工会要求各级工会扎实做好工会工作。",  # abstraction
+        "宿迁市人社局启动职业技能提升行动,惠及农民工。",  # no union: a government programme
+        "按照《劳动合同法》有关规定,盐城市总工会督促企业整改。",  # a cited law is no initiative
+    ],
+)
+def test_not_initiatives(nlp, text):
+    assert labels(run(nlp, text), INITIATIVE) == set()
+
+
+@pytest.mark.parametrize("name, ok", [("活动", False), ("这项工作", False), ("两项活动", False),
+                                      ("工会工作", False), ("职工微课堂", True), ("“夏送清凉”活动", True),
+                                      # one abstract modifier + generic head names a kind
+                                      ("工作方案", False), ("建设活动", False), ("经费保障", False),
+                                      ("跨区域维权协作机制", True),
+                                      # broken spans
+                                      ("暖心驿站”", False), ("技能 培训班", False)])
+def test_is_acceptable(name, ok):
+    assert is_acceptable(name) is ok
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a governing verb in front of the name is not part of it
+        ("桐乡市总工会利用职工书香课堂开展读书分享。", "职工书香课堂"),
+        ("桐乡市总工会健全跨区域维权协作机制。", "跨区域维权协作机制"),
+    ],
+)
+def test_lead_verb_stripped(nlp, text, expected):
+    assert expected in labels(run(nlp, text), INITIATIVE)
+
+
+def test_find_initiatives_is_pure_text_level():
+    found = [name for _s, _e, name, _r, _c in find_initiatives("区总工会开通“职工维权”热线,设立职工互助基金。")]
+    assert found == ["“职工维权”热线", "职工互助基金"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an abstraction excludes a name it ends, not one it only modifies
+        ("衢州市总工会深入开展“双争”工会组织建设活动。", ["“双争”工会组织建设活动"]),
+        ("衢州市总工会建立一支社会化工会工作者队伍。", ["社会化工会工作者队伍"]),
+        # a count of occurrences after the name is not part of it
+        ("今年全市工会举办职工读书分享会80余场次。", ["职工读书分享会"]),
+        ("区总工会组织开展应急救护培训12期,覆盖职工3000人。", ["应急救护培训"]),
+        # a verb right before a document or programme head modifies it
+        ("市总工会推出职工疗休养补贴发放实施办法。", ["职工疗休养补贴发放实施办法"]),
+        ("县总工会出台工会经费收缴管理实施细则。", ["工会经费收缴管理实施细则"]),
+        # a character that is a preposition only as a word of its own (结对, 作为, 在内)
+        ("市总工会建立师徒结对帮带机制。", ["师徒结对帮带机制"]),
+        # the object of an issuing verb is a document when it ends in a document head
+        ("两地总工会签订2024~2026年劳务协作协议。", ["2024~2026年劳务协作协议"]),
+        ("省总工会印发“十五五”职工技能提升规划。", ["“十五五”职工技能提升规划"]),
+    ],
+)
+def test_initiative_boundaries(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "市总工会发出通知。",  # a bare document kind names no document
+        "市总工会对外发布“企业名录”。",  # an issued quote without a document head
+        "各级工会制定基层管理制度200多项。",  # a count of items: a plural kind, not one initiative
+        "市总工会在工作中结对帮扶。",  # 对 inside 结对 is no preposition, but there is no head either
+    ],
+)
+def test_not_initiative_names(text):
+    assert names(text) == []
+
+
+def test_period_kept_only_for_documents():
+    assert names("市总工会举办2025年职工篮球联赛。") == ["职工篮球联赛"]
