@@ -22,6 +22,16 @@ def memberships(doc):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # bare 省总/市总 after a verb, resolved by the places of the article
+        ("格尔木市总工会组织职工参加省总举办的疗休养活动。", {"格尔木市总工会", "青海省总工会"}),
+        ("该市总投资达到5亿元。", set()),
+        # two-level constructions: the named upper level, and the lower level resolved in the article
+        ("碑林区总工会成立驿站。西安市、区两级工会联合开展慰问。", {"碑林区总工会", "西安市总工会"}),
+        ("贵港市两级总工会坚持服务先行。", {"贵港市总工会"}),
+        # an enterprise founding its union
+        ("去年，顺丰速运有限公司成立了工会。", {"顺丰速运有限公司工会"}),
+        ("以华运物流有限公司苏州分公司为依托成立工会，吸纳骑手入会。", {"华运物流有限公司苏州分公司工会"}),
+        ("区总工会督促辖区企业成立工会。", set()),
         # national
         ("中华全国总工会日前印发通知，部署职工技能提升工作。", {"中华全国总工会"}),
         ("据悉，全总将于下月召开视频会议。", {"中华全国总工会"}),
@@ -110,6 +120,13 @@ def test_organization_mentions(nlp, text, expected):
         ("广东省总工会兼职副主席欧阳明、黄丽娟出席活动。", {("欧阳明", "广东省总工会"), ("黄丽娟", "广东省总工会")}),
         ("新疆维吾尔自治区总工会副主席阿不都·热合曼介绍了情况。", {("阿不都·热合曼", "新疆维吾尔自治区总工会")}),
         ("本报讯(记者张伟 通讯员李强)日前，铜陵市总工会开展送温暖活动。", set()),
+        # the post written after the names (copula 是/担任/兼任), coordinated names with their own modifiers
+        ("张国华现任徐州市总工会副主席。", {("张国华", "徐州市总工会")}),
+        ("来自纺织厂的钱红、来自矿山的孙立平还兼任安徽省总工会兼职副主席。",
+         {("钱红", "安徽省总工会"), ("孙立平", "安徽省总工会")}),
+        ("李明是东方机械厂工会主席，他带头创新。", {("李明", "东方机械厂工会")}),
+        # no post after the union: no membership
+        ("王海是宁波市总工会的老朋友。", set()),
     ],
 )
 def test_persons_and_memberships(nlp, text, expected):

@@ -31,6 +31,7 @@ from kg.text import sentence_spans
 
 RULE_POST_NAME = "person.post_name/v1"
 RULE_MEMBERSHIP = "person.membership/v1"
+RULE_NAME_POST = "person.name_post/v1"
 
 # What may follow a name: punctuation or a word that starts the predicate.
 _AFTER_NAME = re.compile(
@@ -143,7 +144,75 @@ def ukg_persons(doc: Doc) -> Doc:
                                            sentence_end=sent[1], rule=RULE_MEMBERSHIP, confidence=0.8,
                                            attrs=(("role", role),)))
         seen.add((match.start(), post_end))
+    _posts_after_names(doc, text, original, orgs, sentences)
     return doc
+
+
+# "<names>(还/也/现)是/担任/兼任 <org><post>": the post written after the name.
+_COPULA = re.compile(r"(?:还|也|现|同时|均|都|曾|现任|目前)?(?:兼任|担任|当选为|当选|是|任|系)")
+
+
+def _posts_after_names(doc: Doc, text: str, original: str, orgs: list[Mention],
+                       sentences: list[tuple[int, int]]) -> None:
+    """Memberships stated after the names: "甲某、来自X厂的乙某还是某省总工会兼职副主席"."""
+    from kg.rules import add_mention, add_relation
+
+    by_start: dict[int, Mention] = {}
+    for m in sorted(orgs, key=lambda m: (m.start, -(m.end - m.start))):
+        by_start.setdefault(m.start, m)
+    for org in orgs:
+        post = next((p for p in posts() if text.startswith(p, org.end)), None)
+        if post is None or not re.match(r"[，。；,;！!]|$", text[org.end + len(post):org.end + len(post) + 1]):
+            continue
+        copula = None
+        for m in _COPULA.finditer(text, max(0, org.start - 6), org.start):
+            if m.end() == org.start:
+                copula = m
+                break
+        if copula is None:
+            continue
+        names = _names_before(text, copula.start())
+        if not names:
+            continue
+        sent = next(((a, b) for a, b in sentences if a <= org.start < b), (names[0][0], org.end))
+        role = text[org.start:org.end + len(post)]
+        for s, e in names:
+            person = add_mention(doc, Mention(kind=PERSON, text=original[s:e], start=s, end=e, label=text[s:e],
+                                              rule=RULE_NAME_POST, confidence=0.7, attrs=(("post", role),)))
+            add_relation(doc, Relation(predicate=MEMBERSHIP, subject=person, object=org, sentence_start=sent[0],
+                                       sentence_end=sent[1], rule=RULE_MEMBERSHIP, confidence=0.7,
+                                       attrs=(("role", role),)))
+
+
+def _name_ending(text: str, end: int) -> int | None:
+    """Start of a person's name that ends exactly at ``end``."""
+    for length in (3, 2, 4):
+        start = end - length
+        if start >= 0 and name_at(text, start) == end:
+            return start
+    return None
+
+
+def _names_before(text: str, end: int) -> list[tuple[int, int]]:
+    """The name ending at ``end`` and the names coordinated before it by 、, each possibly
+    introduced by its own modifier ending in 的 (来自某厂的甲某、来自某所的乙某)."""
+    out: list[tuple[int, int]] = []
+    while True:
+        start = _name_ending(text, end)
+        if start is None:
+            return out
+        out.append((start, end))
+        pos = start
+        if text[pos - 1:pos] == "的":
+            clause = text[max(0, pos - 40):pos]
+            cut = max(clause.rfind(c) for c in "，。；,;：:")
+            at = clause.rfind("、")
+            if at <= cut:
+                return out
+            pos = pos - len(clause) + at + 1
+        if text[pos - 1:pos] != "、":
+            return out
+        end = pos - 1
 
 
 def _names_after(text: str, pos: int) -> list[tuple[int, int]]:

@@ -180,7 +180,7 @@ def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
     return None
 
 
-_ABBREV = re.compile(r"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[体量额数值和结经裁监部队编理干会务站局署社厂人长师])")
+_ABBREV = re.compile(r"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[体量额数值和结经裁监部队编理干会务站局署社厂人长师投产计收支规面营销价成资共])")
 _ANY_UNION_TAIL = re.compile(r"总工会")
 _HEADLINE_UNION = re.compile(r"[\u4e00-\u9fff]{2,8}?工会(?![联会员法])")
 
@@ -216,12 +216,46 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
         prev = text[start - 1:start] if start else ""
         if prev == "该":
             bare.append((start - 1, kw + 1, level))
-        elif not prev or not _CJK.match(prev) or prev in "与和及由向在经对是同了据从":
+        elif not prev or not _CJK.match(prev) or prev in "与和及由向在经对是同了据从" or _after_verb(text, start):
             bare.append((start, kw + 1, level))
+    two_cands, two_bare = _two_levels(text)
+    cands += two_cands
+    bare += two_bare
     for match in re.finditer("全总(?![结监体量额数计值])", text):
         if not text[max(0, match.start() - 1):match.start()] in ("安", "完", "健", "齐", "周"):
             cands.append(_Cand(match.start(), match.end(), NATIONAL, RULE_ABBREV, 0.8))
     return cands, bare
+
+
+# "<place>(、<lower level>)两级(总)工会": the unions of two levels acting together
+# (贵港市两级总工会 = the city union and its county unions; 某市、区两级工会 = the city union and the district union).
+_TWO_LEVELS = re.compile(r"(?P<lvl>省|自治区|市|州|盟|县|区|旗)(?:[、和与及]?(?P<lower>市|州|县|区|旗|乡|镇|街道))?两级(?:总)?工会")
+
+
+def _two_levels(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
+    """The named union of a two-level construction, and a bare reference for its named lower level."""
+    cands: list[_Cand] = []
+    bare: list[tuple[int, int, str]] = []
+    for match in _TWO_LEVELS.finditer(text):
+        gaz = _gaz_match_ending(text, match.end("lvl"), full_only=True)
+        if gaz is None:
+            continue
+        own_start, places = gaz
+        own = text[own_start:match.end("lvl")]
+        cands.append(_Cand(own_start, match.end("lvl"), own + "总工会", RULE_TERRITORIAL, 0.8, level=match.group("lvl"),
+                           place=places[0] if len(places) == 1 else _pick(places, text, own_start),
+                           own_start=own_start))
+        if match.group("lower"):
+            bare.append((match.start("lower"), match.end(), match.group("lower")))
+    return cands, bare
+
+
+def _after_verb(text: str, pos: int) -> bool:
+    """Whether a verb word ends at ``pos`` (参加省总举办的…, 联合市总开展…): a bare 省总/市总 may follow it."""
+    import jieba.posseg
+
+    words = jieba.posseg.lcut(text[max(0, pos - 4):pos])
+    return bool(words) and len(words[-1].word) >= 2 and words[-1].flag == "v"
 
 
 def _industry(text: str) -> list[_Cand]:
@@ -303,11 +337,20 @@ def _post_union(text: str) -> list[_Cand]:
             out.append(_Cand(kw, kw + 2, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
+        # "<enterprise>(为依托)成立(了)工会": the union founded in that enterprise
+        match = _FOUNDED.match(text, e)
+        if match:
+            out.append(_Cand(match.start(1), match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
+                             attrs=[("enterprise", text[s:e])]))
+    for s, e, _suffix in find_enterprises(text):
         match = re.match(r"(?:和|与|及)(工会)(?![联会员法])", text[e:e + 4])
         if match:
             out.append(_Cand(e + match.start(1), e + match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.7,
                              attrs=[("enterprise", text[s:e])]))
     return out
+
+
+_FOUNDED = re.compile(r"(?:为依托|为基础|为主体|为单位)?[，,]?(?:正式|率先|先后|相继|依法|已|已经)?(?:成立|组建|建立)了?(工会)(?![联会员法组委])")
 
 
 def _place_union(text: str) -> list[_Cand]:
