@@ -138,3 +138,34 @@ def test_not_initiative_names(text):
 
 def test_period_kept_only_for_documents():
     assert names("市总工会举办2025年职工篮球联赛。") == ["职工篮球联赛"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a quoted slogan list or a figure after 有…的 names nothing; a head after the list makes a name
+        ("市总工会倡导“讲安全、比技能、争先进”,开展“比学赶超”竞赛。", ["“比学赶超”竞赛"]),
+        ("市总工会开展“学技术、练本领”劳动竞赛。", ["“学技术、练本领”劳动竞赛"]),
+        ("区总工会为环卫工人打造一个有温度的“暖心港湾”。", []),
+        # a verb between quote and head: the quote is an argument; a manner adjective (X式) is no name
+        ("更多的“新面孔”加入到志愿服务队。", []),
+        ("市总工会推行“保姆式”服务。", []),
+        # building a concrete thing is that thing
+        ("市总工会推进“智慧工会”平台建设。", ["“智慧工会”平台"]),
+        # anaphoric or counted generic names (本届, 几件) are not names
+        ("本届运动会共设12个项目。", []),
+        ("每年为职工办好几件实事。", []),
+        # a verb inside 在…中 has no object; a time unit after digits is no name
+        ("在平台开发中坚持“三个不变”原则。", []),
+        ("职工可24小时拨打热线预约。", []),
+        # one abstract modifier + generic head (知识培训, 业务培训)
+        ("市总工会向会员提供各方面的知识培训。", []),
+        # what follows a head must be a particle, localizer, count or a new predicate (并…)
+        ("区总工会探索便捷高效帮扶工作新路径。", []),
+        ("市总工会推动基层民主管理工作提质增效。", []),
+        ("市总工会制定困难职工认定办法并实施。", ["困难职工认定办法"]),
+        ("全市工会建立户外劳动者驿站120个。", ["户外劳动者驿站"]),
+    ],
+)
+def test_initiative_precision_rules(text, expected):
+    assert names(text) == expected

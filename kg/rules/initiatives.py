@@ -63,15 +63,21 @@ _LEAD_STRIP = re.compile(
     r"第[一二三四五六七八九十\d]{1,3}[期届季批轮次]|首[期届批个家]|"
     r"全市|全省|全县|全区|全州|全国|全体|各级|各地|各类|广大|辖区|基层|"
     r"共计|总计|累计|共|包括|一批|一系列|"
-    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几多]+)[余多]?[大]?[个项次场家支批类种期届条座所间]|"
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几多]+)[余多]?[大]?[个项次场家支批类种期届条座所间件]|"
+    r"本届|本次|此次|这次|这项|这一|该项|上述|前述|"
     r"多种|多项|多场|多个)+"
 )
 _COUNT_INSIDE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几]+)[余多]?[大]?[个项次场家支批类种名位户](?=" + _CJK + "|[“‘「《])")
-# A count of occurrences or participants after a name (活动150余场次); a count of items (制度100多项)
-# makes the phrase a plural kind, not one initiative.
+# A count of occurrences, participants or sites after a name (活动150余场次, 服务站30个); a count of
+# separate items (制度100多项) makes the phrase a plural kind, not one initiative.
 _TRAILING_COUNT = re.compile(r"(?:共|达|近|超|逾|约)?(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千万几]+)[余多]?"
-                             r"(?:万)?(?:场次|人次|次|场|期|届|轮|名|人)")
+                             r"(?:万)?(?:场次|人次|次|场|期|届|轮|名|人|个|座|所|处|家)")
 _PERIOD_BEFORE = re.compile(r"\d{4}\s*(?:[~～\-—至到]\s*\d{4}\s*)?年度?$")
+# Heads of built things: "<thing>建设" is the building of it, the name is the thing.
+_CONCRETE_HEADS = ("系统", "平台", "基地", "驿站", "中心", "之家", "服务站", "服务点", "书屋", "小程序", "数据库", "网络",
+                   "工作室", "课堂", "讲堂", "调解室")
+# What may follow a name in its clause without being part of it (a particle, a localizer …).
+_TRAILING_REST = re.compile(r"(?:了|的|中|上|里|时|后|等|等等|之中|活动中|工作中|方面|期间|以来|并" + _CJK + "{0,4})")
 _TRAILING_COUNT_END = re.compile(_TRAILING_COUNT.pattern + "$")
 _CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
 # Governing verbs left in front of a name by a chained predicate (利用微课堂, 健全合作机制).
@@ -172,13 +178,16 @@ def is_acceptable(name: str) -> bool:
         return False
     if re.fullmatch(r"[\d\W]+", bare):
         return False
+    # A quoted manner adjective before a head names a way of working, not an initiative (“保姆式”服务).
+    if re.fullmatch(r"[“‘][^”’]{1,8}[式型][”’]" + _CJK + "{1,3}", name):
+        return False
     head = _ends_with_head(name)
     if head and name == bare and len(name) - len(head) < 2 and name not in lex["service"]:
         return False
     if name.startswith(("重大", "根本", "精品", "有关", "相关", "相应", "这些", "此类")):
         return False
     # Generic head with only a count/demonstrative in front (两项活动, 这项工作, 此类活动).
-    if re.fullmatch(r"(?:[这此该各本其][项类个种次]?|[\d一二两三四五六七八九十几多]+[余多]?[大]?[项类个种次场]|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
+    if re.fullmatch(r"(?:[这此该各本其][项类个种次]?|[\d一二两三四五六七八九十几多]+[余多]?[大]?[项类个种次场件]|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
                     r"(?:" + "|".join(lex["generic"]) + ")", bare):
         return False
     return True
@@ -249,13 +258,19 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
         return None
     name = text[start:end]
     if (name[-1] in CLOSE_Q or name[-1] == "》") and (not document or name[:-1].endswith(_DOC_HEADS)):
+        # A quoted list of slogans without a head after it describes content, it names nothing
+        # (“好作风、好服务”); a quoted evaluative phrase after 有…的 is a figure (有温度的“家”).
+        if name[-1] in CLOSE_Q and re.search(r"[、，,；;]", name):
+            return None
+        if re.search(r"有" + _CJK + r"{1,5}的$", text[max(0, start - 8):start]):
+            return None
         return start, end
     # The longest prefix ending with a head noun, when the rest is short trailing material or a count
     # (婚恋交友活动150余场次).
     for cut in range(end, start + 1, -1):
         piece = text[start:cut]
         if (piece.endswith(_DOC_HEADS) if document else _ends_with_head(piece)) and (cut == end or not mask[cut - 1]):
-            if not (cut == end or end - cut <= 4 or _TRAILING_COUNT.fullmatch(text, cut, end)):
+            if not (cut == end or _TRAILING_REST.fullmatch(text, cut, end) or _TRAILING_COUNT.fullmatch(text, cut, end)):
                 return None
             if document and len(piece) - len(next(h for h in _DOC_HEADS if piece.endswith(h))) < 2:
                 return None  # a bare kind (通知, 协议) names no document
@@ -288,9 +303,14 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             tail = run.group()
             for k in range(1, len(tail) + 1):
                 if tail[:k].endswith(heads) and not re.search(r"[的是在和与了将把被为等项个两\d]", tail[:k - 1] if k > 1 else ""):
-                    if _ends_with_head(tail[:k]):
-                        # Chained heads belong to the name: “送温暖”慰问活动, “安薪”服务中心.
+                    # A verb between the quote and the head: the quote is an argument (“新人”加入到队伍).
+                    if _ends_with_head(tail[:k]) and not _CLAUSE_VERB.search(tail[:k]) and \
+                            not re.search(r"[式型]$", m.group()[:-1]):  # “输血式”帮扶: a manner, not a name
+                        # Chained heads belong to the name: “送温暖”慰问活动, “安薪”服务中心; but building a
+                        # concrete thing is that thing (“云端”系统建设 → “云端”系统).
                         while (nxt := next((h for h in heads if tail.startswith(h, k)), None)):
+                            if nxt == "建设" and tail[:k].endswith(_CONCRETE_HEADS):
+                                break
                             k += len(nxt)
                         cands.append((m.start(), after + k, RULE_QUOTED))
                     break
@@ -344,6 +364,8 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                 break
         if strong.match(text, obj_start):
             continue  # 启动开展 …: the later verb takes the object
+        if re.match(r"(?:中|时|后|前|上|之中|之后|以来|期间|过程中)(?![心国央华])", text[obj_start:obj_start + 3]):
+            continue  # 在系统建设中坚持…: the verb is inside a time/place phrase, it has no object here
         for c in _CUT_BEFORE.finditer(text, obj_start, obj_end):
             if not mask[c.start()] and c.start() > obj_start and _standalone(text, c.start(), c.end() - c.start()):
                 obj_end = c.start()
@@ -383,7 +405,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                     re.match(_CJK, text[start - 1]) and not text[:start].endswith(launch_words):
                 start -= 1
             start = _strip_lead(text, start, m.end())
-            if m.start() - start >= 2:
+            if m.start() - start >= 2 and not text[start - 1:start].isdigit():  # 24小时拨打热线: a count's unit
                 cands.append((start, m.end(), RULE_HEAD_NP))
 
     # Service nouns.
@@ -407,6 +429,8 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
         start = _trim_blocked(text, start, end, blocked)
         if rule in (RULE_LAUNCH, RULE_HEAD_NP) and not text[start:end].endswith(_DOC_HEADS):
             start = _strip_lead(text, start, end)
+        if text[start:end].endswith("建设") and text[start:end - 2].endswith(_CONCRETE_HEADS):
+            end -= 2  # building a concrete thing is that thing
         name = text[start:end]
         if end - start < 2 or not is_acceptable(name):
             continue
