@@ -16,7 +16,7 @@ def test_seeds_build_writes_the_four_outputs(seeds_build) -> None:
     assert summary.files == 5
     assert summary.articles >= 25  # the gold lists 37 articles over the five pages
     assert not summary.problems
-    assert {p.name for p in out.iterdir()} >= {"graph.ttl", "graph.nq", "graph.graphml", "store"}
+    assert {p.name for p in out.iterdir()} >= {"graph.ttl", "graph.nq", "graph.graphml", "graph.gexf", "store"}
     assert summary.entities.get("UnionBody", 0) >= 30
     assert summary.relations.get("launched", 0) >= 30
 
@@ -42,7 +42,7 @@ def test_nquads_has_one_named_graph_per_article_plus_entities_and_ontology(seeds
 def test_two_builds_give_identical_bytes(seeds_build, tmp_path) -> None:
     _, first = seeds_build
     build([SEEDS], out=tmp_path)
-    for name in ("graph.ttl", "graph.nq", "graph.graphml"):
+    for name in ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf"):
         assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
