@@ -122,6 +122,33 @@ def test_actor_noun_inside_a_phrase_does_not_block(nlp):
     assert pairs(doc, LAUNCHED) == {("青山区总工会", "“职工说事”栏目")}
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an exhortation states no launch (the initiative stays)
+        ("丹东市总工会主席在会上强调,要健全职工诉求表达机制。", set()),
+        ("鞍山市总工会召开全委会。会议提出,各单位应深化“师带徒”结对活动。", set()),
+        # a generic or plural union subject: no single union to credit
+        ("鞍山市总工会召开全委会。全市各级工会普遍建立职工心理驿站。", set()),
+        ("鞍山市总工会召开全委会。省市县三级工会共同开展送温暖活动。", set()),
+        # a generic union inside a 的-modifier of the name is no subject
+        ("鞍山市总工会召开全委会。会议确定基层工会落实的三级联络制度。", {("鞍山市总工会", "三级联络制度")}),
+        # inside quoted speech the speaker's examples are not the article's union's facts
+        ("鞍山市总工会召开全委会。“外地经验值得学习,比如开通职工法律援助热线,效果很好。”", set()),
+        # 将 (future) is no exhortation; 重要/需要/主要 contain no modal
+        ("鞍山市总工会将建立劳模工匠数据库。", {("鞍山市总工会", "劳模工匠数据库")}),
+        ("鞍山市总工会根据职工需要开展“健康体检”活动。", {("鞍山市总工会", "“健康体检”活动")}),
+    ],
+)
+def test_launched_blocked_by_modality_generic_subjects_and_speech(nlp, text, expected):
+    assert pairs(run(nlp, text), LAUNCHED) == expected
+
+
+def test_exhortation_keeps_the_initiative(nlp):
+    doc = run(nlp, "丹东市总工会主席在会上强调,要健全职工诉求表达机制。")
+    assert labels(doc, INITIATIVE) == {"职工诉求表达机制"}
+
+
 def test_launched_relation_has_evidence(nlp):
     text = "前言。嘉兴市总工会开展“技能强企”行动。"
     doc = run(nlp, text)
@@ -147,10 +174,45 @@ def test_launched_relation_has_evidence(nlp):
         # each clause's group serves that clause's initiative, not every initiative of the sentence
         ("萍乡市总工会为环卫工人开展“夏送清凉”活动,为困难职工子女举办“金秋助学”活动。",
          {("“夏送清凉”活动", "环卫工人"), ("“金秋助学”活动", "困难职工子女")}),
+        # a fronted target clause holds for the initiative after it
+        ("湘潭市总工会面向环卫工人、快递员等重点群体,开展“送清凉”活动。",
+         {("“送清凉”活动", "环卫工人"), ("“送清凉”活动", "快递员")}),
+        # participants with an adverb before the verb; preposition glued to an adverb by the segmenter (已为)
+        ("百余名青年职工踊跃参加了株洲市总工会举办的联谊交友活动。", {("联谊交友活动", "青年职工")}),
+        ("益阳市总工会开展“金秋助学”活动,已为300名困难职工子女发放助学金。", {("“金秋助学”活动", "困难职工子女")}),
+        # 满足 Y 的需求; recruits coordinated with counts (吸纳 A、300名 B 入会)
+        ("邵阳市总工会推出“温暖行动”,满足新就业形态劳动者的实际需求。", {("“温暖行动”", "新就业形态劳动者")}),
+        ("吉首市总工会开展“会站家”建设,已吸纳2000名货车司机、300名快递员入会。",
+         {("“会站家”建设", "货车司机"), ("“会站家”建设", "快递员")}),
+        # a pronoun after a marker refers back to the paragraph's last group
+        ("岳阳市总工会开展“法律体检”活动。区总工会组织快递员座谈,通过“法律体检”活动为他们提供帮助。",
+         {("“法律体检”活动", "快递员")}),
+        # a demonstrative phrase names an earlier initiative; a comma-separated list item keeps its list's clause
+        ("娄底市总工会启动职工疗休养活动。\n此次疗休养活动主要面向一线职工和抗疫医务人员,驻外项目的技术工人等群体。",
+         {("职工疗休养活动", "职工"), ("职工疗休养活动", "一线职工"), ("职工疗休养活动", "抗疫医务人员"),
+          ("职工疗休养活动", "技术工人")}),
     ],
 )
 def test_benefited(nlp, text, expected):
     assert pairs(run(nlp, text), BENEFITED) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the invited party is the initiative's agent
+        "怀化市总工会邀请全国劳模开展“工匠精神”宣讲活动。",
+        # a nominalised verb (入会率) is no participation
+        "张家界市总工会建立“两个循环”机制,职工入会率达到90%。",
+        # a group noun inside a facility noun (职工书屋) is no group
+        "衡阳市总工会开展“书香工会”活动,为电子厂职工书屋捐赠图书。",
+        # 对 Y 表示感谢 is no service
+        "常德市总工会开展“送清凉”活动,对技术工人的辛勤付出表示感谢。",
+    ],
+)
+def test_not_benefited(nlp, text):
+    doc = run(nlp, text)
+    assert labels(doc, INITIATIVE) and pairs(doc, BENEFITED) == set()
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,19 @@ launched, by the first rule that finds an actor for an initiative:
 
 benefited:
 
-- ``benefited.in_name/v1``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机);
-- ``benefited.marker/v1``: a group introduced by 为/向/面向/针对/惠及/慰问 … or followed by
-  参加/参与/享受 in a sentence with initiatives (each of them);
-- ``benefited.previous/v1``: such a group in a sentence without initiatives, for the initiatives of the
-  previous sentence of the paragraph.
+- ``benefited.in_name/v2``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
+  outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members);
+- ``benefited.marker/v2``: a group introduced by a marker word (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
+  kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
+  with the groups coordinated with it (A、B和C; A和B，C等群体); each initiative takes the marked groups of
+  its own clause or of the nearest clause that has some, plus those of a fronted target clause
+  ("面向A、B等群体，开展X");
+- ``benefited.pronoun/v1``: 为他们/为其 … → the last group of the paragraph;
+- ``benefited.demonstrative/v1``: marked groups in a sentence that names an earlier initiative again
+  (此次疗休养活动主要面向Y) → that initiative;
+- ``benefited.previous/v1``: marked groups in a sentence without initiatives → the initiatives of the
+  previous sentence of the paragraph;
+- ``benefited.topic/v1``: otherwise → the initiatives of the headline (the article's topic).
 
 Group mentions that no initiative serves are dropped (the guideline counts only served groups).
 
@@ -35,21 +43,29 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, Relation
+from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNION, Mention, Relation
+from kg.rules.groups import FACILITY_NOUNS
 from kg.rules.initiatives import triggers
-from kg.text import sentence_spans
+from kg.text import sentence_spans, to_simplified
 
 RULE_HOST = "launched.host/v1"
 RULE_SUBJECT = "launched.subject/v1"
 RULE_PARAGRAPH = "launched.paragraph/v1"
 RULE_ARTICLE = "launched.article/v1"
 RULE_IN_NAME = "benefited.in_name/v2"
-RULE_MARKER = "benefited.marker/v1"
+RULE_MARKER = "benefited.marker/v2"
+RULE_PRONOUN = "benefited.pronoun/v1"
+RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
+RULE_TOPIC = "benefited.topic/v1"
 RULE_PREVIOUS = "benefited.previous/v1"
+
+MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "beneficiary-v1.tsv"
 
 _ADVERBS = r"(?:将|还|也|已|共同|一起|积极|主动|分别|同时|近日|日前)*"
 _GAP_PUNCT = re.compile(r"[，。；！？：,;!?:\n“”《》]")
@@ -131,6 +147,34 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
     return False
 
 
+# Modal verbs of exhortation, as words (not 主要/重要/需要/要求/应用/响应 …).
+_MODAL = re.compile(r"(?<![主重需必纲摘提只首概紧不想])要(?![求点素闻害务是])|(?<![响适相供反效呼回对])应(?:当|该)?(?![用对急邀届征聘运变时有])"
+                    r"|必须|务必|亟需|亟待")
+# Generic or plural union subjects (guideline: not entities); the specific union is unknown.
+_GENERIC_UNION = re.compile(r"(?:各级|基层|各地|各类|全市|全省|全县|全区|全州|全国|全段|每级|[一二两三四五]级|(?:省|市|县|区|乡|镇)(?:市|县|区|乡|镇)(?:两|三|四)?级)"
+                            r"(?:各级)?工会(?:组织)?")
+
+
+def _generic_subject(text: str, lo: int, hi: int) -> bool:
+    """Whether a generic union acts in [lo, hi) — not inside a 的-modifier of what follows
+    (基层工会落实的三级办理制度: the union is in a relative clause of the name)."""
+    for m in _GENERIC_UNION.finditer(text, lo, hi):
+        rest = text[m.end():hi]
+        if rest.endswith("的") and len(rest) <= 6 and not re.search(r"[，。；,;]", rest):
+            continue
+        return True
+    return False
+
+
+def _in_speech(text: str, pos: int, lo: int) -> bool:
+    """Whether ``pos`` is inside an open quotation that began at or before the sentence start ``lo``
+    or that is longer than a name (more than 30 characters so far)."""
+    opened = text.rfind("“", 0, pos)
+    if opened < 0 or text.rfind("”", opened, pos) >= 0:
+        return False
+    return opened <= lo + 1 or pos - opened > 30
+
+
 def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], state: dict) -> tuple[list[Mention], str, float]:
     text = doc.text
     idx = _sentence_of(spans, init.start)
@@ -141,6 +185,9 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
     hosts = _hosts(text, in_sentence, s, e)
     if hosts:
         return hosts, RULE_HOST, 0.85
+    # An exhortation (要/应/必须 …, typical of speeches and directives) states no launch.
+    if _MODAL.search(text, s, init.start):
+        return [], "", 0.0
     before = [u for u in in_sentence if u.end <= init.start and not _is_object(text, u, s)]
     if before:
         anchor = max(before, key=lambda u: u.end)
@@ -151,6 +198,12 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
     # A company, bureau or community acting in the sentence blocks the union fallbacks.
     if _other_actor(doc, text, s, init.start, union_before=False):
         state.setdefault("blocked", set()).add(id(init))
+        return [], "", 0.0
+    # A generic or plural union subject (各级工会, 基层工会, 两级工会) acts here: no single union to credit.
+    if _generic_subject(text, s, init.start):
+        return [], "", 0.0
+    # Inside quoted speech the speaker's examples are no facts about the article's unions.
+    if _in_speech(text, init.start, s):
         return [], "", 0.0
     # Zero anaphora: the last acting union earlier in the paragraph.
     earlier = [u for u in unions if u.end <= init.start and para[_sentence_of(spans, u.start) or 0] == para[idx]
@@ -173,35 +226,116 @@ def _main_union(unions: list[Mention]) -> Mention | None:
     return next(u for u in sorted(unions, key=lambda m: m.start) if counts[u.label] == best)
 
 
-def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: int, e: int) -> list[Mention]:
-    """Groups of the sentence [s, e) introduced by a benefit marker or followed by a participation verb."""
-    pre = triggers()["benefit_pre"]
-    post = triggers()["benefit_post"]
-    out = []
+@lru_cache(maxsize=1)
+def markers() -> dict[str, tuple[str, ...]]:
+    """Beneficiary-marker lexicon of kg/data/beneficiary-v1.tsv (pre, post, adverb, pronoun), longest first."""
+    out: dict[str, list[str]] = {}
+    for line in MARKERS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, word = line.split("\t")[:2]
+            out.setdefault(kind, []).append(word.strip())
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+MAX_MARKER_GAP = 6
+_GLUED_ADVERBS = "已特专另再又亦并还先均都也将曾正即便"
+# Coordination between group phrases, also over a closing "等(重点)群体" (面向A、B等群体和C).
+_COUNT = r"(?:(?:[0-9０-９.]+|[一二三四五六七八九十百千万两几]+)[余多]?[万千百亿]?[余多]?[名位人户个批对]?)"
+_GROUP_COORD = re.compile(r"(?:等(?:重点|特殊|困难)?(?:群体|人群|对象|人员)?)?(?:[、和及与或]|以及|及其|还有)" + _COUNT + "?")
+# After a list item: another item, the list's end, or the clause's end.
+_LIST_ITEM_END = re.compile(r"(?:[、和及与或]|以及|等|代表|[，,；;。！？!?]|$)")
+
+
+def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> bool:
+    """Whether a pre marker word stands before the group, at most MAX_MARKER_GAP modifier characters
+    away (union and organisation names in between do not count: 向某市总工会干部职工宣讲)."""
+    import jieba
+
+    lo = max(s, g.start - 16)
+    pos = lo
+    last = None
+    pre = set(markers()["pre"])
+    for word in jieba.lcut(text[lo:g.start]):
+        # jieba glues an adverb to the preposition (已为, 特为): still the marker
+        if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
+            last = pos + len(word)
+        pos += len(word)
+    if last is None:
+        return False
+    gap = text[last:g.start]
+    if _GAP_PUNCT.search(gap):
+        return False
+    inside = sum(min(e, g.start) - max(b, last) for b, e in skip if b < g.start and e > last)
+    return len(gap) - inside <= MAX_MARKER_GAP
+
+
+def _post_marked(text: str, g: Mention, e: int) -> bool:
+    """Whether a participation/receipt verb follows the group (adverbs and one character between allowed)."""
+    pos = g.end
+    adverbs = markers()["adverb"]
+    for _ in range(3):
+        adv = next((a for a in adverbs if text.startswith(a, pos)), None)
+        if adv is None:
+            break
+        pos += len(adv)
+    after = text[pos:min(e, pos + 5)]
+    for w in markers()["post"]:
+        for at in (0, 1):
+            # a nominalised verb (入会率, 参与度) is no participation
+            if after.startswith(w, at) and not after.startswith(_NOMINAL, at + len(w)):
+                return True
+    return False
+
+
+_NOMINAL = ("率", "度", "数", "人数", "情况", "意愿")
+
+
+def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: int, e: int,
+                   skip: list[tuple[int, int]] | None = None) -> list[tuple[Mention, int]]:
+    """Groups of the sentence [s, e) that an initiative serves: (group mention, position of the marking).
+
+    A group is marked by a pre marker before it (为/向/面向/慰问 Y …) or a participation verb after it
+    (Y 参加/享受/有了 …); a pronoun after a pre marker (为他们…) marks the paragraph's last group, at the
+    pronoun.  Groups coordinated with a marked one (A、B和C; A和B，C等群体) are marked too.
+    """
+    skip = skip or []
+    out: list[tuple[Mention, int]] = []
+    groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
     for g in groups:
         if not (s <= g.start < e) or any(i.start <= g.start and g.end <= i.end for i in inits):
             continue
-        window = text[max(s, g.start - 10):g.start]
-        marked = False
-        for w in pre:
-            at = window.rfind(w)
-            if at >= 0 and not _GAP_PUNCT.search(window[at + len(w):]) and len(window) - at - len(w) <= 6:
-                marked = True
-                break
-        after = text[g.end:min(e, g.end + 4)]
-        if marked or any(after.startswith(w) or after[1:].startswith(w) for w in post):
-            out.append(g)
-    # Groups coordinated with a marked one (为A、B和C) are marked too.
+        if _pre_marked(text, g, s, skip) or _post_marked(text, g, e):
+            out.append((g, g.start))
+    # Coordinated groups: adjacent with a coordinator between, or a comma-separated list item
+    # (a group that ends the list or the clause) after a marked one.
     changed = True
     while changed:
         changed = False
+        marked = dict((id(o), p) for o, p in out)
         for g in groups:
-            if g in out or not (s <= g.start < e):
+            if id(g) in marked or not (s <= g.start < e) or any(i.start <= g.start and g.end <= i.end for i in inits):
                 continue
-            if any(re.fullmatch(r"[、和及与或]|以及|及其", text[o.end:g.start]) or re.fullmatch(r"[、和及与或]|以及", text[g.end:o.start])
-                   for o in out):
-                out.append(g)
-                changed = True
+            for o, o_pos in out:
+                before, after = text[o.end:g.start], text[g.end:o.start]
+                if (_GROUP_COORD.fullmatch(before) or _GROUP_COORD.fullmatch(after)
+                        or (re.fullmatch(r"[，,](?:[^，。；,;]{0,8}的)?", before) and _LIST_ITEM_END.match(text, g.end)
+                            and _LIST_ITEM_END.match(text, o.end))):
+                    out.append((g, o_pos))  # a list item belongs to the clause its list started in
+                    changed = True
+                    break
+    return out
+
+
+def _pronoun_marked(text: str, groups: list[Mention], s: int, e: int, lo: int) -> list[tuple[Mention, int]]:
+    """为他们/向她们/为其 … in [s, e): the last group mention before it from ``lo`` on (its paragraph)."""
+    pre = "|".join(map(re.escape, markers()["pre"]))
+    pron = "|".join(map(re.escape, markers()["pronoun"]))
+    out = []
+    for m in re.finditer(rf"(?:{pre})(?:{pron})", text[s:e]):
+        pos = s + m.start()
+        earlier = [g for g in groups if lo <= g.start and g.end <= pos]
+        if earlier:
+            out.append((max(earlier, key=lambda g: g.end), pos))
     return out
 
 
@@ -231,14 +365,17 @@ def _clause(text: str, pos: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _assign(text: str, marked: list[Mention], inits: list[Mention]) -> list[tuple[Mention, list[Mention]]]:
+def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) -> list[tuple[Mention, list[tuple[Mention, int]]]]:
     """Pair the initiatives of a sentence with its marked groups, clause by clause.
 
     An initiative takes the marked groups of its own comma-delimited clause; in a clause without any,
     it takes those of the nearest clause that has some (the following one on a tie: "开展A，为B提供…").
     So a group is not spread over initiatives that another group's clause stands between.
     """
-    clauses = sorted({_clause(text, g.start) for g in marked})
+    clauses = sorted({_clause(text, pos) for _g, pos in marked})
+    init_clauses = {_clause(text, i.start) for i in inits}
+    # A fronted target clause ("面向A、B等群体，开展X…") holds for every initiative after it in the sentence.
+    scoped = [k for k in clauses if k not in init_clauses and _TARGET_CLAUSE.match(text, k[0])]
     out = []
     for init in inits:
         c = _clause(text, init.start)
@@ -246,8 +383,29 @@ def _assign(text: str, marked: list[Mention], inits: list[Mention]) -> list[tupl
             best = c
         else:
             best = min(clauses, key=lambda k: (abs(k[0] - c[0]), -k[0]))
-        out.append((init, [g for g in marked if _clause(text, g.start) == best]))
+        keep = {best} | {k for k in scoped if k[1] <= c[0]}
+        out.append((init, [(g, pos) for g, pos in marked if _clause(text, pos) in keep]))
     return out
+
+
+# "此次疗休养活动主要面向…": a demonstrative noun phrase naming an initiative of the article again.
+_DEMONSTRATIVE = re.compile(r"(?:此次|这次|本次|该项|此项|这项|这些|上述|该|此)(?P<mid>[\u4e00-\u9fff]{0,8}?)"
+                            r"(?P<head>活动|行动|工程|项目|计划|工作|服务|竞赛|比武|培训|平台|机制|基地|制度|热线)")
+
+
+def _demonstrative_reference(text: str, s: int, e: int, inits: list[Mention]) -> Mention | None:
+    """The earlier initiative a demonstrative phrase of the sentence [s, e) refers to: the latest one
+    before the sentence that shares the phrase's words (疗休养) or, without words, its head (活动)."""
+    for m in _DEMONSTRATIVE.finditer(text, s, e):
+        mid, head = m.group("mid"), m.group("head")
+        earlier = [i for i in inits if i.end <= s]
+        fits = [i for i in earlier if (mid and mid in i.label) or (not mid and i.label.endswith(head))]
+        if fits:
+            return max(fits, key=lambda i: i.start)
+    return None
+
+
+_TARGET_CLAUSE = re.compile(r"\s*(?:主要|重点|专门|特别|均|都|还|也|坚持|积极|着力)*(?:面向|针对|围绕|聚焦)")
 
 
 @Language.component("ukg_mission")
@@ -294,18 +452,35 @@ def ukg_mission(doc: Doc) -> Doc:
         idx = _sentence_of(spans, init.start)
         if idx is not None:
             by_sentence.setdefault(idx, []).append(init)
+    skip = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    # The headline's initiatives are the article's topic: a sentence that serves groups without naming an
+    # initiative of its own (nor referring to one) reports on the topic initiative.
+    headline = doc._.article.headline if doc._.article is not None else ""
+    topic_end = len(headline) if headline and text.startswith(to_simplified(headline)) else 0
+    topic = [i for i in inits if i.end <= topic_end]
     for idx, (s, e) in enumerate(spans):
-        marked = _marked_groups(text, groups, inits, s, e)
+        para_start = spans[para.index(para[idx])][0]
+        marked = [(g, pos, RULE_MARKER, 0.6) for g, pos in _marked_groups(text, groups, inits, s, e, skip)]
+        marked += [(g, pos, RULE_PRONOUN, 0.5) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
         if not marked:
             continue
+        rule_of = {(id(g), pos): (rule, conf) for g, pos, rule, conf in marked}
+        pairs = [(g, pos) for g, pos, _r, _c in marked]
         if idx in by_sentence:
-            for init, gs in _assign(text, marked, by_sentence[idx]):
-                for g in gs:
-                    relate(BENEFITED, init, g, g.start, RULE_MARKER, 0.6)
+            for init, gs in _assign(text, pairs, by_sentence[idx]):
+                for g, pos in gs:
+                    relate(BENEFITED, init, g, pos, *rule_of[(id(g), pos)])
+        elif (ref := _demonstrative_reference(text, s, e, inits)) is not None:
+            for g, pos in pairs:
+                relate(BENEFITED, ref, g, pos, RULE_DEMONSTRATIVE, 0.55)
         elif idx > 0 and idx - 1 in by_sentence and para[idx - 1] == para[idx]:
             for init in by_sentence[idx - 1]:
-                for g in marked:
-                    relate(BENEFITED, init, g, g.start, RULE_PREVIOUS, 0.45)
+                for g, pos in pairs:
+                    relate(BENEFITED, init, g, pos, RULE_PREVIOUS, 0.45)
+        elif topic and s >= topic_end:
+            for init in topic:
+                for g, pos in pairs:
+                    relate(BENEFITED, init, g, pos, RULE_TOPIC, 0.4)
 
     served = {id(r.object) for r in doc._.relations} | {id(r.subject) for r in doc._.relations}
     doc._.mentions = [m for m in doc._.mentions if m.kind != GROUP or id(m) in served]
