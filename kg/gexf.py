@@ -29,7 +29,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -40,21 +39,27 @@ GEXF_VIZ_NS = "http://gexf.net/1.3/viz"
 
 _GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Edge attributes that GEXF carries as XML attributes of <edge>, not attvalues.
 _GEXF_EDGE_BUILTINS = ("label", "weight")
 
 
+# One C-level pass per value: characters XML 1.0 forbids are dropped, markup characters escaped.
+_DROP = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]}
+_TEXT = str.maketrans({**_DROP, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR = str.maketrans({**_DROP, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
 def _text(value: str) -> str:
-    value = _INVALID_XML.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.translate(_TEXT)
 
 
 def _attr(value: str) -> str:
-    return '"' + _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+    return '"' + value.translate(_ATTR) + '"'
 
 
 def _scalar(value) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -112,13 +117,15 @@ def graphml_bytes(graph: nx.Graph) -> bytes:
             lines.append(f'  <key id={_attr(keys[name])} for="{domain}" attr.name={_attr(name)} attr.type="{_GRAPHML_TYPES[kind]}"/>')
     default = "directed" if _directed(graph) else "undirected"
     lines.append(f'  <graph id={_attr(str(graph.graph.get("view", "G")))} edgedefault="{default}">')
+    node_data = {name: f"      <data key={_attr(key)}>" for name, key in node_keys.items()}
+    edge_data = {name: f"      <data key={_attr(key)}>" for name, key in edge_keys.items()}
     for node, data in graph.nodes(data=True):
         lines.append(f"    <node id={_attr(str(node))}>")
-        lines.extend(f'      <data key={_attr(node_keys[n])}>{_text(_scalar(v))}</data>' for n, v in data.items())
+        lines.extend(f"{node_data[n]}{_text(_scalar(v))}</data>" for n, v in data.items())
         lines.append("    </node>")
     for s, o, key, data in edges:
         lines.append(f"    <edge id={_attr(key)} source={_attr(str(s))} target={_attr(str(o))}>")
-        lines.extend(f'      <data key={_attr(edge_keys[n])}>{_text(_scalar(v))}</data>' for n, v in data.items())
+        lines.extend(f"{edge_data[n]}{_text(_scalar(v))}</data>" for n, v in data.items())
         lines.append("    </edge>")
     lines += ["  </graph>", "</graphml>", ""]
     return "\n".join(lines).encode("utf-8")
@@ -138,10 +145,11 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16)
 
 
-def _attvalues(data: dict, names: list[str]) -> list[str]:
-    if not names:
+def _attvalues(data: dict, prefixes: dict[str, str]) -> list[str]:
+    """The <attvalues> of an element; ``prefixes`` maps each attribute to its '<attvalue for="…" value=' text."""
+    if not prefixes:
         return []
-    values = [f"          <attvalue for={_attr(n)} value={_attr(_scalar(data[n]))}/>" for n in names]
+    values = [f"{prefix}{_attr(_scalar(data[n]))}/>" for n, prefix in prefixes.items()]
     return ["        <attvalues>", *values, "        </attvalues>"]
 
 
@@ -170,12 +178,14 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
         lines.append(f'    <attributes class="{domain}" mode="static">')
         lines.extend(f'      <attribute id={_attr(n)} title={_attr(n)} type="{_GEXF_TYPES[columns[n]]}"/>' for n in names)
         lines.append("    </attributes>")
+    node_prefixes = {n: f"          <attvalue for={_attr(n)} value=" for n in node_values}
+    edge_prefixes = {n: f"          <attvalue for={_attr(n)} value=" for n in edge_values}
     lines.append("    <nodes>")
     for node, data in graph.nodes(data=True):
         start = _start(data.get("firstSeen"))
         head = f"      <node id={_attr(str(node))} label={_attr(str(data.get('label', node)))}"
         lines.append(head + (f' start="{start}"' if start else "") + ">")
-        lines.extend(_attvalues(data, node_values))
+        lines.extend(_attvalues(data, node_prefixes))
         colour = TYPE_COLOURS.get(str(data.get("type", "")))
         if colour:
             r, g, b = _rgb(colour)
@@ -193,7 +203,7 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
             head += f' weight="{_scalar(float(data["weight"]))}"'
         start = _start(data.get("firstSeen"))
         lines.append(head + (f' start="{start}"' if start else "") + ">")
-        lines.extend(_attvalues(data, edge_values))
+        lines.extend(_attvalues(data, edge_prefixes))
         lines.append("      </edge>")
     lines += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(lines).encode("utf-8")
