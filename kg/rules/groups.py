@@ -39,6 +39,8 @@ MAX_MODIFIER = 8
 MAX_LABEL = 12
 # Right contexts where a group word is part of a fixed name, not a group (工人先锋号, 职工代表大会).
 _RIGHT_BLOCK = ("先锋", "阶级", "日报", "文化宫", "运动", "精神", "代表大会", "大会", "报社", "出版")
+FACILITY_NOUNS = ("书屋", "之家", "驿站", "小家", "服务站", "服务中心", "活动中心", "食堂", "宿舍", "公寓", "阅览室", "休息室",
+             "小屋", "学校", "学堂", "医院", "餐厅")
 _BOUNDARY = re.compile(r"[\sA-Za-z0-9０-９%％.,，。、；;：:!！?？“”‘’\"'「」『』《》〈〉()（）【】\[\]·—\-+＋/]")
 
 
@@ -167,6 +169,14 @@ def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]])
                 first = s + 1
             break
         first = s
+    # A verbal noun at the left edge governs the phrase (启动|职工疗休养, 服务|一线职工), unless a known modifier.
+    for s, e, word, flag in words:
+        if s < first or e > start:
+            continue
+        if s == first and flag == "vn" and word not in _KEEP_MODIFIERS:
+            first = e
+            continue
+        break
     if start - first > MAX_MODIFIER:
         return start
     return first
@@ -236,7 +246,8 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
         if text.startswith(_RIGHT_BLOCK, end):
             i = end
             continue
-        start = _left_start(text, i, end, blocked)
+        # In a facility compound (电子职工书屋, 某厂职工之家) the left modifiers belong to the whole compound.
+        start = i if text.startswith(FACILITY_NOUNS, end) else _left_start(text, i, end, blocked)
         if not is_term and start == i:
             i = end  # a productive head needs a defining modifier (人员, 干部 alone are no group)
             continue
