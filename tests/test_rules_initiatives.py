@@ -169,3 +169,32 @@ def test_period_kept_only_for_documents():
 )
 def test_initiative_precision_rules(text, expected):
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a purpose adjunct (为了 …, 为 + verb, and subjectless clauses continuing it) launches nothing
+        ("为健全帮扶体系,市总工会开展“送温暖”活动。", ["“送温暖”活动"]),
+        ("为了建立长效机制,搭建职工服务平台,区总工会举办技能大赛。", ["技能大赛"]),
+        # 为 + a group is a beneficiary, not a purpose
+        ("市总工会为农民工建立法律援助工作站。", ["法律援助工作站"]),
+        # 通过 + verb: the means is an action; the following verb has its own object
+        ("区总工会通过联合企业、职业院校,建立技能培训基地。", ["技能培训基地"]),
+        ("区总工会通过建立职工议事会制度,畅通诉求渠道。", ["职工议事会制度"]),
+    ],
+)
+def test_purpose_and_means(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        # a short form later in the article refers to the full name given earlier
+        ("湖州市总工会在全市启动职工健康疗休养活动。今年疗休养名额增加到800个。", "职工健康疗休养活动"),
+        ("湖州市总工会建成“工匠之家”职工技能培训基地。该培训基地面向全市开放。", "“工匠之家”职工技能培训基地"),
+    ],
+)
+def test_short_form_takes_the_full_name(nlp, text, label):
+    assert labels(run(nlp, text), INITIATIVE) == {label}

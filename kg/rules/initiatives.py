@@ -136,6 +136,44 @@ def _standalone(text: str, pos: int, width: int = 1) -> bool:
     return False
 
 
+_MEANS = ("通过", "依托", "借助")
+_PURPOSE = re.compile(r"(?:同时|此外|另外|并|还|也)?(?:为了|为)")
+_CLAUSE_MARKS = "，。；！？,;!? \n"
+
+
+def _pos_flag(text: str, pos: int) -> str:
+    """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there)."""
+    import jieba.posseg
+
+    at = max(0, pos - 4)
+    for word in jieba.posseg.lcut(text[at:pos + 8], HMM=False):
+        if at == pos:
+            return word.flag
+        if at > pos:
+            return ""
+        at += len(word.word)
+    return ""
+
+
+def _starts_with_verb(text: str, pos: int) -> bool:
+    return _pos_flag(text, pos).startswith("v") and _pos_flag(text, pos) != "vn"
+
+
+def _in_purpose_clause(text: str, pos: int) -> bool:
+    """Whether ``pos`` is in a purpose adjunct: a clause that opens with 为了 or 为 + verb, or a
+    subjectless clause (opening with a verb) that continues one (为推动…,构建…体系,…)."""
+    while pos > 0:
+        lo = max(text.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
+        m = _PURPOSE.match(text, lo, pos)
+        if m and (text.startswith("为了", m.end() - 2) or _starts_with_verb(text, m.end())
+                  or _launch_re().match(text, m.end())):
+            return True
+        if lo == 0 or text[lo - 1] not in ",，" or not _starts_with_verb(text, lo):
+            return False
+        pos = lo - 1
+    return False
+
+
 def _quote_mask(text: str) -> list[bool]:
     """True for characters inside a quotation (including the marks)."""
     mask = [False] * len(text)
@@ -364,6 +402,10 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                 break
         if strong.match(text, obj_start):
             continue  # 启动开展 …: the later verb takes the object
+        if _in_purpose_clause(text, m.start()):
+            continue  # 为推动/为了建立 …: a goal, not something launched
+        if m.group() in _MEANS and _starts_with_verb(text, obj_start):
+            continue  # 通过联合企业 …: the means is an action, the following verb has its own object
         if re.match(r"(?:中|时|后|前|上|之中|之后|以来|期间|过程中)(?![心国央华])", text[obj_start:obj_start + 3]):
             continue  # 在系统建设中坚持…: the verb is inside a time/place phrase, it has no object here
         for c in _CUT_BEFORE.finditer(text, obj_start, obj_end):
@@ -487,6 +529,7 @@ def ukg_initiatives(doc: Doc) -> Doc:
     blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
     spans = sentence_spans(doc.text)
     acting = _union_sentences(doc)
+    found = []
     for start, end, name, rule, conf in find_initiatives(doc.text, blocked=blocked):
         idx = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
         if idx is None:
@@ -495,6 +538,29 @@ def ukg_initiatives(doc: Doc) -> Doc:
             if rule in (RULE_SERVICE, RULE_HEAD_NP):
                 continue
             conf = round(conf * 0.7, 2)
+        found.append((start, end, name, rule, conf))
+    full = short_forms([name for _s, _e, name, _r, _c in found])
+    for start, end, name, rule, conf in found:
         surface = article.text[start:end] if article is not None else name
-        add_mention(doc, Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=name, rule=rule, confidence=conf))
+        add_mention(doc, Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=full.get(name, name),
+                                 rule=rule, confidence=conf))
     return doc
+
+
+def short_forms(names: list[str]) -> dict[str, str]:
+    """Within one article, a short form of a longer initiative name refers to it: the longer name
+    ends with it (疗休养基地 → 广东省技术工人疗休养基地) or only adds a generic head (疗休养 → 疗休养活动).
+    Ambiguous short forms (two different longer names) are left alone.
+
+    >>> short_forms(["职工疗休养活动", "疗休养", "职工书屋"])
+    {'疗休养': '职工疗休养活动'}
+    """
+    generic = load_lexicon()["generic"]
+    out = {}
+    for short in set(names):
+        bare = short.strip("“”‘’「」『』《》")
+        longer = {n for n in names if len(n) > len(short) and (
+            n.endswith(short) or any(n.endswith(bare + g) for g in generic))}
+        if len(longer) == 1:
+            out[short] = longer.pop()
+    return out
