@@ -1,25 +1,89 @@
-"""The build: source files → articles → extractions → quads → outputs, as one library call.
+"""The build: source files → articles → extractions → quads → outputs, streamed, parallel, incremental.
+
+How a build runs (``build(paths, out=..., jobs=N)``):
+
+* **Ingest** (main process): each source file is hashed (SHA-256) and read into articles.
+* **Extract** (``jobs`` worker processes, or in-process for ``jobs=1``): batches of articles go to
+  workers; each worker makes its spaCy pipeline once and returns, per batch, the article graphs as
+  N-Quads text and a compact :class:`~kg.resolve.EntityIndex` of the entities they mention.
+  Extraction is a pure function of an article (plus the shipped lexicons), so the result does not
+  depend on ``jobs`` or on the order batches finish.
+* **Stream** (main process): the N-Quads go straight into the on-disk Oxigraph store and to a
+  compressed archive ``articles.nq.gz`` (one gzip member per source file); only the compact
+  entity index stays in memory.  The entities graph (id:graph/entities) is made from it at the
+  end, then graph.nq and graph.ttl are written by an external merge sort
+  (:func:`kg.export.write_sorted`) and graph.graphml / graph.gexf from the store
+  (:func:`kg.views.view_graph`).
+* **Incremental**: the generation's ``manifest.jsonl`` has one line per source file (name, content
+  hash, its article graphs, its entities, where its quads are in the archive).  A file whose name
+  and hash are unchanged is not read again: its quads come from the previous archive and its
+  graphs are already in the store, which is copied (a RocksDB checkpoint: hard links) from the
+  previous build.  Graphs of removed or changed files are retracted from the copy.  When kg's code,
+  lexicons or ontology change (``pipeline_version``), everything is rebuilt.
+* **Generations**: every build writes into ``out/.generations/<id>/`` and publishes it by
+  atomically replacing the symlink ``out/current``; ``out/graph.ttl``, ``graph.nq``,
+  ``graph.graphml``, ``graph.gexf`` and ``store`` are symlinks into ``current/``.  A build killed
+  at any point leaves the previous generation published and intact; the next build removes the
+  debris.  The previous generation is kept until the next build (readers that opened it finish).
+* **Lock**: ``out/.lock`` (``fcntl.lockf``) keeps two builds from writing into the same ``out``:
+  the second fails with :class:`BuildLocked`, or waits with ``wait=True``.
 
 Example:
     >>> from pathlib import Path
-    >>> summary = build([Path("seeds")], out=Path("out"))   # doctest: +SKIP
-    >>> summary.articles > 0                                  # doctest: +SKIP
+    >>> summary = build([Path("seeds")], out=Path("out"), jobs=2)   # doctest: +SKIP
+    >>> summary.articles > 0                                          # doctest: +SKIP
     True
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+import errno
+import fcntl
+import gzip
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from kg.export import write_outputs
-from kg.extract import extract
-from kg.graph import build_quads
-from kg.ingest import discover, read_file
-from kg.nlp import make_nlp
-from kg.records import Extraction, Problem
+import pyoxigraph as ox
+
+from kg import ONTOLOGY_DIR
+from kg.export import ontology_quads, quad_lines, write_sorted, write_views
+from kg.graph import ENTITIES, article_quads, entity_quads
+from kg.ingest import discover, read_articles
+from kg.records import Article, Problem
+from kg.resolve import EntityIndex, article_iri
+
+MANIFEST = "manifest.jsonl"
+ARCHIVE = "articles.nq.gz"
+GENERATIONS = ".generations"
+CURRENT = "current"
+LOCK = ".lock"
+OUTPUTS = ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf", "store")
+STAGES = ("ingest", "nlp", "extract", "resolve", "graph", "export")
+#: Articles are sent to workers in batches of about this many characters.
+BATCH_CHARS = 50_000
+FORMAT = 1
+
+
+class BuildError(Exception):
+    """A build that cannot run (one-line message)."""
+
+
+class BuildLocked(BuildError):
+    """Another build holds ``out/.lock``."""
 
 
 @dataclass(frozen=True)
@@ -31,46 +95,619 @@ class BuildSummary:
     triples: int
     problems: tuple[Problem, ...] = field(default=())
     outputs: dict[str, Path] = field(default_factory=dict)
+    reused: int = 0  # files taken unchanged from the previous build
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (worker stages summed over workers)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What one source file contributed; one JSON line of a manifest."""
+
+    file: str
+    sha256: str
+    articles: int = 0
+    graphs: tuple[str, ...] = ()
+    relations: dict[str, int] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    entities: tuple = ()  # EntityIndex.rows() of the file
+    offset: int = 0  # where the file's gzip member is in the archive
+    length: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "file": self.file, "sha256": self.sha256, "articles": self.articles, "graphs": list(self.graphs),
+                "relations": self.relations, "problems": [[p.line, p.reason] for p in self.problems],
+                "offset": self.offset, "length": self.length, "entities": list(self.entities),
+            },
+            ensure_ascii=False, separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, line: str) -> FileRecord:
+        data = json.loads(line)
+        return cls(
+            file=data["file"], sha256=data["sha256"], articles=data["articles"], graphs=tuple(data["graphs"]),
+            relations=data["relations"],
+            problems=tuple(Problem(source_file=data["file"], reason=r, line=n) for n, r in data["problems"]),
+            entities=tuple(data["entities"]), offset=data["offset"], length=data["length"],
+        )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Extraction of a batch of articles (from a worker)."""
+
+    nquads: bytes
+    graphs: tuple[str, ...]
+    entities: list
+    relations: dict[str, int]
+    problems: tuple[Problem, ...]
+    timings: dict[str, float]
+
+
+# --------------------------------------------------------------------------- the build
 
 
 def build(
     paths: Iterable[Path],
     *,
     out: Path,
+    jobs: int = 1,
+    wait: bool = False,
+    incremental: bool = True,
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
 ) -> BuildSummary:
     """Build the graph of every readable source under ``paths`` into ``out``.
 
-    Bad inputs are reported through ``on_problem`` (one per file or JSONL line)
-    and skipped; ``on_file(name, done, total)`` reports progress.
+    ``jobs`` worker processes extract; files unchanged since the last build into ``out`` are
+    reused unless ``incremental`` is false.  Bad inputs are reported through ``on_problem`` (one
+    per file or JSONL line) and skipped; ``on_file(name, done, total)`` reports progress.  When
+    no article could be read and some input failed, nothing is published.
+    Raises :class:`BuildLocked` when another build is writing into ``out`` (unless ``wait``),
+    :class:`OSError` for disk errors (the previous outputs stay as they were).
     """
+    started = time.perf_counter()
     sources, problems = discover(paths)
-    problems = list(problems)
     for problem in problems:
         if on_problem:
             on_problem(problem)
-    nlp = make_nlp()
-    extractions: list[Extraction] = []
-    for done, (path, name) in enumerate(sources, start=1):
-        articles, file_problems = read_file(path, source_file=name)
-        for problem in file_problems:
-            problems.append(problem)
-            if on_problem:
-                on_problem(problem)
-        extractions.extend(extract(article, nlp=nlp) for article in articles)
-        if on_file:
-            on_file(name, done, len(sources))
-    quads, index = build_quads(extractions)
-    outputs = write_outputs(quads, out) if extractions or not problems else {}
-    entities = Counter(entity.kind for entity in index)
-    relations = Counter(relation.predicate for e in extractions for relation in e.relations)
-    return BuildSummary(
-        files=len(sources),
-        articles=len(extractions),
-        entities=dict(sorted(entities.items())),
-        relations=dict(sorted(relations.items())),
-        triples=len({(q.subject, q.predicate, q.object) for q in quads}),
-        problems=tuple(problems),
-        outputs=outputs,
+    with locked(out, wait=wait):
+        generation = Generation.start(out)
+        try:
+            previous = generation.previous_records() if incremental else {}
+            summary = _run(sources, generation=generation, previous=previous, jobs=jobs,
+                           problems=problems, on_problem=on_problem, on_file=on_file)
+        except BaseException:
+            generation.discard()
+            raise
+    timings = dict(summary.timings) | {"total": time.perf_counter() - started}
+    return BuildSummary(**{**summary.__dict__, "timings": timings})
+
+
+def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems: list[Problem], on_problem, on_file):
+    timings: Counter = Counter()
+    plan: list[tuple[Path, str, str | None, FileRecord | None]] = []
+    t = time.perf_counter()
+    for path, name in sources:
+        sha = _sha256(path)
+        matches = previous.get((name, sha))
+        plan.append((path, name, sha, matches.pop() if matches else None))
+    stale = {g for records in previous.values() for record in records for g in record.graphs}
+    # A kept file sharing a graph with a stale one (same file name in two folders) is redone.
+    plan = [(p, n, s, r if r is None or not stale.intersection(r.graphs) else None) for p, n, s, r in plan]
+    timings["ingest"] += time.perf_counter() - t
+    entries = (
+        Entry(record, payload, segment=generation.previous_archive, in_store=payload is None)
+        for record, payload in _records(plan, jobs=jobs, timings=timings)
     )
+    return assemble(entries, generation=generation, retract=stale, files=len(sources), problems=problems,
+                    timings=timings, on_problem=on_problem, on_file=on_file, total=len(plan))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A source file going into a generation: its record, and its quads as ``payload`` (N-Quads) or as
+    its gzip member in the archive ``segment``; ``in_store`` when its graphs are already in the store."""
+
+    record: FileRecord
+    payload: bytes | None = None
+    segment: Path | None = None
+    in_store: bool = False
+
+
+def assemble(
+    entries: Iterable[Entry],
+    *,
+    generation: Generation,
+    retract: set[str],
+    files: int,
+    problems: list[Problem],
+    timings: Counter,
+    total: int,
+    on_problem=None,
+    on_file=None,
+) -> BuildSummary:
+    """Stream ``entries`` into the generation's store, archive and manifest; add the entities and
+    ontology graphs; write the outputs and publish (unless no article was read and inputs failed).
+
+    The new store is the previous generation's minus the ``retract`` graphs when the generation
+    reuses files, else empty.
+    """
+    store = generation.open_store(retract=retract)
+    index = EntityIndex()
+    relations: Counter = Counter()
+    articles = reused = 0
+    all_problems = list(problems)
+    with generation.writer() as writer:
+        for done, entry in enumerate(entries, start=1):
+            t = time.perf_counter()
+            record = writer.add(entry.record, entry.payload, segment=entry.segment)
+            if entry.payload is not None:
+                store.load(entry.payload, format=ox.RdfFormat.N_QUADS)
+            elif not entry.in_store:
+                store.load(writer.last_payload(), format=ox.RdfFormat.N_QUADS)
+            reused += entry.payload is None
+            timings["graph"] += time.perf_counter() - t
+            t = time.perf_counter()
+            index.merge_rows(record.entities)
+            timings["resolve"] += time.perf_counter() - t
+            relations.update(record.relations)
+            articles += record.articles
+            for problem in record.problems:
+                all_problems.append(problem)
+                if on_problem:
+                    on_problem(problem)
+            if on_file:
+                on_file(record.file, done, total)
+        if not articles and all_problems:
+            del store
+            generation.discard()
+            return BuildSummary(files=files, articles=0, entities={}, relations={}, triples=0,
+                                problems=tuple(all_problems), timings=dict(timings))
+        t = time.perf_counter()
+        store.remove_graph(ENTITIES)
+        ontology = ontology_quads()
+        if ontology:
+            store.remove_graph(ontology[0].graph_name)
+        entities_path = writer.spool(quad_lines(entity_quads(index)))
+        store.bulk_load(path=str(entities_path), format=ox.RdfFormat.N_QUADS)
+        store.extend(ontology)
+        store.flush()
+        timings["graph"] += time.perf_counter() - t
+    t = time.perf_counter()
+    triples = generation.export(store, extra=[entities_path], ontology=ontology)
+    del store  # the last reference: closes the database before its files are synced and published
+    outputs = generation.publish()
+    timings["export"] += time.perf_counter() - t
+    kinds = Counter(entity.kind for entity in index)
+    return BuildSummary(
+        files=files,
+        articles=articles,
+        entities=dict(sorted(kinds.items())),
+        relations=dict(sorted(relations.items())),
+        triples=triples,
+        problems=tuple(all_problems),
+        outputs=outputs,
+        reused=reused,
+        timings=dict(timings),
+    )
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None  # read_articles reports it
+
+
+# --------------------------------------------------------------------------- extraction (workers)
+
+
+def _records(plan, *, jobs: int, timings: Counter) -> Iterator[tuple[FileRecord, bytes | None]]:
+    """(record, N-Quads of its article graphs) per planned file, in plan order; payload None when reused."""
+    # Small jobs are not worth worker processes: estimate the number of batches (~3 bytes a character).
+    batches = sum(max(1, _size(path) // (3 * BATCH_CHARS)) for path, _name, _sha, reuse in plan if reuse is None)
+    workers = min(jobs, batches)
+    pool = _pool(workers) if workers > 1 else None
+    window: deque = deque()
+    pending = iter(plan)
+    try:
+        def fill() -> None:
+            # Keep a few batches per worker queued; the rest is read when there is room (bounded memory).
+            while len(window) < max(4, 4 * workers):
+                item = next(pending, None)
+                if item is None:
+                    return
+                path, name, sha, reuse = item
+                if reuse is not None:
+                    window.append((reuse, None, None))
+                    continue
+                t = time.perf_counter()
+                articles, problems, sha_read = _read(path, name)
+                timings["ingest"] += time.perf_counter() - t
+                batches = [pool.submit(extract_batch, batch) if pool else _Done(extract_batch(batch)) for batch in _batches(articles)]
+                window.append((FileRecord(file=name, sha256=sha_read or sha or "", problems=tuple(problems)), batches, len(articles)))
+
+        fill()
+        while window:
+            record, batches, count = window.popleft()
+            if batches is None:
+                yield record, None
+                fill()
+                continue
+            chunks, graphs, problems, relations = [], [], list(record.problems), Counter()
+            entities = EntityIndex()
+            for future in batches:
+                try:
+                    result: BatchResult = future.result()
+                except BrokenProcessPool as error:
+                    raise BuildError(f"a worker process died while extracting {record.file} (out of memory?): {error}") from None
+                chunks.append(result.nquads)
+                graphs.extend(result.graphs)
+                problems.extend(result.problems)
+                relations.update(result.relations)
+                entities.merge_rows(result.entities)
+                timings.update(result.timings)
+            yield FileRecord(
+                file=record.file, sha256=record.sha256, articles=len(graphs), graphs=tuple(graphs),
+                relations=dict(sorted(relations.items())), problems=tuple(problems), entities=tuple(entities.rows()),
+            ), b"".join(chunks)
+            fill()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Done:
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def _read(path: Path, name: str) -> tuple[list[Article], list[Problem], str | None]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return [], [Problem(source_file=name, reason=f"cannot read: {error.strerror or error}")], None
+    articles, problems = read_articles(data, source_file=name, suffix=Path(path).suffix)
+    return articles, list(problems), hashlib.sha256(data).hexdigest()
+
+
+def _batches(articles: list[Article]) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    size = 0
+    for article in articles:
+        batch.append(article)
+        size += len(article.text)
+        if size >= BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def extract_batch(articles: list[Article]) -> BatchResult:
+    """Extract a batch of articles: their graphs as N-Quads, their entities, relation counts, problems.
+
+    A pure function of the articles (and the shipped lexicons); runs in worker processes.
+    """
+    from kg.extract import extract
+    from kg.nlp import make_nlp
+
+    nlp = make_nlp()
+    tokenizer = _timed_tokenizer(nlp)
+    timings: Counter = Counter()
+    index = EntityIndex()
+    chunks: list[bytes] = []
+    graphs: list[str] = []
+    relations: Counter = Counter()
+    problems: list[Problem] = []
+    for article in articles:
+        t = time.perf_counter()
+        before = tokenizer.seconds
+        try:
+            extraction = extract(article, nlp=nlp)
+        except Exception as error:  # a rule bug on one article must not stop the build
+            message = str(error).splitlines()[0] if str(error) else ""
+            problems.append(Problem(source_file=article.source_file, line=article.line,
+                                    reason=f"article {article.position}: extraction failed: {type(error).__name__}: {message}"))
+            continue
+        spent = time.perf_counter() - t
+        timings["nlp"] += tokenizer.seconds - before
+        timings["extract"] += spent - (tokenizer.seconds - before)
+        t = time.perf_counter()
+        index.add_all([extraction])
+        timings["resolve"] += time.perf_counter() - t
+        t = time.perf_counter()
+        chunks.append(ox.serialize(list(article_quads(extraction)), format=ox.RdfFormat.N_QUADS))
+        graphs.append(article_iri(article))
+        relations.update(relation.predicate for relation in extraction.relations)
+        timings["graph"] += time.perf_counter() - t
+    return BatchResult(nquads=b"".join(chunks), graphs=tuple(graphs), entities=index.rows(),
+                       relations=dict(relations), problems=tuple(problems), timings=dict(timings))
+
+
+class _TimedTokenizer:
+    """Wraps the pipeline's tokenizer (jieba) to time the segmentation stage separately."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.seconds = 0.0
+
+    def __call__(self, text):
+        t = time.perf_counter()
+        try:
+            return self.inner(text)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def _timed_tokenizer(nlp) -> _TimedTokenizer:
+    if not isinstance(nlp.tokenizer, _TimedTokenizer):
+        nlp.tokenizer = _TimedTokenizer(nlp.tokenizer)
+    return nlp.tokenizer
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the parent's loaded modules (fast start); workers never touch the parent's store.
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
+
+
+def _init_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    if sys.platform.startswith("linux"):
+        try:  # die with the parent (a killed build must not leave orphans behind)
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    from kg.nlp import make_nlp
+
+    make_nlp()
+
+
+# --------------------------------------------------------------------------- generations and the lock
+
+
+@contextmanager
+def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold ``out/.lock`` for the duration (one writer per output folder).
+
+    Raises :class:`BuildLocked` naming the holder when another process has it (unless ``wait``).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise BuildLocked(f"{out}: another build (pid {holder}) is writing here; wait for it to finish, or use --wait") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def current_generation(out: Path) -> Path | None:
+    """The published generation folder of ``out``, if any."""
+    link = out / CURRENT
+    if not link.is_symlink():
+        return None
+    target = (out / os.readlink(link)).resolve()
+    return target if target.is_dir() else None
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """Hash of everything extraction depends on: kg's code and lexicons, the ontology, jieba and spaCy versions."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{FORMAT}|{version('jieba')}|{version('spacy')}".encode())
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".tsv", ".txt", ".json"))
+    files.append(ONTOLOGY_DIR / "union-kg.ttl")
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(path.parents[1])).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Generation:
+    """One build's output folder under ``out/.generations``; invisible until :meth:`publish`."""
+
+    def __init__(self, out: Path, path: Path, previous: Path | None) -> None:
+        self.out, self.path, self.previous = out, path, previous
+        self.previous_archive: Path | None = None
+
+    @classmethod
+    def start(cls, out: Path) -> Generation:
+        """A new, empty generation; debris of killed builds is removed first (the caller holds the lock)."""
+        previous = current_generation(out)
+        root = out / GENERATIONS
+        root.mkdir(exist_ok=True)
+        for child in root.iterdir():
+            if previous is None or child.resolve() != previous:
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+        path = root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
+        path.mkdir()
+        return cls(out, path, previous)
+
+    def previous_records(self) -> dict[tuple[str, str], list[FileRecord]]:
+        """Records of the published generation by (file, sha256), when built by this same pipeline."""
+        if self.previous is None or not (self.previous / MANIFEST).is_file() or not (self.previous / "store").is_dir():
+            return {}
+        records: dict[tuple[str, str], list[FileRecord]] = {}
+        with open(self.previous / MANIFEST, encoding="utf-8") as handle:
+            header = json.loads(handle.readline() or "{}")
+            if header.get("version") != pipeline_version():
+                return {}
+            for line in handle:
+                record = FileRecord.from_json(line)
+                records.setdefault((record.file, record.sha256), []).append(record)
+        self.previous_archive = self.previous / ARCHIVE
+        return records
+
+    def open_store(self, *, retract: set[str]) -> ox.Store:
+        """The new generation's store: a checkpoint of the previous one minus ``retract`` graphs, or empty."""
+        path = self.path / "store"
+        if self.previous_archive is not None:
+            old = ox.Store.read_only(str(self.previous / "store"))
+            old.backup(str(path))
+            del old
+            store = ox.Store(str(path))
+            for graph in sorted(retract):
+                store.remove_graph(ox.NamedNode(graph))
+            return store
+        return ox.Store(str(path))
+
+    @contextmanager
+    def writer(self) -> Iterator[_Writer]:
+        header = {"format": FORMAT, "version": pipeline_version()}
+        writer = _Writer(self.path / MANIFEST, self.path / ARCHIVE, header=header)
+        try:
+            yield writer
+        finally:
+            writer.close()
+
+    def export(self, store: ox.Store, *, extra: list[Path], ontology: list[ox.Quad]) -> int:
+        """graph.nq, graph.ttl (sorted, from the archive and ``extra`` N-Quads files), graph.graphml, graph.gexf."""
+
+        def lines() -> Iterator[str]:
+            with gzip.open(self.path / ARCHIVE, "rt", encoding="utf-8") as handle:
+                yield from handle
+            for path in extra:
+                with open(path, encoding="utf-8") as handle:
+                    yield from handle
+            yield from quad_lines(ontology)
+
+        triples = write_sorted(lines(), nquads=self.path / "graph.nq", turtle=self.path / "graph.ttl", work=self.path / ".sort")
+        shutil.rmtree(self.path / ".sort", ignore_errors=True)
+        write_views(store, self.path)
+        store.flush()
+        store.optimize()
+        for path in extra:
+            path.unlink(missing_ok=True)
+        return triples
+
+    def publish(self) -> dict[str, Path]:
+        """Make this generation current in one atomic step; returns the top-level output paths."""
+        _fsync_tree(self.path)
+        relative = os.path.relpath(self.path, self.out)
+        _replace_symlink(self.out / CURRENT, relative)
+        for name in OUTPUTS:
+            link = self.out / name
+            target = f"{CURRENT}/{name}"
+            if link.is_symlink() and os.readlink(link) == target:
+                continue
+            if link.is_dir() and not link.is_symlink():  # an out/ written before generations existed
+                os.replace(link, self.out / GENERATIONS / f"legacy-{name}-{os.getpid()}")
+            _replace_symlink(link, target)
+        _fsync_dir(self.out)
+        for child in (self.out / GENERATIONS).iterdir():
+            if child.resolve() not in (self.path.resolve(), self.previous):
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+        return {name: self.out / name for name in OUTPUTS}
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class _Writer:
+    """Appends file records to a manifest and their quads (one gzip member per file) to an archive."""
+
+    def __init__(self, manifest: Path, archive: Path, *, header: dict) -> None:
+        self.folder = manifest.parent
+        self.manifest = open(manifest, "w", encoding="utf-8")
+        self.manifest.write(json.dumps(header) + "\n")
+        self.archive = open(archive, "wb")
+        self.sources: dict[Path, object] = {}
+        self.spools: list[Path] = []
+        self._last: bytes = b""
+
+    def add(self, record: FileRecord, payload: bytes | None, *, segment: Path | None = None) -> FileRecord:
+        """Write ``record`` and its quads: ``payload``, or (when None) its gzip member in ``segment``."""
+        offset = self.archive.tell()
+        if payload is None:
+            if segment not in self.sources:
+                self.sources[segment] = open(segment, "rb")
+            source = self.sources[segment]
+            source.seek(record.offset)
+            member = source.read(record.length)
+            if len(member) != record.length:
+                raise BuildError(f"{segment}: truncated (the quads of {record.file} are missing)")
+            self._last = member
+        else:
+            member = gzip.compress(payload, compresslevel=1, mtime=0)
+        self.archive.write(member)
+        record = FileRecord(**{**record.__dict__, "offset": offset, "length": len(member)})
+        self.manifest.write(record.to_json() + "\n")
+        return record
+
+    def last_payload(self) -> bytes:
+        """The N-Quads of the last member copied from a segment."""
+        return gzip.decompress(self._last)
+
+    def spool(self, lines: Iterable[str]) -> Path:
+        path = self.folder / f".spool-{len(self.spools)}.nq"
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(lines)
+        self.spools.append(path)
+        return path
+
+    def close(self) -> None:
+        for handle in (self.manifest, self.archive, *self.sources.values()):
+            handle.close()
+
+
+def _replace_symlink(link: Path, target: str) -> None:
+    tmp = link.with_name(f".{link.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            try:
+                fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            except FileNotFoundError:
+                continue
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))

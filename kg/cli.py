@@ -7,6 +7,7 @@ exits 1 with a one-line message.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -36,15 +37,23 @@ def build(
     sources: list[Path] = typer.Argument(..., help="Files or folders of .txt, .html and .jsonl pages."),
     out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Extraction processes (default: the number of cores)."),
+    wait: bool = typer.Option(False, "--wait", help="If another build is writing into OUT, wait for it instead of failing."),
+    full: bool = typer.Option(False, "--full", help="Rebuild everything, even files unchanged since the last build into OUT."),
+    timings: bool = typer.Option(False, "--timings", help="Print seconds per stage (ingest, nlp, extract, resolve, graph, export) as JSON to stderr."),
 ) -> None:
-    """Build the knowledge graph: OUT/graph.ttl, graph.nq, graph.graphml and the Oxigraph store OUT/store/.
+    """Build the knowledge graph: OUT/graph.ttl, graph.nq, graph.graphml, graph.gexf and the Oxigraph store OUT/store/.
 
-    Bad inputs are reported one line each; the rest is built and the command exits 1 at the end.
+    Incremental: only files new or changed since the last build into OUT are read; facts of removed
+    or changed files are retracted.  Each build is written aside and published in one atomic step, so
+    an interrupted build leaves the previous outputs intact.  Bad inputs are reported one line each;
+    the rest is built and the command exits 1 at the end.
 
-    Example: kg build seeds/ --out out
+    Example: kg build seeds/ --out out --jobs 2
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from kg.build import BuildError
     from kg.build import build as run_build
 
     def on_problem(problem: Problem) -> None:
@@ -62,13 +71,121 @@ def build(
             progress.update(task, completed=done, total=total, description=f"extracting {name}")
 
         try:
-            summary = run_build(sources, out=out_dir, on_problem=on_problem, on_file=on_file)
+            summary = run_build(sources, out=out_dir, jobs=jobs or _cores(), wait=wait, incremental=not full,
+                                on_problem=on_problem, on_file=on_file)
+        except BuildError as error:
+            fail(str(error))
         except OSError as error:
-            fail(f"{getattr(error, 'filename', None) or out_dir}: {error.strerror or error}")
+            fail(_os_error(error, out_dir))
+    if not quiet:
+        _print_summary(summary)
+        if summary.reused:
+            err.print(f"{summary.reused} unchanged file(s) taken from the previous build", markup=False)
+    if timings:
+        err.print("timings: " + json.dumps({k: round(v, 3) for k, v in summary.timings.items()} | {"triples": summary.triples}), markup=False)
+    if summary.problems:
+        err.print(f"{len(summary.problems)} input(s) failed; the others were built.", markup=False)
+        raise typer.Exit(1)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _os_error(error: OSError, path: Path) -> str:
+    """One line for a disk error: the file (or OUT) and the reason (disk full, permission denied …)."""
+    reason = error.strerror or (str(error).splitlines() or [type(error).__name__])[0]
+    return f"{getattr(error, 'filename', None) or path}: {reason}"
+
+
+def _progress(quiet: bool, description: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=quiet or not err.is_terminal, transient=True,
+    )
+    task = progress.add_task(description, total=None)
+
+    def on_file(name: str, done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total, description=f"{description} {name}")
+
+    return progress, on_file
+
+
+@app.command("extract")
+def extract_shard(
+    sources: list[Path] = typer.Argument(..., help="Files or folders of .txt, .html and .jsonl pages (the same list for every shard)."),
+    shard: str = typer.Option("1/1", "--shard", help="I/N: extract the I-th of N slices of the sources (every N-th file)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for shard-I-of-N.nq.gz and shard-I-of-N.jsonl."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Extraction processes (default: the number of cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Extract one shard of the sources to N-Quads (one named graph per article), for kg load; run one per machine.
+
+    Bad inputs are reported one line each; the rest is extracted and the command exits 1 at the end.
+
+    Example: kg extract archive/ --shard 3/16 -o shards/
+    """
+    from kg.build import BuildError
+    from kg.shard import extract_shard as run_extract
+    from kg.shard import parse_shard
+
+    try:
+        where = parse_shard(shard)
+    except ValueError as error:
+        fail(str(error))
+    progress, on_file = _progress(quiet, "extracting")
+    with progress:
+        try:
+            summary = run_extract(sources, shard=where, out=out_dir, jobs=jobs or _cores(),
+                                  on_problem=lambda p: err.print(f"error: {p}", markup=False), on_file=on_file)
+        except BuildError as error:
+            fail(str(error))
+        except OSError as error:
+            fail(_os_error(error, out_dir))
+    if not quiet:
+        out.print(f"shard {where[0]}/{where[1]}: {summary.files} files, {summary.articles} articles", markup=False)
+        for path in summary.outputs.values():
+            err.print(f"wrote {path}", markup=False)
+    if summary.problems:
+        err.print(f"{len(summary.problems)} input(s) failed; the others were extracted.", markup=False)
+        raise typer.Exit(1)
+
+
+@app.command("load")
+def load_shards(
+    shard_dirs: list[Path] = typer.Argument(..., help="Folders (or manifests) of shards written by kg extract."),
+    out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
+    wait: bool = typer.Option(False, "--wait", help="If a build is writing into OUT, wait for it instead of failing."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Merge shards into OUT: the store, graph.ttl, graph.nq, graph.graphml, graph.gexf, as kg build writes them.
+
+    Entities are resolved across all shards.  Inputs that failed in a shard are reported again and the
+    command exits 1 at the end.
+
+    Example: kg load shards/ -o out
+    """
+    from kg.build import BuildError
+    from kg.shard import load as run_load
+
+    progress, on_file = _progress(quiet, "loading")
+    with progress:
+        try:
+            summary = run_load(shard_dirs, out=out_dir, wait=wait,
+                               on_problem=lambda p: err.print(f"error: {p}", markup=False), on_file=on_file)
+        except BuildError as error:
+            fail(str(error))
+        except OSError as error:
+            fail(_os_error(error, out_dir))
     if not quiet:
         _print_summary(summary)
     if summary.problems:
-        err.print(f"{len(summary.problems)} input(s) failed; the others were built.", markup=False)
+        err.print(f"{len(summary.problems)} input(s) failed in the shards; the others were loaded.", markup=False)
         raise typer.Exit(1)
 
 

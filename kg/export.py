@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import heapq
 import os
 import shutil
 from collections.abc import Iterable
@@ -120,3 +121,159 @@ def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
         write_atomic(out / name, data)
     write_store(data_quads + ontology, out / "store")
     return {name: out / name for name in OUTPUTS}
+
+
+# --------------------------------------------------------------------------- streaming, sorted dumps
+#
+# A build streams quads to disk as N-Quads text (the store is not a lossless source: Oxigraph
+# stores xsd:nonNegativeInteger as xsd:integer and "32.0"^^xsd:decimal as "32").  graph.nq and
+# graph.ttl are then produced by an external merge sort of those lines: runs of at most
+# ``run_bytes`` of text are sorted in memory and written to ``work``, then merged, so memory is
+# bounded whatever the corpus size.  The order is the one of :func:`kg.graph.sort_quads` (graph,
+# subject, predicate, object, compared as N-Triples text: a space sorts before every character a
+# term can hold), so the files are byte-identical to :func:`nquads_bytes` / :func:`turtle_bytes`
+# of the same quads.
+
+RUN_BYTES = 32_000_000
+TURTLE_SUBJECTS = 2_000
+
+
+def write_sorted(
+    lines: Iterable[str], *, nquads: Path, turtle: Path, work: Path, run_bytes: int = RUN_BYTES
+) -> int:
+    """Write N-Quads ``lines`` (every quad in a named graph) sorted and deduplicated to ``nquads``, and
+    their triples but the ontology graph's to ``turtle``; return the number of distinct triples.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> lines = ['<http://x/b> <http://x/p> "2" <http://x/g> .\n', '<http://x/a> <http://x/p> "1" <http://x/g> .\n']
+    >>> write_sorted(lines, nquads=folder / "g.nq", turtle=folder / "g.ttl", work=folder)
+    2
+    >>> (folder / "g.nq").read_text().splitlines()[0]
+    '<http://x/a> <http://x/p> "1" <http://x/g> .'
+    """
+    excluded = f"<{ONTOLOGY_GRAPH}>"
+    work.mkdir(parents=True, exist_ok=True)
+    runs: dict[str, list[Path]] = {"nq": [], "ttl": []}
+    buffers: dict[str, list[str]] = {"nq": [], "ttl": []}
+    size = 0
+
+    def spill() -> None:
+        for kind, buffer in buffers.items():
+            if buffer:
+                buffer.sort()
+                path = work / f"run-{kind}-{len(runs[kind]):04d}"
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.writelines(_unique(buffer))
+                runs[kind].append(path)
+                buffer.clear()
+
+    for line in lines:
+        body = line.rstrip("\n")
+        if not body:
+            continue
+        triple, graph = body[:-2].rsplit(" ", 1)  # "s p o g ." → graph-first "g s p o" sorts by graph
+        buffers["nq"].append(f"{graph} {triple}\n")
+        if graph != excluded:
+            buffers["ttl"].append(f"{triple}\n")
+        size += len(body)
+        if size >= run_bytes:
+            spill()
+            size = 0
+    spill()
+    try:
+        with open(nquads, "w", encoding="utf-8") as handle:
+            for row in _merged(runs["nq"]):
+                graph, triple = row[:-1].split(" ", 1)
+                handle.write(f"{triple} {graph} .\n")
+            _sync(handle)
+        with open(turtle, "wb") as handle:
+            count = _write_turtle(_merged(runs["ttl"]), handle)
+            _sync(handle)
+    finally:
+        for path in runs["nq"] + runs["ttl"]:
+            path.unlink(missing_ok=True)
+    return count
+
+
+def _unique(rows: Iterable[str]) -> Iterable[str]:
+    previous = None
+    for row in rows:
+        if row != previous:
+            yield row
+            previous = row
+
+
+def _merged(paths: list[Path]) -> Iterable[str]:
+    handles = [open(path, encoding="utf-8") for path in paths]
+    try:
+        yield from _unique(heapq.merge(*handles))
+    finally:
+        for handle in handles:
+            handle.close()
+
+
+def _write_turtle(rows: Iterable[str], handle) -> int:
+    """Sorted unique N-Triples rows ("s p o\n") → Turtle, serialized a chunk of subjects at a time."""
+    count = 0
+    chunk: list[str] = []
+    subjects = 0
+    last = None
+    first = True
+
+    def flush() -> None:
+        nonlocal first
+        triples = list(ox.parse("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        handle.write(data if first else data[_header_length(data):])  # the prefix lines once, at the top
+        first = False
+        chunk.clear()
+
+    for row in rows:
+        subject = row.split(" ", 1)[0]
+        if subject != last:
+            if subjects >= TURTLE_SUBJECTS:
+                flush()
+                subjects = 0
+            subjects += 1
+            last = subject
+        chunk.append(f"{row[:-1]} .\n")
+        count += 1
+    if chunk or first:
+        flush()
+    return count
+
+
+def _header_length(data: bytes) -> int:
+    position = 0
+    while data.startswith(b"@prefix ", position):
+        position = data.index(b"\n", position) + 1
+    return position
+
+
+def _sync(handle) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def quad_lines(quads: Iterable[ox.Quad], *, batch: int = 10_000) -> Iterable[str]:
+    """N-Quads lines of ``quads``, serialized ``batch`` quads at a time."""
+    chunk: list[ox.Quad] = []
+    for quad in quads:
+        chunk.append(quad)
+        if len(chunk) >= batch:
+            yield from ox.serialize(chunk, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+            chunk.clear()
+    if chunk:
+        yield from ox.serialize(chunk, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+
+
+def write_views(store: ox.Store, out: Path) -> dict[str, Path]:
+    """graph.graphml and graph.gexf (the ``full`` view, :func:`kg.views.view_graph`) of ``store`` under ``out``."""
+    network = view_graph(store)
+    outputs = {"graph.graphml": out / "graph.graphml", "graph.gexf": out / "graph.gexf"}
+    for name, data in (("graph.graphml", graphml_bytes(network)), ("graph.gexf", gexf_bytes(network))):
+        with open(outputs[name], "wb") as handle:
+            handle.write(data)
+            _sync(handle)
+    return outputs

@@ -78,31 +78,72 @@ def mention_iri(mention: Mention, *, article: Article) -> str:
     return entity_iri(*entity_key(mention))
 
 
+#: Where a mention is: (source file, article position, start, end, label).  The entity's label is
+#: the label of its earliest mention in this order, so the index is the same whatever order
+#: articles are added or merged in (parallel workers, incremental builds, shards).
+Order = tuple[str, int, int, int, str]
+
+
 @dataclass
 class EntityIndex:
-    """Entities seen so far, merged across articles (labels, alternative labels)."""
+    """Entities seen so far, merged across articles (labels, alternative labels).
 
-    entities: dict[str, tuple[str, str, set[str]]] = field(default_factory=dict)
+    Order-independent: adding the same mentions in any order, or merging partial indexes
+    (:meth:`merge`, :meth:`rows` / :meth:`from_rows`), gives the same entities.
+
+    >>> from kg.records import Mention
+    >>> a = Article(id="a#0", source_file="a", position=0, text="")
+    >>> index = EntityIndex()
+    >>> index.add(Mention(kind=UNION, text="市总", start=5, end=7, label="某市总工会"), article=a)
+    'https://w3id.org/union-kg/id/union/某市总工会'
+    >>> [(e.label, e.alt_labels) for e in index]
+    [('某市总工会', ('市总',))]
+    """
+
+    entities: dict[str, tuple[str, str, Order, set[str]]] = field(default_factory=dict)
 
     def add(self, mention: Mention, *, article: Article) -> str:
         iri = mention_iri(mention, article=article)
         if mention.kind == QUANTITY:
             return iri
-        kind, label, alts = self.entities.setdefault(iri, (mention.kind, mention.label, set()))
-        for alt in (mention.text, mention.attr("alias")):
-            if alt and alt != label:
-                alts.add(alt)
+        order = (article.source_file, article.position, mention.start, mention.end, mention.label)
+        alts = {alt for alt in (mention.text, mention.attr("alias"), mention.label) if alt}
+        self._put(iri, mention.kind, mention.label, order, alts)
         return iri
+
+    def _put(self, iri: str, kind: str, label: str, order: Order, names: set[str]) -> None:
+        known = self.entities.get(iri)
+        if known is None:
+            self.entities[iri] = (kind, label, order, set(names))
+            return
+        known[3].update(names)
+        if order < known[2]:
+            self.entities[iri] = (kind, label, order, known[3])
 
     def add_all(self, extractions: Iterable[Extraction]) -> None:
         for extraction in extractions:
             for mention in extraction.mentions:
                 self.add(mention, article=extraction.article)
 
+    def merge(self, other: EntityIndex) -> None:
+        """Add every entity of ``other`` (as if its mentions had been added here)."""
+        for iri, (kind, label, order, names) in other.entities.items():
+            self._put(iri, kind, label, order, names)
+
+    def rows(self) -> list[list]:
+        """A JSON-ready form: ``[iri, kind, label, order, names]`` per entity, sorted by IRI."""
+        return [[iri, kind, label, list(order), sorted(names)] for iri, (kind, label, order, names) in sorted(self.entities.items())]
+
+    def merge_rows(self, rows: Iterable[list]) -> None:
+        """Merge entities in the form :meth:`rows` gives."""
+        for iri, kind, label, order, names in rows:
+            self._put(iri, kind, label, tuple(order), set(names))
+
     def __iter__(self):
         for iri in sorted(self.entities):
-            kind, label, alts = self.entities[iri]
-            yield Entity(iri=iri, kind=kind, label=label, alt_labels=tuple(sorted(alts)))
+            kind, label, _order, names = self.entities[iri]
+            # Alternative labels: every other name the entity was written as, or resolved to.
+            yield Entity(iri=iri, kind=kind, label=label, alt_labels=tuple(sorted(names - {label})))
 
     def __len__(self) -> int:
         return len(self.entities)

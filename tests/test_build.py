@@ -65,3 +65,83 @@ def test_bad_input_is_reported_and_the_rest_is_built(tmp_path: Path, name: str, 
     assert "\n" not in str(summary.problems[0])
     assert summary.articles >= 1
     assert (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_outputs_are_links_into_the_published_generation(seeds_build) -> None:
+    from kg.build import current_generation
+
+    _, out = seeds_build
+    generation = current_generation(out)
+    assert generation is not None and generation.parent == out / ".generations"
+    for name in ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf", "store"):
+        assert (out / name).is_symlink(), name
+        assert (out / name).resolve() == generation / name
+    assert (generation / "manifest.jsonl").is_file() and (generation / "articles.nq.gz").is_file()
+
+
+def test_streamed_sorted_outputs_equal_the_in_memory_serialisations(seeds_build) -> None:
+    """graph.nq and graph.ttl (external merge sort) are what nquads_bytes/turtle_bytes give for the same quads."""
+    import pyoxigraph as ox
+
+    from kg.export import nquads_bytes, turtle_bytes
+    from kg.namespace import ONTOLOGY_GRAPH
+
+    summary, out = seeds_build
+    quads = list(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert nquads_bytes(quads) == (out / "graph.nq").read_bytes()
+    data = [q for q in quads if q.graph_name.value != str(ONTOLOGY_GRAPH)]
+    assert turtle_bytes(data) == (out / "graph.ttl").read_bytes()
+    assert summary.triples == len({(q.subject, q.predicate, q.object) for q in data})
+
+
+def test_write_sorted_merges_many_runs_and_drops_duplicates(seeds_build, tmp_path) -> None:
+    import random
+
+    import kg.export
+
+    _, out = seeds_build
+    lines = (out / "graph.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    shuffled = lines + lines[::7]
+    random.Random(0).shuffle(shuffled)
+    kg.export.TURTLE_SUBJECTS, saved = 13, kg.export.TURTLE_SUBJECTS
+    try:
+        triples = kg.export.write_sorted(shuffled, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl",
+                                         work=tmp_path / "runs", run_bytes=50_000)
+    finally:
+        kg.export.TURTLE_SUBJECTS = saved
+    assert (tmp_path / "g.nq").read_bytes() == (out / "graph.nq").read_bytes()
+    assert (tmp_path / "g.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+    assert triples > 0 and not list((tmp_path / "runs").iterdir())
+
+
+def test_two_worker_processes_give_the_same_outputs(seeds_build, tmp_path) -> None:
+    summary, first = seeds_build
+    parallel = build([SEEDS], out=tmp_path, jobs=2)
+    assert (parallel.articles, parallel.triples, parallel.entities) == (summary.articles, summary.triples, summary.entities)
+    for name in ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf"):
+        assert (first / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_stage_timings_are_reported(seeds_build) -> None:
+    summary, _ = seeds_build
+    assert {"ingest", "nlp", "extract", "resolve", "graph", "export", "total"} <= set(summary.timings)
+    assert summary.timings["extract"] > 0 and summary.timings["total"] >= summary.timings["export"]
+
+
+def test_an_article_whose_extraction_fails_is_a_problem_and_the_rest_is_built(tmp_path, monkeypatch) -> None:
+    import kg.extract
+
+    real = kg.extract.extract
+
+    def flaky(article, *, nlp=None):
+        if "坏" in article.text:
+            raise RuntimeError("rule bug\nsecond line")
+        return real(article, nlp=nlp)
+
+    monkeypatch.setattr(kg.extract, "extract", flaky)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.jsonl").write_text('{"text": "某市总工会开展送清凉活动。"}\n{"text": "坏文章。"}\n', encoding="utf-8")
+    summary = build([src], out=tmp_path / "out")
+    assert summary.articles == 1
+    assert [str(p) for p in summary.problems] == ["a.jsonl:2: article 1: extraction failed: RuntimeError: rule bug"]

@@ -1,0 +1,204 @@
+"""Shards for clusters: extract a slice of the sources on each machine, load all the slices on one.
+
+``extract_shard(paths, shard=(I, N), out=DIR)`` (``kg extract SRC... --shard I/N -o DIR``) takes
+every N-th source file (the (I-1)-th, (I-1+N)-th, … of the sorted discovery order, so every job
+must be given the same SRC list) and writes two files:
+
+* ``DIR/shard-000I-of-000N.nq.gz`` — the article graphs as N-Quads, one named graph per article
+  (graph IRI = article IRI), gzip-compressed, one gzip member per source file (the whole file is a
+  valid .nq.gz any triplestore can bulk-load);
+* ``DIR/shard-000I-of-000N.jsonl`` — the manifest, written last (a shard without it is incomplete):
+  a header line, then per source file its name, content hash, article graphs, relation counts,
+  problems, the entities it mentions (kind, label, alternative labels) and where its gzip member is.
+
+``load(dirs, out=OUT)`` (``kg load DIR... -o OUT``) checks that the shards form complete sets
+made by the same kg version, streams them into a new generation of OUT (exactly as ``kg build``
+does: store, graph.nq, graph.ttl, graph.graphml, graph.gexf, published atomically), and makes the
+entities graph from the entities of all shards, so entity resolution spans shards.  IRIs are pure
+functions of labels and the entity index is order-independent, so loading shards 1/N … N/N gives
+the same outputs as one ``kg build`` of the same sources.
+
+Example:
+    >>> from pathlib import Path
+    >>> parse_shard("2/8")
+    (2, 8)
+    >>> extract_shard([Path("seeds")], shard=(1, 2), out=Path("shards"))   # doctest: +SKIP
+    >>> load([Path("shards")], out=Path("out"))                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.build import (
+    FORMAT, BuildError, BuildSummary, Entry, FileRecord, Generation, _records, _sha256, _Writer, assemble, locked,
+    pipeline_version,
+)
+from kg.ingest import discover
+from kg.records import Problem
+
+_NAME = re.compile(r"shard-(\d+)-of-(\d+)\.jsonl")
+
+
+@dataclass(frozen=True)
+class ShardSummary:
+    shard: tuple[int, int]
+    files: int
+    articles: int
+    problems: tuple[Problem, ...] = ()
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` → (I, N), 1 ≤ I ≤ N; ValueError with a one-line reason otherwise.
+
+    >>> parse_shard("3/2")
+    Traceback (most recent call last):
+    ...
+    ValueError: --shard must be I/N with 1 <= I <= N (e.g. 1/4), not '3/2'
+    """
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ValueError(f"--shard must be I/N with 1 <= I <= N (e.g. 1/4), not {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def shard_name(shard: tuple[int, int]) -> str:
+    return f"shard-{shard[0]:04d}-of-{shard[1]:04d}"
+
+
+def extract_shard(
+    paths: Iterable[Path],
+    *,
+    shard: tuple[int, int],
+    out: Path,
+    jobs: int = 1,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_file: Callable[[str, int, int], None] | None = None,
+) -> ShardSummary:
+    """Extract shard ``(I, N)`` of the sources under ``paths`` into ``out`` (see the module docstring)."""
+    index, count = shard
+    sources, problems = discover(paths)
+    for problem in problems:
+        if on_problem:
+            on_problem(problem)
+    mine = [source for k, source in enumerate(sources) if k % count == index - 1]
+    plan = [(path, name, _sha256(path), None) for path, name in mine]
+    out.mkdir(parents=True, exist_ok=True)
+    name = shard_name(shard)
+    manifest, archive = out / f"{name}.jsonl", out / f"{name}.nq.gz"
+    tmp_manifest, tmp_archive = out / f".{name}.jsonl.tmp-{os.getpid()}", out / f".{name}.nq.gz.tmp-{os.getpid()}"
+    manifest.unlink(missing_ok=True)  # the old shard is incomplete from now on
+    header = {"format": FORMAT, "version": pipeline_version(), "shard": [index, count], "sources": len(sources)}
+    articles = 0
+    all_problems = list(problems)
+    try:
+        writer = _Writer(tmp_manifest, tmp_archive, header=header)
+        try:
+            for done, (record, payload) in enumerate(_records(plan, jobs=jobs, timings=Counter()), start=1):
+                writer.add(record, payload)
+                articles += record.articles
+                for problem in record.problems:
+                    all_problems.append(problem)
+                    if on_problem:
+                        on_problem(problem)
+                if on_file:
+                    on_file(record.file, done, len(plan))
+        finally:
+            writer.close()
+        for path in (tmp_archive, tmp_manifest):
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        os.replace(tmp_archive, archive)
+        os.replace(tmp_manifest, manifest)  # last: the shard is complete
+    finally:
+        tmp_archive.unlink(missing_ok=True)
+        tmp_manifest.unlink(missing_ok=True)
+    return ShardSummary(shard=shard, files=len(mine), articles=articles, problems=tuple(all_problems),
+                        outputs={"archive": archive, "manifest": manifest})
+
+
+def find_shards(dirs: Iterable[Path]) -> list[tuple[Path, Path, dict]]:
+    """(manifest, archive, header) of every shard in ``dirs``, checked to form complete sets of one kg version.
+
+    Raises :class:`~kg.build.BuildError` with a one-line reason otherwise.
+    """
+    found: list[tuple[Path, Path, dict]] = []
+    for folder in dirs:
+        folder = Path(folder)
+        manifests = [folder] if folder.is_file() else sorted(p for p in folder.glob("shard-*-of-*.jsonl")) if folder.is_dir() else None
+        if manifests is None:
+            raise BuildError(f"{folder}: no such folder")
+        if not manifests:
+            raise BuildError(f"{folder}: no shards (shard-I-of-N.jsonl, written by kg extract)")
+        for manifest in manifests:
+            archive = manifest.with_name(manifest.name[: -len(".jsonl")] + ".nq.gz")
+            if not archive.is_file():
+                raise BuildError(f"{archive}: missing (the shard's quads)")
+            try:
+                with open(manifest, encoding="utf-8") as handle:
+                    header = json.loads(handle.readline())
+                shard = tuple(header["shard"])
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                raise BuildError(f"{manifest}: not a shard manifest ({error})") from None
+            found.append((manifest, archive, header))
+    versions = {header.get("version") for _m, _a, header in found}
+    if len(versions) > 1:
+        raise BuildError(f"shards made by different kg versions ({', '.join(sorted(map(str, versions)))}); extract them again with one version")
+    if found and versions != {pipeline_version()}:
+        raise BuildError(f"{found[0][0]}: made by another kg version; extract the shards again with this one")
+    seen: dict[int, set[int]] = {}
+    for manifest, _archive, header in found:
+        index, count = header["shard"]
+        if index in seen.setdefault(count, set()):
+            raise BuildError(f"{manifest}: shard {index}/{count} given twice")
+        seen[count].add(index)
+    for count, indexes in seen.items():
+        if missing := sorted(set(range(1, count + 1)) - indexes):
+            raise BuildError(f"shard(s) {', '.join(f'{i}/{count}' for i in missing)} missing")
+    return sorted(found, key=lambda item: (item[2]["shard"][1], item[2]["shard"][0]))
+
+
+def load(
+    dirs: Iterable[Path],
+    *,
+    out: Path,
+    wait: bool = False,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_file: Callable[[str, int, int], None] | None = None,
+) -> BuildSummary:
+    """Merge the shards in ``dirs`` into a new generation of ``out`` and publish it (see the module docstring)."""
+    started = time.perf_counter()
+    shards = find_shards(dirs)
+    records: list[tuple[FileRecord, Path]] = []
+    for manifest, archive, _header in shards:
+        with open(manifest, encoding="utf-8") as handle:
+            next(handle)
+            for line in handle:
+                try:
+                    records.append((FileRecord.from_json(line), archive))
+                except (ValueError, KeyError, TypeError) as error:
+                    raise BuildError(f"{manifest}: bad record ({error})") from None
+    with locked(out, wait=wait):
+        generation = Generation.start(out)
+        try:
+            def entries() -> Iterator[Entry]:
+                for record, archive in records:
+                    yield Entry(record, None, segment=archive, in_store=False)
+
+            timings: Counter = Counter()
+            summary = assemble(entries(), generation=generation, retract=set(), files=len(records), problems=[],
+                               timings=timings, total=len(records), on_problem=on_problem, on_file=on_file)
+        except BaseException:
+            generation.discard()
+            raise
+    summary = BuildSummary(**{**summary.__dict__, "reused": 0,
+                              "timings": dict(summary.timings) | {"total": time.perf_counter() - started}})
+    return summary
