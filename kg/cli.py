@@ -211,15 +211,20 @@ def _print_summary(summary) -> None:
 def query(
     query_text: str = typer.Argument(..., metavar="QUERY|FILE.rq", help="A SPARQL query, or a file holding one."),
     store: Path = typer.Option(Path("out/store"), "--store", help="The store written by kg build."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", "-e", help="Ask this SPARQL endpoint (e.g. http://127.0.0.1:7878/query) instead of the store."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv or json."),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE binds ?NAME to an RDF term (repeatable): <IRI>, prefix:name, \"literal\"@en / ^^xsd:…; bare text is @zh if Chinese, else a plain string."),
+    user: Optional[str] = typer.Option(None, "--user", help="HTTP basic-auth user for --endpoint."),
+    password: Optional[str] = typer.Option(None, "--password", help="HTTP basic-auth password for --endpoint."),
 ) -> None:
-    """Answer a SPARQL query from the built store (the article graphs are unioned as default graph).
+    """Answer a SPARQL query from the built store or a SPARQL endpoint (the article graphs are unioned as default graph).
 
-    Common prefixes (ukg:, org:, prov:, schema:, skos:, rdfs: …) are predeclared.
+    Common prefixes (ukg:, org:, prov:, schema:, skos:, rdfs: …) are predeclared.  --param values
+    are bound as RDF terms in VALUES clauses, never pasted into the query as text.
 
-    Example: kg query 'SELECT ?u WHERE { ?u a ukg:UnionBody }' --format csv
+    Example: kg query ontology/queries/about-union.rq --param name=北京市总工会 --format csv
     """
-    from kg.query import FORMATS, QueryError, format_result, open_store, run_query
+    from kg.query import FORMATS, QueryError, format_result, open_store, parse_param, run_query, run_remote
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -230,10 +235,90 @@ def query(
         except (OSError, UnicodeDecodeError) as error:
             fail(f"{path}: cannot read query: {getattr(error, 'strerror', None) or error}")
     try:
-        result = run_query(open_store(store), query_text)
+        params = dict(parse_param(p) for p in param)
+        if endpoint:
+            auth = (user, password or "") if user else None
+            result = run_remote(endpoint, query_text, params=params, auth=auth)
+        else:
+            result = run_query(open_store(store), query_text, params=params)
     except QueryError as error:
         fail(str(error))
-    out.print(format_result(result, fmt=fmt), markup=False, highlight=False)
+    typer.echo(format_result(result, fmt=fmt))  # as is: rich would turn TSV tabs into spaces
+
+
+@app.command()
+def serve(
+    store: Path = typer.Option(Path("out/store"), "--store", help="The store written by kg build."),
+    port: int = typer.Option(7878, "--port", help="TCP port on 127.0.0.1 (0 picks a free one)."),
+    timeout: int = typer.Option(30, "--timeout", help="Query time-out in seconds."),
+) -> None:
+    """Serve the store read-only over HTTP with the Oxigraph server: a YASGUI query page and a SPARQL 1.1 endpoint.
+
+    Serves a snapshot of the store, so kg build may replace the store meanwhile (restart to see it).
+    SPARQL Update and Graph Store writes are refused.  Ctrl-C stops it.
+
+    Example: kg serve --store out/store --port 7878
+    """
+    import signal
+
+    from kg.serve import ServeError, free_port, serve_store
+
+    def on_terminate(signum, frame):  # run the clean-up (stop server, delete snapshot) on SIGTERM too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_terminate)
+    try:
+        with serve_store(store=store, port=port or free_port(), timeout_s=timeout) as server:
+            out.print(f"query page (YASGUI): {server.url}", markup=False)
+            out.print(f"SPARQL endpoint:     {server.endpoint}", markup=False)
+            sys.stdout.flush()
+            err.print("read-only; the article graphs are the default graph; Ctrl-C stops the server", markup=False)
+            code = server.process.wait()
+            fail(f"the oxigraph server stopped (exit code {code})")
+    except KeyboardInterrupt:
+        err.print("stopped", markup=False)
+    except ServeError as error:
+        fail(str(error))
+
+
+@app.command()
+def push(
+    endpoint: str = typer.Argument(..., help="A SPARQL 1.1 Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), http://localhost:3030/ds/data (Fuseki)."),
+    source: Path = typer.Option(Path("out"), "--from", help="A build folder (its graph.nq is pushed) or an .nq file."),
+    graph: Optional[str] = typer.Option(None, "--graph", help="Put all triples into this one named graph instead of one graph per article."),
+    user: Optional[str] = typer.Option(None, "--user", help="HTTP basic-auth user."),
+    password: Optional[str] = typer.Option(None, "--password", help="HTTP basic-auth password."),
+    chunk: int = typer.Option(50_000, "--chunk", min=1, help="Triples per request (larger graphs are sent in several)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Load a build into a triplestore through the SPARQL 1.1 Graph Store HTTP Protocol.
+
+    Every graph is replaced (HTTP PUT), so pushing the same build again leaves the same data.
+    Requests that fail on the way are retried.
+
+    Example: kg push http://127.0.0.1:7878/store --from out
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.push import PushError
+    from kg.push import push as run_push
+
+    progress = Progress(
+        TextColumn("pushing"), BarColumn(), MofNCompleteColumn(), TextColumn("triples"), TimeElapsedColumn(),
+        console=err, disable=quiet or not err.is_terminal, transient=True,
+    )
+    with progress:
+        task = progress.add_task("pushing", total=None)
+        try:
+            summary = run_push(
+                source, endpoint, graph=graph, auth=(user, password or "") if user else None, chunk_size=chunk,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        except PushError as error:
+            fail(str(error))
+    if not quiet:
+        err.print(f"pushed {summary.triples} triples in {summary.graphs} graph(s) to {endpoint} "
+                  f"({summary.requests} requests, {summary.retries} retried)", markup=False)
 
 
 @app.command()

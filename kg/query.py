@@ -1,11 +1,16 @@
-"""Query: SPARQL over the built Oxigraph store (named graphs unioned as the default graph).
+"""Query: SPARQL over the built Oxigraph store or a remote SPARQL 1.1 endpoint.
+
+The store's named graphs (one per article) are unioned as the default graph; the
+usual prefixes (``ukg: id: org: prov: schema: skos: oa: rdf: rdfs: xsd:`` …) are
+predeclared.  Parameters are bound as RDF terms, never pasted into the query text
+as strings (see :func:`param_term` and :func:`bind_params`).
 
 Example:
     >>> import pyoxigraph as ox
     >>> store = ox.Store()
-    >>> store.add(ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("工会"), ox.NamedNode("http://x/g")))
-    >>> run_query(store, "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }").rows
-    [('工会',)]
+    >>> store.add(ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("工会", language="zh"), ox.NamedNode("http://x/g")))
+    >>> run_query(store, "SELECT ?s WHERE { ?s rdfs:label ?l }", params={"l": param_term("工会")}).rows
+    [('http://x/a',)]
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +27,8 @@ import pyoxigraph as ox
 
 from kg.graph import PREFIXES
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "tsv", "json")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
 
 class QueryError(ValueError):
@@ -51,20 +59,254 @@ def with_prefixes(query: str) -> str:
     return header + query
 
 
+# --- parameters -------------------------------------------------------------------------------
+
+def param_term(value: str) -> ox.NamedNode | ox.Literal:
+    """The RDF term a ``--param NAME=VALUE`` value stands for.
+
+    * Turtle term syntax is taken as written: ``<https://…>`` (IRI), ``ukg:Initiative`` or
+      ``id:union/滨海县总工会`` (a predeclared prefix), ``"5000"^^xsd:decimal``, ``"labour"@en``,
+      ``"人"`` (a plain string).
+    * Anything else is text: a literal tagged ``@zh`` when it contains a Chinese character (every
+      label, alternative label, headline and evidence sentence in the graph is ``@zh``), else a
+      plain ``xsd:string`` (file names, units such as ``CNY``, admin levels such as ``province``).
+
+    >>> param_term("滨海县总工会")
+    <Literal value=滨海县总工会 language=zh>
+    >>> param_term("<https://w3id.org/union-kg/id/union/x>").value
+    'https://w3id.org/union-kg/id/union/x'
+    """
+    text = value.strip()
+    prefix, _, local = text.partition(":")
+    if prefix in PREFIXES and local and not local.startswith("//") and not re.search(r"\s", local):
+        try:
+            return ox.NamedNode(PREFIXES[prefix] + local)
+        except ValueError as error:
+            raise QueryError(f"parameter value {text!r} is not an IRI: {error}") from None
+    if text[:1] in ('"', "'", "<"):
+        return _parse_turtle_term(text)
+    if HAN.search(value):
+        return ox.Literal(value, language="zh")
+    return ox.Literal(value)
+
+
+def _parse_turtle_term(text: str) -> ox.NamedNode | ox.Literal:
+    header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
+    document = f"{header}<urn:kg:s> <urn:kg:p> {text} .\n"
+    try:
+        quads = list(ox.parse(document.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except SyntaxError:
+        quads = []
+    if len(quads) != 1 or not isinstance(quads[0].object, (ox.NamedNode, ox.Literal)):
+        raise QueryError(f"parameter value {text!r} is not one RDF term (write an IRI as <…>, a literal as \"…\", \"…\"@en or \"…\"^^xsd:decimal)")
+    return quads[0].object
+
+
+def parse_param(text: str) -> tuple[str, ox.NamedNode | ox.Literal]:
+    """Split ``NAME=VALUE`` into a variable name and its RDF term (see :func:`param_term`).
+
+    >>> parse_param("union=滨海县总工会")
+    ('union', <Literal value=滨海县总工会 language=zh>)
+    """
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not re.fullmatch(r"[A-Za-z_\u00c0-\ufffd][\w\u00b7\u00c0-\ufffd]*", name):
+        raise QueryError(f"--param {text!r}: expected NAME=VALUE, e.g. union=滨海县总工会")
+    return name, param_term(value)
+
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)|(?P<comment>\#[^\n]*)
+    |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    |(?P<var>[?$][\w\u00b7\u00c0-\ufffd]+)
+    |(?P<word>[A-Za-z_][\w-]*)
+    |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _tokens(query: str) -> list[tuple[str, str, int]]:
+    """(kind, text, offset) of the query's tokens, without white space and comments."""
+    return [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(query) if m.lastgroup not in ("ws", "comment")]
+
+
+def bind_params(query: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables to RDF terms with VALUES clauses (the terms are serialised by pyoxigraph, so a
+    value can never change the query's structure).
+
+    A single-variable ``VALUES ?name { … }`` block in the query (the shipped queries keep their
+    default values so) has its values replaced; otherwise ``VALUES ?name { term }`` is put first in
+    the query's WHERE group.
+
+    >>> bind_params('SELECT ?u WHERE { VALUES ?n { "a" } ?u rdfs:label ?n }', {"n": ox.Literal("b")})
+    'SELECT ?u WHERE { VALUES ?n { "b" } ?u rdfs:label ?n }'
+    """
+    tokens = _tokens(query)
+    names = {text[1:] for kind, text, _ in tokens if kind == "var"}
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the query text
+    for name, term in params.items():
+        if name not in names:
+            raise QueryError(f"--param {name}: the query has no variable ?{name}")
+        blocks = _values_blocks(tokens, name)
+        if blocks:
+            edits.extend((start, end, f" {term} ") for start, end in blocks)
+        else:
+            edits.append((_where_start(tokens), _where_start(tokens), f" VALUES ?{name} {{ {term} }}"))
+    for start, end, text in sorted(edits, reverse=True):
+        query = query[:start] + text + query[end:]
+    return query
+
+
+def _values_blocks(tokens: list[tuple[str, str, int]], name: str) -> list[tuple[int, int]]:
+    """Spans between the braces of every ``VALUES ?name { … }`` block."""
+    spans = []
+    for i, (kind, text, _) in enumerate(tokens):
+        if kind != "word" or text.upper() != "VALUES" or i + 2 >= len(tokens):
+            continue
+        if tokens[i + 1][1] == "(" and any(t[1][1:] == name for t in tokens[i + 2:_close(tokens, i + 1, "(", ")")]):
+            raise QueryError(f"--param {name}: ?{name} is in a VALUES block of several variables; bind it there")
+        if tokens[i + 1][0] == "var" and tokens[i + 1][1][1:] == name and tokens[i + 2][1] == "{":
+            end = _close(tokens, i + 2, "{", "}")
+            spans.append((tokens[i + 2][2] + 1, tokens[end][2]))
+    return spans
+
+
+def _close(tokens: list[tuple[str, str, int]], start: int, open_: str, close: str) -> int:
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += (tokens[j][1] == open_) - (tokens[j][1] == close)
+        if depth == 0:
+            return j
+    raise QueryError(f"unbalanced {open_!r} in the query")
+
+
+def _where_start(tokens: list[tuple[str, str, int]]) -> int:
+    """Offset just after the ``{`` that opens the query's WHERE group."""
+    depth, form, groups = 0, None, 0
+    for i, (kind, text, offset) in enumerate(tokens):
+        if depth == 0 and kind == "word" and form is None and text.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            form = text.upper()
+        if depth == 0 and kind == "word" and text.upper() == "WHERE":
+            j = next((j for j in range(i + 1, len(tokens)) if tokens[j][1] == "{"), None)
+            if j is not None:
+                return tokens[j][2] + 1
+        if text == "{":
+            if depth == 0:
+                groups += 1
+                # CONSTRUCT { template } { pattern }: the pattern is the second top-level group
+                if form != "CONSTRUCT" or groups == 2:
+                    return offset + 1
+            depth += 1
+        elif text == "}":
+            depth -= 1
+    raise QueryError("cannot bind parameters: the query has no WHERE group")
+
+
+# --- running ----------------------------------------------------------------------------------
+
+def syntax_error(error: SyntaxError, query: str) -> QueryError:
+    """A one-line message pointing at the line and column of a SPARQL syntax error."""
+    message = str(error)
+    found = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not found:
+        return QueryError(f"SPARQL syntax error: {message.splitlines()[0]}")
+    line, column, expected = int(found[1]), int(found[2]), " ".join(found[3].split())
+    lines = query.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    rest = text[column - 1:].strip()
+    at_end = not rest and not "".join(lines[line:]).strip()
+    near = "at the end of the query" if at_end else f"near {rest[:40]!r}"
+    if "Prefix not found" in expected:
+        prefix = re.search(r"([A-Za-z][\w.-]*)?:[^\s:]*$", text[:column - 1])
+        reason = f"undeclared prefix {prefix[1] or ''}:" if prefix else "undeclared prefix"
+    elif at_end:
+        reason = "unexpected end (unbalanced braces or parentheses?)"
+    elif len(expected) <= 60:
+        reason = expected
+    else:
+        reason = "unexpected text"
+    return QueryError(f"SPARQL syntax error at line {line}, column {column} {near}: {reason}")
+
+
+def check_syntax(query: str) -> None:
+    """Raise QueryError (with line and column) when the query does not parse.
+
+    The query is parsed against an empty store; results are lazy, so nothing is evaluated.
+    """
+    try:
+        ox.Store().query(query, prefixes=PREFIXES)
+    except SyntaxError as error:
+        raise syntax_error(error, query) from None
+
+
+def run_query(store: ox.Store, query: str, *, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
+    """Run a SELECT or ASK query; CONSTRUCT/DESCRIBE results come back as (s, p, o) rows.
+
+    ``params`` binds variables to RDF terms (see :func:`bind_params`).
+    """
+    text = query
+    if params:
+        check_syntax(query)  # errors point into the query as written, before binding
+        text = bind_params(query, params)
+    try:
+        result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return _convert(result)
+    except SyntaxError as error:
+        raise syntax_error(error, text) from None
+    except OSError as error:
+        raise QueryError(f"query failed: {error}") from error
+
+
+def run_remote(
+    endpoint: str,
+    query: str,
+    *,
+    params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    auth: tuple[str, str] | None = None,
+    timeout: float = 60.0,
+) -> QueryResult:
+    """Send a query to a SPARQL 1.1 Protocol endpoint (HTTP POST) and read its JSON/N-Triples answer.
+
+    The query is checked and its parameters bound locally; the predeclared prefixes are sent with
+    it.  Queries that do not name graphs see the endpoint's default graph (``kg serve`` makes that
+    the union of all graphs).
+
+    Example: ``run_remote("http://127.0.0.1:7878/query", "ASK { ?s ?p ?o }").boolean``
+    """
+    import httpx
+
+    check_syntax(query)
+    text = with_prefixes(bind_params(query, params) if params else query)
+    headers = {"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"}
+    try:
+        response = httpx.post(endpoint, data={"query": text}, headers=headers, auth=auth, timeout=timeout)
+    except httpx.HTTPError as error:
+        raise QueryError(f"{endpoint}: {type(error).__name__}: {error}") from None
+    if response.status_code != 200:
+        body = " ".join(response.text.split())[:200]
+        raise QueryError(f"{endpoint}: HTTP {response.status_code}: {body or response.reason_phrase}")
+    kind = response.headers.get("content-type", "").split(";")[0].strip()
+    try:
+        if kind in ("application/sparql-results+json", "application/json"):
+            return _convert(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))
+        if kind in ("application/n-triples", "text/turtle", "text/plain"):
+            fmt = ox.RdfFormat.TURTLE if kind == "text/turtle" else ox.RdfFormat.N_TRIPLES
+            return _convert(ox.parse(response.content, format=fmt))
+    except SyntaxError as error:
+        if b"cancelled" in response.content[-200:]:
+            raise QueryError(f"{endpoint}: the query was cancelled (the endpoint's time-out)") from None
+        raise QueryError(f"{endpoint}: unreadable {kind} answer: {str(error).splitlines()[0]}") from None
+    raise QueryError(f"{endpoint}: unexpected answer type {kind or 'unknown'!r}")
+
+
 def _text(term) -> str | None:
     if term is None:
         return None
     return term.value
 
 
-def run_query(store: ox.Store, query: str) -> QueryResult:
-    """Run a SELECT or ASK query; CONSTRUCT/DESCRIBE results come back as (s, p, o) rows."""
-    try:
-        result = store.query(with_prefixes(query), use_default_graph_as_union=True)
-    except SyntaxError as error:
-        raise QueryError(f"SPARQL syntax error: {str(error).splitlines()[0]}") from error
-    except OSError as error:
-        raise QueryError(f"query failed: {error}") from error
+def _convert(result) -> QueryResult:
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(variables=("boolean",), rows=[(str(bool(result)).lower(),)], boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
@@ -75,8 +317,14 @@ def run_query(store: ox.Store, query: str) -> QueryResult:
     return QueryResult(variables=("subject", "predicate", "object"), rows=rows)
 
 
+# --- output -----------------------------------------------------------------------------------
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def format_result(result: QueryResult, *, fmt: str = "table") -> str:
-    """Render as an aligned text table, CSV or JSON (a list of objects)."""
+    """Render as an aligned text table, CSV, TSV (tabs, newlines and backslashes escaped as
+    ``\\t \\n \\\\``) or JSON (a list of objects); every cell is the term's value."""
     if fmt == "json":
         if result.boolean is not None:
             return json.dumps({"boolean": result.boolean})
@@ -87,6 +335,10 @@ def format_result(result: QueryResult, *, fmt: str = "table") -> str:
         writer.writerow(result.variables)
         writer.writerows([["" if v is None else v for v in row] for row in result.rows])
         return buffer.getvalue().rstrip("\n")
+    if fmt == "tsv":
+        lines = ["\t".join(result.variables)]
+        lines += ["\t".join("" if v is None else v.translate(_TSV_ESCAPES) for v in row) for row in result.rows]
+        return "\n".join(lines)
     if fmt != "table":
         raise QueryError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     from rich.console import Console

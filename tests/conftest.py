@@ -26,3 +26,13 @@ def seeds_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds-build")
     summary = build([SEEDS], out=out)
     return summary, out
+
+
+@pytest.fixture(scope="session")
+def seeds_server(seeds_build):
+    """A read-only Oxigraph server (kg.serve.serve_store) over the seeds build on a free port."""
+    from kg.serve import free_port, serve_store
+
+    _, out = seeds_build
+    with serve_store(store=out / "store", port=free_port()) as server:
+        yield server
