@@ -198,3 +198,24 @@ def test_purpose_and_means(text, expected):
 )
 def test_short_form_takes_the_full_name(nlp, text, label):
     assert labels(run(nlp, text), INITIATIVE) == {label}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a head shared by coordinated modifiers makes one name
+        ("区总工会出台职工诉求收集与办理办法。", ["职工诉求收集与办理办法"]),
+        ("区总工会建立厂务公开、民主评议互促机制。", ["厂务公开、民主评议互促机制"]),
+        # conjuncts with heads of their own stay apart; so do service nouns
+        ("区总工会建立劳动争议调解机制和欠薪预警机制。", ["劳动争议调解机制", "欠薪预警机制"]),
+        ("区总工会为职工提供法律咨询和心理辅导服务。", ["法律咨询", "心理辅导服务"]),
+        # coordinated groups of people are served, they do not share the activity's head
+        ("区总工会开展环卫工人和快递员健康体检活动。", ["快递员健康体检活动"]),
+        # a generic head after a coordination names no initiative (维权和服务)
+        ("区总工会加强维权和服务。", []),
+        # A和B的C: the earlier headless conjunct is inside the 的-modifier of C
+        ("区总工会建立“议事会”和“恳谈会”的“双会”机制。", ["“双会”机制"]),
+    ],
+)
+def test_coordination(text, expected):
+    assert names(text) == expected

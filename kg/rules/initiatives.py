@@ -272,6 +272,30 @@ def _conjuncts(text: str, start: int, end: int, mask: list[bool]) -> list[tuple[
     return [(s, e) for s, e in parts if e > s]
 
 
+def _shares_head(text: str, first: int, ps: int, span: tuple[int, int]) -> bool:
+    """Whether headless conjuncts from ``first`` share the head of the conjunct ``span`` (which starts
+    at ``ps``): the head has a specific modifier (not 维权和服务), and the conjuncts are not coordinated
+    groups of people (技术工人和先进职工疗休养活动: the groups are served, the name is the activity's)."""
+    from kg.rules.groups import find_groups
+
+    name = text[span[0]:span[1]]
+    head = _ends_with_head(name) or ""
+    if len(name) - len(head) < 2:
+        return False
+    before = text[first:ps - 1].rstrip("和与及、以")
+    groups = find_groups(before)
+    return not (groups and groups[-1][1] == len(before) and find_groups(text[ps:span[1]])[:1] and
+                find_groups(text[ps:span[1]])[0][0] == 0)
+
+
+def _modifier_like(text: str, start: int, end: int, mask: list[bool]) -> bool:
+    """Whether a headless conjunct can share the head of the next one: short, no 的, not a service
+    noun that is an initiative on its own (法律援助和心理疏导服务 are two)."""
+    piece = text[start:end]
+    return 2 <= len(piece) <= 16 and not any(text[i] == "的" and not mask[i] for i in range(start, end)) \
+        and piece not in load_lexicon()["service"] and not piece.endswith(tuple(load_lexicon()["service"]))
+
+
 def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bool = True,
              document: bool = False) -> tuple[int, int] | None:
     """The initiative name inside a conjunct: cleaned start, end at a head noun or a closing quote.
@@ -428,13 +452,29 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                     cands.append((span[0], span[1], RULE_LAUNCH))
             continue
         issuing = m.group() in triggers()["issue"]
+        found: list[tuple[int, int]] = []
+        pending = None  # start of a run of conjuncts without a head of their own
         for ps, pe in parts:
             span = _name_in(text, ps, pe, mask)
             if span is None and issuing:
                 span = _name_in(text, ps, pe, mask, document=True)
             if span is None:
+                bare = _name_in(text, ps, pe, mask, need_head=False)
+                if pending is None and bare and _modifier_like(text, *bare, mask):
+                    pending = bare[0]
+                elif not (bare and _modifier_like(text, *bare, mask)):
+                    pending = None
                 continue
-            cands.append((span[0], span[1], RULE_LAUNCH))
+            own_start = _strip_lead(text, ps, pe)
+            if any(text[i] == "的" and not mask[i] for i in range(own_start, span[0])):
+                # A和B的C: headless earlier conjuncts are inside the 的-modifier of C, no names of their own.
+                found = [f for f in found if _ends_with_head(text[f[0]:f[1]])]
+            elif pending is not None and span[0] == own_start and _shares_head(text, pending, ps, span):
+                # A、B和C机制: a head shared by the conjuncts before it makes one name.
+                span = (pending, span[1])
+            pending = None
+            found.append(span)
+        cands.extend((a, b, RULE_LAUNCH) for a, b in found)
 
     # Noun phrases ending in a distinctive head (职工微课堂, 员工文化艺术节), anywhere.
     launch_words = triggers()["launch"]
