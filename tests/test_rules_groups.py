@@ -36,6 +36,12 @@ def surfaces(text: str) -> list[str]:
         # a compound head takes an earlier group as its modifier: the longer phrase wins
         ("为困难职工建档人员发放补贴", ["困难职工建档人员"]),
         ("为农民工子女开设暑期课堂", ["农民工子女"]),
+        # a verbal noun at the left edge governs the phrase; a split compound modifier is kept whole
+        ("市总工会启动职工疗休养", ["职工"]),
+        ("看望冬奥会服务保障人员", ["冬奥会服务保障人员"]),
+        ("为保障职工权益出台办法", ["职工"]),
+        # facility compounds: the modifiers belong to the facility (电子|职工书屋)
+        ("捐赠电子职工书屋阅读卡", ["职工"]),
         # coordination yields one phrase per conjunct
         ("为货车司机和网约车司机送去清凉", ["货车司机", "网约车司机"]),
     ],

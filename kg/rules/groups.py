@@ -160,8 +160,12 @@ def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]])
         if s < start < e:
             first = s if e >= end and _is_modifier(word[: start - s], _flag) else start
             break
-    for s, e, word, flag in reversed(words):
+    for k in range(len(words) - 1, -1, -1):
+        s, e, word, flag = words[k]
         if e > first:
+            continue
+        if e == first and k > 0 and words[k - 1][2] + word in _KEEP_MODIFIERS:
+            first = words[k - 1][0]  # a compound modifier jieba splits (服务|保障)
             continue
         if e < first or not _is_modifier(word, flag):
             # jieba may glue a coordinator to the next word (和援港/nr): the phrase starts after it
@@ -170,10 +174,11 @@ def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]])
             break
         first = s
     # A verbal noun at the left edge governs the phrase (启动|职工疗休养, 服务|一线职工), unless a known modifier.
-    for s, e, word, flag in words:
+    for k, (s, e, word, flag) in enumerate(words):
         if s < first or e > start:
             continue
-        if s == first and flag == "vn" and word not in _KEEP_MODIFIERS:
+        compound = k + 1 < len(words) and word + words[k + 1][2] in _KEEP_MODIFIERS
+        if s == first and flag == "vn" and word not in _KEEP_MODIFIERS and not compound:
             first = e
             continue
         break
@@ -214,7 +219,9 @@ _KEEP_MODIFIERS = frozenset({"一线", "在职", "退休", "单身", "困难", "
                              "新", "老", "援", "抗疫", "援港", "援沪", "援川", "援疆", "援藏", "种植", "养殖", "运输",
                              # sectors jieba tags as verbs
                              "快递", "外卖", "物流", "家政", "网约", "货运", "客运", "配送", "送餐", "护理", "养老",
-                             "保洁", "装卸", "搬运", "维修", "建筑", "施工", "驾驶"})
+                             "保洁", "装卸", "搬运", "维修", "建筑", "施工", "驾驶",
+                             # compound modifiers jieba splits into a noun and a verb
+                             "服务保障", "志愿服务", "安全生产", "疫情防控"})
 
 
 def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
