@@ -170,3 +170,20 @@ def test_not_a_store_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(ServeError, match="not an Oxigraph store"):
         with serve_store(store=tmp_path, port=free_port()):
             pass
+
+
+def test_kg_query_cli_against_the_endpoint_with_a_param(seeds_server, seeds_build) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    query = str(ROOT / "ontology" / "queries" / "about-union.rq")
+    args = ["query", query, "--param", "name=北京市总工会", "--format", "csv"]
+    remote = CliRunner().invoke(app, [*args, "--endpoint", seeds_server.endpoint])
+    local = CliRunner().invoke(app, [*args, "--store", str(seeds_build[1] / "store")])
+    assert remote.exit_code == 0 and local.exit_code == 0, remote.output + local.output
+    assert remote.stdout == local.stdout and "北京市总工会" in remote.stdout
+    broken = CliRunner().invoke(app, ["query", "SELECT * WHERE { ?s ?p ?o", "--endpoint", seeds_server.endpoint])
+    assert broken.exit_code == 1 and broken.stderr.startswith("error: SPARQL syntax error at line 1, column 26")
+    down = CliRunner().invoke(app, ["query", "ASK { ?s ?p ?o }", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert down.exit_code == 1 and "ConnectError" in down.stderr and len(down.stderr.splitlines()) == 1
