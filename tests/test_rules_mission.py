@@ -235,6 +235,13 @@ def test_groups_kept_only_when_served(nlp):
     assert labels(doc, GROUP) == set()
 
 
+def test_counted_group_is_no_beneficiary(nlp):
+    # a head-count measures a group but serves nobody: no BeneficiaryGroup, no dangling relation
+    doc = run(nlp, "邵阳市总工会召开会议。全市共有货车司机3万余人。")
+    assert labels(doc, GROUP) == set()
+    assert all(r.object.kind != GROUP and r.subject.kind != GROUP for r in doc._.relations)
+
+
 def test_served_group_mention_keeps_surface(nlp):
     doc = run(nlp, "常德市总工会为外卖小哥开展免费体检活动。")
     (g,) = [m for m in doc._.mentions if m.kind == GROUP]

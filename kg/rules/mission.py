@@ -482,6 +482,10 @@ def ukg_mission(doc: Doc) -> Doc:
                 for g, pos in pairs:
                     relate(BENEFITED, init, g, pos, RULE_TOPIC, 0.45)
 
-    served = {id(r.object) for r in doc._.relations} | {id(r.subject) for r in doc._.relations}
-    doc._.mentions = [m for m in doc._.mentions if m.kind != GROUP or id(m) in served]
+    # Only a benefited relation makes a group a beneficiary (a head-count of 货运从业人员 does not);
+    # relations of the dropped group mentions (a quantity measuring them) go with them.
+    served = {id(r.object) for r in doc._.relations if r.predicate == BENEFITED}
+    dropped = {id(m) for m in doc._.mentions if m.kind == GROUP and id(m) not in served}
+    doc._.mentions = [m for m in doc._.mentions if id(m) not in dropped]
+    doc._.relations = [r for r in doc._.relations if id(r.subject) not in dropped and id(r.object) not in dropped]
     return doc
