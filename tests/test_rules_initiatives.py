@@ -219,3 +219,26 @@ def test_short_form_takes_the_full_name(nlp, text, label):
 )
 def test_coordination(text, expected):
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the short subject of an inchoative verb (启动/开幕/挂牌 …) is an initiative
+        ("全市职工健步走活动昨日正式启动。", ["职工健步走活动"]),
+        ("该县今冬送温暖活动由此启动。", ["送温暖活动"]),
+        ("职工法律服务中心正式挂牌。", ["职工法律服务中心"]),
+        ("活动正式启动。", []),  # a bare head names nothing
+        # a long subject is a description, not a name
+        ("全国各级工会领导机关干部深入基层开展调研工作正式启动。", []),
+    ],
+)
+def test_inchoative_subjects(text, expected):
+    assert names(text) == expected
+
+
+def test_short_forms_pick_the_nearest_nesting_name():
+    from kg.rules.initiatives import short_forms
+
+    assert short_forms(["职工疗休养活动", "疗休养活动", "疗休养"])["疗休养"] == "疗休养活动"
+    assert "服务" not in short_forms(["法律服务", "心理服务"])  # generic and ambiguous: no link

@@ -40,9 +40,10 @@ RULE_LAUNCH = "initiative.launch_object/v1"
 RULE_SERVICE = "initiative.service/v1"
 RULE_HEAD_NP = "initiative.head_np/v1"
 RULE_ISSUED = "initiative.issued/v1"
+RULE_SUBJECT_NP = "initiative.subject_np/v1"
 
-_PRIORITY = {RULE_DOCUMENT: 5, RULE_ISSUED: 5, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
-_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.75, RULE_QUOTED: 0.8, RULE_QUOTED_LIST: 0.75, RULE_LAUNCH: 0.7, RULE_SERVICE: 0.6,
+_PRIORITY = {RULE_DOCUMENT: 5, RULE_ISSUED: 5, RULE_SUBJECT_NP: 3, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
+_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.75, RULE_SUBJECT_NP: 0.65, RULE_QUOTED: 0.8, RULE_QUOTED_LIST: 0.75, RULE_LAUNCH: 0.7, RULE_SERVICE: 0.6,
                RULE_HEAD_NP: 0.5}
 _NP_STOP = set("的在了和与及或是为对把将被向从以让使等、，。；：！？,.;:!? \n“”‘’《》()（）")
 
@@ -82,7 +83,7 @@ _TRAILING_COUNT_END = re.compile(_TRAILING_COUNT.pattern + "$")
 _CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
 # Governing verbs left in front of a name by a chained predicate (利用微课堂, 健全合作机制).
 _LEAD_VERB = re.compile(r"^(?:利用|健全|完善|加强|引导|筹集|鼓励|支持|带动|整合|用好|依托|借助|通过)(?=" + _CJK + ")")
-_TIME_PREFIX = re.compile(r"^(?:近日|日前|近年来|近期|目前|今年以来|此前|随后|同时|还|也|又|再|将|已|正式|积极|深入|扎实|全面|大力|率先|先后|陆续|迅速|广泛|普遍|不断|持续|继续|共同|联合|一起|分别)+")
+_TIME_PREFIX = re.compile(r"^(?:该市|该区|该县|该省|该镇|今夏|今冬|今春|今秋|当天|当日|近日|日前|近年来|近期|目前|今年以来|此前|随后|同时|还|也|又|再|将|已|正式|积极|深入|扎实|全面|大力|率先|先后|陆续|迅速|广泛|普遍|不断|持续|继续|共同|联合|一起|分别)+")
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -137,6 +138,9 @@ def _standalone(text: str, pos: int, width: int = 1) -> bool:
 
 
 _MEANS = ("通过", "依托", "借助")
+# Verbs whose subject is the thing that starts (an event opens, a centre is unveiled), after adverbs.
+_INCHOATIVE = re.compile(r"(?:由此|随即|正式|同时|近日|日前|昨日|昨天|今天|今日|当天|当日|上午|下午|已|已经|也|将|顺利|隆重)*"
+                         r"(?:启动|开幕|开班|开营|揭牌|挂牌|落成|启用|开通|上线|拉开帷幕|拉开序幕)")
 _PURPOSE = re.compile(r"(?:同时|此外|另外|并|还|也)?(?:为了|为)")
 _CLAUSE_MARKS = "，。；！？,;!? \n"
 
@@ -476,6 +480,16 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             found.append(span)
         cands.extend((a, b, RULE_LAUNCH) for a, b in found)
 
+    # Subjects of inchoative verbs: "<name> 正式启动/开幕/挂牌" (高温慰问活动由此启动).
+    for m in _INCHOATIVE.finditer(text):
+        if mask[m.start()] or m.start() == 0:
+            continue
+        lo = max(text.rfind(c, 0, m.start()) for c in _CLAUSE_MARKS + "()（）") + 1
+        span = _name_in(text, lo, m.start(), mask)
+        # A short subject only: a long one is a description (…干部赴基层蹲点工作), not a name.
+        if span and span[1] == m.start() and span[1] - span[0] <= 12 and not re.search(r"\d", text[span[0]:span[1]]):
+            cands.append((span[0], span[1], RULE_SUBJECT_NP))
+
     # Noun phrases ending in a distinctive head (职工微课堂, 员工文化艺术节), anywhere.
     launch_words = triggers()["launch"]
     for head in load_lexicon().get("distinctive", ()):
@@ -590,10 +604,13 @@ def ukg_initiatives(doc: Doc) -> Doc:
 def short_forms(names: list[str]) -> dict[str, str]:
     """Within one article, a short form of a longer initiative name refers to it: the longer name
     ends with it (疗休养基地 → 广东省技术工人疗休养基地) or only adds a generic head (疗休养 → 疗休养活动).
-    Ambiguous short forms (two different longer names) are left alone.
+    When there are several longer names, they must nest (疗休养活动 ⊂ 职工疗休养活动): the nearest
+    one, the shortest, is taken; otherwise the short form is ambiguous and left alone.
 
     >>> short_forms(["职工疗休养活动", "疗休养", "职工书屋"])
     {'疗休养': '职工疗休养活动'}
+    >>> short_forms(["职工疗休养活动", "疗休养活动", "疗休养"])["疗休养"]
+    '疗休养活动'
     """
     generic = load_lexicon()["generic"]
     out = {}
@@ -601,6 +618,7 @@ def short_forms(names: list[str]) -> dict[str, str]:
         bare = short.strip("“”‘’「」『』《》")
         longer = {n for n in names if len(n) > len(short) and (
             n.endswith(short) or any(n.endswith(bare + g) for g in generic))}
-        if len(longer) == 1:
-            out[short] = longer.pop()
+        nearest = min(longer, key=len, default=None)
+        if nearest and all(nearest in n for n in longer):
+            out[short] = nearest
     return out
