@@ -25,7 +25,7 @@ How a build runs (``build(paths, out=..., jobs=N)``):
   ``graph.graphml``, ``graph.gexf`` and ``store`` are symlinks into ``current/``.  A build killed
   at any point leaves the previous generation published and intact; the next build removes the
   debris.  The previous generation is kept until the next build (readers that opened it finish).
-* **Lock**: ``out/.lock`` (``fcntl.lockf``) keeps two builds from writing into the same ``out``:
+* **Lock**: ``out/.lock`` (``fcntl.flock``) keeps two builds from writing into the same ``out``:
   the second fails with :class:`BuildLocked`, or waits with ``wait=True``.
 
 Example:
@@ -481,12 +481,20 @@ def _init_worker(parent: int) -> None:
             pass
     if os.getppid() != parent:
         os._exit(1)
+    for fd in list(_LOCK_FDS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     from kg.nlp import make_nlp
 
     make_nlp()
 
 
 # --------------------------------------------------------------------------- generations and the lock
+
+
+_LOCK_FDS: set[int] = set()  # closed in forked workers, so that only the build itself holds the lock
 
 
 @contextmanager
@@ -497,9 +505,11 @@ def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
     """
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    _LOCK_FDS.add(fd)
     try:
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            # flock: held by this open file, released when it is closed or the process dies (even by SIGKILL)
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except OSError as error:
             if error.errno not in (errno.EACCES, errno.EAGAIN):
                 raise
@@ -509,6 +519,7 @@ def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
+        _LOCK_FDS.discard(fd)
         os.close(fd)
 
 
