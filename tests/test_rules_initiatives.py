@@ -209,8 +209,8 @@ def test_short_form_takes_the_full_name(nlp, text, label):
         # conjuncts with heads of their own stay apart; so do service nouns
         ("区总工会建立劳动争议调解机制和欠薪预警机制。", ["劳动争议调解机制", "欠薪预警机制"]),
         ("区总工会为职工提供法律咨询和心理辅导服务。", ["法律咨询", "心理辅导服务"]),
-        # coordinated groups of people are served, they do not share the activity's head
-        ("区总工会开展环卫工人和快递员健康体检活动。", ["快递员健康体检活动"]),
+        # coordinated groups of people are served: they are no part of the activity's name
+        ("区总工会开展环卫工人和快递员健康体检活动。", ["健康体检活动"]),
         # a generic head after a coordination names no initiative (维权和服务)
         ("区总工会加强维权和服务。", []),
         # A和B的C: the earlier headless conjunct is inside the 的-modifier of C
@@ -242,3 +242,18 @@ def test_short_forms_pick_the_nearest_nesting_name():
 
     assert short_forms(["职工疗休养活动", "疗休养活动", "疗休养"])["疗休养"] == "疗休养活动"
     assert "服务" not in short_forms(["法律服务", "心理服务"])  # generic and ambiguous: no link
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a head NP right after a union's name is the union's own unit
+        ("绍兴市总工会职工服务中心每周为职工提供咨询。", []),
+        # a distinctive head with no left edge within reach is a description or a cut word
+        ("绍兴市总工会向辖区全国级困难职工建档立卡户家庭发放生活补贴。", []),
+        # a place in front does not count towards the length of a subject name
+        ("绍兴市总工会主办。柯桥区职工电焊技能比武鸣锣开赛。", ["柯桥区职工电焊技能比武"]),
+    ],
+)
+def test_head_np_edges(nlp, text, expected):
+    assert sorted(labels(run(nlp, text), INITIATIVE)) == expected

@@ -26,7 +26,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.records import INITIATIVE, ORGANIZATION, UNION, Mention
+from kg.records import INITIATIVE, ORGANIZATION, PLACE, UNION, Mention
 from kg.text import sentence_spans
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -140,7 +140,7 @@ def _standalone(text: str, pos: int, width: int = 1) -> bool:
 _MEANS = ("通过", "依托", "借助")
 # Verbs whose subject is the thing that starts (an event opens, a centre is unveiled), after adverbs.
 _INCHOATIVE = re.compile(r"(?:由此|随即|正式|同时|近日|日前|昨日|昨天|今天|今日|当天|当日|上午|下午|已|已经|也|将|顺利|隆重)*"
-                         r"(?:启动|开幕|开班|开营|揭牌|挂牌|落成|启用|开通|上线|拉开帷幕|拉开序幕)")
+                         r"(?:启动|开幕|开赛|鸣锣开赛|开讲|开班|开营|揭牌|挂牌|落成|启用|开通|上线|拉开帷幕|拉开序幕)")
 _PURPOSE = re.compile(r"(?:同时|此外|另外|并|还|也)?(?:为了|为)")
 _CLAUSE_MARKS = "，。；！？,;!? \n"
 
@@ -276,20 +276,27 @@ def _conjuncts(text: str, start: int, end: int, mask: list[bool]) -> list[tuple[
     return [(s, e) for s, e in parts if e > s]
 
 
-def _shares_head(text: str, first: int, ps: int, span: tuple[int, int]) -> bool:
-    """Whether headless conjuncts from ``first`` share the head of the conjunct ``span`` (which starts
-    at ``ps``): the head has a specific modifier (not 维权和服务), and the conjuncts are not coordinated
-    groups of people (技术工人和先进职工疗休养活动: the groups are served, the name is the activity's)."""
-    from kg.rules.groups import find_groups
-
+def _shares_head(text: str, span: tuple[int, int]) -> bool:
+    """Whether the head of ``span`` can be shared by conjuncts before it: it has a specific modifier
+    (not 维权和服务)."""
     name = text[span[0]:span[1]]
     head = _ends_with_head(name) or ""
-    if len(name) - len(head) < 2:
-        return False
-    before = text[first:ps - 1].rstrip("和与及、以")
+    return len(name) - len(head) >= 2
+
+
+def _coordinated_groups(text: str, first: int, ps: int, span: tuple[int, int]) -> int:
+    """Length of the group phrase opening ``span`` when it is coordinated with a group ending the
+    conjuncts from ``first`` (技术工人和先进职工…: groups of people, not a shared head); else 0."""
+    from kg.rules.groups import find_groups
+
+    before = text[first:ps].rstrip("和与及、以")
     groups = find_groups(before)
-    return not (groups and groups[-1][1] == len(before) and find_groups(text[ps:span[1]])[:1] and
-                find_groups(text[ps:span[1]])[0][0] == 0)
+    if not (groups and groups[-1][1] == len(before)):
+        return 0
+    inner = find_groups(text[span[0]:span[1]])
+    if inner and inner[0][0] == 0 and inner[0][1] < span[1] - span[0] - 1:
+        return inner[0][1]
+    return 0
 
 
 def _modifier_like(text: str, start: int, end: int, mask: list[bool]) -> bool:
@@ -349,14 +356,17 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
 
 
 def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
-                     unions: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str, str, float]]:
+                     unions: list[tuple[int, int]] | None = None,
+                     places: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str, str, float]]:
     """Initiative candidates of a simplified text: (start, end, name, rule, confidence), non-overlapping.
 
     ``blocked`` spans (unions, organisations) are cut off the front of names;
     ``unions`` (union mention spans) are not used for acceptance here — ukg_initiatives
-    checks union involvement per sentence.
+    checks union involvement per sentence; ``places`` (place mention spans) do not count
+    towards the length of a subject name (杭州市下城区职工技能比武开赛).
     """
     blocked = blocked or []
+    places = places or []
     mask = _quote_mask(text)
     cands: list[tuple[int, int, str]] = []
     heads = load_lexicon()["head"]
@@ -473,9 +483,14 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             if any(text[i] == "的" and not mask[i] for i in range(own_start, span[0])):
                 # A和B的C: headless earlier conjuncts are inside the 的-modifier of C, no names of their own.
                 found = [f for f in found if _ends_with_head(text[f[0]:f[1]])]
-            elif pending is not None and span[0] == own_start and _shares_head(text, pending, ps, span):
-                # A、B和C机制: a head shared by the conjuncts before it makes one name.
-                span = (pending, span[1])
+            elif pending is not None and span[0] == own_start:
+                lead_group = _coordinated_groups(text, pending, ps, span)
+                if lead_group:
+                    # 技术工人和先进职工疗休养活动: the coordinated groups are served; the name is the rest.
+                    span = (span[0] + lead_group, span[1])
+                elif _shares_head(text, span):
+                    # A、B和C机制: a head shared by the conjuncts before it makes one name.
+                    span = (pending, span[1])
             pending = None
             found.append(span)
         cands.extend((a, b, RULE_LAUNCH) for a, b in found)
@@ -485,21 +500,30 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
         if mask[m.start()] or m.start() == 0:
             continue
         lo = max(text.rfind(c, 0, m.start()) for c in _CLAUSE_MARKS + "()（）") + 1
+        lo = _trim_blocked(text, lo, m.start(), blocked)
         span = _name_in(text, lo, m.start(), mask)
         # A short subject only: a long one is a description (…干部赴基层蹲点工作), not a name.
-        if span and span[1] == m.start() and span[1] - span[0] <= 12 and not re.search(r"\d", text[span[0]:span[1]]):
+        core = _trim_blocked(text, span[0], span[1], places) if span else 0
+        if span and span[1] == m.start() and span[1] - core <= 12 and not re.search(r"\d", text[span[0]:span[1]]):
             cands.append((span[0], span[1], RULE_SUBJECT_NP))
 
     # Noun phrases ending in a distinctive head (职工微课堂, 员工文化艺术节), anywhere.
     launch_words = triggers()["launch"]
+    blocked_ends = {e for _s, e in blocked}
     for head in load_lexicon().get("distinctive", ()):
         for m in re.finditer(re.escape(head), text):
             if mask[m.start()]:
                 continue
             start = m.start()
             while start > max(0, m.start() - 10) and text[start - 1] not in _NP_STOP and \
-                    re.match(_CJK, text[start - 1]) and not text[:start].endswith(launch_words):
+                    re.match(_CJK, text[start - 1]) and not text[:start].endswith(launch_words) and \
+                    start not in blocked_ends:
                 start -= 1
+            if start == max(0, m.start() - 10) and start > 0 and re.match(_CJK, text[start - 1]) and \
+                    text[start - 1] not in _NP_STOP and start not in blocked_ends:
+                continue  # no left edge within reach: a description, not a name (or a cut word)
+            if start in blocked_ends and not (_LEAD_VERB.match(text[start:m.end()]) or _starts_with_verb(text, start)):
+                continue  # <union>职工服务中心: the union's own unit, not an initiative
             start = _strip_lead(text, start, m.end())
             if m.start() - start >= 2 and not text[start - 1:start].isdigit():  # 24小时拨打热线: a count's unit
                 cands.append((start, m.end(), RULE_HEAD_NP))
@@ -584,7 +608,8 @@ def ukg_initiatives(doc: Doc) -> Doc:
     spans = sentence_spans(doc.text)
     acting = _union_sentences(doc)
     found = []
-    for start, end, name, rule, conf in find_initiatives(doc.text, blocked=blocked):
+    places = [(m.start, m.end) for m in doc._.mentions if m.kind == PLACE]
+    for start, end, name, rule, conf in find_initiatives(doc.text, blocked=blocked, places=places):
         idx = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
         if idx is None:
             continue
