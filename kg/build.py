@@ -419,22 +419,27 @@ def extract_batch(articles: list[Article]) -> BatchResult:
         before = tokenizer.seconds
         try:
             extraction = extract(article, nlp=nlp)
-        except Exception as error:  # a rule bug on one article must not stop the build
+            spent = time.perf_counter() - t
+            t = time.perf_counter()
+            entities = EntityIndex()
+            entities.add_all([extraction])
+            resolved = time.perf_counter() - t
+            t = time.perf_counter()
+            nquads = ox.serialize(list(article_quads(extraction)), format=ox.RdfFormat.N_QUADS)
+        except Exception as error:  # a bug on one article must not stop the build
             message = str(error).splitlines()[0] if str(error) else ""
             problems.append(Problem(source_file=article.source_file, line=article.line,
                                     reason=f"article {article.position}: extraction failed: {type(error).__name__}: {message}"))
             continue
-        spent = time.perf_counter() - t
-        timings["nlp"] += tokenizer.seconds - before
-        timings["extract"] += spent - (tokenizer.seconds - before)
-        t = time.perf_counter()
-        index.add_all([extraction])
-        timings["resolve"] += time.perf_counter() - t
-        t = time.perf_counter()
-        chunks.append(ox.serialize(list(article_quads(extraction)), format=ox.RdfFormat.N_QUADS))
+        chunks.append(nquads)
         graphs.append(article_iri(article))
         relations.update(relation.predicate for relation in extraction.relations)
         timings["graph"] += time.perf_counter() - t
+        timings["nlp"] += tokenizer.seconds - before
+        timings["extract"] += spent - (tokenizer.seconds - before)
+        t = time.perf_counter()
+        index.merge(entities)
+        timings["resolve"] += resolved + time.perf_counter() - t
     return BatchResult(nquads=b"".join(chunks), graphs=tuple(graphs), entities=index.rows(),
                        relations=dict(relations), problems=tuple(problems), timings=dict(timings))
 

@@ -134,7 +134,7 @@ def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
 # term can hold), so the files are byte-identical to :func:`nquads_bytes` / :func:`turtle_bytes`
 # of the same quads.
 
-RUN_BYTES = 32_000_000
+RUN_BYTES = 8_000_000
 TURTLE_SUBJECTS = 2_000
 
 

@@ -59,7 +59,7 @@ def article_iri(article: Article) -> str:
 
 def entity_key(mention: Mention) -> tuple[str, str]:
     """The cross-article identity of a mention's entity."""
-    if mention.kind == PLACE and (code := mention.attr("code")):
+    if mention.kind == PLACE and (code := mention.attr("code")) and "|" not in code:  # "a|b": ambiguous, by name
         return (PLACE, f"code:{code}")
     return mention.key
 
