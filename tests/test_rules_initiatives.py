@@ -56,7 +56,7 @@ def test_initiatives(nlp, text, expected):
 def test_initiative_surface_keeps_traditional_text(nlp):
     doc = run(nlp, "臺州市總工會開展“送溫暖”慰問活動。")
     (m,) = [m for m in doc._.mentions if m.kind == INITIATIVE]
-    assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v1"
+    assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v2"
 
 
 @pytest.mark.parametrize(

@@ -154,7 +154,7 @@ def test_launched_relation_has_evidence(nlp):
     doc = run(nlp, text)
     (rel,) = [r for r in doc._.relations if r.predicate == LAUNCHED]
     assert text[rel.sentence_start:rel.sentence_end] == "嘉兴市总工会开展“技能强企”行动。"
-    assert rel.rule == "launched.subject/v1" and 0 < rel.confidence <= 1
+    assert rel.rule == "launched.subject/v2" and 0 < rel.confidence <= 1
 
 
 # --------------------------------------------------------------------------- benefited

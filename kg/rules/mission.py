@@ -2,11 +2,16 @@
 
 launched, by the first rule that finds an actor for an initiative:
 
-- ``launched.host/v1``: "由 X(、Y) 主办/承办" and "X、Y 承办" in the sentence;
-- ``launched.subject/v1``: the nearest union before the initiative in its sentence that is not an
+- ``launched.host/v2``: "由 X(、Y) 主办/承办" and "X、Y 承办" in the sentence;
+- ``launched.subject/v2``: the nearest union before the initiative in its sentence that is not an
   object (向/对/给/为 X), with the unions coordinated with it (X 联合/会同/与/、 Y);
-- ``launched.paragraph/v1``: zero anaphora — the last acting union earlier in the paragraph;
-- ``launched.article/v1``: the article's main union (most mentioned), lower confidence.
+- ``launched.paragraph/v2``: zero anaphora — the last acting union earlier in the paragraph;
+- ``launched.article/v2``: the article's main union (most mentioned).
+
+None of them fires for an exhortation (要/应/必须 … before the initiative); a non-union subject
+(company, bureau, hospital; "A 与 B 签订") blocks the union; the two fallbacks are also blocked by a
+generic or plural union subject (各级工会, 全市工会, 两级工会) and inside quoted speech.
+Confidences follow the precision measured per rule on the development pages.
 
 benefited:
 
@@ -54,10 +59,10 @@ from kg.rules.groups import FACILITY_NOUNS
 from kg.rules.initiatives import triggers
 from kg.text import sentence_spans, to_simplified
 
-RULE_HOST = "launched.host/v1"
-RULE_SUBJECT = "launched.subject/v1"
-RULE_PARAGRAPH = "launched.paragraph/v1"
-RULE_ARTICLE = "launched.article/v1"
+RULE_HOST = "launched.host/v2"
+RULE_SUBJECT = "launched.subject/v2"
+RULE_PARAGRAPH = "launched.paragraph/v2"
+RULE_ARTICLE = "launched.article/v2"
 RULE_IN_NAME = "benefited.in_name/v2"
 RULE_MARKER = "benefited.marker/v2"
 RULE_PRONOUN = "benefited.pronoun/v1"
@@ -184,7 +189,7 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
     in_sentence = [u for u in unions if s <= u.start < e]
     hosts = _hosts(text, in_sentence, s, e)
     if hosts:
-        return hosts, RULE_HOST, 0.85
+        return hosts, RULE_HOST, 0.8
     # An exhortation (要/应/必须 …, typical of speeches and directives) states no launch.
     if _MODAL.search(text, s, init.start):
         return [], "", 0.0
@@ -212,9 +217,9 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
         anchor = max(earlier, key=lambda u: u.end)
         si = _sentence_of(spans, anchor.start) or 0
         same = [u for u in unions if spans[si][0] <= u.start < spans[si][1]]
-        return _coordinated(text, same, anchor), RULE_PARAGRAPH, 0.65
+        return _coordinated(text, same, anchor), RULE_PARAGRAPH, 0.7
     if state.get("main"):
-        return [state["main"]], RULE_ARTICLE, 0.45
+        return [state["main"]], RULE_ARTICLE, 0.7
     return [], "", 0.0
 
 
