@@ -51,6 +51,25 @@ def test_group_phrase_boundaries(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a defining 的-relative (state or verbal noun before 的) is a modifier; the label drops 的
+        ("向家庭有困难的职工发放慰问金", [("困难的职工", "困难职工")]),
+        ("为居家隔离的快递员送去生活物资", [("居家隔离的快递员", "居家隔离快递员")]),
+        ("慰问坚守在防汛一线的劳动者", [("防汛一线的劳动者", "防汛一线劳动者")]),
+        # possessors, plain verbs and service verbs before 的 are no defining modifiers
+        ("为符合条件的劳模办理体检卡", [("劳模", "劳模")]),
+        ("为本企业的员工提供培训", [("员工", "员工")]),
+        ("帮扶需要帮助的职工", [("职工", "职工")]),
+        ("为了便于职工就餐", [("职工", "职工")]),
+        ("为长期驻外的员工开通视频探亲", [("驻外的员工", "驻外员工")]),
+    ],
+)
+def test_relative_modifier(text, expected):
+    assert [(text[s:e], label) for s, e, label in find_groups(text)] == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "正式上岗人员参加考核",  # a productive head whose only left word is a verb/place: no group

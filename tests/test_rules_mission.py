@@ -67,7 +67,8 @@ def test_taxonomy_broader(label, broader):
         ("慰问坚守岗位的快递小哥", "快递小哥", "快递员"),
         ("为困难职工子女发放助学金", "困难职工子女", "困难职工子女"),
         ("吸纳3000余名网约车司机入会", "网约车司机", "网约车司机"),
-        ("看望奋战在高温一线的建筑工人", "建筑工人", "建筑工人"),
+        # a defining 的-relative is kept (guideline: the group noun with its defining modifiers)
+        ("看望奋战在高温一线的建筑工人", "高温一线的建筑工人", "高温一线建筑工人"),
     ],
 )
 def test_group_phrases(text, surface, label):
@@ -194,6 +195,28 @@ def test_launched_relation_has_evidence(nlp):
     ],
 )
 def test_benefited(nlp, text, expected):
+    assert pairs(run(nlp, text), BENEFITED) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a fronted target clause ends at a clause opening a new predication (同时/此外 …)
+        ("株洲市总工会面向环卫工人、快递员等群体,开展“送清凉”活动,同时推进“爱心驿站”建设。",
+         {("“送清凉”活动", "环卫工人"), ("“送清凉”活动", "快递员")}),
+        # a demonstrative subject naming an earlier initiative: its subjectless clauses are about it,
+        # not about the parts it lists
+        ("衡阳市总工会举办首届职工运动会。\n本届运动会设有“职工拔河赛”、“趣味跳绳赛”等项目,为一线职工提供了展示风采的舞台。",
+         {("职工运动会", "一线职工"), ("“职工拔河赛”", "职工")}),
+        # … but an initiative the subject itself launches in the sentence keeps its clause's groups
+        ("湘潭市总工会成立了一支职工志愿服务队。这支由企业出资组建的服务队开展“爱心理发”活动,为园区环卫工人提供方便。",
+         {("“爱心理发”活动", "园区环卫工人")}),
+        # without a demonstrative subject the listed initiatives take the clause's group
+        ("衡阳市总工会举办首届职工运动会,设有“职工拔河赛”等项目,为一线职工提供了展示风采的舞台。",
+         {("职工运动会", "一线职工"), ("“职工拔河赛”", "职工"), ("“职工拔河赛”", "一线职工")}),
+    ],
+)
+def test_benefited_clause_scope(nlp, text, expected):
     assert pairs(run(nlp, text), BENEFITED) == expected
 
 

@@ -254,18 +254,62 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
             i = end
             continue
         # In a facility compound (电子职工书屋, 某厂职工之家) the left modifiers belong to the whole compound.
-        start = i if text.startswith(FACILITY_NOUNS, end) else _left_start(text, i, end, blocked)
+        facility = text.startswith(FACILITY_NOUNS, end)
+        start = i if facility else _left_start(text, i, end, blocked)
+        name = text[start:end]
+        if start == i and not facility and (rel := _relative_start(text, i, blocked)) is not None:
+            start, name = rel, text[rel:i - 1] + text[i:end]  # 闭环管理的职工 → 闭环管理职工
         if not is_term and start == i:
             i = end  # a productive head needs a defining modifier (人员, 干部 alone are no group)
             continue
-        surface = text[start:end]
-        if len(surface) <= MAX_LABEL:
+        if len(name) <= MAX_LABEL:
             # A compound head takes an earlier group as its modifier (困难职工 + 建档人员): keep the longer.
             while found and found[-1][0] >= start:
                 found.pop()
-            found.append((start, end, tax.preferred(surface)))
+            found.append((start, end, tax.preferred(name)))
         i = end
     return found
+
+
+# Last words of a 的-relative that define a group: states and verbal nouns (有困难的, 闭环管理的, 一线的),
+# not possessors (企业的, 符合条件的) nor plain verbs (需要帮助的, 新入职的).
+_RELATIVE_LAST = frozenset({"vn", "an", "a"})
+
+
+def _relative_start(text: str, head: int, blocked: list[tuple[int, int]]) -> int | None:
+    """Start of a defining 的-relative before a head at ``head`` (生活有困难的职工 → 困难; 奋战在高温一线的劳动者
+    → 高温一线), or None.  The relative is walked leftwards like direct modifiers; its last word must
+    be a state or a verbal noun (or a known group modifier), and the rest modifier words."""
+    if head < 3 or text[head - 1] != "的":
+        return None
+    de = head - 1
+    lo = max(0, de - MAX_MODIFIER)
+    for k in range(de - 1, lo - 1, -1):
+        if _BOUNDARY.match(text[k]):
+            lo = k + 1
+            break
+    for s, e in blocked:
+        if s < de and lo < e <= de:
+            lo = e
+    if de - lo < 2:
+        return None
+    import jieba.posseg
+
+    words, pos = [], lo
+    for token in jieba.posseg.lcut(text[lo:de]):
+        words.append((pos, token.word, token.flag))
+        pos += len(token.word)
+    _s, last, flag = words[-1]
+    # a verb after a noun is a noun-verb compound (居家|隔离, 疫情|防控), not a bare verb (需要帮助)
+    compound = flag == "v" and len(words) > 1 and words[-2][2] in ("n", "vn") and len(words[-2][1]) >= 2
+    if len(last) < 2 or not (last in _KEEP_MODIFIERS or flag in _RELATIVE_LAST or compound) or last in _STOP_WORDS():
+        return None
+    first = words[-1][0]
+    for s, word, flag in reversed(words[:-1]):
+        if not (_is_modifier(word, flag) or flag == "vn"):
+            break
+        first = s
+    return first if de - first <= MAX_MODIFIER else None
 
 
 def _group_confidence(rule: str) -> float:

@@ -25,6 +25,11 @@ benefited:
 - ``benefited.pronoun/v1``: 为他们/为其 … → the last group of the paragraph;
 - ``benefited.demonstrative/v1``: marked groups in a sentence that names an earlier initiative again
   (此次疗休养活动主要面向Y) → that initiative;
+- ``benefited.topic_subject/v1``: a sentence opened by a demonstrative subject that names an earlier initiative
+  (本届艺术节包括A、B等活动，为职工提供…; 这个…的合唱团，为…提供…): groups of its clauses that no initiative of
+  the sentence takes, or all when the sentence's initiatives are parts it lists (包括/设有 …), go to that initiative;
+- a fronted target clause and the nearest-clause choice end at a clause opening a new predication
+  (…，同时/此外/也/还 …);
 - ``benefited.previous/v1``: marked groups in a sentence without initiatives → the initiatives of the
   previous sentence of the paragraph;
 - ``benefited.topic/v1``: otherwise → the initiatives of the headline (the article's topic).
@@ -69,6 +74,7 @@ RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
 RULE_PREVIOUS = "benefited.previous/v1"
+RULE_TOPIC_SUBJECT = "benefited.topic_subject/v1"
 
 MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "beneficiary-v1.tsv"
 
@@ -370,6 +376,10 @@ def _clause(text: str, pos: int) -> tuple[int, int]:
     return lo, hi
 
 
+# A clause opening a new coordinated predication ends the scope of a fronted target clause.
+_NEW_PREDICATION = re.compile(r"[，；,;]\s*(?:与此同时|同时|此外|另外|并且|另一方面|也|还)")
+
+
 def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) -> list[tuple[Mention, list[tuple[Mention, int]]]]:
     """Pair the initiatives of a sentence with its marked groups, clause by clause.
 
@@ -384,11 +394,16 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
     out = []
     for init in inits:
         c = _clause(text, init.start)
+        # an earlier marked clause cut off by a new predication (…，同时推进Z) is not near
+        near = [k for k in clauses if not (k[1] <= c[0] and _NEW_PREDICATION.search(text, k[1], c[0] + 6))]
         if c in clauses:
             best = c
+        elif near:
+            best = min(near, key=lambda k: (abs(k[0] - c[0]), -k[0]))
         else:
-            best = min(clauses, key=lambda k: (abs(k[0] - c[0]), -k[0]))
-        keep = {best} | {k for k in scoped if k[1] <= c[0]}
+            continue
+        # ... up to a clause opening a new predication (…，同时推动Z: Z is outside the 面向 scope)
+        keep = {best} | {k for k in scoped if k[1] <= c[0] and not _NEW_PREDICATION.search(text, k[1], c[0] + 6)}
         out.append((init, [(g, pos) for g, pos in marked if _clause(text, pos) in keep]))
     return out
 
@@ -408,6 +423,31 @@ def _demonstrative_reference(text: str, s: int, e: int, inits: list[Mention]) ->
         if fits:
             return max(fits, key=lambda i: i.start)
     return None
+
+
+# A clause listing the parts of something (包括A、B等活动).
+_LISTING = re.compile(r"(?:包括|包含|涵盖|设有|设置了|分为|囊括)")
+_TOPIC_DEMONSTRATIVE = re.compile(r"\s*(?:这个|这支|这座|这家|这项|这次|这届|这些|该项|该|此项|此次|本届|本次|上述)")
+
+
+def _topic_subject(text: str, s: int, e: int, inits: list[Mention]) -> Mention | None:
+    """The earlier initiative that a demonstrative subject opening the sentence [s, e) names again
+    (本届艺术节…, 这个由…组建的合唱团…): the latest one before the sentence whose name ends with a
+    word (two characters or more) of the sentence's first clause after the demonstrative."""
+    m = _TOPIC_DEMONSTRATIVE.match(text, s)
+    if m is None:
+        return None
+    _lo, hi = _clause(text, m.end())
+    first = text[m.end():min(hi, e)]
+    best = None
+    for i in inits:
+        if i.end > s:
+            continue
+        name = i.label.strip("“”\"'《》")
+        n = next((n for n in range(min(4, len(name)), 1, -1) if name[-n:] in first), 0)
+        if n and (best is None or (n, i.start) > best[0]):
+            best = ((n, i.start), i)
+    return best[1] if best else None
 
 
 _TARGET_CLAUSE = re.compile(r"\s*(?:主要|重点|专门|特别|均|都|还|也|坚持|积极|着力)*(?:面向|针对|围绕|聚焦)")
@@ -471,11 +511,26 @@ def ukg_mission(doc: Doc) -> Doc:
             continue
         rule_of = {(id(g), pos): (rule, conf) for g, pos, rule, conf in marked}
         pairs = [(g, pos) for g, pos, _r, _c in marked]
-        if idx in by_sentence:
+        if idx in by_sentence and (ref := _topic_subject(text, s, e, inits)) is not None:
+            # The sentence's topic is an earlier initiative (本届艺术节包括A、B等活动，为职工提供…): the
+            # subjectless clauses continue the topic, not the parts it lists; groups no initiative of the
+            # sentence takes (…，为职工提供…，也推动了Z) are the topic's too.
+            own = {_clause(text, i.start) for i in by_sentence[idx]}
+            parts = [i for i in by_sentence[idx] if _LISTING.search(text, _clause(text, i.start)[0], i.start)]
+            to_topic = [(g, pos) for g, pos in pairs if parts and _clause(text, pos) not in own]
+            rest = [p for p in pairs if p not in to_topic]
+            taken = set()
+            for init, gs in _assign(text, rest, by_sentence[idx]) if rest else ():
+                for g, pos in gs:
+                    taken.add((id(g), pos))
+                    relate(BENEFITED, init, g, pos, *rule_of[(id(g), pos)])
+            for g, pos in to_topic + [p for p in rest if (id(p[0]), p[1]) not in taken]:
+                relate(BENEFITED, ref, g, pos, RULE_TOPIC_SUBJECT, 0.55)
+        elif idx in by_sentence:
             for init, gs in _assign(text, pairs, by_sentence[idx]):
                 for g, pos in gs:
                     relate(BENEFITED, init, g, pos, *rule_of[(id(g), pos)])
-        elif (ref := _demonstrative_reference(text, s, e, inits)) is not None:
+        elif (ref := _demonstrative_reference(text, s, e, inits) or _topic_subject(text, s, e, inits)) is not None:
             for g, pos in pairs:
                 relate(BENEFITED, ref, g, pos, RULE_DEMONSTRATIVE, 0.55)
         elif idx > 0 and idx - 1 in by_sentence and para[idx - 1] == para[idx]:
