@@ -211,6 +211,15 @@ def test_benefited(nlp, text, expected):
         # … but an initiative the subject itself launches in the sentence keeps its clause's groups
         ("湘潭市总工会成立了一支职工志愿服务队。这支由企业出资组建的服务队开展“爱心理发”活动,为园区环卫工人提供方便。",
          {("“爱心理发”活动", "园区环卫工人")}),
+        # participants named by a participation prefix; a service of a group (Y等Z群体的维权服务);
+        # a response by the group
+        ("长沙市总工会举办“金牌工匠”技能比武活动,参赛职工达300多人。",
+         {("“金牌工匠”技能比武活动", "金牌工匠"), ("“金牌工匠”技能比武活动", "参赛职工")}),
+        ("长沙市总工会开展“暖心行动”,着力做好环卫工人、快递员等户外劳动者群体的维权服务。",
+         {("“暖心行动”", "环卫工人"), ("“暖心行动”", "快递员"), ("“暖心行动”", "户外劳动者")}),
+        ("长沙市总工会开展“暖心行动”,职工积极响应。", {("“暖心行动”", "职工")}),
+        # the group's own quality is no service for it
+        ("长沙市总工会开展“岗位练兵”活动,提升窗口职工的服务意识。", set()),
         # without a demonstrative subject the listed initiatives take the clause's group
         ("衡阳市总工会举办首届职工运动会,设有“职工拔河赛”等项目,为一线职工提供了展示风采的舞台。",
          {("职工运动会", "一线职工"), ("“职工拔河赛”", "职工"), ("“职工拔河赛”", "一线职工")}),

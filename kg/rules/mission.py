@@ -19,7 +19,8 @@ benefited:
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members);
 - ``benefited.marker/v2``: a group introduced by a marker word (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
-  with the groups coordinated with it (A、B和C; A和B，C等群体); each initiative takes the marked groups of
+  with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
+  (Y群体的维权服务) and a participant prefix (参赛Y); each initiative takes the marked groups of
   its own clause or of the nearest clause that has some, plus those of a fronted target clause
   ("面向A、B等群体，开展X");
 - ``benefited.pronoun/v1``: 为他们/为其 … → the last group of the paragraph;
@@ -280,8 +281,17 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
     return len(gap) - inside <= MAX_MARKER_GAP
 
 
+# "Y(群体)的维权服务": Y is whom the service is for; "参赛/参训 Y": Y takes part.
+_SERVICE_OF = re.compile(r"(?:群体|人群)?的(?:合法)?(?:维权|服务|帮扶|关爱|救助|就医|培训|技能提升)"
+                         r"(?!意识|水平|能力|质量|态度|理念|精神|作用)")  # 职工的服务意识: their own quality
+_PARTICIPANT_PREFIX = ("参赛", "参训", "参演", "参展", "参会", "受助", "受训", "受益")
+
+
 def _post_marked(text: str, g: Mention, e: int) -> bool:
-    """Whether a participation/receipt verb follows the group (adverbs and one character between allowed)."""
+    """Whether a participation/receipt verb follows the group (adverbs and one character between allowed),
+    the group is the possessor of a service (Y的维权服务) or named as a participant (参赛Y)."""
+    if _SERVICE_OF.match(text, g.end, e) or text[g.start:g.end].startswith(_PARTICIPANT_PREFIX):
+        return True
     pos = g.end
     adverbs = markers()["adverb"]
     for _ in range(3):
@@ -328,7 +338,8 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
                 continue
             for o, o_pos in out:
                 before, after = text[o.end:g.start], text[g.end:o.start]
-                if (_GROUP_COORD.fullmatch(before) or _GROUP_COORD.fullmatch(after)
+                # "A、B等C(群体)": the listed groups and the group summing them up
+                if (_GROUP_COORD.fullmatch(before) or _GROUP_COORD.fullmatch(after) or before == "等" or after == "等"
                         or (re.fullmatch(r"[，,](?:[^，。；,;]{0,8}的)?", before) and _LIST_ITEM_END.match(text, g.end)
                             and _LIST_ITEM_END.match(text, o.end))):
                     out.append((g, o_pos))  # a list item belongs to the clause its list started in
