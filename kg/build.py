@@ -198,27 +198,145 @@ def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems
     # A kept file sharing a graph with a stale one (same file name in two folders) is redone.
     plan = [(p, n, s, r if r is None or not stale.intersection(r.graphs) else None) for p, n, s, r in plan]
     timings["ingest"] += time.perf_counter() - t
-    entries = (
-        Entry(record, payload, segment=generation.previous_archive, in_store=payload is None)
-        for record, payload in _records(plan, jobs=jobs, timings=timings)
-    )
-    return assemble(entries, generation=generation, retract=stale, files=len(sources), problems=problems,
+    events = events_of(plan, jobs=jobs, timings=timings, segment=generation.previous_archive)
+    return assemble(events, generation=generation, retract=stale, files=len(sources), problems=problems,
                     timings=timings, on_problem=on_problem, on_file=on_file, total=len(plan))
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A source file going into a generation: its record, and its quads as ``payload`` (N-Quads) or as
-    its gzip member in the archive ``segment``; ``in_store`` when its graphs are already in the store."""
+# --------------------------------------------------------------------------- the stream of files
+#
+# Files go into a generation (or a shard) as a stream of events, in source order:
+#   ("reused", record, segment, in_store)  a file done before: its gzip member is copied from the
+#                                          archive ``segment``; its graphs are in the store already
+#                                          (in_store) or are loaded from the member (kg load);
+#   ("begin", name, sha256, problems)      a file read now, then one event per batch of its articles:
+#   ("batch", BatchResult)                 in order, each streamed to the archive and the store at once,
+#   ("end",)                               and its record last.
+# Memory is bounded by a few batches per worker, whatever the size of a file or of the corpus.
 
-    record: FileRecord
-    payload: bytes | None = None
-    segment: Path | None = None
-    in_store: bool = False
+
+def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None) -> Iterator[tuple]:
+    """The events of ``plan`` ((path, name, sha, reused record or None) per file), extracting in ``jobs`` processes."""
+    # Small jobs are not worth worker processes: estimate the number of batches (~3 bytes a character).
+    batches = sum(max(1, _size(path) // (3 * BATCH_CHARS)) for path, _name, _sha, reuse in plan if reuse is None)
+    workers = min(jobs, batches)
+    pool = _pool(workers) if workers > 1 else None
+
+    def produce() -> Iterator[tuple]:
+        for path, name, sha, reuse in plan:
+            if reuse is not None:
+                yield ("reused", reuse, segment, True)
+                continue
+            t = time.perf_counter()
+            articles, problems, sha_read = _read(path, name)
+            timings["ingest"] += time.perf_counter() - t
+            yield ("begin", name, sha_read or sha or "", tuple(problems))
+            for batch in _batches(articles):
+                yield ("batch", pool.submit(extract_batch, batch) if pool else _Lazy(extract_batch, batch))
+            yield ("end",)
+
+    ahead = 3 * workers if pool else 0  # batches queued beyond the one being consumed
+    queue: deque = deque()
+    queued = 0
+    source = produce()
+    try:
+        while True:
+            for event in source:
+                queue.append(event)
+                queued += event[0] == "batch"
+                if queued > ahead:
+                    break
+            if not queue:
+                return
+            event = queue.popleft()
+            if event[0] == "batch":
+                queued -= 1
+                try:
+                    event = ("batch", event[1].result())
+                except BrokenProcessPool as error:
+                    raise BuildError(f"a worker process died (out of memory?): {error}") from None
+            yield event
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Lazy:
+    """A batch extracted in this process when its result is wanted (``jobs=1``)."""
+
+    def __init__(self, function, argument) -> None:
+        self.function, self.argument = function, argument
+
+    def result(self):
+        return self.function(self.argument)
+
+
+class _Sink:
+    """Consumes events: archive and manifest (``writer``), the store (optional), the entity index."""
+
+    def __init__(self, writer: _Writer, *, store: ox.Store | None, timings: Counter, on_problem, on_file, total: int) -> None:
+        self.writer, self.store, self.timings = writer, store, timings
+        self.on_problem, self.on_file, self.total = on_problem, on_file, total
+        self.index = EntityIndex()
+        self.relations: Counter = Counter()
+        self.articles = self.reused = self.done = 0
+        self.problems: list[Problem] = []
+        self.current: dict | None = None
+
+    def take(self, event: tuple) -> None:
+        kind = event[0]
+        t = time.perf_counter()
+        if kind == "reused":
+            _kind, record, segment, in_store = event
+            offset, member = self.writer.copy(segment, record.offset, record.length, name=record.file)
+            if self.store is not None and not in_store:
+                self.store.load(gzip.decompress(member), format=ox.RdfFormat.N_QUADS)
+            self.reused += 1
+            self.timings["graph"] += time.perf_counter() - t
+            self._finish(FileRecord(**{**record.__dict__, "offset": offset, "length": len(member)}))
+        elif kind == "begin":
+            _kind, name, sha, problems = event
+            self.current = {"file": name, "sha256": sha, "offset": self.writer.tell(), "graphs": [],
+                            "relations": Counter(), "problems": list(problems), "entities": EntityIndex()}
+        elif kind == "batch":
+            result: BatchResult = event[1]
+            self.writer.member(result.nquads)
+            if self.store is not None:
+                self.store.load(result.nquads, format=ox.RdfFormat.N_QUADS)
+            self.timings["graph"] += time.perf_counter() - t
+            self.timings.update(result.timings)
+            t = time.perf_counter()
+            self.current["entities"].merge_rows(result.entities)
+            self.timings["resolve"] += time.perf_counter() - t
+            self.current["graphs"].extend(result.graphs)
+            self.current["relations"].update(result.relations)
+            self.current["problems"].extend(result.problems)
+        else:  # end
+            c, self.current = self.current, None
+            self._finish(FileRecord(
+                file=c["file"], sha256=c["sha256"], articles=len(c["graphs"]), graphs=tuple(c["graphs"]),
+                relations=dict(sorted(c["relations"].items())), problems=tuple(c["problems"]),
+                entities=tuple(c["entities"].rows()), offset=c["offset"], length=self.writer.tell() - c["offset"],
+            ))
+
+    def _finish(self, record: FileRecord) -> None:
+        self.writer.record(record)
+        t = time.perf_counter()
+        self.index.merge_rows(record.entities)
+        self.timings["resolve"] += time.perf_counter() - t
+        self.relations.update(record.relations)
+        self.articles += record.articles
+        for problem in record.problems:
+            self.problems.append(problem)
+            if self.on_problem:
+                self.on_problem(problem)
+        self.done += 1
+        if self.on_file:
+            self.on_file(record.file, self.done, self.total)
 
 
 def assemble(
-    entries: Iterable[Entry],
+    events: Iterable[tuple],
     *,
     generation: Generation,
     retract: set[str],
@@ -229,40 +347,20 @@ def assemble(
     on_problem=None,
     on_file=None,
 ) -> BuildSummary:
-    """Stream ``entries`` into the generation's store, archive and manifest; add the entities and
+    """Stream ``events`` into the generation's store, archive and manifest; add the entities and
     ontology graphs; write the outputs and publish (unless no article was read and inputs failed).
 
     The new store is the previous generation's minus the ``retract`` graphs when the generation
     reuses files, else empty.
     """
     store = generation.open_store(retract=retract)
-    index = EntityIndex()
-    relations: Counter = Counter()
-    articles = reused = 0
-    all_problems = list(problems)
     with generation.writer() as writer:
-        for done, entry in enumerate(entries, start=1):
-            t = time.perf_counter()
-            record = writer.add(entry.record, entry.payload, segment=entry.segment)
-            if entry.payload is not None:
-                store.load(entry.payload, format=ox.RdfFormat.N_QUADS)
-            elif not entry.in_store:
-                store.load(writer.last_payload(), format=ox.RdfFormat.N_QUADS)
-            reused += entry.payload is None
-            timings["graph"] += time.perf_counter() - t
-            t = time.perf_counter()
-            index.merge_rows(record.entities)
-            timings["resolve"] += time.perf_counter() - t
-            relations.update(record.relations)
-            articles += record.articles
-            for problem in record.problems:
-                all_problems.append(problem)
-                if on_problem:
-                    on_problem(problem)
-            if on_file:
-                on_file(record.file, done, total)
-        if not articles and all_problems:
-            del store
+        sink = _Sink(writer, store=store, timings=timings, on_problem=on_problem, on_file=on_file, total=total)
+        for event in events:
+            sink.take(event)
+        all_problems = list(problems) + sink.problems
+        if not sink.articles and all_problems:
+            del store, sink
             generation.discard()
             return BuildSummary(files=files, articles=0, entities={}, relations={}, triples=0,
                                 problems=tuple(all_problems), timings=dict(timings))
@@ -271,7 +369,7 @@ def assemble(
         ontology = ontology_quads()
         if ontology:
             store.remove_graph(ontology[0].graph_name)
-        entities_path = writer.spool(quad_lines(entity_quads(index)))
+        entities_path = writer.spool(quad_lines(entity_quads(sink.index)))
         store.bulk_load(path=str(entities_path), format=ox.RdfFormat.N_QUADS)
         store.extend(ontology)
         store.flush()
@@ -281,16 +379,16 @@ def assemble(
     del store  # the last reference: closes the database before its files are synced and published
     outputs = generation.publish()
     timings["export"] += time.perf_counter() - t
-    kinds = Counter(entity.kind for entity in index)
+    kinds = Counter(entity.kind for entity in sink.index)
     return BuildSummary(
         files=files,
-        articles=articles,
+        articles=sink.articles,
         entities=dict(sorted(kinds.items())),
-        relations=dict(sorted(relations.items())),
+        relations=dict(sorted(sink.relations.items())),
         triples=triples,
         problems=tuple(all_problems),
         outputs=outputs,
-        reused=reused,
+        reused=sink.reused,
         timings=dict(timings),
     )
 
@@ -303,77 +401,11 @@ def _sha256(path: Path) -> str | None:
         return None  # read_articles reports it
 
 
-# --------------------------------------------------------------------------- extraction (workers)
-
-
-def _records(plan, *, jobs: int, timings: Counter) -> Iterator[tuple[FileRecord, bytes | None]]:
-    """(record, N-Quads of its article graphs) per planned file, in plan order; payload None when reused."""
-    # Small jobs are not worth worker processes: estimate the number of batches (~3 bytes a character).
-    batches = sum(max(1, _size(path) // (3 * BATCH_CHARS)) for path, _name, _sha, reuse in plan if reuse is None)
-    workers = min(jobs, batches)
-    pool = _pool(workers) if workers > 1 else None
-    window: deque = deque()
-    pending = iter(plan)
-    try:
-        def fill() -> None:
-            # Keep a few batches per worker queued; the rest is read when there is room (bounded memory).
-            while len(window) < max(4, 4 * workers):
-                item = next(pending, None)
-                if item is None:
-                    return
-                path, name, sha, reuse = item
-                if reuse is not None:
-                    window.append((reuse, None, None))
-                    continue
-                t = time.perf_counter()
-                articles, problems, sha_read = _read(path, name)
-                timings["ingest"] += time.perf_counter() - t
-                batches = [pool.submit(extract_batch, batch) if pool else _Done(extract_batch(batch)) for batch in _batches(articles)]
-                window.append((FileRecord(file=name, sha256=sha_read or sha or "", problems=tuple(problems)), batches, len(articles)))
-
-        fill()
-        while window:
-            record, batches, count = window.popleft()
-            if batches is None:
-                yield record, None
-                fill()
-                continue
-            chunks, graphs, problems, relations = [], [], list(record.problems), Counter()
-            entities = EntityIndex()
-            for future in batches:
-                try:
-                    result: BatchResult = future.result()
-                except BrokenProcessPool as error:
-                    raise BuildError(f"a worker process died while extracting {record.file} (out of memory?): {error}") from None
-                chunks.append(result.nquads)
-                graphs.extend(result.graphs)
-                problems.extend(result.problems)
-                relations.update(result.relations)
-                entities.merge_rows(result.entities)
-                timings.update(result.timings)
-            yield FileRecord(
-                file=record.file, sha256=record.sha256, articles=len(graphs), graphs=tuple(graphs),
-                relations=dict(sorted(relations.items())), problems=tuple(problems), entities=tuple(entities.rows()),
-            ), b"".join(chunks)
-            fill()
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-class _Done:
-    def __init__(self, value) -> None:
-        self.value = value
-
-    def result(self):
-        return self.value
 
 
 def _read(path: Path, name: str) -> tuple[list[Article], list[Problem], str | None]:
@@ -654,39 +686,38 @@ class Generation:
 
 
 class _Writer:
-    """Appends file records to a manifest and their quads (one gzip member per file) to an archive."""
+    """Writes a manifest (a header, then one record per file) and an archive of gzip members."""
 
     def __init__(self, manifest: Path, archive: Path, *, header: dict) -> None:
         self.folder = manifest.parent
         self.manifest = open(manifest, "w", encoding="utf-8")
         self.manifest.write(json.dumps(header) + "\n")
         self.archive = open(archive, "wb")
-        self.sources: dict[Path, object] = {}
+        self.segments: dict[Path, object] = {}
         self.spools: list[Path] = []
-        self._last: bytes = b""
 
-    def add(self, record: FileRecord, payload: bytes | None, *, segment: Path | None = None) -> FileRecord:
-        """Write ``record`` and its quads: ``payload``, or (when None) its gzip member in ``segment``."""
-        offset = self.archive.tell()
-        if payload is None:
-            if segment not in self.sources:
-                self.sources[segment] = open(segment, "rb")
-            source = self.sources[segment]
-            source.seek(record.offset)
-            member = source.read(record.length)
-            if len(member) != record.length:
-                raise BuildError(f"{segment}: truncated (the quads of {record.file} are missing)")
-            self._last = member
-        else:
-            member = gzip.compress(payload, compresslevel=1, mtime=0)
-        self.archive.write(member)
-        record = FileRecord(**{**record.__dict__, "offset": offset, "length": len(member)})
+    def tell(self) -> int:
+        return self.archive.tell()
+
+    def member(self, nquads: bytes) -> None:
+        """Append N-Quads as one gzip member."""
+        self.archive.write(gzip.compress(nquads, compresslevel=1, mtime=0))
+
+    def copy(self, segment: Path, offset: int, length: int, *, name: str) -> tuple[int, bytes]:
+        """Append ``length`` bytes of the archive ``segment`` from ``offset``; returns (new offset, bytes)."""
+        if segment not in self.segments:
+            self.segments[segment] = open(segment, "rb")
+        source = self.segments[segment]
+        source.seek(offset)
+        data = source.read(length)
+        if len(data) != length:
+            raise BuildError(f"{segment}: truncated (the quads of {name} are missing)")
+        start = self.archive.tell()
+        self.archive.write(data)
+        return start, data
+
+    def record(self, record: FileRecord) -> None:
         self.manifest.write(record.to_json() + "\n")
-        return record
-
-    def last_payload(self) -> bytes:
-        """The N-Quads of the last member copied from a segment."""
-        return gzip.decompress(self._last)
 
     def spool(self, lines: Iterable[str]) -> Path:
         path = self.folder / f".spool-{len(self.spools)}.nq"
@@ -696,7 +727,7 @@ class _Writer:
         return path
 
     def close(self) -> None:
-        for handle in (self.manifest, self.archive, *self.sources.values()):
+        for handle in (self.manifest, self.archive, *self.segments.values()):
             handle.close()
 
 

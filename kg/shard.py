@@ -33,12 +33,12 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build import (
-    FORMAT, BuildError, BuildSummary, Entry, FileRecord, Generation, _records, _sha256, _Writer, assemble, locked,
+    FORMAT, BuildError, BuildSummary, FileRecord, Generation, _sha256, _Sink, _Writer, assemble, events_of, locked,
     pipeline_version,
 )
 from kg.ingest import discover
@@ -97,20 +97,12 @@ def extract_shard(
     tmp_manifest, tmp_archive = out / f".{name}.jsonl.tmp-{os.getpid()}", out / f".{name}.nq.gz.tmp-{os.getpid()}"
     manifest.unlink(missing_ok=True)  # the old shard is incomplete from now on
     header = {"format": FORMAT, "version": pipeline_version(), "shard": [index, count], "sources": len(sources)}
-    articles = 0
-    all_problems = list(problems)
     try:
         writer = _Writer(tmp_manifest, tmp_archive, header=header)
         try:
-            for done, (record, payload) in enumerate(_records(plan, jobs=jobs, timings=Counter()), start=1):
-                writer.add(record, payload)
-                articles += record.articles
-                for problem in record.problems:
-                    all_problems.append(problem)
-                    if on_problem:
-                        on_problem(problem)
-                if on_file:
-                    on_file(record.file, done, len(plan))
+            sink = _Sink(writer, store=None, timings=Counter(), on_problem=on_problem, on_file=on_file, total=len(plan))
+            for event in events_of(plan, jobs=jobs, timings=sink.timings):
+                sink.take(event)
         finally:
             writer.close()
         for path in (tmp_archive, tmp_manifest):
@@ -121,7 +113,7 @@ def extract_shard(
     finally:
         tmp_archive.unlink(missing_ok=True)
         tmp_manifest.unlink(missing_ok=True)
-    return ShardSummary(shard=shard, files=len(mine), articles=articles, problems=tuple(all_problems),
+    return ShardSummary(shard=shard, files=len(mine), articles=sink.articles, problems=tuple(problems) + tuple(sink.problems),
                         outputs={"archive": archive, "manifest": manifest})
 
 
@@ -189,12 +181,9 @@ def load(
     with locked(out, wait=wait):
         generation = Generation.start(out)
         try:
-            def entries() -> Iterator[Entry]:
-                for record, archive in records:
-                    yield Entry(record, None, segment=archive, in_store=False)
-
+            events = (("reused", record, archive, False) for record, archive in records)
             timings: Counter = Counter()
-            summary = assemble(entries(), generation=generation, retract=set(), files=len(records), problems=[],
+            summary = assemble(events, generation=generation, retract=set(), files=len(records), problems=[],
                                timings=timings, total=len(records), on_problem=on_problem, on_file=on_file)
         except BaseException:
             generation.discard()
