@@ -8,11 +8,12 @@ How a build runs (``build(paths, out=..., jobs=N)``):
   N-Quads text and a compact :class:`~kg.resolve.EntityIndex` of the entities they mention.
   Extraction is a pure function of an article (plus the shipped lexicons), so the result does not
   depend on ``jobs`` or on the order batches finish.
-* **Stream** (main process): the N-Quads go straight into the on-disk Oxigraph store and to a
-  compressed archive ``articles.nq.gz`` (one gzip member per source file); only the compact
-  entity index stays in memory.  The entities graph (id:graph/entities) is made from it at the
-  end, then graph.nq and graph.ttl are written by an external merge sort
-  (:func:`kg.export.write_sorted`) and graph.graphml / graph.gexf from the store
+* **Stream** (main process): each batch's N-Quads go straight into the on-disk Oxigraph store and
+  to a compressed archive ``articles.nq.gz`` (gzip members, a file's members contiguous); only the
+  compact entity index stays in memory, and a few batches per worker are in flight.  The entities
+  graph (id:graph/entities) is made from the index at the end; graph.nq and graph.ttl are written by
+  an external merge sort of the archive (:func:`kg.export.write_sorted`; the store is not lossless:
+  Oxigraph keeps xsd:nonNegativeInteger as xsd:integer), graph.graphml / graph.gexf from the store
   (:func:`kg.views.view_graph`).
 * **Incremental**: the generation's ``manifest.jsonl`` has one line per source file (name, content
   hash, its article graphs, its entities, where its quads are in the archive).  A file whose name
@@ -110,7 +111,7 @@ class FileRecord:
     relations: dict[str, int] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     entities: tuple = ()  # EntityIndex.rows() of the file
-    offset: int = 0  # where the file's gzip member is in the archive
+    offset: int = 0  # where the file's gzip members are in the archive
     length: int = 0
 
     def to_json(self) -> str:
@@ -200,7 +201,7 @@ def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems
     timings["ingest"] += time.perf_counter() - t
     events = events_of(plan, jobs=jobs, timings=timings, segment=generation.previous_archive)
     return assemble(events, generation=generation, retract=stale, files=len(sources), problems=problems,
-                    timings=timings, on_problem=on_problem, on_file=on_file, total=len(plan))
+                    timings=timings, on_problem=on_problem, on_file=on_file, total=len(plan), jobs=jobs)
 
 
 # --------------------------------------------------------------------------- the stream of files
@@ -271,12 +272,38 @@ class _Lazy:
         return self.function(self.argument)
 
 
+class Loader:
+    """Loads N-Quads into a store in bulk, ``chunk`` bytes at a time.
+
+    One bulk load of a whole corpus, or many small transactional loads, make RocksDB hold most of
+    the data in memory (write buffers); chunks of a few MB keep the memory bounded and are fast.
+    """
+
+    def __init__(self, store: ox.Store, *, chunk: int = 16_000_000) -> None:
+        self.store, self.chunk = store, chunk
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def add(self, nquads: bytes) -> None:
+        self.parts.append(nquads)
+        self.size += len(nquads)
+        if self.size >= self.chunk:
+            self.close()
+
+    def close(self) -> None:
+        """Load what is pending."""
+        if self.parts:
+            self.store.bulk_load(b"".join(self.parts), format=ox.RdfFormat.N_QUADS)
+            self.parts, self.size = [], 0
+
+
 class _Sink:
     """Consumes events: archive and manifest (``writer``), the store (optional), the entity index."""
 
     def __init__(self, writer: _Writer, *, store: ox.Store | None, timings: Counter, on_problem, on_file, total: int) -> None:
         self.writer, self.store, self.timings = writer, store, timings
         self.on_problem, self.on_file, self.total = on_problem, on_file, total
+        self.loader = Loader(store) if store is not None else None
         self.index = EntityIndex()
         self.relations: Counter = Counter()
         self.articles = self.reused = self.done = 0
@@ -290,7 +317,7 @@ class _Sink:
             _kind, record, segment, in_store = event
             offset, member = self.writer.copy(segment, record.offset, record.length, name=record.file)
             if self.store is not None and not in_store:
-                self.store.load(gzip.decompress(member), format=ox.RdfFormat.N_QUADS)
+                self.loader.add(gzip.decompress(member))
             self.reused += 1
             self.timings["graph"] += time.perf_counter() - t
             self._finish(FileRecord(**{**record.__dict__, "offset": offset, "length": len(member)}))
@@ -302,7 +329,7 @@ class _Sink:
             result: BatchResult = event[1]
             self.writer.member(result.nquads)
             if self.store is not None:
-                self.store.load(result.nquads, format=ox.RdfFormat.N_QUADS)
+                self.loader.add(result.nquads)
             self.timings["graph"] += time.perf_counter() - t
             self.timings.update(result.timings)
             t = time.perf_counter()
@@ -344,6 +371,7 @@ def assemble(
     problems: list[Problem],
     timings: Counter,
     total: int,
+    jobs: int = 1,
     on_problem=None,
     on_file=None,
 ) -> BuildSummary:
@@ -358,6 +386,9 @@ def assemble(
         sink = _Sink(writer, store=store, timings=timings, on_problem=on_problem, on_file=on_file, total=total)
         for event in events:
             sink.take(event)
+        t = time.perf_counter()
+        sink.loader.close()
+        timings["graph"] += time.perf_counter() - t
         all_problems = list(problems) + sink.problems
         if not sink.articles and all_problems:
             del store, sink
@@ -370,12 +401,16 @@ def assemble(
         if ontology:
             store.remove_graph(ontology[0].graph_name)
         entities_path = writer.spool(quad_lines(entity_quads(sink.index)))
-        store.bulk_load(path=str(entities_path), format=ox.RdfFormat.N_QUADS)
-        store.extend(ontology)
+        loader = Loader(store)
+        with open(entities_path, "rb") as handle:
+            for line in handle:
+                loader.add(line)
+        loader.close()
+        store.extend(ontology)  # as objects: parsing would give its blank nodes new ids in every build
         store.flush()
         timings["graph"] += time.perf_counter() - t
     t = time.perf_counter()
-    triples = generation.export(store, extra=[entities_path], ontology=ontology)
+    triples = generation.export(store, extra=[entities_path], ontology=ontology, jobs=jobs)
     del store  # the last reference: closes the database before its files are synced and published
     outputs = generation.publish()
     timings["export"] += time.perf_counter() - t
@@ -507,10 +542,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
 
 
-def _init_worker(parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+def _die_with(parent: int) -> None:
+    """In a child process: die with the parent (a killed build leaves no orphans) and drop its lock."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops its children
     if sys.platform.startswith("linux"):
-        try:  # die with the parent (a killed build must not leave orphans behind)
+        try:
             import ctypes
 
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -523,6 +559,10 @@ def _init_worker(parent: int) -> None:
             os.close(fd)
         except OSError:
             pass
+
+
+def _init_worker(parent: int) -> None:
+    _die_with(parent)
     from kg.nlp import make_nlp
 
     make_nlp()
@@ -628,8 +668,11 @@ class Generation:
             old.backup(str(path))
             del old
             store = ox.Store(str(path))
-            for graph in sorted(retract):
+            for k, graph in enumerate(sorted(retract), start=1):
                 store.remove_graph(ox.NamedNode(graph))
+                if k % 500 == 0:
+                    store.flush()  # bounds the memory of RocksDB's write buffers
+            store.flush()
             return store
         return ox.Store(str(path))
 
@@ -642,22 +685,21 @@ class Generation:
         finally:
             writer.close()
 
-    def export(self, store: ox.Store, *, extra: list[Path], ontology: list[ox.Quad]) -> int:
-        """graph.nq, graph.ttl (sorted, from the archive and ``extra`` N-Quads files), graph.graphml, graph.gexf."""
+    def export(self, store: ox.Store, *, extra: list[Path], ontology: list[ox.Quad], jobs: int = 1) -> int:
+        """graph.nq, graph.ttl (sorted, from the archive and ``extra`` N-Quads files), graph.graphml, graph.gexf.
 
-        def lines() -> Iterator[str]:
-            with gzip.open(self.path / ARCHIVE, "rt", encoding="utf-8") as handle:
-                yield from handle
-            for path in extra:
-                with open(path, encoding="utf-8") as handle:
-                    yield from handle
-            yield from quad_lines(ontology)
-
-        triples = write_sorted(lines(), nquads=self.path / "graph.nq", turtle=self.path / "graph.ttl", work=self.path / ".sort")
-        shutil.rmtree(self.path / ".sort", ignore_errors=True)
+        With ``jobs`` > 1 the sort runs in a child process while this one writes the views.
+        """
+        sources = [self.path / ARCHIVE, *extra]
+        ontology_nq = ox.serialize(ontology, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+        sort = (_sorted_outputs, sources, ontology_nq, self.path)
+        child = _Child(*sort) if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() else None
+        triples = None if child else sort[0](*sort[1:])
         write_views(store, self.path)
         store.flush()
         store.optimize()
+        if child:
+            triples = child.result()
         for path in extra:
             path.unlink(missing_ok=True)
         return triples
@@ -683,6 +725,56 @@ class Generation:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _sorted_outputs(sources: list[Path], ontology: str, folder: Path) -> int:
+    """graph.nq and graph.ttl in ``folder`` from N-Quads files (.gz or plain) and the ontology's N-Quads."""
+
+    def lines() -> Iterator[str]:
+        for path in sources:
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "rt", encoding="utf-8") as handle:
+                yield from handle
+        yield from ontology.splitlines(keepends=True)
+
+    try:
+        return write_sorted(lines(), nquads=folder / "graph.nq", turtle=folder / "graph.ttl", work=folder / ".sort")
+    finally:
+        shutil.rmtree(folder / ".sort", ignore_errors=True)
+
+
+class _Child:
+    """``function(*args)`` in a forked process (dies with this one); :meth:`result` waits for it."""
+
+    def __init__(self, function, *args) -> None:
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run, args=(send, os.getpid(), function, args), daemon=True)
+        self.process.start()
+        send.close()
+
+    @staticmethod
+    def _run(send, parent: int, function, args) -> None:
+        _die_with(parent)
+        try:
+            send.send(("ok", function(*args)))
+        except OSError as error:
+            send.send(("oserror", (error.errno, error.strerror, error.filename)))
+        except BaseException as error:  # noqa: BLE001 - reported to the parent, one line
+            send.send(("error", f"{type(error).__name__}: {error}"))
+
+    def result(self):
+        try:
+            kind, value = self.receive.recv()
+        except EOFError:
+            raise BuildError("the export process died (out of memory?)") from None
+        finally:
+            self.process.join()
+        if kind == "oserror":
+            raise OSError(*value)
+        if kind == "error":
+            raise BuildError(f"export failed: {value}")
+        return value
 
 
 class _Writer:

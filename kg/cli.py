@@ -160,6 +160,7 @@ def extract_shard(
 def load_shards(
     shard_dirs: list[Path] = typer.Argument(..., help="Folders (or manifests) of shards written by kg extract."),
     out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for writing the outputs (default: the number of cores)."),
     wait: bool = typer.Option(False, "--wait", help="If a build is writing into OUT, wait for it instead of failing."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
@@ -176,7 +177,7 @@ def load_shards(
     progress, on_file = _progress(quiet, "loading")
     with progress:
         try:
-            summary = run_load(shard_dirs, out=out_dir, wait=wait,
+            summary = run_load(shard_dirs, out=out_dir, jobs=jobs or _cores(), wait=wait,
                                on_problem=lambda p: err.print(f"error: {p}", markup=False), on_file=on_file)
         except BuildError as error:
             fail(str(error))

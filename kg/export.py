@@ -161,8 +161,8 @@ def write_sorted(
     def spill() -> None:
         for kind, buffer in buffers.items():
             if buffer:
-                buffer.sort()
                 path = work / f"run-{kind}-{len(runs[kind]):04d}"
+                buffer.sort()
                 with open(path, "w", encoding="utf-8") as handle:
                     handle.writelines(_unique(buffer))
                 runs[kind].append(path)
@@ -205,9 +205,10 @@ def _unique(rows: Iterable[str]) -> Iterable[str]:
 
 
 def _merged(paths: list[Path]) -> Iterable[str]:
+    """The sorted unique rows of sorted unique runs."""
     handles = [open(path, encoding="utf-8") for path in paths]
     try:
-        yield from _unique(heapq.merge(*handles))
+        yield from handles[0] if len(handles) == 1 else _unique(heapq.merge(*handles))
     finally:
         for handle in handles:
             handle.close()

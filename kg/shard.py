@@ -162,11 +162,15 @@ def load(
     dirs: Iterable[Path],
     *,
     out: Path,
+    jobs: int = 1,
     wait: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
 ) -> BuildSummary:
-    """Merge the shards in ``dirs`` into a new generation of ``out`` and publish it (see the module docstring)."""
+    """Merge the shards in ``dirs`` into a new generation of ``out`` and publish it (see the module docstring).
+
+    ``jobs`` > 1 writes the sorted files in a second process while the views are made.
+    """
     started = time.perf_counter()
     shards = find_shards(dirs)
     records: list[tuple[FileRecord, Path]] = []
@@ -184,7 +188,7 @@ def load(
             events = (("reused", record, archive, False) for record, archive in records)
             timings: Counter = Counter()
             summary = assemble(events, generation=generation, retract=set(), files=len(records), problems=[],
-                               timings=timings, total=len(records), on_problem=on_problem, on_file=on_file)
+                               timings=timings, total=len(records), jobs=jobs, on_problem=on_problem, on_file=on_file)
         except BaseException:
             generation.discard()
             raise

@@ -177,6 +177,27 @@ def test_disk_full_gives_one_line_and_keeps_the_previous_outputs(small: Path, tm
     assert [p.resolve() for p in (out / ".generations").iterdir()] == [current_generation(out)]  # no debris
 
 
+def test_a_real_write_failure_gives_one_line_and_keeps_the_previous_outputs(small: Path, tmp_path: Path) -> None:
+    """A file-size limit makes the store's writes fail (EFBIG), as a full disk does (ENOSPC)."""
+    import resource
+
+    out = tmp_path / "out"
+    build([small], out=out)
+    before = _state(out)
+    (small / "b.txt").write_text(EXTRA, encoding="utf-8")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+
+    run = subprocess.run([sys.executable, "-m", "kg", "build", str(small), "-o", str(out), "-q", "--jobs", "1"],
+                         cwd=ROOT, preexec_fn=limit, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {out}") and "File too large" in lines[0], run.stderr
+    assert _state(out) == before
+    assert [p.resolve() for p in (out / ".generations").iterdir()] == [current_generation(out)]
+
+
 @pytest.mark.parametrize("where", ["file", "readonly"])
 def test_an_unwritable_out_gives_one_line(small: Path, tmp_path: Path, monkeypatch, where: str) -> None:
     if where == "file":  # a path under a regular file cannot be created, even by root
