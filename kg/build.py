@@ -113,6 +113,7 @@ class FileRecord:
     entities: tuple = ()  # EntityIndex.rows() of the file
     offset: int = 0  # where the file's gzip members are in the archive
     length: int = 0
+    line: tuple[Path, int] | None = None  # (manifest, byte offset) of the full record, when loaded without entities
 
     def to_json(self) -> str:
         return json.dumps(
@@ -124,14 +125,26 @@ class FileRecord:
             ensure_ascii=False, separators=(",", ":"),
         )
 
+    def full(self) -> FileRecord:
+        """This record with its entities (read again from its manifest line when they were left out)."""
+        if self.line is None:
+            return self
+        manifest, offset = self.line
+        with open(manifest, "rb") as handle:
+            handle.seek(offset)
+            return FileRecord.from_json(handle.readline())
+
     @classmethod
-    def from_json(cls, line: str) -> FileRecord:
+    def from_json(cls, line: str | bytes, *, where: tuple[Path, int] | None = None) -> FileRecord:
+        """A manifest line; with ``where`` (manifest, offset of the line) the entities are left out until :meth:`full`."""
         data = json.loads(line)
+        if where is not None:
+            data["entities"] = ()
         return cls(
             file=data["file"], sha256=data["sha256"], articles=data["articles"], graphs=tuple(data["graphs"]),
             relations=data["relations"],
             problems=tuple(Problem(source_file=data["file"], reason=r, line=n) for n, r in data["problems"]),
-            entities=tuple(data["entities"]), offset=data["offset"], length=data["length"],
+            entities=tuple(data["entities"]), offset=data["offset"], length=data["length"], line=where,
         )
 
 
@@ -245,7 +258,7 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None)
             for event in source:
                 queue.append(event)
                 queued += event[0] == "batch"
-                if queued > ahead:
+                if queued > ahead or len(queue) > 64:
                     break
             if not queue:
                 return
@@ -315,6 +328,7 @@ class _Sink:
         t = time.perf_counter()
         if kind == "reused":
             _kind, record, segment, in_store = event
+            record = record.full()
             offset, member = self.writer.copy(segment, record.offset, record.length, name=record.file)
             if self.store is not None and not in_store:
                 self.loader.add(gzip.decompress(member))
@@ -426,6 +440,22 @@ def assemble(
         reused=sink.reused,
         timings=dict(timings),
     )
+
+
+def read_manifest(path: Path) -> Iterator[FileRecord]:
+    """The records of a manifest, entities left out until :meth:`FileRecord.full` (bounded memory)."""
+    with open(path, "rb") as handle:
+        handle.readline()  # the header
+        while line := handle.readline():
+            yield FileRecord.from_json(line, where=(path, handle.tell() - len(line)))
+
+
+def _same_version(manifest: Path) -> bool:
+    try:
+        with open(manifest, "rb") as handle:
+            return json.loads(handle.readline() or b"{}").get("version") == pipeline_version()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _sha256(path: Path) -> str | None:
@@ -649,14 +679,15 @@ class Generation:
         """Records of the published generation by (file, sha256), when built by this same pipeline."""
         if self.previous is None or not (self.previous / MANIFEST).is_file() or not (self.previous / "store").is_dir():
             return {}
+        manifest = self.previous / MANIFEST
+        if not _same_version(manifest):
+            return {}
         records: dict[tuple[str, str], list[FileRecord]] = {}
-        with open(self.previous / MANIFEST, encoding="utf-8") as handle:
-            header = json.loads(handle.readline() or "{}")
-            if header.get("version") != pipeline_version():
-                return {}
-            for line in handle:
-                record = FileRecord.from_json(line)
+        try:
+            for record in read_manifest(manifest):
                 records.setdefault((record.file, record.sha256), []).append(record)
+        except (ValueError, KeyError, TypeError):  # unreadable: build everything again
+            return {}
         self.previous_archive = self.previous / ARCHIVE
         return records
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from kg.build import (
     FORMAT, BuildError, BuildSummary, FileRecord, Generation, _sha256, _Sink, _Writer, assemble, events_of, locked,
-    pipeline_version,
+    pipeline_version, read_manifest,
 )
 from kg.ingest import discover
 from kg.records import Problem
@@ -175,13 +175,10 @@ def load(
     shards = find_shards(dirs)
     records: list[tuple[FileRecord, Path]] = []
     for manifest, archive, _header in shards:
-        with open(manifest, encoding="utf-8") as handle:
-            next(handle)
-            for line in handle:
-                try:
-                    records.append((FileRecord.from_json(line), archive))
-                except (ValueError, KeyError, TypeError) as error:
-                    raise BuildError(f"{manifest}: bad record ({error})") from None
+        try:
+            records.extend((record, archive) for record in read_manifest(manifest))
+        except (ValueError, KeyError, TypeError) as error:
+            raise BuildError(f"{manifest}: bad record ({error})") from None
     with locked(out, wait=wait):
         generation = Generation.start(out)
         try:
