@@ -10,24 +10,77 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.language import Language
 
 from kg.nlp import make_nlp, process
-from kg.records import Article, Extraction
+from kg.records import Article, Extraction, Mention, Relation
+from kg.text import piece_spans
+
+#: Articles longer than this (in characters; news articles run to a few thousand) are extracted in
+#: pieces: the rules' cost grows faster than the text, and spaCy refuses texts over 1,000,000 characters.
+MAX_PIECE = 10_000
+#: A headline block (the text before the first blank line) up to this long is put before every piece,
+#: so that facts in later pieces keep the article's topic; longer ones are not repeated.
+MAX_HEAD = 300
 
 
 def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
-    """Mentions and relations of one article, sorted by position (deterministic)."""
-    doc = process(nlp or make_nlp(), article)
-    mentions = tuple(sorted(doc._.mentions, key=lambda m: (m.start, m.end, m.kind, m.label)))
+    """Mentions and relations of one article, sorted by position (deterministic).
+
+    An article longer than :data:`MAX_PIECE` characters is extracted piece by piece (cut at paragraph,
+    else sentence, else clause ends), each piece preceded by the headline block, with offsets mapped
+    back to the article; facts whose evidence would span two pieces are not found.
+    """
+    nlp = nlp or make_nlp()
+    if len(article.text) <= MAX_PIECE:
+        doc = process(nlp, article)
+        found_mentions, found_relations = doc._.mentions, doc._.relations
+    else:
+        found_mentions, found_relations = _extract_pieces(article, nlp=nlp)
+    mentions = tuple(sorted(found_mentions, key=lambda m: (m.start, m.end, m.kind, m.label)))
     relations = tuple(
         sorted(
-            doc._.relations,
+            found_relations,
             key=lambda r: (r.sentence_start, r.predicate, r.subject.start, r.object.start, r.subject.label, r.object.label),
         )
     )
     return Extraction(article=article, mentions=mentions, relations=relations)
+
+
+def _extract_pieces(article: Article, *, nlp: Language) -> tuple[list[Mention], list[Relation]]:
+    text = article.text
+    blank = text.find("\n\n")
+    head = text[: blank + 2] if 0 <= blank and blank + 2 <= MAX_HEAD else ""
+    mentions: dict[tuple, Mention] = {}
+    relations: dict[tuple, Relation] = {}
+    for start, end in piece_spans(text, start=len(head), limit=MAX_PIECE - len(head)):
+        shift = start - len(head)
+        doc = process(nlp, replace(article, text=head + text[start:end]))
+
+        def place(lo: int, hi: int) -> tuple[int, int] | None:
+            if hi <= len(head) or shift == 0:
+                return lo, hi
+            if lo >= len(head):
+                return lo + shift, hi + shift
+            return None  # across the headline block and the piece: no such span in the article
+
+        def moved(mention: Mention) -> Mention | None:
+            span = place(mention.start, mention.end)
+            return span and replace(mention, start=span[0], end=span[1])
+
+        for mention in doc._.mentions:
+            if (m := moved(mention)) is not None:
+                mentions.setdefault((m.kind, m.start, m.end, m.label), m)
+        for relation in doc._.relations:
+            subject, obj = moved(relation.subject), moved(relation.object)
+            sentence = place(relation.sentence_start, relation.sentence_end)
+            if subject is None or obj is None or sentence is None:
+                continue
+            r = replace(relation, subject=subject, object=obj, sentence_start=sentence[0], sentence_end=sentence[1])
+            relations.setdefault((r.predicate, r.subject.key, r.object.key, r.sentence_start), r)
+    return list(mentions.values()), list(relations.values())
 
 
 def extract_all(articles: Iterable[Article], *, nlp: Language | None = None) -> Iterator[Extraction]:

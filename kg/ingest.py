@@ -49,7 +49,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from typing import Iterable
 
@@ -161,11 +161,19 @@ def read_articles(data: bytes, *, source_file: str, suffix: str) -> tuple[list[A
             articles = _split_lines(lines, source_file=source_file, default_date=meta_date)
         else:
             articles = split_page(normalize(text), source_file=source_file)
+    except RecursionError:
+        return [], [Problem(source_file=source_file, reason="cannot parse: nested too deeply")]
     except Exception as error:  # noqa: BLE001 — a bad file must not stop the build
-        return [], [Problem(source_file=source_file, reason=f"cannot parse: {type(error).__name__}: {error}")]
+        return [], [Problem(source_file=source_file, reason=f"cannot parse: {type(error).__name__}: {_shorten(str(error))}")]
     if not articles:
         return [], [Problem(source_file=source_file, reason="no article text found")]
     return articles, []
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    """``text`` on one line, at most ``limit`` characters (problems are one line each)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- decoding
@@ -242,6 +250,9 @@ def decode(data: bytes) -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as error:
+                text = data.decode(codec, errors="replace")  # a file cut inside a character is still read
+                if text.count("\ufffd") <= max(1, len(text) // 1000):
+                    return text
                 raise DecodeError(f"cannot decode: invalid {codec} after BOM at byte {error.start}") from None
     for magic, kind in _MAGIC:
         if data.startswith(magic):
@@ -261,14 +272,27 @@ def decode(data: bytes) -> str:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        candidates.append((_score(text), codec == "gb18030", text))
+        candidates.append((_score(_sample(text)), codec == "gb18030", text))
     if candidates:
         return max(candidates)[2]
-    # A UTF-8 file with a few damaged bytes (e.g. cut in the middle of a character).
-    lenient = data.decode("utf-8", errors="replace")
-    if lenient.count("\ufffd") <= max(1, len(lenient) // 1000):
-        return lenient
+    # A file with a few damaged bytes (cut in the middle of a character, a line in another encoding):
+    # the decoding that needs few replacements and reads best.
+    for codec in ("utf-8", "gb18030", "big5"):
+        text = data.decode(codec, errors="replace")
+        if text.count("\ufffd") <= max(1, len(text) // 1000):
+            candidates.append((_score(_sample(text)), codec == "utf-8", text))
+    if candidates:
+        return max(candidates)[2]
     raise DecodeError("cannot decode: not UTF-8, GB18030 or Big5")
+
+
+def _sample(text: str, size: int = 100_000) -> str:
+    """At most ``size`` characters from the start, middle and end of ``text`` (scoring is per character)."""
+    if len(text) <= size:
+        return text
+    half, quarter = size // 2, size // 4
+    middle = len(text) // 2
+    return text[:half] + text[middle : middle + quarter] + text[-quarter:]
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -276,25 +300,35 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     odd_nuls = data[1::2].count(0)
     even_nuls = data[0::2].count(0)
-    # ASCII in UTF-16 puts its NUL bytes on one side; a few CJK characters (一 U+4E00) on the other.
-    if odd_nuls >= 4 * even_nuls:
-        codec = "utf-16-le"
-    elif even_nuls >= 4 * odd_nuls:
-        codec = "utf-16-be"
-    else:
-        return None
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        return None
-    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
-    return text if printable >= 0.95 * len(text) else None
+    # ASCII in UTF-16 puts its NUL bytes on one side; CJK characters such as 一 (U+4E00) on the other,
+    # so text that is mostly Chinese is recognised by how it reads instead.
+    best: tuple[tuple[bool, float], str] | None = None
+    for codec, ascii_side in (("utf-16-le", odd_nuls >= 4 * even_nuls), ("utf-16-be", even_nuls >= 4 * odd_nuls)):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        sample = _sample(text)
+        if sum(ch.isprintable() or ch in "\r\n\t" for ch in sample) < 0.95 * len(sample):
+            continue
+        latin = sum(ch < "\u0250" for ch in sample) >= 0.5 * len(sample)
+        rank = (ascii_side and latin, _score(sample))
+        if (rank[0] or rank[1] >= 0.3) and (best is None or rank > best[0]):
+            best = (rank, text)
+    return best[1] if best else None
 
 
 # --------------------------------------------------------------------------- normalisation
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
-_TRAILING_SPACE = re.compile(r"[ \t]+$", re.M)
+_TRAILING_SPACE = re.compile(r"(?<![ \t])[ \t]+$", re.M)  # a match starts where a run of blanks does (linear)
+# Everything outside these ranges may be a control, format, surrogate or private-use character
+# (categories Cc, Cf, Cs, Co; tests/test_ingest.py checks the ranges hold none); a regex finds the
+# candidates so that megabyte lines are not walked character by character in Python.
+_MAYBE_CONTROL = re.compile(
+    "[^\n -~\u00a0-\u00ac\u00ae-\u05ff\u0900-\u17ff\u1900-\u200a\u2010-\u2029\u2030-\u205f"
+    "\u2070-\ud7ff\uf900-\ufefe\uff00-\ufff8]+"
+)
 
 
 def normalize(text: str) -> str:
@@ -303,18 +337,12 @@ def normalize(text: str) -> str:
     >>> normalize("工會，１２３\\u200b（記者）  \\r\\n")
     '工會,123(記者)\\n'
     """
-    text = _NEWLINES.sub("\n", unicodedata.normalize("NFKC", text))
-    kept = []
-    for ch in text:
-        if ch == "\n":
-            kept.append(ch)
-        elif ch == "\t":
-            kept.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") or ch == "\u00ad":
-            continue
-        else:
-            kept.append(ch)
-    return _TRAILING_SPACE.sub("", "".join(kept))
+    text = _NEWLINES.sub("\n", unicodedata.normalize("NFKC", text)).replace("\t", " ")
+    return _TRAILING_SPACE.sub("", _MAYBE_CONTROL.sub(_drop_controls, text))
+
+
+def _drop_controls(match: re.Match[str]) -> str:
+    return "".join(ch for ch in match.group() if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
 
 
 # --------------------------------------------------------------------------- dates
@@ -350,15 +378,112 @@ _DATE_META = frozenset(
 _INNER_BREAK = re.compile(r"\s+")
 
 
-class _TextExtractor(HTMLParser):
+# A tokenizer of our own instead of html.parser: the standard parser takes quadratic time on
+# unclosed constructs ('<a ' or '<!--' repeated: minutes for 100 KB) and raises on some ('<![<!['),
+# while this one reads every character a bounded number of times.  Tags, attributes, comments,
+# script/style raw text and character references are read as html.parser reads them; a construct
+# left open at the end of the file (a truncated page) ends the page, as in browsers.
+_MARKUP = re.compile(r"<[a-zA-Z/!?]")  # any other "<" is text
+_TAG_OPEN = re.compile(r"<(?:(/)\s*)?([a-zA-Z][^\t\n\r\f />\x00]*)")
+_QUOTE_OPEN = re.compile(r"""=\s*(["'])""")
+_ATTRIBUTE = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?""")
+_COMMENT_CLOSE = re.compile(r"--\s*>")
+_RAW_TEXT = ("script", "style")
+
+
+def _tag_end(html: str, start: int) -> int:
+    """Index of the ">" closing the tag whose attributes start at ``start`` (quoted values may hold ">"), or -1."""
+    gt = html.find(">", start)
+    at = start
+    while gt >= 0:
+        quote = _QUOTE_OPEN.search(html, at, gt)
+        if quote is None:
+            return gt
+        closing = html.find(quote.group(1), quote.end())
+        if closing < 0:
+            return -1
+        at = closing + 1
+        if closing > gt:
+            gt = html.find(">", at)
+    return -1
+
+
+def _attributes(inner: str) -> list[tuple[str, str | None]]:
+    attrs = []
+    for match in _ATTRIBUTE.finditer(" " + inner):
+        name, value = match.group(1).lower(), match.group(3)
+        if not match.group(2):
+            value = None
+        elif value[:1] == value[-1:] and value[:1] in ("'", '"') and len(value) >= 2:
+            value = value[1:-1]
+        attrs.append((name, unescape(value) if value else value))
+    return attrs
+
+
+class _TextExtractor:
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[tuple[int, str]] = []
         self._parts: list[str] = []
         self._start: int | None = None
         self._skip_tag: str | None = None
         self._skip_depth = 0
         self.date: str | None = None
+
+    def feed(self, html: str) -> None:
+        """Read the whole page (one call; a construct still open at the end ends the page)."""
+        i, n = 0, len(html)
+        line, counted = 1, 0  # the line number at offset ``counted``
+
+        def line_at(offset: int) -> int:
+            nonlocal line, counted
+            line += html.count("\n", counted, offset)
+            counted = offset
+            return line
+
+        text_start = 0
+        while i < n:
+            markup = _MARKUP.search(html, i)
+            if markup is None:
+                break
+            lt = markup.start()
+            tag = _TAG_OPEN.match(html, lt)
+            if lt > text_start and not self._skip_tag:
+                self.handle_data(unescape(html[text_start:lt]), line_at(text_start))
+            if tag is not None:
+                end = _tag_end(html, tag.end())
+                if end < 0:
+                    return
+                name = tag.group(2).lower()
+                if tag.group(1):
+                    self.handle_endtag(name)
+                else:
+                    inner = html[tag.end() : end]
+                    attrs = _attributes(inner) if name == "meta" or not self._skip_tag else []
+                    if inner.endswith("/"):
+                        self.handle_startendtag(name, attrs)
+                    else:
+                        self.handle_starttag(name, attrs)
+                        if name in _RAW_TEXT:
+                            close = re.compile(rf"</\s*{name}\s*>", re.I).search(html, end + 1)
+                            if close is None:
+                                return
+                            self.handle_endtag(name)  # the raw text between is never visible
+                            end = close.end() - 1
+                i = text_start = end + 1
+                continue
+            if html.startswith("<!--", lt):
+                close = _COMMENT_CLOSE.search(html, lt + 4)
+                end = close.end() - 1 if close else -1
+            elif html.startswith("<![CDATA[", lt):
+                end = html.find("]]>", lt + 9)
+                end = end + 2 if end >= 0 else -1
+            else:  # <!DOCTYPE …>, <?…>, </ …>: declarations and bogus comments
+                end = html.find(">", lt + 2)
+            if end < 0:
+                return
+            i = text_start = end + 1
+        if text_start < n and not self._skip_tag:
+            self.handle_data(unescape(html[text_start:]), line_at(text_start))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "meta":
@@ -391,13 +516,13 @@ class _TextExtractor(HTMLParser):
         if tag in _BLOCK_TAGS:
             self._break()
 
-    def handle_data(self, data: str) -> None:
+    def handle_data(self, data: str, line: int) -> None:
         if self._skip_tag or not data:
             return
         # Source line breaks inside a text node are not breaks; between CJK characters they vanish.
         data = _INNER_BREAK.sub(lambda m: "" if "\n" in m.group() and _cjk_around(data, m) else " ", data)
         if data.strip() and self._start is None:
-            self._start = self.getpos()[0]
+            self._start = line
         self._parts.append(data)
 
     def _meta(self, attrs: dict[str, str | None]) -> None:
@@ -412,7 +537,6 @@ class _TextExtractor(HTMLParser):
         self._parts, self._start = [], None
 
     def close(self) -> None:
-        super().close()
         self._break()
 
 
@@ -438,7 +562,12 @@ def html_lines(html: str) -> tuple[list[tuple[int, str]], str | None]:
 
 _ROLE = r"(?:本报|新华社|中新社|人民网|新华网|特约)?(?:首席|特约|见习|摄影)?(?:记者|通讯员|实习生|摄影)"
 _NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,8})?"
-_NAMES = rf"{_NAME}(?:\s*[、,\s]\s*(?:{_ROLE})?\s*{_NAME})*"
+# Each name after the first has one way to match (a failing match on a line of many names took
+# exponential time): one separator (", " and "  " are one), a role word taken whole, and a name that does
+# not start with a role word.
+_NAMES = rf"{_NAME}(?:(?:\s*[、,]\s*|\s+)(?:(?>{_ROLE})\s*)?(?!{_ROLE}){_NAME})*"
+# Credits and bylines are short lines; longer text is never matched against them (bounded time).
+_MAX_CREDIT = 120
 _CREDIT = re.compile(
     rf"^[\((]?\s*(?:(?:{_ROLE}|图|文|文/图|图/文)\s*/?\s*)?{_NAMES}\s*/?\s*摄(?:影|影报道)?\s*[\))]?$"
 )
@@ -457,7 +586,7 @@ _DATELINE = re.compile(
     re.X,
 )
 _JUMP_IN = re.compile(r"^[\((](?:上接|接上|紧接)第?[\d一二三四五六七八九十]+版[\))]\s*")
-_JUMP_OUT = re.compile(r"\s*[\((](?:下转|转)第?[\d一二三四五六七八九十]+版[\))]$")
+_JUMP_OUT = re.compile(r"[\((](?:下转|转)第?[\d一二三四五六七八九十]{1,9}版[\))]$")  # searched in a line's tail
 _LABELS = frozenset({"阅读提示", "核心提示", "编者按", "导读", "提要", "内容提要", "编者的话"})
 _SIGNATURE = re.compile(r"^——\s*(?:编者|编辑部?|本报编辑部|本报评论员)$")
 _PAGE_DATE = re.compile(
@@ -471,7 +600,7 @@ _CHROME = re.compile(
 )
 # Article meta lines of web pages: "来源:工人日报 2022-01-05 10:20", "发布时间:2022年1月5日".
 _META_LINE = re.compile(r"^(?:来源|稿源|发布时间|发布日期|发稿时间|时间|日期|作者|浏览次数|点击数?)[:]|[\s](?:来源|作者)[:]")
-_SEPARATED = re.compile(r"\s*[|｜>»]\s*")
+_SEPARATED = re.compile(r"(?<!\s)\s*[|｜>»]\s*")  # (?<!\s): tried once per run of blanks, not at each blank
 _FINAL = ("。", "!", "?", ".", "…", ";", ":")
 _CLOSERS = "”’」』\"')]》>"
 _TRAILING_PAREN = re.compile(r"\([^()]{1,30}\)$")
@@ -506,7 +635,11 @@ def _is_chrome(line: str) -> bool:
     if len(words) < 5 or any(len(w) > 4 for w in words) or re.search(r"[,。;:!?]", line):
         return False
     simple = to_simplified(line)
-    return not (_CREDIT.match(simple) or _BYLINE.match(simple))  # "本报记者 甲乙 通讯员 丙丁 摄" is no menu
+    return not _is_credit(simple)  # "本报记者 甲乙 通讯员 丙丁 摄" is no menu
+
+
+def _is_credit(simple: str) -> bool:
+    return len(simple) <= _MAX_CREDIT and bool(_CREDIT.match(simple) or _BYLINE.match(simple))
 
 
 def _unwrap(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -568,14 +701,15 @@ def _classify(number: int, text: str) -> list[_Para]:
     if jump:
         rest = text[jump.end():]
         return [_Para(rest, number, JUMP, simple[jump.end():])]
-    out = _JUMP_OUT.search(simple)
+    out = _JUMP_OUT.search(simple, max(0, len(simple) - 16))
     if out:
-        text, simple = text[: out.start()], simple[: out.start()]
+        cut = len(simple[: out.start()].rstrip())
+        text, simple = text[:cut], simple[:cut]
     if not _HAS_TEXT.search(text):
         return []
-    if _CREDIT.match(simple):
+    if len(simple) <= _MAX_CREDIT and _CREDIT.match(simple):
         return [_Para(text, number, CREDIT, simple)]
-    if _BYLINE.match(simple):
+    if len(simple) <= _MAX_CREDIT and _BYLINE.match(simple):
         return [_Para(text, number, BYLINE, simple)]
     if simple.rstrip(":") in _LABELS:
         return [_Para(text, number, LABEL, simple)]
@@ -590,7 +724,7 @@ def _classify(number: int, text: str) -> list[_Para]:
     cut = max(simple.rfind(p) for p in ("。", "!", "?", "”", ")"))
     if 0 <= cut < len(simple) - 1:
         tail = simple[cut + 1 :].strip()
-        if _CREDIT.match(tail) or _TAIL_BYLINE.match(tail):
+        if len(tail) <= _MAX_CREDIT and (_CREDIT.match(tail) or _TAIL_BYLINE.match(tail)):
             start = len(simple) - len(simple[cut + 1 :].lstrip())
             return [
                 _Para(text[: cut + 1], number, kind, simple[: cut + 1]),
@@ -742,9 +876,8 @@ def _first_words(text: str) -> str:
     match = re.search(r"[。!?:;]", text)
     head = text[: match.start()] if match else text
     if len(head) > 20:
-        commas = [i for i, ch in enumerate(head) if ch == ","]
-        cut = max((i for i in commas if 6 <= i <= 24), default=None)
-        head = head[:cut] if cut is not None else head[:20]
+        cut = head.rfind(",", 6, 25)  # the last comma at 6…24
+        head = head[:cut] if cut >= 0 else head[:20]
     return head.strip()
 
 
@@ -777,7 +910,7 @@ def _split_lines(lines: list[tuple[int, str]], *, source_file: str, default_date
     drafts = _segment(paras)
     articles: list[Article] = []
     with_body = [d for d in drafts if d.body]
-    for draft in with_body or drafts[:1]:
+    for draft in with_body or [d for d in drafts if d.head][:1]:  # credits alone are no article
         articles.append(_article(draft, source_file=source_file, position=len(articles), page_date=page_date))
     return articles
 
@@ -873,6 +1006,12 @@ def _read_jsonl(text: str, *, source_file: str) -> tuple[list[Article], list[Pro
         except json.JSONDecodeError as error:
             problem(number, f"malformed JSON ({error.msg})")
             continue
+        except RecursionError:
+            problem(number, "malformed JSON (nested too deeply)")
+            continue
+        except ValueError as error:  # e.g. an integer of more than 4,300 digits
+            problem(number, f"malformed JSON ({_shorten(str(error), 100)})")
+            continue
         if not isinstance(record, dict):
             problem(number, f"not a JSON object ({type(record).__name__})")
             continue
@@ -880,8 +1019,12 @@ def _read_jsonl(text: str, *, source_file: str) -> tuple[list[Article], list[Pro
         if body is None:
             problem(number, "no 'text' field")
             continue
-        if not isinstance(body, str) or not body.strip():
-            problem(number, "empty 'text' field" if isinstance(body, str) else "'text' is not a string")
+        if not isinstance(body, str):
+            problem(number, "'text' is not a string")
+            continue
+        body = normalize(body)
+        if not body.strip():
+            problem(number, "empty 'text' field")
             continue
         title = record.get("title")
         title = normalize(title).strip() if isinstance(title, str) else ""
@@ -889,14 +1032,17 @@ def _read_jsonl(text: str, *, source_file: str) -> tuple[list[Article], list[Pro
         if record.get("date") not in (None, ""):
             date = parse_date(record.get("date"))
             if date is None:
-                problem(number, f"unrecognised date {record.get('date')!r} (ignored)")
+                problem(number, f"unrecognised date {_shorten(repr(record.get('date')))} (ignored)")
         article = _jsonl_article(
-            normalize(body),
+            body,
             title=re.sub(r"\s*\n\s*", " ", title),
             source_file=source_file,
             position=len(articles),
             line=number,
         )
+        if not article.text.strip():
+            problem(number, "no article text in 'text' (only page chrome)")
+            continue
         url = record.get("url")
         given_id = record.get("id")
         articles.append(

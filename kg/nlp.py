@@ -63,9 +63,26 @@ def make_nlp() -> Language:
     return nlp
 
 
+class _Doc(Doc):
+    """A Doc whose ``text`` is joined once: spaCy joins all tokens on every access, and rules read
+    ``doc.text`` per mention or sentence, which made extraction quadratic in the article length."""
+
+    @property
+    def text(self) -> str:
+        text = self.__dict__.get("_text")
+        if text is None:
+            text = self.__dict__["_text"] = Doc.text.__get__(self)
+        return text
+
+
 def make_doc(nlp: Language, article: Article) -> Doc:
-    """A Doc over the simplified view of the article, with empty mention/relation lists."""
-    doc = nlp.make_doc(to_simplified(article.text))
+    """A Doc over the simplified view of the article, with empty mention/relation lists.
+
+    Like spaCy, refuses text longer than ``nlp.max_length`` (ValueError); :func:`kg.extract.extract`
+    cuts long articles into pieces first.
+    """
+    tokens = nlp.make_doc(to_simplified(article.text))
+    doc = _Doc(tokens.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
     doc._.article = article
     doc._.mentions = []
     doc._.relations = []

@@ -3,7 +3,8 @@
 Example:
     >>> to_simplified("工會聯合會")
     '工会联合会'
-    >>> [TEXT[s:e] for s, e in sentence_spans(TEXT := "甲。乙！\\n丙")]
+    >>> text = "甲。乙！\\n丙"
+    >>> [text[s:e] for s, e in sentence_spans(text)]
     ['甲。', '乙！', '丙']
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
 _QUOTE_MARKS = str.maketrans("", "", "“”‘’\"'「」『』《》〈〉()（）【】[] \t\r\n\u3000")
@@ -25,17 +27,54 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# OpenCC's t2s tables only have keys made of CJK characters (U+2E80 and up).  The pure-Python converter
+# is slow (about 10 µs a character), so text without any of its phrase keys, nearly all text, goes
+# through an equivalent character table (str.translate); runs that contain a phrase key go through the
+# converter, cut at 1,000 characters (hostile input: megabytes of CJK without punctuation).
+_CONVERTIBLE = re.compile(r"[\u2e80-\U0010ffff]{1,1000}")
+
+
+@lru_cache(maxsize=1)
+def _t2s_tables() -> tuple[dict[int, str], re.Pattern[str]] | None:
+    """(character table, pattern of phrase keys) equivalent to OpenCC t2s, or None if its files moved."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    try:
+        char_keys = [line.split("\t", 1)[0] for line in (folder / "TSCharacters.txt").read_text("utf-8").splitlines()]
+        phrase_keys = [line.split("\t", 1)[0] for line in (folder / "TSPhrases.txt").read_text("utf-8").splitlines()]
+    except OSError:
+        return None
+    converter = _t2s()
+    table = {}
+    for key in char_keys:
+        if len(key) == 1 and len(value := converter.convert(key)) == 1 and value != key:
+            table[ord(key)] = value
+    keys = sorted({key for key in phrase_keys if key}, key=len, reverse=True)
+    return table, re.compile("|".join(map(re.escape, keys)))
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters, keeping the length (offsets stay valid).
 
-    Phrase-level conversions that would change the length fall back to
-    character-by-character conversion for the whole text.
+    A run of CJK characters whose phrase-level conversion would change its length
+    is converted character by character instead.
     """
+    tables = _t2s_tables()
+    if tables is not None and not tables[1].search(text):
+        return text.translate(tables[0])
+    return _CONVERTIBLE.sub(lambda match: _convert_run(match.group()), text)
+
+
+def _convert_run(run: str) -> str:
+    tables = _t2s_tables()
+    if tables is not None and not tables[1].search(run):
+        return run.translate(tables[0])
     converter = _t2s()
-    converted = converter.convert(text)
-    if len(converted) == len(text):
+    converted = converter.convert(run)
+    if len(converted) == len(run):
         return converted
-    return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in text)
+    return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in run)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -47,6 +86,33 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _append_trimmed(text, start, end, spans)
         start = match.end()
     _append_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def piece_spans(text: str, *, limit: int, start: int = 0) -> list[tuple[int, int]]:
+    """Consecutive spans covering ``text[start:]``, each at most ``limit`` characters long.
+
+    Cuts fall after the last line break in the second half of the window, else after a sentence end,
+    else after a clause mark or white space, else (text without any) at the limit.
+
+    >>> piece_spans("甲乙。丙丁。\\n戊己。", limit=5)
+    [(0, 3), (3, 7), (7, 10)]
+    """
+    spans: list[tuple[int, int]] = []
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            window = text[start:end]
+            floor = len(window) // 2
+            cut = window.rfind("\n") + 1
+            if cut <= floor:
+                cut = max((m.end() for m in _SENTENCE_END.finditer(window, floor)), default=0)
+            if cut <= floor:
+                cut = max(window.rfind(mark) for mark in ",，、:：;； \u3000\t") + 1
+            if cut > floor:
+                end = start + cut
+        spans.append((start, end))
+        start = end
     return spans
 
 

@@ -414,3 +414,141 @@ def test_hard_wrapped_page_is_unwrapped() -> None:
     wrapped = [body[i : i + 20] for i in range(0, len(body), 20)]
     (article,) = split_page("\n".join(["职工技能提升行动启动", "", *wrapped]), source_file="w.txt")
     assert article.text == "职工技能提升行动启动\n\n" + body
+
+
+# --------------------------------------------------------------------------- hostile input (see also tests/test_fuzz.py)
+
+
+def test_control_character_ranges_hold_no_control_characters() -> None:
+    # normalize() only looks at characters outside these ranges for controls to drop.
+    import sys
+    import unicodedata
+
+    from kg.ingest import _MAYBE_CONTROL
+
+    safe = [cp for cp in range(sys.maxunicode + 1) if not _MAYBE_CONTROL.match(chr(cp))]
+    assert len(safe) > 50_000
+    assert [hex(cp) for cp in safe if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Cs", "Co")] == ["0xa"]  # "\n" is kept
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("本报讯 近日,宁波市总工会开展活动。".encode("utf-16-le"), "本报讯 近日,宁波市总工会开展活动。"),  # few NULs
+        ("本报讯 近日,宁波市总工会开展活动。".encode("utf-16-be"), "本报讯 近日,宁波市总工会开展活动。"),
+        ("本报讯 宁波市总工会。".encode("utf-16")[:-1], "本报讯 宁波市总工会\ufffd"),  # BOM, cut in a character
+        ("本报讯 宁波市总工会。".encode("gb18030")[:-1], "本报讯 宁波市总工会\ufffd"),
+        ("本報訊 寧波市總工會。".encode("big5")[:-1], "本報訊 寧波市總工會\ufffd"),
+    ],
+    ids=["utf16le-cjk", "utf16be-cjk", "utf16-cut", "gb18030-cut", "big5-cut"],
+)
+def test_decode_damaged_or_bomless(data: bytes, expected: str) -> None:
+    assert decode(data) == expected
+
+
+def test_decode_rejects_ascii_with_stray_nuls() -> None:
+    with pytest.raises(DecodeError, match="NUL"):
+        decode(b"hello\x00world\x00")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "王伟  " * 40 + "王伟x",  # names with double spaces: one way to split them
+        "甲乙 " + "记者王伟 " * 30 + "x",  # role words inside names
+        "记者 " + "特约记者王伟  " * 30 + "x",
+        "a" + " " * 50_000 + "b(下转第2版)x",
+        "甲 乙" + " " * 50_000 + "| 丙",
+    ],
+    ids=["double-spaces", "role-names", "special-roles", "long-blank", "long-blank-separator"],
+)
+def test_credit_patterns_take_linear_time(line: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    split_page(normalize(line + "  \n\n本报讯 近日,市总工会开展活动。"), source_file="c.txt")
+    assert time.perf_counter() - started < 2  # exponential backtracking took minutes
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("本报记者 王伟 通讯员 刘义昂 陈凯 摄", "credit"),
+        ("(新华社记者 王晓旭 摄)", "credit"),
+        ("特约记者 王伟 特约首席记者 张三 摄", "credit"),
+        ("记者王伟、张三 摄", "credit"),
+        ("本报记者 王伟", "byline"),
+        ("阿依古丽·买买提 摄", "credit"),
+    ],
+)
+def test_credit_lines_are_still_recognised(line: str, kind: str) -> None:
+    from kg.ingest import _BYLINE, _CREDIT
+
+    assert bool(_CREDIT.match(line)) == (kind == "credit")
+    assert kind == "credit" or _BYLINE.match(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("[" * 100_000, "line 1: malformed JSON (nested too deeply)"),
+        ('{"text": 1' + "1" * 5000 + "}", "line 1: malformed JSON (Exceeds the limit"),
+        ('{"text": "\\u001b\\u200b"}', "line 1: empty 'text' field"),
+        ('{"text": "版权所有 ICP备123号"}', "line 1: no article text in 'text' (only page chrome)"),
+        ('{"text": "正文。", "date": "' + "x" * 10_000 + '"}', "line 1: unrecognised date 'xxxx"),
+    ],
+    ids=["nesting", "huge-int", "controls-only", "chrome-only", "huge-date"],
+)
+def test_jsonl_hostile_lines_are_one_line_problems(line: str, reason: str) -> None:
+    articles, problems = read_articles((line + '\n{"text": "正文。"}\n').encode(), source_file="h.jsonl", suffix=".jsonl")
+    assert len(articles) - (reason.startswith("line 1: unrecognised")) == 1
+    assert problems[0].reason.startswith(reason)
+    assert all(len(str(p).splitlines()) == 1 and len(str(p)) < 300 for p in problems)
+
+
+def test_credits_alone_are_no_article() -> None:
+    articles, problems = read_articles("记者一一".encode(), source_file="c.txt", suffix=".txt")
+    assert articles == [] and problems[0].reason == "no article text found"
+
+
+@pytest.mark.parametrize(
+    ("html", "lines"),
+    [
+        ('<p title="a>b">正文一</p><p>正文二</p>', ["正文一", "正文二"]),  # ">" in a quoted value
+        ("<p>正文</p><script>var s = '<p>x</p>';</ script><p>后文</p>", ["正文", "后文"]),
+        ("<p>正文</p><!-- 注释 <p>x</p> --><p>后文</p>", ["正文", "后文"]),
+        ("<p>正文</p><![CDATA[<p>x</p>]]><p>后文</p>", ["正文", "后文"]),
+        ("<p>a < b 且 c<d</p>后文</p>", ["a < b 且 c后文"]),  # "<d" opens a tag up to the next ">"
+        ("<p>正文</p><p class='x", ["正文"]),  # a page cut inside a tag ends there
+        ("<p>正文</p><!-- 未闭合的注释 <p>x</p>", ["正文"]),
+        ("<p>正文&amp;后文&#x4e00;</p>", ["正文&后文一"]),
+        ("<nav><a href=x>首页</a></nav><P CLASS=Lead>正文</P >", ["正文"]),
+    ],
+    ids=["quoted-gt", "raw-script", "comment", "cdata", "stray-lt", "cut-tag", "open-comment", "charrefs", "case"],
+)
+def test_html_tokenizer(html: str, lines: list[str]) -> None:
+    from kg.ingest import html_lines
+
+    assert [text for _, text in html_lines(html)[0]] == lines
+
+
+def test_html_line_numbers() -> None:
+    from kg.ingest import html_lines
+
+    html = "<html>\n<body>\n<h1>标题</h1>\n<script>\nx\n</script>\n<p>\n正文。</p>\n</body></html>"
+    assert html_lines(html)[0] == [(3, "标题"), (7, "正文。")]
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["<a " * 100_000, "<!--" * 100_000, "<![" * 100_000, '<a title="x' * 50_000, "<a b=" * 100_000, "<" * 500_000],
+    ids=["open-tags", "open-comments", "marked-sections", "open-quotes", "open-attributes", "lt"],
+)
+def test_html_unclosed_constructs_take_linear_time(html: str) -> None:
+    import time
+
+    from kg.ingest import html_lines
+
+    started = time.perf_counter()
+    html_lines("<p>正文。</p>" + html)
+    assert time.perf_counter() - started < 2  # html.parser took minutes (quadratic) or raised
