@@ -15,7 +15,9 @@ measures, each in its own subprocess (so every figure is that process's own):
   ``--jobs 2`` the worker stages are summed over workers;
 * **peak RSS** — ``ru_maxrss`` of the build process from ``os.wait4`` (the largest resident set of
   the process or of any worker it reaped);
-* **triples** produced.
+* **triples** produced;
+* **CPU seconds** (user + system, workers included) and, for --jobs 2, **cores used** = CPU / wall:
+  about 1 means the machine gave the build one core's worth of time, so no speed-up can show.
 
 Then it prints the ratios against the targets: build --jobs 1 ≥ 0.5 × jieba.cut throughput;
 --jobs 2 ≥ 1.7 × --jobs 1; peak RSS of the largest scale < 3 × that of the smallest.
@@ -66,6 +68,7 @@ TARGETS = {"build_vs_jieba": 0.5, "jobs2_vs_jobs1": 1.7, "rss_growth": 3.0}
 class Run:
     seconds: float
     max_rss_mb: float
+    cpu_seconds: float = 0.0  # user + system of the process and the workers it reaped
     timings: dict = field(default_factory=dict)
     returncode: int = 0
 
@@ -80,7 +83,8 @@ def measure(command: list[str], *, cwd: Path = ROOT) -> tuple[Run, str, str]:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(seconds=seconds, max_rss_mb=usage.ru_maxrss / 1024, returncode=process.returncode), \
+        return Run(seconds=seconds, max_rss_mb=usage.ru_maxrss / 1024, returncode=process.returncode,
+                   cpu_seconds=usage.ru_utime + usage.ru_stime), \
             out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
 
 
@@ -161,8 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in info.items():
         say(f"- {key}: {value}")
     say()
-    say("| scale | MB | jieba.cut MB/s | build -j1 s | build -j1 MB/s | build -j2 s | build -j2 MB/s | peak RSS -j1 MB | peak RSS -j2 MB | triples |")
-    say("|---|---|---|---|---|---|---|---|---|---|")
+    say("| scale | MB | jieba.cut MB/s | build -j1 s | build -j1 MB/s | build -j2 s | build -j2 MB/s | peak RSS -j1 MB | peak RSS -j2 MB | triples | CPU s -j1 / -j2 | cores used -j2 |")
+    say("|---|---|---|---|---|---|---|---|---|---|---|---|")
     results = {}
     try:
         for scale in scales:
@@ -179,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
             results[scale] = (mb, jieba_seconds, single, double)
             say(f"| {scale}× | {mb:.2f} | {mb / jieba_seconds:.3f} | {single.seconds:.1f} | {mb / single.seconds:.4f} | "
                 f"{double.seconds:.1f} | {mb / double.seconds:.4f} | {single.max_rss_mb:.0f} | {double.max_rss_mb:.0f} | "
-                f"{single.timings.get('triples', '?')} |")
+                f"{single.timings.get('triples', '?')} | {single.cpu_seconds:.1f} / {double.cpu_seconds:.1f} | "
+                f"{double.cpu_seconds / double.seconds:.2f} |")
         say()
         say("Seconds per stage (from `kg build --timings`; -j2 worker stages summed over both workers):")
         say()

@@ -569,7 +569,17 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     # fork shares the parent's loaded modules (fast start); workers never touch the parent's store.
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in methods:
+        _warm_up()  # the pipeline, jieba's dictionary and the lexicons, made once and shared by the workers
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
+
+
+def _warm_up() -> None:
+    from kg.extract import extract
+    from kg.nlp import make_nlp
+
+    extract(Article(id="warm-up#0", source_file="warm-up", position=0, text="某市总工会为一线职工开展“送清凉”活动。"),
+            nlp=make_nlp())
 
 
 def _die_with(parent: int) -> None:
