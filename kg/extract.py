@@ -21,6 +21,9 @@ from kg.text import piece_spans
 #: Articles longer than this (in characters; news articles run to a few thousand) are extracted in
 #: pieces: the rules' cost grows faster than the text, and spaCy refuses texts over 1,000,000 characters.
 MAX_PIECE = 10_000
+#: Stretches longer than this without a clause mark (no prose: hostile or broken input) get pieces of
+#: their own this long (see :func:`kg.text.piece_spans`).
+MAX_RUN = 500
 #: A headline block (the text before the first blank line) up to this long is put before every piece,
 #: so that facts in later pieces keep the article's topic; longer ones are not repeated.
 MAX_HEAD = 300
@@ -29,16 +32,21 @@ MAX_HEAD = 300
 def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
     """Mentions and relations of one article, sorted by position (deterministic).
 
-    An article longer than :data:`MAX_PIECE` characters is extracted piece by piece (cut at paragraph,
-    else sentence, else clause ends), each piece preceded by the headline block, with offsets mapped
-    back to the article; facts whose evidence would span two pieces are not found.
+    An article longer than :data:`MAX_PIECE` characters, or with more than :data:`MAX_RUN` characters
+    without a clause mark, is extracted piece by piece (cut at paragraph, else sentence, else clause
+    ends), each piece preceded by the headline block, with offsets mapped back to the article; facts
+    whose evidence would span two pieces are not found.
     """
     nlp = nlp or make_nlp()
-    if len(article.text) <= MAX_PIECE:
+    text = article.text
+    blank = text.find("\n\n")
+    head = text[: blank + 2] if 0 <= blank and blank + 2 <= MAX_HEAD else ""
+    pieces = piece_spans(text, start=len(head), limit=MAX_PIECE - len(head), run=MAX_RUN)
+    if len(pieces) <= 1:
         doc = process(nlp, article)
         found_mentions, found_relations = doc._.mentions, doc._.relations
     else:
-        found_mentions, found_relations = _extract_pieces(article, nlp=nlp)
+        found_mentions, found_relations = _extract_pieces(article, head=head, pieces=pieces, nlp=nlp)
     mentions = tuple(sorted(found_mentions, key=lambda m: (m.start, m.end, m.kind, m.label)))
     relations = tuple(
         sorted(
@@ -49,13 +57,13 @@ def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
     return Extraction(article=article, mentions=mentions, relations=relations)
 
 
-def _extract_pieces(article: Article, *, nlp: Language) -> tuple[list[Mention], list[Relation]]:
+def _extract_pieces(
+    article: Article, *, head: str, pieces: list[tuple[int, int]], nlp: Language
+) -> tuple[list[Mention], list[Relation]]:
     text = article.text
-    blank = text.find("\n\n")
-    head = text[: blank + 2] if 0 <= blank and blank + 2 <= MAX_HEAD else ""
     mentions: dict[tuple, Mention] = {}
     relations: dict[tuple, Relation] = {}
-    for start, end in piece_spans(text, start=len(head), limit=MAX_PIECE - len(head)):
+    for start, end in pieces:
         shift = start - len(head)
         doc = process(nlp, replace(article, text=head + text[start:end]))
 

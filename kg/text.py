@@ -89,19 +89,31 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def piece_spans(text: str, *, limit: int, start: int = 0) -> list[tuple[int, int]]:
+#: Marks that end a clause for every rule (a stretch without any is not prose).
+_CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
+
+
+def piece_spans(text: str, *, limit: int, start: int = 0, run: int = 500) -> list[tuple[int, int]]:
     """Consecutive spans covering ``text[start:]``, each at most ``limit`` characters long.
 
     Cuts fall after the last line break in the second half of the window, else after a sentence end,
-    else after a clause mark or white space, else (text without any) at the limit.
+    else after a clause mark or white space, else (text without any) at the limit.  A stretch of more
+    than ``run`` characters without a clause mark (，。；！？ or a line break) is no prose: it gets
+    pieces of its own, ``run`` characters each (rules that search a whole clause per match would take
+    quadratic time on it).
 
     >>> piece_spans("甲乙。丙丁。\\n戊己。", limit=5)
     [(0, 3), (3, 7), (7, 10)]
+    >>> piece_spans("甲乙。" + "丙" * 7 + "。", limit=20, run=4)
+    [(0, 3), (3, 7), (7, 11)]
     """
     spans: list[tuple[int, int]] = []
     while start < len(text):
         end = min(len(text), start + limit)
-        if end < len(text):
+        long_run = _long_run(text, start, end, run)
+        if long_run is not None:
+            end = long_run if long_run > start else min(len(text), start + run)
+        elif end < len(text):
             window = text[start:end]
             floor = len(window) // 2
             cut = window.rfind("\n") + 1
@@ -114,6 +126,16 @@ def piece_spans(text: str, *, limit: int, start: int = 0) -> list[tuple[int, int
         spans.append((start, end))
         start = end
     return spans
+
+
+def _long_run(text: str, start: int, end: int, run: int) -> int | None:
+    """Where the first stretch of more than ``run`` characters without a clause mark in [start, end) begins."""
+    last = start
+    for match in _CLAUSE_END.finditer(text, start, end):
+        if match.start() - last > run:
+            return last
+        last = match.end()
+    return last if end - last > run else None
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -376,6 +376,16 @@ def test_long_article_is_extracted_in_pieces_without_losing_facts(nlp) -> None:
     assert max(m.end for m in extraction.mentions) > len(article.text) - 100
 
 
+@pytest.mark.parametrize(
+    "unit",
+    ["正式启动", "农民工、", "1%", "职工", "市", "的", "已", "3个", "“送", "为职工", "宁波市总工会", "王伟  "],
+)
+def test_dense_rule_material_is_extracted_in_time(nlp, unit: str) -> None:
+    # 20,000 characters of one unit the rules look at, no sentence end: each of these took seconds to
+    # minutes (rules searching a whole clause per match, a scan per added mention).
+    check_extract(Article(id="d#0", source_file="d", position=0, text="宁波市总工会," + unit * (20_000 // len(unit))), nlp, seconds=30)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("case", ["ascii-line", "cjk-noise-line", "json-text-line", "real-text-line-10mb"])
 def test_giant_line_is_extracted(nlp, case: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -54,12 +55,20 @@ def test_piece_spans(text: str, limit: int, pieces: list[str]) -> None:
 
 def test_piece_spans_cover_the_text_in_order_within_the_limit() -> None:
     rng = random.Random(1)
-    for _ in range(200):
+    for _ in range(300):
         text = "".join(rng.choice("甲乙丙。,\n ") for _ in range(rng.randint(0, 300)))
-        start, limit = rng.randint(0, 10), rng.randint(1, 40)
-        spans = piece_spans(text, limit=limit, start=start)
+        start, limit, run = rng.randint(0, 10), rng.randint(1, 40), rng.randint(1, 30)
+        spans = piece_spans(text, limit=limit, start=start, run=run)
         assert "".join(text[s:e] for s, e in spans) == text[start:]
         assert all(0 < e - s <= limit for s, e in spans)
+        # no piece holds a stretch of more than ``run`` characters without a clause mark
+        assert all(len(part) <= run for s, e in spans for part in re.split(r"[。,\n]", text[s:e]))
+
+
+def test_a_stretch_without_clause_marks_gets_pieces_of_its_own() -> None:
+    text = "第一句。" * 3 + "无标点" * 400 + "。后文。"
+    spans = piece_spans(text, limit=10_000, run=500)
+    assert [e - s for s, e in spans] == [12, 500, 500, 204]
 
 
 def test_sentence_spans() -> None:
