@@ -103,6 +103,14 @@ def snapshot(store: Path) -> Path:
     return target
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the parent dies, so a killed kg never leaves a server behind."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 def _remove_stale_snapshots(store: Path) -> None:
     """Delete snapshots left by servers that were killed (their owner process is gone)."""
     for folder in store.parent.glob(f".{store.name}.serve-*"):
@@ -137,7 +145,8 @@ def start(
     if union_default_graph:
         command.append("--union-default-graph")
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                               preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     server = Server(process=process, host=host, port=port, location=location, read_only=read_only)
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:

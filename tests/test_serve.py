@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -187,3 +188,26 @@ def test_kg_query_cli_against_the_endpoint_with_a_param(seeds_server, seeds_buil
     assert broken.exit_code == 1 and broken.stderr.startswith("error: SPARQL syntax error at line 1, column 26")
     down = CliRunner().invoke(app, ["query", "ASK { ?s ?p ?o }", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
     assert down.exit_code == 1 and "ConnectError" in down.stderr and len(down.stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux-only")
+def test_a_killed_parent_never_leaves_a_server_behind(tmp_path) -> None:
+    code = ("import time; from pathlib import Path; from kg.serve import free_port, start\n"
+            f"server = start(location=Path({str(tmp_path / 'db')!r}), port=free_port(), read_only=False)\n"
+            "print(server.process.pid, server.port, flush=True); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    pid, port = map(int, parent.stdout.readline().split())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0]
+        except (FileNotFoundError, IndexError):
+            state = "gone"
+        if state in ("Z", "X", "gone"):
+            break
+        time.sleep(0.1)
+    assert state in ("Z", "X", "gone"), f"oxigraph server {pid} still running ({state})"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
