@@ -65,6 +65,15 @@ def lookup(name: str) -> tuple[Place, ...]:
     return _table()[1].get(name, ())
 
 
+def names() -> tuple[str, ...]:
+    """Every name :func:`lookup` knows (full, short and everyday forms).
+
+    >>> "玉树州" in names()
+    True
+    """
+    return tuple(_table()[1])
+
+
 def by_code(code: str) -> Place | None:
     """The division with this adcode, if any.
 

@@ -11,10 +11,12 @@ Example:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.places import Place, is_within, lookup
+from kg.places import Place, is_within, lookup, names
 from kg.records import PLACE, Mention
 
 RULE_FULL = "place.gazetteer/v1"
@@ -23,10 +25,20 @@ _LEVEL_CHARS = "省市县区州盟旗"
 _MAX = 12
 
 
+@lru_cache(maxsize=1)
+def _lengths_by_first_char() -> dict[str, tuple[int, ...]]:
+    """For each first character of a gazetteer name, the name lengths to try, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for name in names():
+        if 1 < len(name) <= _MAX:
+            lengths.setdefault(name[0], set()).add(len(name))
+    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}
+
+
 def _longest_at(text: str, i: int) -> tuple[int, tuple[Place, ...]] | None:
-    for length in range(min(_MAX, len(text) - i), 1, -1):
-        places = lookup(text[i:i + length])
-        if places:
+    # Only lengths some name starting with this character has: most positions are rejected at once.
+    for length in _lengths_by_first_char().get(text[i], ()):
+        if i + length <= len(text) and (places := lookup(text[i:i + length])):
             return i + length, places
     return None
 
