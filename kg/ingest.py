@@ -297,7 +297,7 @@ def _sample(text: str, size: int = 100_000) -> str:
 
 def _utf16_without_bom(data: bytes) -> str | None:
     if len(data) % 2:
-        return None
+        data = data[:-1]  # a file cut inside a character
     odd_nuls = data[1::2].count(0)
     even_nuls = data[0::2].count(0)
     # ASCII in UTF-16 puts its NUL bytes on one side; CJK characters such as 一 (U+4E00) on the other,

@@ -37,7 +37,7 @@ def _lengths_by_first_char() -> dict[str, tuple[int, ...]]:
 
 def _longest_at(text: str, i: int) -> tuple[int, tuple[Place, ...]] | None:
     # Only lengths some name starting with this character has: most positions are rejected at once.
-    for length in _lengths_by_first_char().get(text[i], ()):
+    for length in _lengths_by_first_char().get(text[i : i + 1], ()):  # i may be len(text) (after a name at the end)
         if i + length <= len(text) and (places := lookup(text[i:i + length])):
             return i + length, places
     return None
