@@ -24,6 +24,8 @@ MAX_PIECE = 10_000
 #: Stretches longer than this without a clause mark (no prose: hostile or broken input) get pieces of
 #: their own this long (see :func:`kg.text.piece_spans`).
 MAX_RUN = 500
+#: Likewise for sentences (news sentences run to a few hundred characters).
+MAX_SENTENCE = 2000
 #: A headline block (the text before the first blank line) up to this long is put before every piece,
 #: so that facts in later pieces keep the article's topic; longer ones are not repeated.
 MAX_HEAD = 300
@@ -33,7 +35,7 @@ def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
     """Mentions and relations of one article, sorted by position (deterministic).
 
     An article longer than :data:`MAX_PIECE` characters, or with more than :data:`MAX_RUN` characters
-    without a clause mark, is extracted piece by piece (cut at paragraph, else sentence, else clause
+    without a clause mark or :data:`MAX_SENTENCE` without a sentence end, is extracted piece by piece (cut at paragraph, else sentence, else clause
     ends), each piece preceded by the headline block, with offsets mapped back to the article; facts
     whose evidence would span two pieces are not found.
     """
@@ -41,7 +43,7 @@ def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
     text = article.text
     blank = text.find("\n\n")
     head = text[: blank + 2] if 0 <= blank and blank + 2 <= MAX_HEAD else ""
-    pieces = piece_spans(text, start=len(head), limit=MAX_PIECE - len(head), run=MAX_RUN)
+    pieces = piece_spans(text, start=len(head), limit=MAX_PIECE - len(head), run=MAX_RUN, sentence=MAX_SENTENCE)
     if len(pieces) <= 1:
         doc = process(nlp, article)
         found_mentions, found_relations = doc._.mentions, doc._.relations

@@ -89,30 +89,43 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-#: Marks that end a clause for every rule (a stretch without any is not prose).
+#: Marks that end a clause, and a sentence, for every rule (text without them is not prose).
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
+_SENTENCE_MARK = re.compile(r"[。；！？!?;\n]")
 
 
-def piece_spans(text: str, *, limit: int, start: int = 0, run: int = 500) -> list[tuple[int, int]]:
+def piece_spans(
+    text: str, *, limit: int, start: int = 0, run: int = 500, sentence: int = 2000
+) -> list[tuple[int, int]]:
     """Consecutive spans covering ``text[start:]``, each at most ``limit`` characters long.
 
     Cuts fall after the last line break in the second half of the window, else after a sentence end,
-    else after a clause mark or white space, else (text without any) at the limit.  A stretch of more
-    than ``run`` characters without a clause mark (，。；！？ or a line break) is no prose: it gets
-    pieces of its own, ``run`` characters each (rules that search a whole clause per match would take
-    quadratic time on it).
+    else after a clause mark or white space, else (text without any) at the limit.  Stretches that are
+    no prose get pieces of their own: more than ``run`` characters without a clause mark (，。；！？ or a
+    line break) are cut every ``run`` characters, more than ``sentence`` characters without a sentence
+    end at the last clause mark within ``sentence`` characters (rules that search a whole clause or
+    sentence per match take quadratic time on them).
 
     >>> piece_spans("甲乙。丙丁。\\n戊己。", limit=5)
     [(0, 3), (3, 7), (7, 10)]
     >>> piece_spans("甲乙。" + "丙" * 7 + "。", limit=20, run=4)
     [(0, 3), (3, 7), (7, 11)]
+    >>> piece_spans("甲乙。" + "丙," * 5 + "。", limit=20, sentence=4)
+    [(0, 3), (3, 7), (7, 11), (11, 14)]
     """
     spans: list[tuple[int, int]] = []
     while start < len(text):
         end = min(len(text), start + limit)
-        long_run = _long_run(text, start, end, run)
+        long_run = _long_stretch(text, start, end, run, _CLAUSE_END)
+        long_sentence = _long_stretch(text, start, end, sentence, _SENTENCE_MARK) if long_run is None else None
         if long_run is not None:
-            end = long_run if long_run > start else min(len(text), start + run)
+            end = long_run if long_run > start else min(end, start + run)
+        elif long_sentence is not None:
+            if long_sentence > start:
+                end = long_sentence
+            else:
+                ends = [m.end() for m in _CLAUSE_END.finditer(text, start + 1, min(end, start + sentence))]
+                end = ends[-1] if ends else min(end, start + sentence)
         elif end < len(text):
             window = text[start:end]
             floor = len(window) // 2
@@ -128,14 +141,14 @@ def piece_spans(text: str, *, limit: int, start: int = 0, run: int = 500) -> lis
     return spans
 
 
-def _long_run(text: str, start: int, end: int, run: int) -> int | None:
-    """Where the first stretch of more than ``run`` characters without a clause mark in [start, end) begins."""
+def _long_stretch(text: str, start: int, end: int, longest: int, marks: re.Pattern[str]) -> int | None:
+    """Where the first stretch of more than ``longest`` characters without ``marks`` in [start, end) begins."""
     last = start
-    for match in _CLAUSE_END.finditer(text, start, end):
-        if match.start() - last > run:
+    for match in marks.finditer(text, start, end):
+        if match.start() - last > longest:
             return last
         last = match.end()
-    return last if end - last > run else None
+    return last if end - last > longest else None
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

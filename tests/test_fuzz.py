@@ -391,11 +391,11 @@ def test_long_article_is_extracted_in_pieces_without_losing_facts(nlp) -> None:
 
 @pytest.mark.parametrize(
     "unit",
-    ["正式启动", "农民工、", "1%", "职工", "已", "“送", "宁波市总工会", "王伟  "],
+    ["正式启动", "农民工、", "1%", "职工", "已", "“送", "宁波市总工会", "王伟  ", "开展送清凉活动,", "市总,"],
 )
 def test_dense_rule_material_is_extracted_in_time(nlp, unit: str) -> None:
     # 12,000 characters of one unit the rules look at, no sentence end: each of these took seconds to
-    # minutes (rules searching a whole clause per match, a scan per added mention).
+    # minutes (rules searching a whole clause or sentence per match, a scan per added mention).
     check_extract(Article(id="d#0", source_file="d", position=0, text="宁波市总工会," + unit * (12_000 // len(unit))), nlp, seconds=30)
 
 

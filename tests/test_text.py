@@ -57,18 +57,21 @@ def test_piece_spans_cover_the_text_in_order_within_the_limit() -> None:
     rng = random.Random(1)
     for _ in range(300):
         text = "".join(rng.choice("甲乙丙。,\n ") for _ in range(rng.randint(0, 300)))
-        start, limit, run = rng.randint(0, 10), rng.randint(1, 40), rng.randint(1, 30)
-        spans = piece_spans(text, limit=limit, start=start, run=run)
+        start, limit, run, sentence = rng.randint(0, 10), rng.randint(1, 40), rng.randint(1, 30), rng.randint(1, 60)
+        spans = piece_spans(text, limit=limit, start=start, run=run, sentence=sentence)
         assert "".join(text[s:e] for s, e in spans) == text[start:]
         assert all(0 < e - s <= limit for s, e in spans)
-        # no piece holds a stretch of more than ``run`` characters without a clause mark
+        # no piece holds a stretch of more than ``run`` characters without a clause mark, nor of more
+        # than ``sentence`` (or ``run``, when that is longer) without a sentence end
         assert all(len(part) <= run for s, e in spans for part in re.split(r"[。,\n]", text[s:e]))
+        assert all(len(part) <= max(run, sentence) for s, e in spans for part in re.split(r"[。\n]", text[s:e]))
 
 
-def test_a_stretch_without_clause_marks_gets_pieces_of_its_own() -> None:
+def test_stretches_without_clause_marks_or_sentence_ends_get_pieces_of_their_own() -> None:
     text = "第一句。" * 3 + "无标点" * 400 + "。后文。"
-    spans = piece_spans(text, limit=10_000, run=500)
-    assert [e - s for s, e in spans] == [12, 500, 500, 204]
+    assert [e - s for s, e in piece_spans(text, limit=10_000, run=500)] == [12, 500, 500, 204]
+    text = "第一句。" * 3 + "一个分句," * 1000 + "。"
+    assert [e - s for s, e in piece_spans(text, limit=10_000, sentence=2000)] == [12, 2000, 2000, 1001]
 
 
 def test_sentence_spans() -> None:

@@ -455,6 +455,14 @@ def ukg_unions(doc: Doc) -> Doc:
     return doc
 
 
+@lru_cache(maxsize=2)
+def _places_in(text: str) -> tuple:
+    """The places of ``text``, found once per text (not once per bare 市总工会: quadratic on long texts)."""
+    from kg.rules.places import find_places
+
+    return tuple(find_places(text))
+
+
 def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
                    sentences: list[tuple[int, int]]) -> _Cand | None:
     """The union a bare 市总工会/县总/镇总工会 stands for.
@@ -463,14 +471,12 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
     sentence (青海省委常委、省总工会主席 → 青海省总工会); the nearest union of that level in
     the article; the enclosing division of the article's unions; the nearest place of that level.
     """
-    from kg.rules.places import find_places
-
     s, e = _sentence(sentences, pos)
     same = lambda c: c.level == level  # noqa: E731
     in_sentence = [c for c in explicit if s <= c.start < e and same(c)]
     if in_sentence:
         return min(in_sentence, key=lambda c: abs(c.start - pos))
-    places = [p for p in find_places(text) if p[2].endswith(level) and len(p[2]) > len(level) + 1]
+    places = [p for p in _places_in(text) if p[2].endswith(level) and len(p[2]) > len(level) + 1]
     before = [p for p in places if s <= p[0] and p[1] <= pos]
     if before:
         return _place_cand(before[-1], level)
