@@ -97,7 +97,7 @@ def check_problems(problems: list[Problem], name: str) -> None:
         assert len(text.splitlines()) == 1 and len(text) <= 300, text
 
 
-def check_ingest(data: bytes, *, name: str, seconds: float = LIMIT) -> list[Article]:
+def check_read(data: bytes, *, name: str, seconds: float = LIMIT) -> tuple[list[Article], list[Problem]]:
     """Read ``data`` as file ``name``: articles or one-line problems, never an exception, in time."""
     articles, problems = bounded(seconds, read_articles, data, source_file=name, suffix=Path(name).suffix)
     assert articles or problems, "neither an article nor a problem"
@@ -105,7 +105,11 @@ def check_ingest(data: bytes, *, name: str, seconds: float = LIMIT) -> list[Arti
     for article in articles:
         assert isinstance(article, Article) and article.source_file == name
         assert article.text.strip() and "\x00" not in article.text and "\r" not in article.text
-    return articles
+    return articles, problems
+
+
+def check_ingest(data: bytes, *, name: str, seconds: float = LIMIT) -> list[Article]:
+    return check_read(data, name=name, seconds=seconds)[0]
 
 
 def check_extract(article: Article, nlp, *, seconds: float = LIMIT) -> Extraction:
@@ -347,34 +351,34 @@ def _nested(tag: str, depth: int, *, close: bool) -> str:
 
 
 GIANT = {
-    # name: (file name, bytes factory, whether extraction must find a union)
-    "ascii-line": ("a.txt", lambda: b"lorem ipsum dolor sit amet " * (10 * MB // 27), False),
-    "cjk-noise-line": ("b.txt", lambda: "".join(random.Random(0).choices("的一是在不了有和人这中大为上个国我以要他时来用们", k=9999)).encode() * (10 * MB // 29997), False),
-    "names-line": ("c.txt", lambda: "王伟  李明  ".encode() * (10 * MB // 16), False),
-    "nul-bytes": ("e.txt", lambda: b"\x00" * 10 * MB, False),
-    "random-bytes": ("f.txt", lambda: random.Random(1).randbytes(10 * MB), False),
-    "less-than-signs": ("g.html", lambda: b"<" * 10 * MB, False),
-    "open-tags": ("h.html", lambda: b"<a " * (10 * MB // 3), False),
-    "json-text-line": ("i.jsonl", lambda: json.dumps({"text": "工会" * (10 * MB // 6)}).encode(), False),
-    "json-nesting": ("j.jsonl", lambda: ("[" * 100_000 + "]" * 100_000 + '\n{"text": "宁波市总工会开展送清凉活动。"}\n').encode(), True),
-    "nested-div": ("k.html", lambda: _nested("div", 100_000, close=True).encode(), True),
-    "nested-div-unclosed": ("l.html", lambda: _nested("div", 100_000, close=False).encode(), True),
-    "nested-span": ("m.html", lambda: _nested("span", 100_000, close=True).encode(), True),
-    "nested-table": ("n.html", lambda: _nested("table><tr><td", 30_000, close=False).encode(), True),
-    "nested-script": ("o.html", lambda: _nested("script", 100_000, close=False).encode(), False),
+    # name: (file name, bytes factory, expected: articles and problem, extraction finds a union)
+    "ascii-line": ("a.txt", lambda: b"lorem ipsum dolor sit amet " * (10 * MB // 27), (1, None), False),
+    "cjk-noise-line": ("b.txt", lambda: "".join(random.Random(0).choices("的一是在不了有和人这中大为上个国我以要他时来用们", k=9999)).encode() * (10 * MB // 29997), (1, None), False),
+    "names-line": ("c.txt", lambda: "王伟  李明  ".encode() * (10 * MB // 16), (0, "no article text found"), False),  # a word list
+    "nul-bytes": ("e.txt", lambda: b"\x00" * 10 * MB, (0, "binary file (NUL bytes)"), False),
+    "random-bytes": ("f.txt", lambda: random.Random(1).randbytes(10 * MB), (0, "binary file"), False),
+    "less-than-signs": ("g.html", lambda: b"<" * 10 * MB, (0, "no article text found"), False),  # text without letters
+    "open-tags": ("h.html", lambda: b"<a " * (10 * MB // 3), (0, "no article text found"), False),
+    "json-text-line": ("i.jsonl", lambda: json.dumps({"text": "工会" * (10 * MB // 6)}).encode(), (1, None), False),
+    "json-nesting": ("j.jsonl", lambda: ("[" * 100_000 + "]" * 100_000 + '\n{"text": "宁波市总工会开展送清凉活动。"}\n').encode(),
+                     (1, "line 1: malformed JSON (nested too deeply)"), True),
+    "nested-div": ("k.html", lambda: _nested("div", 100_000, close=True).encode(), (1, None), True),
+    "nested-div-unclosed": ("l.html", lambda: _nested("div", 100_000, close=False).encode(), (1, None), True),
+    "nested-span": ("m.html", lambda: _nested("span", 100_000, close=True).encode(), (1, None), True),
+    "nested-table": ("n.html", lambda: _nested("table><tr><td", 30_000, close=False).encode(), (1, None), True),
+    "nested-script": ("o.html", lambda: _nested("script", 100_000, close=False).encode(), (0, "no article text found"), False),
 }
 
 
 @pytest.mark.parametrize("case", sorted(GIANT))
 def test_giant_input(nlp, case: str) -> None:
-    name, make, has_union = GIANT[case]
-    articles = check_ingest(make(), name=name, seconds=60)
-    if not has_union:
-        return  # the 10 MB lines are extracted by test_giant_line_is_extracted (slow)
-    found = set()
-    for article in sample(articles):
-        found |= {m.kind for m in check_extract(article, nlp, seconds=60).mentions}
-    assert "UnionBody" in found
+    name, make, (count, reason), has_union = GIANT[case]
+    articles, problems = check_read(make(), name=name, seconds=60)
+    assert len(articles) == count
+    assert [p.reason[: len(reason)] for p in problems] == [reason] if reason else not problems
+    if has_union:  # the 10 MB lines are extracted by test_giant_line_is_extracted (slow)
+        found = {m.kind for article in articles for m in check_extract(article, nlp, seconds=60).mentions}
+        assert "UnionBody" in found
 
 
 def test_long_article_is_extracted_in_pieces_without_losing_facts(nlp) -> None:
@@ -406,7 +410,7 @@ def test_giant_line_is_extracted(nlp, case: str) -> None:
     if case == "real-text-line-10mb":
         name, data = "r.txt", _seed_line(10 * MB).encode()
     else:
-        name, make, _ = GIANT[case]
+        name, make, _, _ = GIANT[case]
         data = make()
     (article,) = check_ingest(data, name=name, seconds=60)
     assert len(article.text) > 1_000_000
