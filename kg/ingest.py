@@ -35,6 +35,9 @@ Decisions (the later stages rely on them):
   goes through :func:`split_page`.  Lines that are clearly site chrome (link lists separated by "|",
   版权所有, ICP备, 责任编辑, …) are dropped from pages of any kind.  ``line`` for HTML articles is the
   line of the HTML source where the article's first text is.
+* **Hostile input** (tests/test_fuzz.py): time is linear in the input (an HTML tokenizer of our own,
+  regular expressions without ambiguous repetitions); a file cut anywhere (inside a character, a tag,
+  a JSONL line) keeps what comes before the cut; every problem is one line.
 
 Example:
     >>> [a.headline for a in split_page("工会送清凉\\n\\n本报讯(记者王伟)近日,市总工会开展活动。", source_file="p.txt")]
