@@ -285,6 +285,7 @@ def test_ingest_and_extract_never_fail_on_hostile_text(nlp, named: tuple[str, st
 @fuzz()
 @given(st.one_of(st.text(max_size=2000), soup, mutated_seed()))
 @example("我们来到宁波")  # found: a place name at the very end made the places rule index past the text
+@example("新疆维吾尔自治区总工会副主席乌拉孜别克·热")  # found: a name cut by the end ran past the text
 def test_extract_never_fails_on_raw_text(nlp, text: str) -> None:
     # extract() is public: also text that did not go through ingest's normalisation (\r, NUL, controls).
     check_extract(Article(id="raw#0", source_file="raw", position=0, text=text, headline=text[:10]), nlp)
@@ -519,5 +520,6 @@ def test_build_from_one_50mb_file(tmp_path: Path) -> None:
     report = json.loads(result.stdout.splitlines()[-1])
     assert report["articles"] >= 25 and not report["problems"], report
     assert report["entities"]["UnionBody"] >= 30
-    # The file in memory as bytes and as text, plus the pipeline: far below a few copies of the file.
-    assert report["peak_mb"] < 1200, report
+    # Bounded memory: measured 276 MB, as much as a build of the seeds alone (a few copies of the file
+    # or of its text would add 150 MB each).
+    assert report["peak_mb"] < 800, report

@@ -69,7 +69,8 @@ def name_at(text: str, start: int) -> int | None:
     if minority:
         for given in range(6, 1, -1):
             end = start + minority.end() + given
-            if re.fullmatch(r"[\u4e00-\u9fff]+", text[start + minority.end():end]) and _AFTER_NAME.match(text, end):
+            if end <= len(text) and re.fullmatch(r"[\u4e00-\u9fff]+", text[start + minority.end():end]) \
+                    and _AFTER_NAME.match(text, end):  # (a name cut by the end of the text ends there)
                 return end
         # no boundary word: the given part runs up to the first verb/adverb token (热苏力汗|听得)
         end = start + minority.end()
