@@ -64,7 +64,16 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.source_file}:{self.line}" if self.line else self.source_file
-        return f"{where}: {self.reason}"
+        return _one_line(f"{where}: {self.reason}")
+
+
+def _one_line(text: str) -> str:
+    """Escape control characters (a newline in a file name) so a problem always prints as one line.
+
+    >>> _one_line("bad\\nname.txt: binary file")
+    'bad\\\\nname.txt: binary file'
+    """
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 @dataclass(frozen=True)

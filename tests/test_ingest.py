@@ -552,3 +552,14 @@ def test_html_unclosed_constructs_take_linear_time(html: str) -> None:
     started = time.perf_counter()
     html_lines("<p>正文。</p>" + html)
     assert time.perf_counter() - started < 2  # html.parser took minutes (quadratic) or raised
+
+
+@pytest.mark.parametrize(("name", "reason", "expected"), [
+    ("bad\nname.txt", "binary file (NUL bytes)", "bad\\nname.txt: binary file (NUL bytes)"),
+    ("页面.txt", "undecodable\r\nbytes", "页面.txt: undecodable\\r\\nbytes"),
+    ("ok.txt", "empty file", "ok.txt: empty file"),
+])
+def test_a_problem_always_prints_as_one_line(name: str, reason: str, expected: str) -> None:
+    from kg.records import Problem
+
+    assert str(Problem(source_file=name, reason=reason)) == expected
