@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -51,32 +53,12 @@ def build(
 
     Example: kg build seeds/ --out out --jobs 2
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from kg.build import BuildError
     from kg.build import build as run_build
 
-    def on_problem(problem: Problem) -> None:
-        err.print(f"error: {problem}", markup=False)
-
-    show_progress = not quiet and err.is_terminal
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=not show_progress, transient=True,
-    )
-    with progress:
-        task = progress.add_task("extracting", total=None)
-
-        def on_file(name: str, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=f"extracting {name}")
-
-        try:
-            summary = run_build(sources, out=out_dir, jobs=jobs or _cores(), wait=wait, incremental=not full,
-                                on_problem=on_problem, on_file=on_file)
-        except BuildError as error:
-            fail(str(error))
-        except OSError as error:
-            fail(_os_error(error, out_dir))
+    progress, on_file = _progress(quiet, "extracting")
+    with progress, _user_errors(out_dir):
+        summary = run_build(sources, out=out_dir, jobs=jobs or _cores(), wait=wait, incremental=not full,
+                            on_problem=_report_problem, on_file=on_file)
     if not quiet:
         _print_summary(summary)
         if summary.reused:
@@ -93,6 +75,23 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def _report_problem(problem: Problem) -> None:
+    err.print(f"error: {problem}", markup=False)
+
+
+@contextmanager
+def _user_errors(out_dir: Path) -> Iterator[None]:
+    """Turn a build's refusal (lock held, incomplete shards …) or a disk error into a one-line exit 1."""
+    from kg.build import BuildError
+
+    try:
+        yield
+    except BuildError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(_os_error(error, out_dir))
 
 
 def _os_error(error: OSError, path: Path) -> str:
@@ -130,7 +129,6 @@ def extract_shard(
 
     Example: kg extract archive/ --shard 3/16 -o shards/
     """
-    from kg.build import BuildError
     from kg.shard import extract_shard as run_extract
     from kg.shard import parse_shard
 
@@ -139,14 +137,9 @@ def extract_shard(
     except ValueError as error:
         fail(str(error))
     progress, on_file = _progress(quiet, "extracting")
-    with progress:
-        try:
-            summary = run_extract(sources, shard=where, out=out_dir, jobs=jobs or _cores(),
-                                  on_problem=lambda p: err.print(f"error: {p}", markup=False), on_file=on_file)
-        except BuildError as error:
-            fail(str(error))
-        except OSError as error:
-            fail(_os_error(error, out_dir))
+    with progress, _user_errors(out_dir):
+        summary = run_extract(sources, shard=where, out=out_dir, jobs=jobs or _cores(),
+                              on_problem=_report_problem, on_file=on_file)
     if not quiet:
         out.print(f"shard {where[0]}/{where[1]}: {summary.files} files, {summary.articles} articles", markup=False)
         for path in summary.outputs.values():
@@ -171,18 +164,12 @@ def load_shards(
 
     Example: kg load shards/ -o out
     """
-    from kg.build import BuildError
     from kg.shard import load as run_load
 
     progress, on_file = _progress(quiet, "loading")
-    with progress:
-        try:
-            summary = run_load(shard_dirs, out=out_dir, jobs=jobs or _cores(), wait=wait,
-                               on_problem=lambda p: err.print(f"error: {p}", markup=False), on_file=on_file)
-        except BuildError as error:
-            fail(str(error))
-        except OSError as error:
-            fail(_os_error(error, out_dir))
+    with progress, _user_errors(out_dir):
+        summary = run_load(shard_dirs, out=out_dir, jobs=jobs or _cores(), wait=wait,
+                           on_problem=_report_problem, on_file=on_file)
     if not quiet:
         _print_summary(summary)
     if summary.problems:

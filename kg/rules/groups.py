@@ -127,6 +127,20 @@ def _heads_by_first_char() -> dict[str, list[tuple[str, bool]]]:
     return table
 
 
+def _left_bound(text: str, end: int, lo: int, blocked: list[tuple[int, int]]) -> int:
+    """How far left of ``end`` (not beyond ``lo``) a modifier may reach: the nearest punctuation or
+    non-CJK boundary, or the end of a span already taken (a union, place or initiative)."""
+    bound = lo
+    for i in range(end - 1, lo - 1, -1):
+        if _BOUNDARY.match(text[i]):
+            bound = i + 1
+            break
+    for s, e in blocked:
+        if s < end and bound < e <= end:
+            bound = e
+    return bound
+
+
 def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> int:
     """Where the defining modifiers of a head at [start, end) begin.
 
@@ -135,15 +149,7 @@ def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]])
     市级).  Words are never split: a stop character inside a word (从 in 从业人员, 会 in 社会化) does
     not end the phrase, and a head that starts inside a word (人员 in 从业人员) takes the whole word.
     """
-    lo = max(0, start - MAX_MODIFIER - 2)
-    bound = lo
-    for i in range(start - 1, lo - 1, -1):
-        if _BOUNDARY.match(text[i]):
-            bound = i + 1
-            break
-    for s, e in blocked:
-        if s < start and bound < e <= start:
-            bound = e
+    bound = _left_bound(text, start, max(0, start - MAX_MODIFIER - 2), blocked)
     for m in _COUNT.finditer(text, max(0, bound - 1), start):
         bound = max(bound, m.end())  # jieba glues counters to the next word (名女/快递员)
     if bound >= start:
@@ -283,14 +289,7 @@ def _relative_start(text: str, head: int, blocked: list[tuple[int, int]]) -> int
     if head < 3 or text[head - 1] != "的":
         return None
     de = head - 1
-    lo = max(0, de - MAX_MODIFIER)
-    for k in range(de - 1, lo - 1, -1):
-        if _BOUNDARY.match(text[k]):
-            lo = k + 1
-            break
-    for s, e in blocked:
-        if s < de and lo < e <= de:
-            lo = e
+    lo = _left_bound(text, de, max(0, de - MAX_MODIFIER), blocked)
     if de - lo < 2:
         return None
     import jieba.posseg
