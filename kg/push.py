@@ -3,10 +3,12 @@ Fuseki, GraphDB, Virtuoso …), one named graph per article as in ``out/graph.nq
 
 Each graph is replaced with HTTP PUT (``ENDPOINT?graph=IRI``): its first request is a PUT, and a
 graph larger than ``chunk_size`` triples continues with POSTs (append) of the next chunks.  Pushing
-the same build again therefore leaves exactly the same data.  Triples with blank nodes (the
-ontology's OWL axioms) all go in a graph's first request, so no blank node is split across
-documents.  Failed requests (connection errors, time-outs, HTTP 408/429/5xx) are retried with
-exponential back-off.
+the same build again therefore leaves exactly the same data.  The file is streamed: memory holds one
+chunk, the names of the graphs already started and the triples with blank nodes (the ontology's OWL
+axioms), which go together in one request per graph after its other triples so that no blank node is
+split across documents.  The file is parsed once before anything is sent, so a file that is not
+valid N-Quads changes nothing in the endpoint.  Failed requests (connection errors, time-outs, HTTP
+408/429/5xx) are retried with exponential back-off.
 
 Example:
     >>> push(Path("out"), "http://127.0.0.1:7878/store")  # doctest: +SKIP
@@ -44,35 +46,28 @@ GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 def read_graphs(source: Path) -> dict[GraphName, list[ox.Triple]]:
     """The triples of each graph of a build (a build folder, whose ``graph.nq`` is read, or an .nq file)."""
+    graphs: dict[GraphName, list[ox.Triple]] = {}
+    for quad in _quads(_nquads_path(source)):
+        graphs.setdefault(quad.graph_name, []).append(quad.triple)
+    return graphs
+
+
+def _nquads_path(source: Path) -> Path:
     path = source / "graph.nq" if source.is_dir() else source
     if not path.is_file():
         raise PushError(f"{path}: no such file (run 'kg build' first)")
-    graphs: dict[GraphName, list[ox.Triple]] = {}
+    return path
+
+
+def _quads(path: Path) -> Iterator[ox.Quad]:
     try:
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            graphs.setdefault(quad.graph_name, []).append(quad.triple)
+        yield from ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
     except (SyntaxError, OSError) as error:
         raise PushError(f"{path}: cannot read N-Quads: {str(error).splitlines()[0]}") from None
-    return graphs
 
 
 def _has_blank(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-
-
-def chunks(triples: list[ox.Triple], *, size: int) -> Iterator[list[ox.Triple]]:
-    """Split a graph's triples into requests of about ``size``; all blank-node triples go first, together.
-
-    >>> t = [ox.Triple(ox.NamedNode(f"http://x/{i}"), ox.NamedNode("http://x/p"), ox.Literal("v")) for i in range(5)]
-    >>> [len(c) for c in chunks(t, size=2)]
-    [2, 2, 1]
-    """
-    blank = [t for t in triples if _has_blank(t)]
-    rest = [t for t in triples if not _has_blank(t)]
-    first = blank + rest[: max(size - len(blank), 0)]
-    yield first
-    for start in range(len(first) - len(blank), len(rest), size):
-        yield rest[start:start + size]
 
 
 def push(
@@ -91,29 +86,50 @@ def push(
     """Load a build into the Graph Store endpoint ``endpoint``: every graph of the build is replaced
     in the endpoint by the build's triples.
 
-    With ``graph``, all triples go into that one named graph instead (replaced as a whole).
+    With ``graph``, all triples go into that one named graph instead (replaced as a whole; a triple
+    that several article graphs hold is sent once per graph and stored once).
     ``on_progress(triples_done, triples_total)`` is called after each request.
     """
-    graphs = read_graphs(source)
+    path = _nquads_path(source)
+    total = sum(1 for _ in _quads(path))  # a first pass: a broken file must not leave the endpoint half-updated
+    target: GraphName | None = None
     if graph is not None:
         try:
             target = ox.NamedNode(graph)
         except ValueError as error:
             raise PushError(f"--graph {graph!r} is not an IRI: {error}") from None
-        merged = dict.fromkeys(t for triples in graphs.values() for t in triples)
-        graphs = {target: list(merged)}
-    total = sum(len(triples) for triples in graphs.values())
+    seen: set[GraphName] = set()  # graphs already replaced: a graph met again later (unsorted input) is appended to
+    blank: dict[GraphName, list[ox.Triple]] = {}
     done = requests = retried = 0
     with httpx.Client(auth=auth, timeout=timeout_s, transport=transport) as client:
-        for name in sorted(graphs, key=str):
-            for index, chunk in enumerate(chunks(graphs[name], size=chunk_size)):
-                method = "PUT" if index == 0 else "POST"
-                retried += _send(client, method, _graph_url(endpoint, name), name, chunk, retries=retries, backoff_s=backoff_s)
-                requests += 1
-                done += len(chunk)
-                if on_progress:
-                    on_progress(done, total)
-    return PushSummary(graphs=len(graphs), triples=total, requests=requests, retries=retried)
+
+        def send(name: GraphName, triples: list[ox.Triple]) -> None:
+            nonlocal done, requests, retried
+            method = "POST" if name in seen else "PUT"
+            seen.add(name)
+            retried += _send(client, method, _graph_url(endpoint, name), name, triples, retries=retries, backoff_s=backoff_s)
+            requests += 1
+            done += len(triples)
+            if on_progress:
+                on_progress(done, total)
+
+        current: GraphName | None = None
+        chunk: list[ox.Triple] = []
+        for quad in _quads(path):
+            name = target or quad.graph_name
+            if _has_blank(quad.triple):
+                blank.setdefault(name, []).append(quad.triple)
+                continue
+            if chunk and (name != current or len(chunk) >= chunk_size):
+                send(current, chunk)
+                chunk = []
+            current = name
+            chunk.append(quad.triple)
+        if chunk:
+            send(current, chunk)
+        for name, triples in blank.items():
+            send(name, triples)
+    return PushSummary(graphs=len(seen), triples=total, requests=requests, retries=retried)
 
 
 def _graph_url(endpoint: str, name: GraphName) -> httpx.URL:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.push import PushError, chunks, push, read_graphs
+from kg.push import PushError, PushSummary, push, read_graphs
 from kg.serve import free_port, start, stop
 
 EX = "urn:x:"
@@ -79,19 +79,11 @@ def test_push_into_one_named_graph(server, seeds_build) -> None:
     assert summary.graphs == 1 and summary.requests >= 10
     data = dataset(server)
     assert {q.graph_name for q in data} == {ox.NamedNode(target)}
-    distinct_triples = {q.triple for q in ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS)}
-    assert len(data) == len(distinct_triples) == summary.triples
+    quads = list(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    distinct_triples = {q.triple for q in quads}
+    assert len(data) == len(distinct_triples) < len(quads) == summary.triples  # sent once per graph, stored once
     push(out, server.graph_store, graph=target, chunk_size=1000)
-    assert len(dataset(server)) == summary.triples
-
-
-def test_chunks_keep_blank_node_triples_together() -> None:
-    named = [ox.Triple(ox.NamedNode(f"{EX}{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i))) for i in range(7)]
-    blank = [ox.Triple(ox.BlankNode("b"), ox.NamedNode(f"{EX}p"), ox.Literal(str(i))) for i in range(3)]
-    parts = list(chunks(named[:4] + blank + named[4:], size=2))
-    assert parts[0][:3] == blank
-    assert sorted(map(str, (t for part in parts for t in part))) == sorted(map(str, named + blank))
-    assert all(len(part) <= 2 for part in parts[1:])
+    assert len(dataset(server)) == len(distinct_triples)
 
 
 def _mock(responses: list, seen: list):
@@ -123,6 +115,31 @@ def test_transient_failures_are_retried_with_auth_and_graph_parameters(tmp_path)
     assert all(r.url.params["x"] == "1" for r in seen)
     assert seen[0].headers["authorization"] == "Basic " + base64.b64encode(b"ann:s3cret").decode()
     assert "工会" in seen[2].content.decode("utf-8")
+
+
+def test_the_file_is_streamed_in_chunks_with_blank_node_triples_together_and_unsorted_graphs_appended(tmp_path) -> None:
+    lines = [f'<{EX}s{i}> <{EX}p> "{i}" <{EX}g1> .' for i in range(5)]
+    lines[2:2] = [f'_:b <{EX}p> "{i}" <{EX}g1> .' for i in range(3)]
+    lines += [f'<{EX}s> <{EX}p> "x" <{EX}g2> .', f'<{EX}s9> <{EX}p> "9" <{EX}g1> .']  # g1 again after g2
+    (tmp_path / "graph.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    seen: list[httpx.Request] = []
+    progress: list[tuple[int, int]] = []
+    summary = push(tmp_path, "http://triplestore.invalid/store", transport=_mock([], seen), chunk_size=2,
+                   on_progress=lambda done, total: progress.append((done, total)))
+    sent = [(r.method, r.url.params["graph"], r.content.decode().count("\n")) for r in seen]
+    assert sent == [("PUT", f"{EX}g1", 2), ("POST", f"{EX}g1", 2), ("POST", f"{EX}g1", 1), ("PUT", f"{EX}g2", 1),
+                    ("POST", f"{EX}g1", 1), ("POST", f"{EX}g1", 3)]
+    assert seen[-1].content.decode().count("_:") == 3
+    assert summary == PushSummary(graphs=2, triples=10, requests=6, retries=0)
+    assert progress[-1] == (10, 10) and [done for done, _ in progress] == sorted(done for done, _ in progress)
+
+
+def test_a_file_that_is_not_n_quads_sends_nothing(tmp_path) -> None:
+    (tmp_path / "graph.nq").write_text(f'<{EX}s> <{EX}p> "x" <{EX}g1> .\n<{EX}s> <{EX}p> broken <{EX}g1> .\n', encoding="utf-8")
+    seen: list[httpx.Request] = []
+    with pytest.raises(PushError, match=r"graph\.nq: cannot read N-Quads"):
+        push(tmp_path, "http://triplestore.invalid/store", transport=_mock([], seen))
+    assert seen == []
 
 
 @pytest.mark.parametrize(
