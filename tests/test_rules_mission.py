@@ -29,9 +29,10 @@ def pairs(doc, predicate: str) -> set[tuple[str, str]]:
     [
         ("外卖小哥", "外卖骑手"),
         ("外卖送餐员", "外卖骑手"),
-        ("外卖配送员", "外卖骑手"),
-        ("快递小哥", "快递员"),
-        ("劳动模范", "劳模"),
+        # other variants keep the written label (guideline: 辖区外卖配送员 -> 外卖配送员)
+        ("外卖配送员", "外卖配送员"),
+        ("快递小哥", "快递小哥"),
+        ("劳动模范", "劳动模范"),
         ("環衛工人", "环卫工人"),  # traditional input
         ("女外卖小哥", "女外卖骑手"),  # a modifier is kept in front of the preferred head
     ],
@@ -44,6 +45,8 @@ def test_taxonomy_preferred(term, preferred):
     "label, broader",
     [
         ("外卖骑手", "新就业形态劳动者"),
+        ("外卖配送员", "新就业形态劳动者"),  # a variant sits under the same broader group
+        ("快递小哥", "新就业形态劳动者"),
         ("货车司机", "新就业形态劳动者"),
         ("困难职工子女", "困难职工"),
         ("一线职工", "职工"),
@@ -63,8 +66,8 @@ def test_taxonomy_broader(label, broader):
         ("向辖区环卫工人发放防暑用品", "环卫工人", "环卫工人"),
         ("组织全市职工开展健步走", "职工", "职工"),
         ("帮助广大职工群众解决难题", "职工群众", "职工群众"),
-        ("面向省级及以上劳动模范开展疗养", "劳动模范", "劳模"),
-        ("慰问坚守岗位的快递小哥", "快递小哥", "快递员"),
+        ("面向省级及以上劳动模范开展疗养", "劳动模范", "劳动模范"),
+        ("慰问坚守岗位的快递小哥", "快递小哥", "快递小哥"),
         ("为困难职工子女发放助学金", "困难职工子女", "困难职工子女"),
         ("吸纳3000余名网约车司机入会", "网约车司机", "网约车司机"),
         # a defining 的-relative is kept (guideline: the group noun with its defining modifiers)
@@ -169,6 +172,8 @@ def test_launched_relation_has_evidence(nlp):
         ("衡阳市总工会开展关爱环卫工人行动。", {("关爱环卫工人行动", "环卫工人")}),
         # participants
         ("300余名青年职工参加了岳阳市总工会举办的联谊交友活动。", {("联谊交友活动", "青年职工")}),
+        # a facility serves the group a statement of its own names (the name alone is a type name)
+        ("株洲市总工会建成货车司机之家,为过往货车司机提供休息场所。", {("货车司机之家", "货车司机")}),
         # coordinated groups, synonyms mapped to the preferred label
         ("常德市总工会为货车司机、快递员和外卖小哥开展免费体检活动。",
          {("免费体检活动", "货车司机"), ("免费体检活动", "快递员"), ("免费体检活动", "外卖骑手")}),
@@ -255,6 +260,10 @@ def test_not_benefited(nlp, text):
         # a group followed by a team noun is the team's membership
         "郴州市总工会组建劳模志愿服务队。",
         "郴州市总工会组建社会化工会工作者队伍。",
+        # a facility named for its users is a type name, not a statement of whom it serves
+        "株洲市总工会建成农民工服务中心。",
+        "岳阳市总工会打造劳模创新工作室。",
+        "永州市总工会挂牌成立环卫工人疗休养基地。",
     ],
 )
 def test_group_in_name_not_served(nlp, text):

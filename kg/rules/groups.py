@@ -2,9 +2,10 @@
 
 A group phrase is a head (a taxonomy term such as 货车司机 or a productive head
 such as 职工/司机/人员) with the defining modifiers on its left; counts, places
-and rhetoric (62名, 全市, 辖区, 广大 …) end the phrase.  The label is the
-preferred label of the taxonomy ("外卖小哥" → "外卖骑手"); the surface stays in
-Mention.text.  Candidates are emitted with a modest confidence: ukg_mission keeps
+and rhetoric (62名, 全市, 辖区, 广大 …) end the phrase.  The label is the group
+as written (guideline: 辖区外卖配送员 → 外卖配送员), except for synonyms whose identity is
+part of the data contract, which take the taxonomy's preferred label ("外卖小哥" → "外卖骑手");
+the surface stays in Mention.text.  Candidates are emitted with a modest confidence: ukg_mission keeps
 only the groups some initiative serves.
 
 Example:
@@ -29,11 +30,11 @@ from kg.records import GROUP, ORGANIZATION, UNION, Mention
 from kg.text import to_simplified
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-TAXONOMY_FILE = DATA / "groups-v1.tsv"
+TAXONOMY_FILE = DATA / "groups-v2.tsv"
 GRAMMAR_FILE = DATA / "group-grammar-v1.tsv"
 
-RULE_TERM = "group.taxonomy/v1"
-RULE_PHRASE = "group.phrase/v1"
+RULE_TERM = "group.taxonomy/v2"
+RULE_PHRASE = "group.phrase/v2"
 
 MAX_MODIFIER = 8
 MAX_LABEL = 12
@@ -67,8 +68,8 @@ class Taxonomy:
     def preferred(self, term: str) -> str:
         """Preferred label of a term; a modified term keeps its modifier (女外卖小哥 → 女外卖骑手).
 
-        >>> load_taxonomy().preferred("外卖送餐员")
-        '外卖骑手'
+        >>> load_taxonomy().preferred("外卖送餐员"), load_taxonomy().preferred("外卖配送员")
+        ('外卖骑手', '外卖配送员')
         """
         term = to_simplified(term)
         if term in self.labels:
@@ -93,7 +94,7 @@ class Taxonomy:
 
 @lru_cache(maxsize=1)
 def load_taxonomy() -> Taxonomy:
-    """The worker-group taxonomy of kg/data/groups-v1.tsv."""
+    """The worker-group taxonomy of kg/data/groups-v2.tsv."""
     labels: dict[str, str] = {}
     broader: dict[str, tuple[str, ...]] = {}
     for row in _rows(TAXONOMY_FILE):

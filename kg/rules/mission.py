@@ -15,8 +15,9 @@ Confidences follow the precision measured per rule on the development pages.
 
 benefited:
 
-- ``benefited.in_name/v2``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
-  outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members);
+- ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
+  outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
+  name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
 - ``benefited.marker/v2``: a group introduced by a marker word (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
@@ -69,7 +70,7 @@ RULE_HOST = "launched.host/v2"
 RULE_SUBJECT = "launched.subject/v2"
 RULE_PARAGRAPH = "launched.paragraph/v2"
 RULE_ARTICLE = "launched.article/v2"
-RULE_IN_NAME = "benefited.in_name/v2"
+RULE_IN_NAME = "benefited.in_name/v3"
 RULE_MARKER = "benefited.marker/v2"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
@@ -367,8 +368,16 @@ _AGENT_AFTER = re.compile(r"(?:联系|联络|走进|进|深入|下沉|下基层|
                           r"队伍|团队|服务队|志愿队|突击队|小分队|宣讲团|讲师团|工作组|小组)")
 
 
+# A name whose head is a place or facility (职工之家, 劳模创新工作室, 技术工人疗休养基地) is a type name: the group in
+# it says what kind of place it is, not whom this one serves (that needs a statement of its own: 让Y有了…).
+_FACILITY_HEADS = FACILITY_NOUNS + ("中心", "基地", "工作室", "服务点", "阵地", "站")
+
+
 def _served_in_name(text: str, group: Mention, init: Mention) -> bool:
-    """Whether a group inside an initiative's name is one it serves (关爱货车司机行动), not its agent or team."""
+    """Whether a group inside an initiative's name is one it serves (关爱货车司机行动), not its agent or
+    team, and the name is not a facility's (职工书屋, 劳模创新工作室)."""
+    if text[init.start:init.end].rstrip("”’」』》").endswith(_FACILITY_HEADS):
+        return False
     return not _AGENT_AFTER.match(text, group.end, init.end)
 
 
