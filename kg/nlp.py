@@ -18,6 +18,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy import util
+from spacy.lang.zh import ChineseTokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -58,6 +60,7 @@ def make_nlp() -> Language:
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break `kg build -q`
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer = _Tokenizer(nlp.vocab, segmenter="jieba")
     for name in PIPELINE:
         nlp.add_pipe(name)
     return nlp
@@ -75,14 +78,30 @@ class _Doc(Doc):
         return text
 
 
+class _Tokenizer(ChineseTokenizer):
+    """spaCy's jieba tokenizer (same words and spaces), making a :class:`_Doc` that knows its text.
+
+    spaCy's own made a Doc that :func:`make_doc` then copied into a ``_Doc`` (two Docs per
+    article), and joined the tokens again for ``doc.text``.
+    """
+
+    def __call__(self, text: str) -> Doc:
+        words = [x for x in self.jieba_seg.cut(text, cut_all=False) if x]
+        words, spaces = util.get_words_and_spaces(words, text)  # raises unless the words make up the text
+        doc = _Doc(self.vocab, words=words, spaces=spaces)
+        doc.__dict__["_text"] = text
+        return doc
+
+
 def make_doc(nlp: Language, article: Article) -> Doc:
     """A Doc over the simplified view of the article, with empty mention/relation lists.
 
     Like spaCy, refuses text longer than ``nlp.max_length`` (ValueError); :func:`kg.extract.extract`
     cuts long articles into pieces first.
     """
-    tokens = nlp.make_doc(to_simplified(article.text))
-    doc = _Doc(tokens.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens])
+    doc = nlp.make_doc(to_simplified(article.text))
+    if not isinstance(doc, _Doc):  # a pipeline made elsewhere (spaCy's own tokenizer)
+        doc = _Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
     doc._.article = article
     doc._.mentions = []
     doc._.relations = []

@@ -78,7 +78,15 @@ def _convert_run(run: str) -> str:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (end punctuation included, blanks trimmed)."""
+    """Character spans of the sentences of ``text`` (end punctuation included, blanks trimmed).
+
+    Most rule components ask for the sentences of the same text: they are kept for the last few texts.
+    """
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=8)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -86,7 +94,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _append_trimmed(text, start, end, spans)
         start = match.end()
     _append_trimmed(text, start, len(text), spans)
-    return spans
+    return tuple(spans)
 
 
 #: Marks that end a clause, and a sentence, for every rule (text without them is not prose).

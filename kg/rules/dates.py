@@ -31,10 +31,16 @@ RULE_SENTENCE_DATE = "date.sentence/v1"
 _RANGE = re.compile(r"\s*(?:~|～|-|—|–|－|至|到)\s*")
 
 
-def date_of(text: str, relation: Relation, *, reference: str | None) -> tuple[str, str] | None:
-    """(ISO date, expression as written) for ``relation`` from its sentence in ``text``, or None."""
+def date_of(
+    text: str, relation: Relation, *, reference: str | None, found: list[tuple[int, int, str]] | None = None
+) -> tuple[str, str] | None:
+    """(ISO date, expression as written) for ``relation`` from its sentence in ``text``, or None.
+
+    ``found``: the date expressions of the relation's sentence, when the caller has them already.
+    """
     start, end = relation.sentence_start, relation.sentence_end
-    found = find_date_expressions(text[start:end], reference=reference)
+    if found is None:
+        found = find_date_expressions(text[start:end], reference=reference)
     if not found:
         return None
     anchor = relation.object.start - start
@@ -60,8 +66,15 @@ def ukg_dates(doc: Doc) -> Doc:
     article = doc._.article
     reference = article.date if article is not None else None
     dated = []
+    text = doc.text
+    by_sentence: dict[tuple[int, int], list] = {}  # many relations share a sentence
     for relation in doc._.relations:
-        found = None if relation.predicate == MEMBERSHIP else date_of(doc.text, relation, reference=reference)
+        found = None
+        if relation.predicate != MEMBERSHIP:
+            key = (start, end) = (relation.sentence_start, relation.sentence_end)
+            if key not in by_sentence:
+                by_sentence[key] = find_date_expressions(text[start:end], reference=reference)
+            found = date_of(text, relation, reference=reference, found=by_sentence[key])
         if found:
             iso, written = found
             relation = replace(relation, attrs=tuple(relation.attrs) + (

@@ -26,28 +26,41 @@ _MAX = 12
 
 
 @lru_cache(maxsize=1)
-def _lengths_by_first_char() -> dict[str, tuple[int, ...]]:
-    """For each first character of a gazetteer name, the name lengths to try, longest first."""
+def _lengths_by_prefix() -> dict[str, tuple[int, ...]]:
+    """For each first two characters of a gazetteer name, the name lengths to try, longest first."""
     lengths: dict[str, set[int]] = {}
     for name in names():
         if 1 < len(name) <= _MAX:
-            lengths.setdefault(name[0], set()).add(len(name))
-    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}
+            lengths.setdefault(name[:2], set()).add(len(name))
+    return {prefix: tuple(sorted(found, reverse=True)) for prefix, found in lengths.items()}
 
 
 def _longest_at(text: str, i: int) -> tuple[int, tuple[Place, ...]] | None:
-    # Only lengths some name starting with this character has: most positions are rejected at once.
-    for length in _lengths_by_first_char().get(text[i : i + 1], ()):  # i may be len(text) (after a name at the end)
+    # Only lengths some name starting with these two characters has: most positions are rejected at once.
+    for length in _lengths_by_prefix().get(text[i : i + 2], ()):  # i may be len(text) (after a name at the end)
         if i + length <= len(text) and (places := lookup(text[i:i + length])):
             return i + length, places
     return None
 
 
 def find_places(text: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
-    """``(start, end, name, places)`` of the divisions named in ``text`` (see module doc)."""
+    """``(start, end, name, places)`` of the divisions named in ``text`` (see module doc).
+
+    Several components ask for the places of the same text: the answer is kept for the last few texts.
+    """
+    return list(_find_places(text))
+
+
+@lru_cache(maxsize=4)
+def _find_places(text: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ...]:
     out: list[tuple[int, int, str, tuple[Place, ...]]] = []
+    prefixes = _lengths_by_prefix()
     i = 0
-    while i < len(text):
+    n = len(text)
+    while i < n:
+        if text[i : i + 2] not in prefixes:  # the common case, decided without a call
+            i += 1
+            continue
         match = _longest_at(text, i)
         if match is None:
             i += 1
@@ -65,7 +78,7 @@ def find_places(text: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
         # an earlier character glued to the name makes it part of another word (e.g. 新城区 inside 创新城区)
         out.append((i, end, name, places))
         i = end
-    return out
+    return tuple(out)
 
 
 def _disambiguate(found: list[tuple[int, int, str, tuple[Place, ...]]]) -> list[tuple[int, int, str, Place | None]]:
