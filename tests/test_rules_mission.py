@@ -172,6 +172,11 @@ def test_launched_relation_has_evidence(nlp):
         ("衡阳市总工会开展关爱环卫工人行动。", {("关爱环卫工人行动", "环卫工人")}),
         # participants
         ("300余名青年职工参加了岳阳市总工会举办的联谊交友活动。", {("联谊交友活动", "青年职工")}),
+        # the next sentence says the event just told starts an initiative (由此/同时 启动)
+        ("株洲市总工会负责人来到建筑工地,看望慰问坚守岗位的建筑工人。该市“夏日送清凉”活动由此启动。",
+         {("“夏日送清凉”活动", "建筑工人")}),
+        ("湘潭市总工会领导走访物流园区,为货车司机送上防暑用品。湘潭市总“清凉驿站”行动同时启动。",
+         {("“清凉驿站”行动", "货车司机")}),
         # a facility serves the group a statement of its own names (the name alone is a type name)
         ("株洲市总工会建成货车司机之家,为过往货车司机提供休息场所。", {("货车司机之家", "货车司机")}),
         # coordinated groups, synonyms mapped to the preferred label
@@ -245,6 +250,10 @@ def test_benefited_clause_scope(nlp, text, expected):
         "衡阳市总工会开展“书香工会”活动,为电子厂职工书屋捐赠图书。",
         # 对 Y 表示感谢 is no service
         "常德市总工会开展“送清凉”活动,对技术工人的辛勤付出表示感谢。",
+        # the next sentence names an initiative without saying it starts with the event told
+        "株洲市总工会负责人来到建筑工地,看望慰问坚守岗位的建筑工人。该市还将开展“夏日送清凉”活动。",
+        # … nor does a next paragraph
+        "株洲市总工会负责人来到建筑工地,看望慰问坚守岗位的建筑工人。\n该市“夏日送清凉”活动由此启动。",
     ],
 )
 def test_not_benefited(nlp, text):

@@ -32,6 +32,8 @@ benefited:
   the sentence takes, or all when the sentence's initiatives are parts it lists (包括/设有 …), go to that initiative;
 - a fronted target clause and the nearest-clause choice end at a clause opening a new predication
   (…，同时/此外/也/还 …);
+- ``benefited.started_thereby/v1``: marked groups in a sentence without initiatives whose next sentence
+  says an initiative starts with it (…看望慰问Y。X活动由此/同时启动。) → that initiative;
 - ``benefited.previous/v1``: marked groups in a sentence without initiatives → the initiatives of the
   previous sentence of the paragraph;
 - ``benefited.topic/v1``: otherwise → the initiatives of the headline (the article's topic).
@@ -77,6 +79,7 @@ RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
 RULE_PREVIOUS = "benefited.previous/v1"
 RULE_TOPIC_SUBJECT = "benefited.topic_subject/v1"
+RULE_STARTED_THEREBY = "benefited.started_thereby/v1"
 
 MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "beneficiary-v1.tsv"
 
@@ -470,6 +473,23 @@ def _topic_subject(text: str, s: int, e: int, inits: list[Mention]) -> Mention |
     return best[1] if best else None
 
 
+# "…看望慰问Y。X活动由此/同时启动。": the next sentence says the event just told starts initiative X.
+_THEREBY_STARTED = re.compile(r"(?:由此|随即|随之|同时|也|亦)(?:正式|全面)?(?:启动|拉开(?:帷幕|序幕)|开幕|展开|铺开)")
+
+
+def _started_thereby(text: str, spans, para: list[int], idx: int, by_sentence: dict[int, list[Mention]]) -> list[Mention]:
+    """Initiatives of the next sentence of the paragraph that it says start with the event of sentence ``idx``
+    (X由此启动, X同时启动): those named before the inchoative verb."""
+    nxt = idx + 1
+    if nxt not in by_sentence or para[nxt] != para[idx]:
+        return []
+    s, e = spans[nxt]
+    m = _THEREBY_STARTED.search(text, s, e)
+    if m is None:
+        return []
+    return [i for i in by_sentence[nxt] if i.end <= m.start() and not _CLAUSE.search(text, i.end, m.start())]
+
+
 _TARGET_CLAUSE = re.compile(r"\s*(?:主要|重点|专门|特别|均|都|还|也|坚持|积极|着力)*(?:面向|针对|围绕|聚焦)")
 
 
@@ -553,6 +573,10 @@ def ukg_mission(doc: Doc) -> Doc:
         elif (ref := _demonstrative_reference(text, s, e, inits) or _topic_subject(text, s, e, inits)) is not None:
             for g, pos in pairs:
                 relate(BENEFITED, ref, g, pos, RULE_DEMONSTRATIVE, 0.55)
+        elif nxt := _started_thereby(text, spans, para, idx, by_sentence):
+            for init in nxt:
+                for g, pos in pairs:
+                    relate(BENEFITED, init, g, pos, RULE_STARTED_THEREBY, 0.55)
         elif idx > 0 and idx - 1 in by_sentence and para[idx - 1] == para[idx]:
             for init in by_sentence[idx - 1]:
                 for g, pos in pairs:
