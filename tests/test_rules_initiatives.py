@@ -257,3 +257,34 @@ def test_short_forms_pick_the_nearest_nesting_name():
 )
 def test_head_np_edges(nlp, text, expected):
     assert sorted(labels(run(nlp, text), INITIATIVE)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a quoted numbered slogan after a service modifier names the service; the clause's verb is dropped
+        ("丽水市总工会推出帮扶困难职工“三个一”。", ["帮扶困难职工“三个一”"]),
+        ("丽水市总工会扎实开展工作。\n建好会员维权“一张网”。", ["会员维权“一张网”"]),
+        # counts in front of the modifier are dropped; the slogan may close a 的-phrase
+        ("衢州市总工会总结经验,形成了百名律师联系服务职工“一条线”的做法。", ["律师联系服务职工“一条线”"]),
+        # a 的-modifier describes the slogan: the bare slogan is left to the other rules
+        ("衢州市总工会每年办好惠及职工的“八件实事”。", ["“八件实事”"]),
+    ],
+)
+def test_numbered_slogans(nlp, text, expected):
+    assert sorted(labels(run(nlp, text), INITIATIVE)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a bare slogan after a verb is a political watchword, not a service
+        "衢州市总工会引导职工增强“四个意识”、坚定“四个自信”。",
+        # a modifier without a service word or a group
+        "衢州市总工会机关推行工作作风“三个一”。",
+        # a head after the slogan belongs to the quoted-name rule, which finds a manner noun here
+        "衢州市总工会机关上下树立“一盘棋”思想。",
+    ],
+)
+def test_not_numbered_slogans(nlp, text):
+    assert not any(m.rule == "initiative.numbered_slogan/v1" for m in run(nlp, text)._.mentions)

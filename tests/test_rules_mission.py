@@ -177,6 +177,8 @@ def test_launched_relation_has_evidence(nlp):
          {("“夏日送清凉”活动", "建筑工人")}),
         ("湘潭市总工会领导走访物流园区,为货车司机送上防暑用品。湘潭市总“清凉驿站”行动同时启动。",
          {("“清凉驿站”行动", "货车司机")}),
+        # a numbered slogan names its service with the group it serves
+        ("丽水市总工会推出帮扶困难职工“三个一”。", {("帮扶困难职工“三个一”", "困难职工")}),
         # a facility serves the group a statement of its own names (the name alone is a type name)
         ("株洲市总工会建成货车司机之家,为过往货车司机提供休息场所。", {("货车司机之家", "货车司机")}),
         # coordinated groups, synonyms mapped to the preferred label

@@ -13,7 +13,11 @@ Rule families (ids end up in Mention.rule):
   not in purpose adjuncts (为了…, 为+verb) nor after 通过 + verb;
 - ``initiative.subject_np/v1``: the short subject of an inchoative verb (…活动正式启动, …中心挂牌);
 - ``initiative.head_np/v2``: a noun phrase ending in a distinctive head (职工微课堂) where a union acts;
-- ``initiative.service/v1``: service nouns (法律援助, 疗休养 …) in a sentence where a union acts.
+- ``initiative.service/v1``: service nouns (法律援助, 疗休养 …) in a sentence where a union acts;
+- ``initiative.numbered_slogan/v1``: a service named by a quoted numbered slogan after its modifier
+  (爱心服务“一条龙”, 服务会员“三个一”): the modifier runs from the clause's start after its verb and counts,
+  and holds a service word or a group (kg/data/initiatives-v1.tsv slogan_mod); a bare slogan after a
+  verb (增强“四个意识”) names no service.
 
 Names are cleaned of counts, dates, verbs and 的-modifiers; within an article a short form takes
 the full name it abbreviates (疗休养 → 职工疗休养活动).
@@ -50,11 +54,12 @@ RULE_SERVICE = "initiative.service/v1"
 RULE_HEAD_NP = "initiative.head_np/v2"
 RULE_ISSUED = "initiative.issued/v1"
 RULE_SUBJECT_NP = "initiative.subject_np/v1"
+RULE_SLOGAN = "initiative.numbered_slogan/v1"
 
-_PRIORITY = {RULE_DOCUMENT: 5, RULE_ISSUED: 5, RULE_SUBJECT_NP: 3, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
+_PRIORITY = {RULE_SLOGAN: 4, RULE_DOCUMENT: 5, RULE_ISSUED: 5, RULE_SUBJECT_NP: 3, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
 # Confidences follow the precision measured per rule on the development pages (kg eval, seeds),
 # shrunk towards 0.6 where a rule fired only a few times.
-_CONFIDENCE = {RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.8, RULE_SUBJECT_NP: 0.75, RULE_QUOTED: 0.85,
+_CONFIDENCE = {RULE_SLOGAN: 0.75, RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.8, RULE_SUBJECT_NP: 0.75, RULE_QUOTED: 0.85,
                RULE_QUOTED_LIST: 0.85, RULE_LAUNCH: 0.75, RULE_SERVICE: 0.7, RULE_HEAD_NP: 0.6}
 _NP_STOP = set("的在了和与及或是为对把将被向从以让使等、，。；：！？,.;:!? \n“”‘’《》()（）")
 
@@ -579,12 +584,62 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             if m.start() - start >= 2 and not text[start - 1:start].isdigit():  # 24小时拨打热线: a count's unit
                 cands.append((start, m.end(), RULE_HEAD_NP))
 
+    # Numbered slogans after a service modifier: 爱心服务“一条龙”, 服务会员“三个一”.
+    for m in _NUMBERED.finditer(text):
+        if text[m.end():m.end() + 1] and re.match(_CJK, text[m.end()]) and text[m.end()] not in "的等和与及":
+            continue  # a head follows: the quoted-name rule's case (“一站式”服务)
+        start = _slogan_modifier(text, m.start(), blocked)
+        if start is not None:
+            cands.append((start, m.end(), RULE_SLOGAN))
+
     # Service nouns.
     for service in load_lexicon()["service"]:
         for m in re.finditer(re.escape(service), text):
             cands.append((m.start(), m.end(), RULE_SERVICE))
 
     return _resolve(text, cands, blocked)
+
+
+_NUMBERED = re.compile(r"[“‘](?:[一二两三四五六七八九十百千万几]|\d)+(?:个|件|项|大|条|张|把|本|班|道|批)?" + _CJK + r"{0,3}[”’]")
+_SLOGAN_DROP = frozenset({"v", "a", "ad", "vd", "d", "ul", "uguo", "m", "mq", "q", "p", "c"})
+
+
+def _slogan_modifier(text: str, quote: int, blocked: list[tuple[int, int]]) -> int | None:
+    """Start of the modifier of a numbered slogan opening at ``quote``, or None: the clause from its start
+    (after unions, time words and adverbs), less its verb, particles and counts, if what remains is a
+    modifier of 2-12 characters holding a service word or a group."""
+    import jieba.posseg
+
+    from kg.rules.groups import find_groups
+
+    lo = max(text.rfind(c, 0, quote) for c in _CLAUSE_MARKS + "()（）“”") + 1
+    lo = max([lo] + [e for s, e in blocked if lo <= e <= quote])
+    lo = max(lo, text.rfind("的", lo, quote) + 1)  # a 的-modifier describes the slogan (服务职工的“十件实事”)
+    lo = _strip_lead(text, lo, quote)
+    if quote - lo < 2 or not re.fullmatch(_CJK + "+", text[lo:quote]):
+        return None
+    words = jieba.posseg.lcut(text[lo:quote])
+    service = load_lexicon().get("slogan_mod", ())
+    # the slogan is no object of a verb ending the clause (增强“四个意识”), unless a service verb (互助)
+    if words[-1].flag == "v" and words[-1].word not in service:
+        return None
+    # adverbs, then the clause's verb (or adjective: 畅通) with its complement (建|好), then particles and counts
+    k, verb = 0, 0
+    while k < len(words) - 1:
+        flag = words[k].flag
+        if flag in ("v", "a", "vd") and (verb == 0 or verb == 1 and words[k - 1].flag in ("v", "vd")
+                                          and (flag == "a" or len(words[k].word) == 1)):
+            verb += 1
+        elif flag not in _SLOGAN_DROP or flag in ("v", "a", "vd"):
+            break
+        lo += len(words[k].word)
+        k += 1
+    modifier = text[lo:quote]
+    if not 2 <= len(modifier) <= 12:
+        return None
+    if not (any(w in modifier for w in service) or find_groups(modifier)):
+        return None
+    return lo
 
 
 def _trim_blocked(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> int:
