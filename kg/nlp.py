@@ -9,7 +9,7 @@ mirrored as spans in ``doc.spans["mentions"]`` (label = kind) for inspection.
 Example:
     >>> nlp = make_nlp()
     >>> doc = process(nlp, Article(id="x#0", source_file="x", position=0, text="宁波市总工会开展“送清凉”活动"))
-    >>> sorted({m.kind for m in doc._.mentions}) >= ["Initiative", "UnionBody"]
+    >>> {m.kind for m in doc._.mentions} >= {"Initiative", "UnionBody"}
     True
 """
 
@@ -59,11 +59,86 @@ def make_nlp() -> Language:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break `kg build -q`
+    _install_viterbi()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = _Tokenizer(nlp.vocab, segmenter="jieba")
     for name in PIPELINE:
         nlp.add_pipe(name)
     return nlp
+
+
+def _install_viterbi() -> None:
+    """Make jieba.posseg (used by the rule components, with its HMM) use :func:`viterbi`: same answers."""
+    import jieba.posseg
+
+    jieba.posseg.viterbi = viterbi
+
+
+_MIN_FLOAT = -3.14e100
+_MIN_INF = float("-inf")
+_REVERSE: dict[int, tuple[dict, dict]] = {}
+
+
+def viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict) -> tuple[float, list]:
+    """jieba.posseg's Viterbi decoding of ``obs`` (joint segmentation and POS tags), same result.
+
+    jieba's tries every (previous state, state) pair, about 256 × 20 per character, building a tuple
+    for each; nearly all of them have no transition (probability 0).  This one tries only the states
+    with a transition into each state (kept in a reverse table), and falls back to jieba's full
+    scan, with its tie-breaking (the larger state wins), when there is none.  It was a quarter of the
+    extraction time (jieba.posseg.lcut with HMM, called by several rule components).
+
+    >>> import jieba.posseg as ps
+    >>> from jieba.posseg.viterbi import viterbi as jieba_viterbi
+    >>> args = ("马吉孝在会上说", ps.char_state_tab_P, ps.start_P, ps.trans_P, ps.emit_P)
+    >>> viterbi(*args) == jieba_viterbi(*args)
+    True
+    """
+    all_states = trans_p.keys()
+    cached = _REVERSE.get(id(trans_p))
+    if cached is None or cached[0] is not trans_p:
+        into: dict = {}
+        for y0, following in trans_p.items():
+            for y in following:
+                into.setdefault(y, []).append(y0)
+        cached = _REVERSE[id(trans_p)] = (trans_p, into)
+    into = cached[1]
+    first = obs[0]
+    V = {y: start_p[y] + emit_p[y].get(first, _MIN_FLOAT) for y in states.get(first, all_states)}
+    paths = [dict.fromkeys(V, "")]
+    for t in range(1, len(obs)):
+        char = obs[t]
+        prev_states = [x for x in V if len(trans_p[x]) > 0]
+        expected: set = set()
+        for x in prev_states:
+            expected.update(trans_p[x])
+        obs_states = set(states.get(char, all_states)) & expected
+        if not obs_states:
+            obs_states = expected if expected else all_states
+        scores: dict = {}
+        path: dict = {}
+        for y in obs_states:
+            emit = emit_p[y].get(char, _MIN_FLOAT)
+            best = state = None
+            for y0 in into.get(y, ()):
+                v = V.get(y0)
+                if v is None:
+                    continue
+                p = v + trans_p[y0][y] + emit  # the same sum in the same order as jieba's
+                if best is None or p > best or (p == best and y0 > state):
+                    best, state = p, y0
+            if best is None or best == _MIN_INF:
+                best, state = max((V[y0] + trans_p[y0].get(y, _MIN_INF) + emit, y0) for y0 in prev_states)
+            scores[y] = best
+            path[y] = state
+        V = scores
+        paths.append(path)
+    prob, state = max((V[y], y) for y in paths[-1])
+    route: list = [None] * len(obs)
+    for i in range(len(obs) - 1, -1, -1):
+        route[i] = state
+        state = paths[i][state]
+    return prob, route
 
 
 class _Doc(Doc):
