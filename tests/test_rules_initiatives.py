@@ -56,7 +56,7 @@ def test_initiatives(nlp, text, expected):
 def test_initiative_surface_keeps_traditional_text(nlp):
     doc = run(nlp, "臺州市總工會開展“送溫暖”慰問活動。")
     (m,) = [m for m in doc._.mentions if m.kind == INITIATIVE]
-    assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v2"
+    assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v3"
 
 
 @pytest.mark.parametrize(
@@ -66,6 +66,9 @@ def test_initiative_surface_keeps_traditional_text(nlp):
         "市总工会要求各级工会扎实做好工会工作。",  # abstraction
         "宿迁市人社局启动职业技能提升行动,惠及农民工。",  # no union: a government programme
         "按照《劳动合同法》有关规定,盐城市总工会督促企业整改。",  # a cited law is no initiative
+        # 以 X 为 <role>: the role X plays in something else
+        "盐城市总工会以县职工服务中心为龙头、以镇服务站为支撑,织密服务网络。",
+        "盐城市总工会以“工会会员日”试点为契机,推动工作落实。",
     ],
 )
 def test_not_initiatives(nlp, text):

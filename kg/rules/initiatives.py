@@ -2,13 +2,13 @@
 
 Rule families (ids end up in Mention.rule):
 
-- ``initiative.quoted/v2``: a quoted name followed by a head noun (“五好”工会创建活动), not when a verb
+- ``initiative.quoted/v3``: a quoted name followed by a head noun (“五好”工会创建活动), not when a verb
   stands between them or the quote is a manner adjective (“保姆式”服务);
 - ``initiative.quoted_list/v1``: quoted names listed before 等/两项 + head (“甲”“乙”等活动);
 - ``initiative.document/v1``: a policy document in 《》 (《……办法》) that is issued, not cited;
 - ``initiative.issued/v1``: the object of an issuing verb (印发/签署/发布 …) ending in a document head
   (协议, 规划, 办法 …), a period in front kept (2024~2026年…协议);
-- ``initiative.launch_object/v2``: the object of a launch verb (开展/建立/推出 …) ending in a head
+- ``initiative.launch_object/v3``: the object of a launch verb (开展/建立/推出 …) ending in a head
   noun or a quoted name, split over coordination (A、B和C) unless the head is shared (A与B办法);
   not in purpose adjuncts (为了…, 为+verb) nor after 通过 + verb;
 - ``initiative.subject_np/v1``: the short subject of an inchoative verb (…活动正式启动, …中心挂牌);
@@ -20,7 +20,9 @@ Rule families (ids end up in Mention.rule):
   verb (增强“四个意识”) names no service.
 
 Names are cleaned of counts, dates, verbs and 的-modifiers; within an article a short form takes
-the full name it abbreviates (疗休养 → 职工疗休养活动).
+the full name it abbreviates (疗休养 → 职工疗休养活动).  A name in the frame "以 X 为 <role>" (以A为龙头、
+以B为支撑…的网络; 以X试点为契机) is the role X plays in something else, not an initiative launched (v3 of the
+quoted and launch_object rules).
 
 Initiatives are only looked for in articles that mention a union body: a
 government programme reported without a union is no initiative.
@@ -46,10 +48,10 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 LEXICON_FILE = DATA / "initiatives-v1.tsv"
 TRIGGERS_FILE = DATA / "triggers-v1.tsv"
 
-RULE_QUOTED = "initiative.quoted/v2"
+RULE_QUOTED = "initiative.quoted/v3"
 RULE_QUOTED_LIST = "initiative.quoted_list/v1"
 RULE_DOCUMENT = "initiative.document/v1"
-RULE_LAUNCH = "initiative.launch_object/v2"
+RULE_LAUNCH = "initiative.launch_object/v3"
 RULE_SERVICE = "initiative.service/v1"
 RULE_HEAD_NP = "initiative.head_np/v2"
 RULE_ISSUED = "initiative.issued/v1"
@@ -642,6 +644,10 @@ def _slogan_modifier(text: str, quote: int, blocked: list[tuple[int, int]]) -> i
     return lo
 
 
+# "以 X 为 <role>": 为 with a short role noun closing the frame (为龙头、为基础的, 为契机，).
+FRAME_ROLE = re.compile(r"为" + _CJK + r"{1,3}(?=[、，,；;的。])")
+
+
 def _trim_blocked(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> int:
     for s, e in blocked:
         if s <= start < e < end:
@@ -660,6 +666,8 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
         name = text[start:end]
         if end - start < 2 or not is_acceptable(name):
             continue
+        if text.endswith("以", 0, start) and FRAME_ROLE.match(text, end):
+            continue  # 以X为龙头/为契机: a role in something else
         if any(s <= start and end <= e for s, e in blocked):
             continue
         cleaned.append((start, end, rule))

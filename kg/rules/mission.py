@@ -18,7 +18,8 @@ benefited:
 - ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
   name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
-- ``benefited.marker/v2``: a group introduced by a marker word (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
+- ``benefited.marker/v3``: a group introduced by a marker word (not the 为 closing a "以 A 为 <role>" frame:
+  以A为补充、以Y监督为基础的体系) (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
   (Y群体的维权服务) and a participant prefix (参赛Y); each initiative takes the marked groups of
@@ -65,7 +66,7 @@ from spacy.tokens import Doc
 
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNION, Mention, Relation
 from kg.rules.groups import FACILITY_NOUNS
-from kg.rules.initiatives import triggers
+from kg.rules.initiatives import FRAME_ROLE, triggers
 from kg.text import sentence_spans, to_simplified
 
 RULE_HOST = "launched.host/v2"
@@ -73,7 +74,7 @@ RULE_SUBJECT = "launched.subject/v2"
 RULE_PARAGRAPH = "launched.paragraph/v2"
 RULE_ARTICLE = "launched.article/v2"
 RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v2"
+RULE_MARKER = "benefited.marker/v3"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
@@ -275,6 +276,8 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
         # jieba glues an adverb to the preposition (已为, 特为): still the marker
         if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
             last = pos + len(word)
+            if word == "为" and FRAME_ROLE.match(text, pos) and "以" in text[_clause(text, pos)[0]:pos]:
+                last = None  # 以A为补充、…: the 为 of a frame marks a role, not a beneficiary
         pos += len(word)
     if last is None:
         return False
