@@ -179,6 +179,9 @@ def test_launched_relation_has_evidence(nlp):
          {("“清凉驿站”行动", "货车司机")}),
         # after an instrumental 以-phrase, 为 still marks the served group
         ("湖州市总工会开展“实事惠工”行动,以实际行动为一线职工解难题。", {("“实事惠工”行动", "一线职工")}),
+        # solving a group's problem serves the group
+        ("长沙市总工会建立“欠薪速裁”机制,及时化解农民工工资纠纷。", {("“欠薪速裁”机制", "农民工")}),
+        ("长沙市总工会推出“安居工程”,帮助解决青年职工住房困难。", {("“安居工程”", "青年职工")}),
         # a numbered slogan names its service with the group it serves
         ("丽水市总工会推出帮扶困难职工“三个一”。", {("帮扶困难职工“三个一”", "困难职工")}),
         # a facility serves the group a statement of its own names (the name alone is a type name)
@@ -254,6 +257,8 @@ def test_benefited_clause_scope(nlp, text, expected):
         "衡阳市总工会开展“书香工会”活动,为电子厂职工书屋捐赠图书。",
         # 对 Y 表示感谢 is no service
         "常德市总工会开展“送清凉”活动,对技术工人的辛勤付出表示感谢。",
+        # a problem word far from the group: the group is inside a long modifier, not whose problem is solved
+        "长沙市总工会建立“欠薪速裁”机制,解决长期困扰当地企业发展的农民工招工难问题。",
         # the 为 closing a "以 A 为 <role>" frame marks a role, not a beneficiary
         "湖州市总工会建立“三级联动”机制,以工会为主体、以退休职工为补充,开展矛盾调解。",
         # the next sentence names an initiative without saying it starts with the event told

@@ -18,7 +18,7 @@ benefited:
 - ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
   name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
-- ``benefited.marker/v3``: a group introduced by a marker word (not the 为 closing a "以 A 为 <role>" frame:
+- ``benefited.marker/v4``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
   以A为补充、以Y监督为基础的体系) (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
@@ -74,7 +74,7 @@ RULE_SUBJECT = "launched.subject/v2"
 RULE_PARAGRAPH = "launched.paragraph/v2"
 RULE_ARTICLE = "launched.article/v2"
 RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v3"
+RULE_MARKER = "benefited.marker/v4"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
