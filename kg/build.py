@@ -48,6 +48,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -241,6 +242,10 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None)
             if reuse is not None:
                 yield ("reused", reuse, segment, True)
                 continue
+            if pool is not None and _size(path) <= 3 * BATCH_CHARS:
+                # A small file is read by the worker too: reading and splitting pages is no serial work here.
+                yield ("file", pool.submit(extract_file, path, name), name, sha)
+                continue
             t = time.perf_counter()
             articles, problems, sha_read = _read(path, name)
             timings["ingest"] += time.perf_counter() - t
@@ -257,18 +262,26 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None)
         while True:
             for event in source:
                 queue.append(event)
-                queued += event[0] == "batch"
+                queued += event[0] in ("batch", "file")
                 if queued > ahead or len(queue) > 64:
                     break
             if not queue:
                 return
             event = queue.popleft()
-            if event[0] == "batch":
+            if event[0] in ("batch", "file"):
                 queued -= 1
                 try:
-                    event = ("batch", event[1].result())
+                    result = event[1].result()
                 except BrokenProcessPool as error:
                     raise BuildError(f"a worker process died (out of memory?): {error}") from None
+                if event[0] == "file":
+                    problems, sha_read, results = result
+                    yield ("begin", event[2], sha_read or event[3] or "", problems)
+                    for batch in results:
+                        yield ("batch", batch)
+                    yield ("end",)
+                    continue
+                event = ("batch", result)
             yield event
     finally:
         if pool is not None:
@@ -286,28 +299,53 @@ class _Lazy:
 
 
 class Loader:
-    """Loads N-Quads into a store in bulk, ``chunk`` bytes at a time.
+    """Loads N-Quads into a store in bulk, ``chunk`` bytes at a time, in a background thread.
 
     One bulk load of a whole corpus, or many small transactional loads, make RocksDB hold most of
     the data in memory (write buffers); chunks of a few MB keep the memory bounded and are fast.
+    Oxigraph releases the GIL while it loads, so the build goes on handing out work and receiving
+    results meanwhile; at most one chunk waits while another loads (memory stays bounded).
     """
 
     def __init__(self, store: ox.Store, *, chunk: int = 16_000_000) -> None:
         self.store, self.chunk = store, chunk
         self.parts: list[bytes] = []
         self.size = 0
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
 
     def add(self, nquads: bytes) -> None:
         self.parts.append(nquads)
         self.size += len(nquads)
         if self.size >= self.chunk:
-            self.close()
+            self._start()
 
     def close(self) -> None:
-        """Load what is pending."""
+        """Load what is pending and wait until it is in the store."""
+        self._start()
+        self._wait()
+
+    def _start(self) -> None:
+        self._wait()
         if self.parts:
-            self.store.bulk_load(b"".join(self.parts), format=ox.RdfFormat.N_QUADS)
+            data = b"".join(self.parts)
             self.parts, self.size = [], 0
+            self.thread = threading.Thread(target=self._load, args=(data,), name="kg-loader", daemon=True)
+            self.thread.start()
+
+    def _load(self, data: bytes) -> None:
+        try:
+            self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        except BaseException as error:  # noqa: BLE001 - raised again in the build's thread
+            self.error = error
+
+    def _wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 class _Sink:
@@ -493,6 +531,23 @@ def _batches(articles: list[Article]) -> Iterator[list[Article]]:
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def extract_file(path: Path, name: str) -> tuple[tuple[Problem, ...], str | None, list[BatchResult]]:
+    """Read one source file and extract its articles: (reading problems, content hash, batch results).
+
+    Runs in worker processes, for files small enough to be one batch or about.
+    """
+    t = time.perf_counter()
+    articles, problems, sha = _read(path, name)
+    spent = time.perf_counter() - t
+    results = [extract_batch(batch) for batch in _batches(articles)]
+    if results:
+        first = results[0]
+        timings = dict(first.timings)
+        timings["ingest"] = timings.get("ingest", 0.0) + spent
+        results[0] = BatchResult(**{**first.__dict__, "timings": timings})
+    return tuple(problems), sha, results
 
 
 def extract_batch(articles: list[Article]) -> BatchResult:
@@ -736,9 +791,9 @@ class Generation:
         sort = (_sorted_outputs, sources, ontology_nq, self.path)
         child = _Child(*sort) if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() else None
         triples = None if child else sort[0](*sort[1:])
-        write_views(store, self.path)
         store.flush()
-        store.optimize()
+        store.optimize()  # before the views: their queries over a compacted store take about half the time
+        write_views(store, self.path)
         if child:
             triples = child.result()
         for path in extra:
