@@ -311,7 +311,8 @@ def _convert(result) -> QueryResult:
         return QueryResult(variables=("boolean",), rows=[(str(bool(result)).lower(),)], boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
-        rows = [tuple(_text(solution[v]) for v in variables) for solution in result]
+        positions = range(len(variables))  # by position: quicker than by name for every cell
+        rows = [tuple(_text(solution[i]) for i in positions) for solution in result]
         return QueryResult(variables=variables, rows=rows)
     rows = [(t.subject.value, t.predicate.value, _text(t.object)) for t in result]
     return QueryResult(variables=("subject", "predicate", "object"), rows=rows)
