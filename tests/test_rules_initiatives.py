@@ -197,10 +197,20 @@ def test_purpose_and_means(text, expected):
         # a short form later in the article refers to the full name given earlier
         ("湖州市总工会在全市启动职工健康疗休养活动。今年疗休养名额增加到800个。", "职工健康疗休养活动"),
         ("湖州市总工会建成“工匠之家”职工技能培训基地。该培训基地面向全市开放。", "“工匠之家”职工技能培训基地"),
+        # a series marker before the head does not change the campaign
+        ("湖州市总工会开展关爱环卫工人活动\n\n湖州市总工会开展“清凉同行”关爱环卫工人系列活动。",
+         "“清凉同行”关爱环卫工人系列活动"),
     ],
 )
 def test_short_form_takes_the_full_name(nlp, text, label):
     assert labels(run(nlp, text), INITIATIVE) == {label}
+
+
+def test_series_marker_short_form_needs_the_same_modifier():
+    from kg.rules.initiatives import short_forms
+
+    assert short_forms(["职工书画系列活动", "摄影活动"]) == {}
+    assert short_forms(["职工书画系列活动", "书画活动"]) == {"书画活动": "职工书画系列活动"}
 
 
 @pytest.mark.parametrize(

@@ -740,9 +740,13 @@ def ukg_initiatives(doc: Doc) -> Doc:
     return doc
 
 
+_SERIES = re.compile(r"(?:系列|专项|主题)(?=(?:活动|行动|工作|工程|服务)$)")
+
+
 def short_forms(names: list[str]) -> dict[str, str]:
     """Within one article, a short form of a longer initiative name refers to it: the longer name
-    ends with it (疗休养基地 → 广东省技术工人疗休养基地) or only adds a generic head (疗休养 → 疗休养活动).
+    ends with it (疗休养基地 → 广东省技术工人疗休养基地) or only adds a generic head (疗休养 → 疗休养活动),
+    or ends with it once a series marker before its head is left out (关爱X活动 → “…”关爱X系列活动).
     When there are several longer names, they must nest (疗休养活动 ⊂ 职工疗休养活动): the nearest
     one, the shortest, is taken; otherwise the short form is ambiguous and left alone.
 
@@ -752,11 +756,14 @@ def short_forms(names: list[str]) -> dict[str, str]:
     '疗休养活动'
     """
     generic = load_lexicon()["generic"]
+    # a series marker before the head does not change the campaign (关爱X系列活动 ~ 关爱X活动)
+    plain = {n: _SERIES.sub("", n) for n in names}
     out = {}
     for short in set(names):
         bare = short.strip("“”‘’「」『』《》")
         longer = {n for n in names if len(n) > len(short) and (
-            n.endswith(short) or any(n.endswith(bare + g) for g in generic))}
+            n.endswith(short) or any(n.endswith(bare + g) for g in generic)
+            or (len(bare) >= 4 and plain[n] != n and plain[n].endswith(short)))}
         nearest = min(longer, key=len, default=None)
         if nearest and all(nearest in n for n in longer):
             out[short] = nearest
