@@ -276,7 +276,7 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
         # jieba glues an adverb to the preposition (已为, 特为): still the marker
         if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
             last = pos + len(word)
-            if word == "为" and FRAME_ROLE.match(text, pos) and "以" in text[_clause(text, pos)[0]:pos]:
+            if word == "为" and FRAME_ROLE.match(text, pos) and "以" in _CLAUSE.split(text[max(lo, pos - 20):pos])[-1]:
                 last = None  # 以A为补充、…: the 为 of a frame marks a role, not a beneficiary
         pos += len(word)
     if last is None:
