@@ -206,6 +206,17 @@ def test_short_form_takes_the_full_name(nlp, text, label):
     assert labels(run(nlp, text), INITIATIVE) == {label}
 
 
+@pytest.mark.parametrize("mark", ["……", "…", "......"])
+def test_ellipsis_ends_an_object_like_a_comma(mark):
+    # a teaser list closed by an ellipsis before the story: the last item is a name of its own
+    text = "建立困难职工帮扶制度、职工互助保障机制{}近年来,丽水市总工会持续关爱职工。"
+    assert names(text.format(mark)) == names(text.format(",")) == ["困难职工帮扶制度", "职工互助保障机制"]
+
+
+def test_full_stop_inside_a_quoted_name_is_no_ellipsis():
+    assert names("丽水市总工会建立“e.工会”服务平台。") == ["“e.工会”服务平台"]
+
+
 def test_series_marker_short_form_needs_the_same_modifier():
     from kg.rules.initiatives import short_forms
 

@@ -8,9 +8,9 @@ Rule families (ids end up in Mention.rule):
 - ``initiative.document/v1``: a policy document in 《》 (《……办法》) that is issued, not cited;
 - ``initiative.issued/v1``: the object of an issuing verb (印发/签署/发布 …) ending in a document head
   (协议, 规划, 办法 …), a period in front kept (2024~2026年…协议);
-- ``initiative.launch_object/v3``: the object of a launch verb (开展/建立/推出 …) ending in a head
+- ``initiative.launch_object/v4``: the object of a launch verb (开展/建立/推出 …) ending in a head
   noun or a quoted name, split over coordination (A、B和C) unless the head is shared (A与B办法);
-  not in purpose adjuncts (为了…, 为+verb) nor after 通过 + verb;
+  not in purpose adjuncts (为了…, 为+verb) nor after 通过 + verb; an ellipsis (……) ends the object (v4);
 - ``initiative.subject_np/v1``: the short subject of an inchoative verb (…活动正式启动, …中心挂牌);
 - ``initiative.head_np/v2``: a noun phrase ending in a distinctive head (职工微课堂) where a union acts;
 - ``initiative.service/v1``: service nouns (法律援助, 疗休养 …) in a sentence where a union acts;
@@ -51,7 +51,7 @@ TRIGGERS_FILE = DATA / "triggers-v1.tsv"
 RULE_QUOTED = "initiative.quoted/v3"
 RULE_QUOTED_LIST = "initiative.quoted_list/v1"
 RULE_DOCUMENT = "initiative.document/v1"
-RULE_LAUNCH = "initiative.launch_object/v3"
+RULE_LAUNCH = "initiative.launch_object/v4"
 RULE_SERVICE = "initiative.service/v1"
 RULE_HEAD_NP = "initiative.head_np/v2"
 RULE_ISSUED = "initiative.issued/v1"
@@ -74,7 +74,7 @@ _DOC_HEADS = ("通知", "意见", "办法", "方案", "规定", "决定", "细�
               "建议书", "倡议书", "措施", "要点", "标准", "规范", "守则", "协议", "计划", "纲要", "清单", "指南", "公约")
 _CITE = ("按照", "根据", "依据", "遵照", "贯彻", "学习", "落实", "对照", "原载", "参照", "执行")
 # Ends the object of a launch verb (outside quotes).
-_CLAUSE_END = re.compile(r"[，。；！？：,;!?:\n]|以来|以后|之后|期间|以便|并且|并将|的同时|以及时|进一步")
+_CLAUSE_END = re.compile(r"[，。；！？：,;!?:\n…]|\.{2,}|以来|以后|之后|期间|以便|并且|并将|的同时|以及时|进一步")
 _CUT_BEFORE = re.compile(r"(?:以(?!上|下)|为(?!主)|向|把|让|使|对(?!口|接)|从|在(?!线|职|岗))(?=" + _CJK + ")")
 _LEAD_STRIP = re.compile(
     r"^(?:了|起|好|出|过|上|下|等等|等|以|"
