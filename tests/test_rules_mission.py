@@ -237,9 +237,14 @@ def test_benefited(nlp, text, expected):
         ("长沙市总工会开展“暖心行动”,职工积极响应。", {("“暖心行动”", "职工")}),
         # the group's own quality is no service for it
         ("长沙市总工会开展“岗位练兵”活动,提升窗口职工的服务意识。", set()),
-        # without a demonstrative subject the listed initiatives take the clause's group
+        # parts listed after 设有/包括 leave the groups of other clauses to the whole they list
         ("衡阳市总工会举办首届职工运动会,设有“职工拔河赛”等项目,为一线职工提供了展示风采的舞台。",
-         {("职工运动会", "一线职工"), ("“职工拔河赛”", "职工"), ("“职工拔河赛”", "一线职工")}),
+         {("职工运动会", "一线职工"), ("“职工拔河赛”", "职工")}),
+        ("株洲市总工会为新就业形态劳动者推出“暖新”服务,包括“法律体检”“健康驿站”等项目。",
+         {("“暖新”服务", "新就业形态劳动者")}),
+        # … but a part takes the group of its own clause (and the whole, in the nearest clause, too)
+        ("株洲市总工会推出“暖新”服务,包括为快递员开展的“法律体检”活动。",
+         {("“法律体检”活动", "快递员"), ("“暖新”服务", "快递员")}),
     ],
 )
 def test_benefited_clause_scope(nlp, text, expected):

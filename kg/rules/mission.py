@@ -18,13 +18,14 @@ benefited:
 - ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
   name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
-- ``benefited.marker/v4``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
+- ``benefited.marker/v5``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
   以A为补充、以Y监督为基础的体系) (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
   (Y群体的维权服务) and a participant prefix (参赛Y); each initiative takes the marked groups of
   its own clause or of the nearest clause that has some, plus those of a fronted target clause
-  ("面向A、B等群体，开展X");
+  ("面向A、B等群体，开展X"); parts listed in a clause opened by 包括/设有 … after the whole they belong to
+  take only their own clause's groups (提供X，包括A、B等: v5);
 - ``benefited.pronoun/v1``: 为他们/为其 … → the last group of the paragraph;
 - ``benefited.demonstrative/v1``: marked groups in a sentence that names an earlier initiative again
   (此次疗休养活动主要面向Y) → that initiative;
@@ -74,7 +75,7 @@ RULE_SUBJECT = "launched.subject/v2"
 RULE_PARAGRAPH = "launched.paragraph/v2"
 RULE_ARTICLE = "launched.article/v2"
 RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v4"
+RULE_MARKER = "benefited.marker/v5"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
@@ -417,6 +418,9 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
     init_clauses = {_clause(text, i.start) for i in inits}
     # A fronted target clause ("面向A、B等群体，开展X…") holds for every initiative after it in the sentence.
     scoped = [k for k in clauses if k not in init_clauses and _TARGET_CLAUSE.match(text, k[0])]
+    # Parts listed after 包括/设有 … (提供X，包括A、B等) leave the groups of other clauses to the whole they list.
+    listed = {id(i) for i in inits if _LISTING_OPENS.match(text, _clause(text, i.start)[0])}
+    wholes = [i for i in inits if id(i) not in listed]
     out = []
     for init in inits:
         c = _clause(text, init.start)
@@ -424,6 +428,8 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
         near = [k for k in clauses if not (k[1] <= c[0] and _NEW_PREDICATION.search(text, k[1], c[0] + 6))]
         if c in clauses:
             best = c
+        elif id(init) in listed and any(w.start < init.start for w in wholes):
+            continue
         elif near:
             best = min(near, key=lambda k: (abs(k[0] - c[0]), -k[0]))
         else:
@@ -453,6 +459,7 @@ def _demonstrative_reference(text: str, s: int, e: int, inits: list[Mention]) ->
 
 # A clause listing the parts of something (包括A、B等活动).
 _LISTING = re.compile(r"(?:包括|包含|涵盖|设有|设置了|分为|囊括)")
+_LISTING_OPENS = re.compile(r"\s*(?:其中)?(?:主要)?" + _LISTING.pattern)
 _TOPIC_DEMONSTRATIVE = re.compile(r"\s*(?:这个|这支|这座|这家|这项|这次|这届|这些|该项|该|此项|此次|本届|本次|上述)")
 
 
