@@ -141,7 +141,7 @@ TURTLE_SUBJECTS = 2_000
 def write_sorted(
     lines: Iterable[str], *, nquads: Path, turtle: Path, work: Path, run_bytes: int = RUN_BYTES
 ) -> int:
-    """Write N-Quads ``lines`` (every quad in a named graph) sorted and deduplicated to ``nquads``, and
+    r"""Write N-Quads ``lines`` (every quad in a named graph) sorted and deduplicated to ``nquads``, and
     their triples but the ontology graph's to ``turtle``; return the number of distinct triples.
 
     >>> import tempfile

@@ -44,7 +44,13 @@ PREFIXES = {
 
 
 def _n(term) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
+    node = _NODES.get(term)
+    if node is None:
+        node = _NODES[term] = ox.NamedNode(str(term))
+    return node
+
+
+_NODES: dict = {}  # made once per term: building quads asks for the same few dozen terms for every fact
 
 
 A = _n(RDF.type)
@@ -58,6 +64,38 @@ XSD_INTEGER = _n(XSD.integer)
 XSD_NNI = _n(XSD.nonNegativeInteger)
 XSD_BOOLEAN = _n(XSD.boolean)
 XSD_DATE = _n(XSD.date)
+# Terms of every article and fact, made once (an rdflib namespace lookup costs a microsecond).
+_OA_TextPositionSelector = _n(OA.TextPositionSelector)
+_OA_end = _n(OA.end)
+_OA_start = _n(OA.start)
+_ORG_Membership = _n(ORG.Membership)
+_ORG_Role = _n(ORG.Role)
+_ORG_member = _n(ORG.member)
+_ORG_organization = _n(ORG.organization)
+_ORG_role = _n(ORG.role)
+_PROV_wasDerivedFrom = _n(PROV.wasDerivedFrom)
+_RDF_Statement = _n(RDF.Statement)
+_RDF_object = _n(RDF.object)
+_RDF_predicate = _n(RDF.predicate)
+_RDF_subject = _n(RDF.subject)
+_SCHEMA_datePublished = _n(SCHEMA.datePublished)
+_SCHEMA_headline = _n(SCHEMA.headline)
+_SCHEMA_url = _n(SCHEMA.url)
+_UKG_Article = _n(UKG.Article)
+_UKG_Quantity = _n(UKG.Quantity)
+_UKG_approximate = _n(UKG.approximate)
+_UKG_confidence = _n(UKG.confidence)
+_UKG_eventDate = _n(UKG.eventDate)
+_UKG_evidence = _n(UKG.evidence)
+_UKG_evidenceSelector = _n(UKG.evidenceSelector)
+_UKG_mentionedIn = _n(UKG.mentionedIn)
+_UKG_position = _n(UKG.position)
+_UKG_postTitle = _n(UKG.postTitle)
+_UKG_rawText = _n(UKG.rawText)
+_UKG_rule = _n(UKG.rule)
+_UKG_sourceFile = _n(UKG.sourceFile)
+_UKG_unit = _n(UKG.unit)
+_UKG_value = _n(UKG.value)
 ENTITIES = _n(ENTITIES_GRAPH)
 
 #: Relation predicate → RDF property of the direct triple.
@@ -99,22 +137,22 @@ def article_quads(extraction: Extraction, *, index: EntityIndex | None = None) -
     def quad(s, p, o) -> ox.Quad:
         return ox.Quad(s, p, o, g)
 
-    yield quad(art, A, _n(UKG.Article))
-    yield quad(art, _n(UKG.sourceFile), ox.Literal(article.source_file))
-    yield quad(art, _n(UKG.position), _int(article.position))
+    yield quad(art, A, _UKG_Article)
+    yield quad(art, _UKG_sourceFile, ox.Literal(article.source_file))
+    yield quad(art, _UKG_position, _int(article.position))
     if article.headline:
-        yield quad(art, _n(SCHEMA.headline), zh(article.headline))
+        yield quad(art, _SCHEMA_headline, zh(article.headline))
     if article.date:
-        yield quad(art, _n(SCHEMA.datePublished), ox.Literal(article.date, datatype=XSD_DATE))
+        yield quad(art, _SCHEMA_datePublished, ox.Literal(article.date, datatype=XSD_DATE))
     if article.url:
         try:
-            yield quad(art, _n(SCHEMA.url), ox.NamedNode(article.url))
+            yield quad(art, _SCHEMA_url, ox.NamedNode(article.url))
         except ValueError:
             pass
 
     for mention in extraction.mentions:
         node = ox.NamedNode(index.add(mention, article=article) if index is not None else mention_iri(mention, article=article))
-        yield quad(node, _n(UKG.mentionedIn), art)
+        yield quad(node, _UKG_mentionedIn, art)
         if mention.kind == QUANTITY:
             yield from (quad(node, p, o) for p, o in _quantity_properties(mention))
 
@@ -123,11 +161,11 @@ def article_quads(extraction: Extraction, *, index: EntityIndex | None = None) -
 
 
 def _quantity_properties(mention: Mention) -> Iterator[tuple]:
-    yield A, _n(UKG.Quantity)
-    yield _n(UKG.value), _decimal(mention.attr("value", "0"))
-    yield _n(UKG.unit), ox.Literal(mention.attr("unit", ""))
-    yield _n(UKG.approximate), ox.Literal(mention.attr("approximate", "false"), datatype=XSD_BOOLEAN)
-    yield _n(UKG.rawText), zh(mention.attr("raw") or mention.text)
+    yield A, _UKG_Quantity
+    yield _UKG_value, _decimal(mention.attr("value", "0"))
+    yield _UKG_unit, ox.Literal(mention.attr("unit", ""))
+    yield _UKG_approximate, ox.Literal(mention.attr("approximate", "false"), datatype=XSD_BOOLEAN)
+    yield _UKG_rawText, zh(mention.attr("raw") or mention.text)
 
 
 def _relation_triples(relation: Relation, *, extraction: Extraction, art: ox.NamedNode) -> Iterator[tuple]:
@@ -139,31 +177,31 @@ def _relation_triples(relation: Relation, *, extraction: Extraction, art: ox.Nam
     if relation.predicate == MEMBERSHIP:
         role = relation.attr("role") or ""
         membership = ox.NamedNode(f"{ID_BASE}membership/{short_hash(subject.value, obj.value, role)}")
-        yield membership, A, _n(ORG.Membership)
-        yield membership, _n(ORG.member), subject
-        yield membership, _n(ORG.organization), obj
-        yield membership, _n(UKG.postTitle), zh(role)
+        yield membership, A, _ORG_Membership
+        yield membership, _ORG_member, subject
+        yield membership, _ORG_organization, obj
+        yield membership, _UKG_postTitle, zh(role)
         role_iri = ox.NamedNode(f"{ID_BASE}role/{iri_segment(_role_name(role))}")
-        yield membership, _n(ORG.role), role_iri
-        yield role_iri, A, _n(ORG.Role)
+        yield membership, _ORG_role, role_iri
+        yield role_iri, A, _ORG_Role
         yield role_iri, LABEL, zh(_role_name(role))
     key = (article.id, relation.predicate, subject.value, obj.value, str(relation.sentence_start))
     statement = ox.NamedNode(f"{ID_BASE}statement/{short_hash(*key)}")
     selector = ox.NamedNode(f"{statement.value}/selector")
-    yield statement, A, _n(RDF.Statement)
-    yield statement, _n(RDF.subject), subject
-    yield statement, _n(RDF.predicate), prop
-    yield statement, _n(RDF.object), obj
-    yield statement, _n(PROV.wasDerivedFrom), art
-    yield statement, _n(UKG.evidence), zh(article.text[relation.sentence_start:relation.sentence_end])
-    yield statement, _n(UKG.rule), ox.Literal(relation.rule)
-    yield statement, _n(UKG.confidence), _decimal(min(1.0, max(0.0, relation.confidence)))
-    yield statement, _n(UKG.evidenceSelector), selector
+    yield statement, A, _RDF_Statement
+    yield statement, _RDF_subject, subject
+    yield statement, _RDF_predicate, prop
+    yield statement, _RDF_object, obj
+    yield statement, _PROV_wasDerivedFrom, art
+    yield statement, _UKG_evidence, zh(article.text[relation.sentence_start:relation.sentence_end])
+    yield statement, _UKG_rule, ox.Literal(relation.rule)
+    yield statement, _UKG_confidence, _decimal(min(1.0, max(0.0, relation.confidence)))
+    yield statement, _UKG_evidenceSelector, selector
     if date := relation.attr("date"):
-        yield statement, _n(UKG.eventDate), _date_literal(date)
-    yield selector, A, _n(OA.TextPositionSelector)
-    yield selector, _n(OA.start), _int(relation.sentence_start, XSD_NNI)
-    yield selector, _n(OA.end), _int(relation.sentence_end, XSD_NNI)
+        yield statement, _UKG_eventDate, _date_literal(date)
+    yield selector, A, _OA_TextPositionSelector
+    yield selector, _OA_start, _int(relation.sentence_start, XSD_NNI)
+    yield selector, _OA_end, _int(relation.sentence_end, XSD_NNI)
 
 
 def _date_literal(iso: str) -> ox.Literal:

@@ -18,6 +18,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.records import (
     GROUP, INITIATIVE, ORGANIZATION, PERSON, PLACE, QUANTITY, UNION, Article, Entity, Extraction, Mention,
@@ -37,6 +38,7 @@ KIND_SLUGS = {
 _UNSAFE = set(' <>"{}|\\^`#?%/[]')
 
 
+@lru_cache(maxsize=65536)  # labels recur in every article that names the entity
 def iri_segment(text: str) -> str:
     """A readable, IRI-safe path segment: NFC, unsafe and control characters percent-encoded."""
     out = []

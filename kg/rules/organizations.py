@@ -124,8 +124,18 @@ def find_enterprises(text: str, *, suffixes: tuple[str, ...] | None = None) -> l
     >>> find_enterprises("在合作社建立工会")
     []
     """
-    suffixes = suffixes or org_suffixes()
-    pattern = re.compile("|".join(map(re.escape, suffixes)))
+    return list(_find_enterprises(text, tuple(suffixes or org_suffixes())))
+
+
+@lru_cache(maxsize=8)
+def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, suffixes)))
+
+
+# The union rules ask for the enterprises of the same text several times: kept for the last few texts.
+@lru_cache(maxsize=4)
+def _find_enterprises(text: str, suffixes: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
+    pattern = _suffix_pattern(suffixes)
     out: list[tuple[int, int, str]] = []
     for match in pattern.finditer(text):
         end = match.end()
@@ -139,7 +149,7 @@ def find_enterprises(text: str, *, suffixes: tuple[str, ...] | None = None) -> l
         if out and start < out[-1][1]:
             continue
         out.append((start, end, match.group()))
-    return out
+    return tuple(out)
 
 
 _GOV = re.compile(
