@@ -325,6 +325,10 @@ class Loader:
         self._start()
         self._wait()
 
+    def settle(self) -> None:
+        """Wait for the load under way, if any (what is pending stays pending)."""
+        self._wait()
+
     def _start(self) -> None:
         self._wait()
         if self.parts:
@@ -438,31 +442,43 @@ def assemble(
         sink = _Sink(writer, store=store, timings=timings, on_problem=on_problem, on_file=on_file, total=total)
         for event in events:
             sink.take(event)
-        t = time.perf_counter()
-        sink.loader.close()
-        timings["graph"] += time.perf_counter() - t
         all_problems = list(problems) + sink.problems
         if not sink.articles and all_problems:
+            sink.loader.close()
             del store, sink
             generation.discard()
             return BuildSummary(files=files, articles=0, entities={}, relations={}, triples=0,
                                 problems=tuple(all_problems), timings=dict(timings))
         t = time.perf_counter()
-        store.remove_graph(ENTITIES)
         ontology = ontology_quads()
-        if ontology:
-            store.remove_graph(ontology[0].graph_name)
         entities_path = writer.spool(quad_lines(entity_quads(sink.index)))
-        loader = Loader(store)
-        with open(entities_path, "rb") as handle:
-            for line in handle:
-                loader.add(line)
-        loader.close()
-        store.extend(ontology)  # as objects: parsing would give its blank nodes new ids in every build
-        store.flush()
+        writer.flush()
+        sink.loader.settle()  # no load running while a child is forked
+        # The sorted dumps need only the archive and the entities: with jobs > 1 they are written by a
+        # child from now on, while this process loads the rest into the store and writes the views.
+        sort = generation.start_sort(extra=[entities_path], ontology=ontology, jobs=jobs)
+        try:
+            sink.loader.close()
+            store.remove_graph(ENTITIES)
+            if ontology:
+                store.remove_graph(ontology[0].graph_name)
+            loader = Loader(store)
+            with open(entities_path, "rb") as handle:
+                for line in handle:
+                    loader.add(line)
+            loader.close()
+            store.extend(ontology)  # as objects: parsing would give its blank nodes new ids in every build
+            store.flush()
+        except BaseException:
+            sort.stop()
+            raise
         timings["graph"] += time.perf_counter() - t
     t = time.perf_counter()
-    triples = generation.export(store, extra=[entities_path], ontology=ontology, jobs=jobs)
+    try:
+        triples = generation.export(store, sort=sort)
+    except BaseException:
+        sort.stop()
+        raise
     del store  # the last reference: closes the database before its files are synced and published
     outputs = generation.publish()
     timings["export"] += time.perf_counter() - t
@@ -781,22 +797,24 @@ class Generation:
         finally:
             writer.close()
 
-    def export(self, store: ox.Store, *, extra: list[Path], ontology: list[ox.Quad], jobs: int = 1) -> int:
-        """graph.nq, graph.ttl (sorted, from the archive and ``extra`` N-Quads files), graph.graphml, graph.gexf.
-
-        With ``jobs`` > 1 the sort runs in a child process while this one writes the views.
-        """
-        sources = [self.path / ARCHIVE, *extra]
+    def start_sort(self, *, extra: list[Path], ontology: list[ox.Quad], jobs: int = 1) -> _Sort:
+        """The sorted dumps (graph.nq, graph.ttl) of the archive and ``extra`` N-Quads files; with ``jobs`` > 1
+        started now in a child process, else written by :meth:`export`."""
         ontology_nq = ox.serialize(ontology, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-        sort = (_sorted_outputs, sources, ontology_nq, self.path)
-        child = _Child(*sort) if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() else None
-        triples = None if child else sort[0](*sort[1:])
+        sort = _Sort(sources=[self.path / ARCHIVE, *extra], ontology=ontology_nq, folder=self.path, extra=extra)
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            sort.child = _Child(_sorted_outputs, sort.sources, sort.ontology, sort.folder)
+        return sort
+
+    def export(self, store: ox.Store, *, sort: _Sort) -> int:
+        """graph.nq, graph.ttl (``sort``), graph.graphml, graph.gexf; returns the number of triples."""
+        triples = None if sort.child else _sorted_outputs(sort.sources, sort.ontology, sort.folder)
         store.flush()
         store.optimize()  # before the views: their queries over a compacted store take about half the time
         write_views(store, self.path)
-        if child:
-            triples = child.result()
-        for path in extra:
+        if sort.child:
+            triples = sort.child.result()
+        for path in sort.extra:
             path.unlink(missing_ok=True)
         return triples
 
@@ -821,6 +839,23 @@ class Generation:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+@dataclass
+class _Sort:
+    """The sorted dumps to write: from ``sources`` and the ontology's N-Quads into ``folder``."""
+
+    sources: list[Path]
+    ontology: str
+    folder: Path
+    extra: list[Path]  # removed once written
+    child: _Child | None = None
+
+    def stop(self) -> None:
+        """Stop the child writing them (the build failed)."""
+        if self.child is not None:
+            self.child.process.kill()
+            self.child.process.join()
 
 
 def _sorted_outputs(sources: list[Path], ontology: str, folder: Path) -> int:
@@ -906,6 +941,10 @@ class _Writer:
 
     def record(self, record: FileRecord) -> None:
         self.manifest.write(record.to_json() + "\n")
+
+    def flush(self) -> None:
+        """Write the archive through to its file (a child process reads it)."""
+        self.archive.flush()
 
     def spool(self, lines: Iterable[str]) -> Path:
         path = self.folder / f".spool-{len(self.spools)}.nq"
