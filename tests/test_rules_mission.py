@@ -184,6 +184,10 @@ def test_launched_relation_has_evidence(nlp):
         ("长沙市总工会推出“安居工程”,帮助解决青年职工住房困难。", {("“安居工程”", "青年职工")}),
         # a numbered slogan names its service with the group it serves
         ("丽水市总工会推出帮扶困难职工“三个一”。", {("帮扶困难职工“三个一”", "困难职工")}),
+        # the same in traditional characters; labels are simplified
+        ("麗水市總工會推出幫扶困難職工“三個一”。", {("帮扶困难职工“三个一”", "困难职工")}),
+        ("株洲市總工會負責人來到建築工地,看望慰問堅守崗位的建築工人。該市“夏日送清涼”活動由此啟動。",
+         {("“夏日送清凉”活动", "建筑工人")}),
         # a facility serves the group a statement of its own names (the name alone is a type name)
         ("株洲市总工会建成货车司机之家,为过往货车司机提供休息场所。", {("货车司机之家", "货车司机")}),
         # coordinated groups, synonyms mapped to the preferred label
