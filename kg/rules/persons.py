@@ -56,6 +56,12 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
 
 
+@lru_cache(maxsize=1)
+def _post_pattern() -> re.Pattern[str]:
+    """The posts, as alternatives in :func:`posts` order (a match is the first of them that is there)."""
+    return re.compile("|".join(map(re.escape, posts())))
+
+
 def name_at(text: str, start: int) -> int | None:
     """End of a person's name starting at ``start``, or None.
 
@@ -103,10 +109,19 @@ def name_at(text: str, start: int) -> int | None:
 
 
 def _post_ending(text: str, end: int) -> str | None:
-    for post in posts():
+    for post in _posts_by_last_char().get(text[end - 1:end], ()):
         if text.endswith(post, 0, end):
             return post
     return None
+
+
+@lru_cache(maxsize=1)
+def _posts_by_last_char() -> dict[str, tuple[str, ...]]:
+    """The posts by their last character, each list in :func:`posts` order."""
+    table: dict[str, list[str]] = {}
+    for post in posts():
+        table.setdefault(post[-1], []).append(post)
+    return {char: tuple(found) for char, found in table.items()}
 
 
 @Language.component("ukg_persons")
@@ -122,7 +137,7 @@ def ukg_persons(doc: Doc) -> Doc:
         if m.end not in by_end or m.kind == UNION:
             by_end[m.end] = m
     sentences = sentence_spans(text)
-    post_re = re.compile("|".join(map(re.escape, posts())))
+    post_re = _post_pattern()
     seen: set[tuple[int, int]] = set()
     for match in post_re.finditer(text):
         post_end = match.end()
@@ -162,7 +177,8 @@ def _posts_after_names(doc: Doc, text: str, original: str, orgs: list[Mention],
     for m in sorted(orgs, key=lambda m: (m.start, -(m.end - m.start))):
         by_start.setdefault(m.start, m)
     for org in orgs:
-        post = next((p for p in posts() if text.startswith(p, org.end)), None)
+        found = _post_pattern().match(text, org.end)  # the first post in posts() order that is there
+        post = found.group() if found else None
         if post is None or not re.match(r"[，。；,;！!]|$", text[org.end + len(post):org.end + len(post) + 1]):
             continue
         copula = None
