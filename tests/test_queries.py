@@ -35,8 +35,8 @@ def check_launched(rows) -> None:
     assert unions == sorted(set(unions)), "one row per union, ordered by union"
     for row in rows:
         assert "工会" in row["union"] or "联合会" in row["union"]
-        items = row["launched"].split("；")
-        assert int(row["initiatives"]) == len(items) == len(set(items)) >= 1
+        items = row["initiatives"].split("；")
+        assert int(row["count"]) == len(items) == len(set(items)) >= 1
     assert {"滨海县总工会", "北京市总工会", "云南省总工会"} <= set(unions)
 
 
@@ -120,8 +120,8 @@ def test_launched_lists_exactly_each_unions_initiatives(store) -> None:
     expected = pairs(store, "SELECT DISTINCT ?union ?initiative WHERE { ?u ukg:launched ?i ; rdfs:label ?union . ?i rdfs:label ?initiative }")
     assert not any("；" in label for labels in expected.values() for label in labels)  # else the split below is ambiguous
     rows = answer(store, "launched.rq")
-    assert {(row["union"],): set(row["launched"].split("；")) for row in rows} == expected
-    assert all(int(row["initiatives"]) == len(expected[(row["union"],)]) for row in rows)
+    assert {(row["union"],): set(row["initiatives"].split("；")) for row in rows} == expected
+    assert all(int(row["count"]) == len(expected[(row["union"],)]) for row in rows)
 
 
 def test_benefited_pairs_unions_and_evidence_match_the_statements(store) -> None:
