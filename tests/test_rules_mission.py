@@ -121,6 +121,22 @@ def test_other_actor_blocks_union(nlp, text):
     assert pairs(doc, LAUNCHED) == set() and labels(doc, INITIATIVE) == set()
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a non-union helper of a non-union builder: the union did not launch it
+        ("益阳市总工会召开会议。当地企业帮助社区建立“爱心驿站”。", set()),
+        ("益陽市總工會召開會議。當地企業幫助社區建立“愛心驛站”。", set()),
+        # a bureau helping the union: the union launches
+        ("市信访局协助益阳市总工会建立职工维权机制。", {("益阳市总工会", "职工维权机制")}),
+        # the union helping a company: the union's initiative as before
+        ("益阳市总工会帮助企业建立“职工书屋”。", {("益阳市总工会", "“职工书屋”")}),
+    ],
+)
+def test_causative_helper(nlp, text, expected):
+    assert pairs(run(nlp, text), LAUNCHED) == expected
+
+
 def test_actor_noun_inside_a_phrase_does_not_block(nlp):
     doc = run(nlp, "青山区总工会利用企业网站开辟“职工说事”栏目。")
     assert pairs(doc, LAUNCHED) == {("青山区总工会", "“职工说事”栏目")}
@@ -158,7 +174,7 @@ def test_launched_relation_has_evidence(nlp):
     doc = run(nlp, text)
     (rel,) = [r for r in doc._.relations if r.predicate == LAUNCHED]
     assert text[rel.sentence_start:rel.sentence_end] == "嘉兴市总工会开展“技能强企”行动。"
-    assert rel.rule == "launched.subject/v2" and 0 < rel.confidence <= 1
+    assert rel.rule == "launched.subject/v3" and 0 < rel.confidence <= 1
 
 
 # --------------------------------------------------------------------------- benefited
@@ -279,6 +295,36 @@ def test_benefited_clause_scope(nlp, text, expected):
 def test_not_benefited(nlp, text):
     doc = run(nlp, text)
     assert labels(doc, INITIATIVE) and pairs(doc, BENEFITED) == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # agents delivering the service (…到基层搞服务 / …为Y宣讲) are not served; whom they serve is
+        ("邵阳市总工会开展“服务月”活动,组织300名工会干部深入企业开展慰问。", set()),
+        ("邵阳市总工会开展“匠心宣讲”活动,组织劳模为青年职工宣讲。", {("“匠心宣讲”活动", "青年职工")}),
+        ("邵陽市總工會開展“服務月”活動,組織300名工會幹部深入企業開展慰問。", set()),
+        # … but the object of a benefactive preposition is served, whoever comes to the door
+        ("邵阳市总工会开展“暖心义诊”活动,为环卫工人上门义诊。", {("“暖心义诊”活动", "环卫工人")}),
+        ("邵阳市总工会开展“暖心义诊”活动,组织快递员到疗养院休养。", {("“暖心义诊”活动", "快递员")}),
+        # the counterpart of a helping service (与Y结对帮扶/进行辅导) is served, the helpers before 与 are not
+        ("益阳市总工会开展“技能帮扶”活动,组织劳模与困难职工结对帮扶。",
+         {("“技能帮扶”活动", "困难职工"), ("结对帮扶", "困难职工")}),
+        ("益阳市总工会开展“科技下乡”活动,挑选30名工匠与种植户进行一对一技术指导。", {("“科技下乡”活动", "种植户")}),
+        ("益陽市總工會開展“技能幫扶”活動,組織勞模與困難職工結對幫扶。",
+         {("“技能帮扶”活动", "困难职工"), ("结对帮扶", "困难职工")}),
+        # … not a counterpart of something else (与Y座谈)
+        ("益阳市总工会开展“技能帮扶”活动,劳模与困难职工座谈。", set()),
+        # closing a group's gap or easing its burden; an income outcome of the group
+        ("常德市总工会推出“暖心食堂”项目,缓解环卫工人就餐难。", {("“暖心食堂”项目", "环卫工人")}),
+        ("常德市总工会开展“技能进村”活动,带动农民增收。", {("“技能进村”活动", "农民")}),
+        ("常德市总工会开展“技能进村”活动,补齐种植户技术短板。", {("“技能进村”活动", "种植户")}),
+        # a nominalised outcome is no marking
+        ("常德市总工会开展“技能进村”活动,调查农民增收情况。", set()),
+    ],
+)
+def test_benefited_agents_counterparts_outcomes(nlp, text, expected):
+    assert pairs(run(nlp, text), BENEFITED) == expected
 
 
 @pytest.mark.parametrize(

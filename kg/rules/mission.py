@@ -3,13 +3,14 @@
 launched, by the first rule that finds an actor for an initiative:
 
 - ``launched.host/v2``: "由 X(、Y) 主办/承办" and "X、Y 承办" in the sentence;
-- ``launched.subject/v2``: the nearest union before the initiative in its sentence that is not an
+- ``launched.subject/v3``: the nearest union before the initiative in its sentence that is not an
   object (向/对/给/为 X), with the unions coordinated with it (X 联合/会同/与/、 Y);
-- ``launched.paragraph/v2``: zero anaphora — the last acting union earlier in the paragraph;
-- ``launched.article/v2``: the article's main union (most mentioned).
+- ``launched.paragraph/v3``: zero anaphora — the last acting union earlier in the paragraph;
+- ``launched.article/v3``: the article's main union (most mentioned).
 
 None of them fires for an exhortation (要/应/必须 … before the initiative); a non-union subject
-(company, bureau, hospital; "A 与 B 签订") blocks the union; the two fallbacks are also blocked by a
+(company, bureau, hospital; "A 与 B 签订"; since v3 also a non-union helper of a non-union builder:
+"企业帮助村建立X", not "局协助市总工会建立X") blocks the union; the two fallbacks are also blocked by a
 generic or plural union subject (各级工会, 全市工会, 两级工会) and inside quoted speech.
 Confidences follow the precision measured per rule on the development pages.
 
@@ -18,14 +19,17 @@ benefited:
 - ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
   name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
-- ``benefited.marker/v5``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
+- ``benefited.marker/v6``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
   以A为补充、以Y监督为基础的体系) (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
   (Y群体的维权服务) and a participant prefix (参赛Y); each initiative takes the marked groups of
   its own clause or of the nearest clause that has some, plus those of a fronted target clause
   ("面向A、B等群体，开展X"); parts listed in a clause opened by 包括/设有 … after the whole they belong to
-  take only their own clause's groups (提供X，包括A、B等: v5);
+  take only their own clause's groups (提供X，包括A、B等: v5); v6: an agent delivering the service is not served
+  (组织Y到基层搞服务, Y为Z宣讲; but 为Y上门义诊), the counterpart of a helping service is (与Y结对帮扶/进行…辅导;
+  the helpers listed before 与 are not), and so are groups whose gap is closed or burden eased (补齐/弥补/缓解 Y…)
+  or whose income grows (Y增收/致富/脱贫);
 - ``benefited.pronoun/v1``: 为他们/为其 … → the last group of the paragraph;
 - ``benefited.demonstrative/v1``: marked groups in a sentence that names an earlier initiative again
   (此次疗休养活动主要面向Y) → that initiative;
@@ -71,11 +75,11 @@ from kg.rules.initiatives import FRAME_ROLE, triggers
 from kg.text import sentence_spans, to_simplified
 
 RULE_HOST = "launched.host/v2"
-RULE_SUBJECT = "launched.subject/v2"
-RULE_PARAGRAPH = "launched.paragraph/v2"
-RULE_ARTICLE = "launched.article/v2"
+RULE_SUBJECT = "launched.subject/v3"
+RULE_PARAGRAPH = "launched.paragraph/v3"
+RULE_ARTICLE = "launched.article/v3"
 RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v5"
+RULE_MARKER = "benefited.marker/v6"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
@@ -149,7 +153,11 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
     the union's partner, while without a union "A 与 B 签订" makes both actors)."""
     verbs = set(triggers()["launch"]) | set(triggers()["host"]) | set(triggers()["issue"])
     launch = "|".join(map(re.escape, sorted(verbs, key=len, reverse=True)))
-    verb_after = re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*(?:" + launch + ")")
+    # "企业帮助村建立X": a non-union helper of a non-union builder acts too (not when it helps a union:
+    # 信访局协助市总工会建立X is the union's)
+    verb_after = re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*"
+                            r"(?:(?:帮助|协助|指导|带动|督促|推动)(?:(?!工会|[省市县区镇州]总)[\u4e00-\u9fff]){1,6}?)?"
+                            r"(?:" + launch + ")")
     ends = [m.end for m in doc._.mentions if m.kind == "Organization" and lo <= m.start and m.end <= hi]
     ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
     coord = tuple(w for w in triggers()["coord"] if union_before or w not in ("与", "和", "同", "及", "、"))
@@ -319,6 +327,24 @@ def _post_marked(text: str, g: Mention, e: int) -> bool:
 _NOMINAL = ("率", "度", "数", "人数", "情况", "意愿")
 
 
+# A group followed by an outreach move and a service verb (…干部到基层搞服务, 律师深入企业宣讲), or directly by
+# 为/向/给 + whom it serves (劳模为职工宣讲), is the agent delivering the service.
+_AGENT_OUTREACH = re.compile(r"(?:分别|主动|积极|定期|每月|经常|轮流|集中)*(?:(?:到|赴|深入|走进|走入|进入|下沉到?|前往|奔赴|上门)"
+                             r"[^，。；,;！？!?\n]{0,10}?(?:搞服务|服务|慰问|宣讲|帮扶|义诊|义剪|送|调研|走访|指导|讲课|授课)"
+                             r"|(?:为|向|给)(?!主|止|何|此|其))")
+# 为/向/给/替/帮 Y …上门义诊: Y is the object of a benefactive preposition, not the one who goes.
+_BENEFACTIVE_BEFORE = re.compile(r"(?:为|向|给|替|帮)[^，。；,;！？!?\n为向给替帮]{0,6}$")
+# "与Y进行(一对一)…辅导/结对帮扶": Y is the counterpart a helping service is given to (the subject is its helper).
+_COUNTERPART_AFTER = re.compile(r"(?:进行|开展|实行|结成|建立|签订)?[^，。；,;！？!?\n]{0,6}?(?:辅导|结对|帮扶|帮带|指导|培训|师带徒)")
+
+_HELPER_GAP = re.compile(r"[、和及，,0-9一二三四五六七八九十百千万余多名位个\u4e00-\u9fff]{0,16}?[与同]")
+
+
+def _counterpart(text: str, g: Mention, s: int, e: int) -> bool:
+    """Whether the group is the counterpart of a helping service (劳模与困难职工结对帮扶, 专家同种植户进行技术辅导)."""
+    return g.start > s and text[g.start - 1] in "与同" and bool(_COUNTERPART_AFTER.match(text, g.end, e))
+
+
 def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: int, e: int,
                    skip: list[tuple[int, int]] | None = None) -> list[tuple[Mention, int]]:
     """Groups of the sentence [s, e) that an initiative serves: (group mention, position of the marking).
@@ -330,11 +356,22 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     skip = skip or []
     out: list[tuple[Mention, int]] = []
     groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
+    # Agents deliver the service (组织工会干部到基层搞服务, 劳模为职工宣讲): never served, nor reached by coordination.
+    groups = [g for g in groups if not (s <= g.start < e and _AGENT_OUTREACH.match(text, g.end, e)
+                                        and not _BENEFACTIVE_BEFORE.search(text, max(s, g.start - 8), g.start))]
+    counterparts = set()
     for g in groups:
         if not (s <= g.start < e) or any(i.start <= g.start and g.end <= i.end for i in inits):
             continue
-        if _pre_marked(text, g, s, skip) or _post_marked(text, g, e):
+        if _counterpart(text, g, s, e):
+            counterparts.add(id(g))
             out.append((g, g.start))
+        elif _pre_marked(text, g, s, skip) or _post_marked(text, g, e):
+            out.append((g, g.start))
+    # The helpers listed before a counterpart's 与 (组织A、B与Y结对帮扶) are its agents.
+    helpers = {id(g) for g in groups for c in groups if id(c) in counterparts and g.end < c.start
+               and _HELPER_GAP.fullmatch(text, g.end, c.start)}
+    out = [(g, p) for g, p in out if id(g) not in helpers]
     # Coordinated groups: adjacent with a coordinator between, or a comma-separated list item
     # (a group that ends the list or the clause) after a marked one.
     changed = True
@@ -342,9 +379,11 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
         changed = False
         marked = dict((id(o), p) for o, p in out)
         for g in groups:
-            if id(g) in marked or not (s <= g.start < e) or any(i.start <= g.start and g.end <= i.end for i in inits):
+            if id(g) in marked or id(g) in helpers or not (s <= g.start < e) or any(i.start <= g.start and g.end <= i.end for i in inits):
                 continue
             for o, o_pos in out:
+                if id(o) in counterparts and g.end <= o.start:
+                    continue  # 让A、B与Y结对帮扶: the groups before 与 are the helpers
                 before, after = text[o.end:g.start], text[g.end:o.start]
                 # "A、B等C(群体)": the listed groups and the group summing them up
                 if (_GROUP_COORD.fullmatch(before) or _GROUP_COORD.fullmatch(after) or before == "等" or after == "等"
