@@ -2,7 +2,8 @@
 
 How a build runs (``build(paths, out=..., jobs=N)``):
 
-* **Ingest** (main process): each source file is hashed (SHA-256) and read into articles.
+* **Ingest** (main process): each source file is hashed (SHA-256) and read into articles; with
+  worker processes, a file of about one batch or less is read and split by the worker instead.
 * **Extract** (``jobs`` worker processes, or in-process for ``jobs=1``): batches of articles go to
   workers; each worker makes its spaCy pipeline once and returns, per batch, the article graphs as
   N-Quads text and a compact :class:`~kg.resolve.EntityIndex` of the entities they mention.
@@ -10,11 +11,13 @@ How a build runs (``build(paths, out=..., jobs=N)``):
   depend on ``jobs`` or on the order batches finish.
 * **Stream** (main process): each batch's N-Quads go straight into the on-disk Oxigraph store and
   to a compressed archive ``articles.nq.gz`` (gzip members, a file's members contiguous); only the
-  compact entity index stays in memory, and a few batches per worker are in flight.  The entities
-  graph (id:graph/entities) is made from the index at the end; graph.nq and graph.ttl are written by
-  an external merge sort of the archive (:func:`kg.export.write_sorted`; the store is not lossless:
-  Oxigraph keeps xsd:nonNegativeInteger as xsd:integer), graph.graphml / graph.gexf from the store
-  (:func:`kg.views.view_graph`).
+  compact entity index stays in memory, and a few batches per worker are in flight.  The store is
+  loaded in a background thread (Oxigraph releases the GIL), so results keep being received meanwhile.
+  The entities graph (id:graph/entities) is made from the index at the end; graph.nq and graph.ttl
+  are written by an external merge sort of the archive (:func:`kg.export.write_sorted`; the store is
+  not lossless: Oxigraph keeps xsd:nonNegativeInteger as xsd:integer) — with ``jobs`` > 1 in a child
+  process started as soon as the archive and the entities are on disk — and graph.graphml /
+  graph.gexf from the compacted store (:func:`kg.views.view_graph`).
 * **Incremental**: the generation's ``manifest.jsonl`` has one line per source file (name, content
   hash, its article graphs, its entities, where its quads are in the archive).  A file whose name
   and hash are unchanged is not read again: its quads come from the previous archive and its
@@ -861,12 +864,12 @@ class _Sort:
 def _sorted_outputs(sources: list[Path], ontology: str, folder: Path) -> int:
     """graph.nq and graph.ttl in ``folder`` from N-Quads files (.gz or plain) and the ontology's N-Quads."""
 
-    def lines() -> Iterator[str]:
+    def lines() -> Iterator[bytes]:
         for path in sources:
             opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rt", encoding="utf-8") as handle:
+            with opener(path, "rb") as handle:
                 yield from handle
-        yield from ontology.splitlines(keepends=True)
+        yield from ontology.encode("utf-8").splitlines(keepends=True)
 
     try:
         return write_sorted(lines(), nquads=folder / "graph.nq", turtle=folder / "graph.ttl", work=folder / ".sort")

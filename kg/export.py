@@ -139,10 +139,13 @@ TURTLE_SUBJECTS = 2_000
 
 
 def write_sorted(
-    lines: Iterable[str], *, nquads: Path, turtle: Path, work: Path, run_bytes: int = RUN_BYTES
+    lines: Iterable[str | bytes], *, nquads: Path, turtle: Path, work: Path, run_bytes: int = RUN_BYTES
 ) -> int:
     r"""Write N-Quads ``lines`` (every quad in a named graph) sorted and deduplicated to ``nquads``, and
     their triples but the ontology graph's to ``turtle``; return the number of distinct triples.
+
+    Lines may be text or UTF-8 bytes; the work is done on bytes (UTF-8 sorts as the code points do,
+    and bytes compare and split faster than text of Chinese characters).
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
@@ -152,10 +155,10 @@ def write_sorted(
     >>> (folder / "g.nq").read_text().splitlines()[0]
     '<http://x/a> <http://x/p> "1" <http://x/g> .'
     """
-    excluded = f"<{ONTOLOGY_GRAPH}>"
+    excluded = f"<{ONTOLOGY_GRAPH}>".encode("utf-8")
     work.mkdir(parents=True, exist_ok=True)
     runs: dict[str, list[Path]] = {"nq": [], "ttl": []}
-    buffers: dict[str, list[str]] = {"nq": [], "ttl": []}
+    buffers: dict[str, list[bytes]] = {"nq": [], "ttl": []}
     size = 0
 
     def spill() -> None:
@@ -163,29 +166,31 @@ def write_sorted(
             if buffer:
                 path = work / f"run-{kind}-{len(runs[kind]):04d}"
                 buffer.sort()
-                with open(path, "w", encoding="utf-8") as handle:
+                with open(path, "wb") as handle:
                     handle.writelines(_unique(buffer))
                 runs[kind].append(path)
                 buffer.clear()
 
     for line in lines:
-        body = line.rstrip("\n")
+        if isinstance(line, str):
+            line = line.encode("utf-8")
+        body = line.rstrip(b"\n")
         if not body:
             continue
-        triple, graph = body[:-2].rsplit(" ", 1)  # "s p o g ." → graph-first "g s p o" sorts by graph
-        buffers["nq"].append(f"{graph} {triple}\n")
+        triple, graph = body[:-2].rsplit(b" ", 1)  # "s p o g ." → graph-first "g s p o" sorts by graph
+        buffers["nq"].append(b"%s %s\n" % (graph, triple))
         if graph != excluded:
-            buffers["ttl"].append(f"{triple}\n")
+            buffers["ttl"].append(b"%s\n" % triple)
         size += len(body)
         if size >= run_bytes:
             spill()
             size = 0
     spill()
     try:
-        with open(nquads, "w", encoding="utf-8") as handle:
+        with open(nquads, "wb") as handle:
             for row in _merged(runs["nq"]):
-                graph, triple = row[:-1].split(" ", 1)
-                handle.write(f"{triple} {graph} .\n")
+                graph, triple = row[:-1].split(b" ", 1)
+                handle.write(b"%s %s .\n" % (triple, graph))
             _sync(handle)
         with open(turtle, "wb") as handle:
             count = _write_turtle(_merged(runs["ttl"]), handle)
@@ -196,7 +201,7 @@ def write_sorted(
     return count
 
 
-def _unique(rows: Iterable[str]) -> Iterable[str]:
+def _unique(rows: Iterable[bytes]) -> Iterable[bytes]:
     previous = None
     for row in rows:
         if row != previous:
@@ -204,9 +209,9 @@ def _unique(rows: Iterable[str]) -> Iterable[str]:
             previous = row
 
 
-def _merged(paths: list[Path]) -> Iterable[str]:
+def _merged(paths: list[Path]) -> Iterable[bytes]:
     """The sorted unique rows of sorted unique runs."""
-    handles = [open(path, encoding="utf-8") for path in paths]
+    handles = [open(path, "rb") for path in paths]
     try:
         yield from handles[0] if len(handles) == 1 else _unique(heapq.merge(*handles))
     finally:
@@ -214,31 +219,31 @@ def _merged(paths: list[Path]) -> Iterable[str]:
             handle.close()
 
 
-def _write_turtle(rows: Iterable[str], handle) -> int:
-    """Sorted unique N-Triples rows ("s p o\n") → Turtle, serialized a chunk of subjects at a time."""
+def _write_turtle(rows: Iterable[bytes], handle) -> int:
+    """Sorted unique N-Triples rows (b"s p o\n") → Turtle, serialized a chunk of subjects at a time."""
     count = 0
-    chunk: list[str] = []
+    chunk: list[bytes] = []
     subjects = 0
     last = None
     first = True
 
     def flush() -> None:
         nonlocal first
-        triples = list(ox.parse("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        triples = list(ox.parse(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES))
         data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         handle.write(data if first else data[_header_length(data):])  # the prefix lines once, at the top
         first = False
         chunk.clear()
 
     for row in rows:
-        subject = row.split(" ", 1)[0]
+        subject = row.split(b" ", 1)[0]
         if subject != last:
             if subjects >= TURTLE_SUBJECTS:
                 flush()
                 subjects = 0
             subjects += 1
             last = subject
-        chunk.append(f"{row[:-1]} .\n")
+        chunk.append(b"%s .\n" % row[:-1])
         count += 1
     if chunk or first:
         flush()
