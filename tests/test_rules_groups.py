@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.rules.groups import find_groups
+from kg.rules.groups import find_groups, unify_abbreviations
 
 
 def surfaces(text: str) -> list[str]:
@@ -79,3 +79,35 @@ def test_relative_modifier(text, expected):
 )
 def test_no_group_phrase(text):
     assert surfaces(text) == []
+
+
+@pytest.mark.parametrize(
+    "labels, first_served, expected",
+    [
+        # both forms of an abbreviated group take the form of the first one a marker introduces
+        (["劳模", "劳动模范"], ["劳动模范", "劳模"], {"劳模": "劳动模范"}),
+        (["劳模", "劳动模范"], ["劳模"], {"劳动模范": "劳模"}),
+        # a modified form follows its head
+        (["全国劳模", "劳动模范"], ["劳动模范"], {"全国劳模": "全国劳动模范"}),
+        (["环卫工", "一线环卫工人"], ["环卫工"], {"一线环卫工人": "一线环卫工"}),
+        # traditional input is simplified before labelling; the table holds simplified forms
+        (["技工", "技术工人"], ["技术工人"], {"技工": "技术工人"}),
+    ],
+)
+def test_unify_abbreviations(labels, first_served, expected):
+    assert unify_abbreviations(labels, first_served=first_served) == expected
+
+
+@pytest.mark.parametrize(
+    "labels, first_served",
+    [
+        # no marked mention decides: labels stay as written
+        (["劳模", "劳动模范"], []),
+        (["劳模", "劳动模范"], ["职工"]),
+        # groups of different families, or a longer head that only contains a short form, are left alone
+        (["劳模工匠", "劳动模范"], ["劳动模范"]),
+        (["环卫工人", "快递员"], ["快递员"]),
+    ],
+)
+def test_unify_abbreviations_keeps_labels(labels, first_served):
+    assert unify_abbreviations(labels, first_served=first_served) == {}

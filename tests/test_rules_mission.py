@@ -346,6 +346,26 @@ def test_group_in_name_not_served(nlp, text):
     assert labels(doc, INITIATIVE) and pairs(doc, BENEFITED) == set()
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the article names the group in full where a marker first introduces it: the abbreviation follows
+        ("株洲市总工会面向劳动模范开展“健康体检”活动。株洲市总工会还组织劳模开展疗休养活动。",
+         {("“健康体检”活动", "劳动模范"), ("疗休养活动", "劳动模范")}),
+        ("株洲市總工會面向勞動模範開展“健康體檢”活動。株洲市總工會還組織勞模開展療休養活動。",
+         {("“健康体检”活动", "劳动模范"), ("疗休养活动", "劳动模范")}),
+        # … and the other way round
+        ("株洲市总工会为劳模开展“健康体检”活动,并出台劳动模范疗休养办法。",
+         {("“健康体检”活动", "劳模"), ("劳动模范疗休养办法", "劳模")}),
+        # a name alone decides nothing: labels as written
+        ("株洲市总工会建立劳动模范关爱基金,开展劳模疗休养活动。",
+         {("劳动模范关爱基金", "劳动模范"), ("劳模疗休养活动", "劳模")}),
+    ],
+)
+def test_abbreviated_group_one_label(nlp, text, expected):
+    assert pairs(run(nlp, text), BENEFITED) == expected
+
+
 def test_groups_kept_only_when_served(nlp):
     doc = run(nlp, "益阳市总工会调研职工队伍状况,听取职工意见。")
     assert labels(doc, GROUP) == set()

@@ -5,7 +5,8 @@ such as 职工/司机/人员) with the defining modifiers on its left; counts, p
 and rhetoric (62名, 全市, 辖区, 广大 …) end the phrase.  The label is the group
 as written (guideline: 辖区外卖配送员 → 外卖配送员), except for synonyms whose identity is
 part of the data contract, which take the taxonomy's preferred label ("外卖小哥" → "外卖骑手");
-the surface stays in Mention.text.  Candidates are emitted with a modest confidence: ukg_mission keeps
+the surface stays in Mention.text.  A group named in full and by its standard abbreviation in one article
+(劳动模范/劳模, kg/data/group-abbreviations-v1.tsv) takes one label there (v3, :func:`unify_abbreviations`).  Candidates are emitted with a modest confidence: ukg_mission keeps
 only the groups some initiative serves.
 
 Example:
@@ -32,9 +33,10 @@ from kg.text import to_simplified
 DATA = Path(__file__).resolve().parent.parent / "data"
 TAXONOMY_FILE = DATA / "groups-v2.tsv"
 GRAMMAR_FILE = DATA / "group-grammar-v1.tsv"
+ABBREVIATIONS_FILE = DATA / "group-abbreviations-v1.tsv"
 
-RULE_TERM = "group.taxonomy/v2"
-RULE_PHRASE = "group.phrase/v2"
+RULE_TERM = "group.taxonomy/v3"
+RULE_PHRASE = "group.phrase/v3"
 
 MAX_MODIFIER = 8
 MAX_LABEL = 12
@@ -341,3 +343,45 @@ def _known_suffix(term: str, table: dict) -> int | None:
         if term[i:] in table:
             return i
     return None
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> tuple[tuple[str, str], ...]:
+    """(short, full) pairs of kg/data/group-abbreviations-v1.tsv.
+
+    >>> ("劳模", "劳动模范") in abbreviations()
+    True
+    """
+    return tuple((row[0].strip(), row[1].strip()) for row in _rows(ABBREVIATIONS_FILE) if len(row) > 1)
+
+
+def _form_of(label: str) -> tuple[int, str] | None:
+    """(family index, form) when the label is a form of an abbreviation family or ends with one."""
+    for k, (short, full) in enumerate(abbreviations()):
+        for form in (full, short):
+            if label.endswith(form) and not (form == short and label.endswith(full)):
+                return k, form
+    return None
+
+
+def unify_abbreviations(labels: list[str], *, first_served: list[str]) -> dict[str, str]:
+    """New labels for one article: both forms of a family take the form of the first label in
+    ``first_served`` (the groups markers introduce, in text order) that has one; families no such
+    label decides keep their labels.
+
+    >>> unify_abbreviations(["劳模", "全国劳动模范", "职工"], first_served=["职工", "劳动模范"])
+    {'劳模': '劳动模范'}
+    >>> unify_abbreviations(["劳模", "劳动模范"], first_served=["职工"])
+    {}
+    """
+    chosen: dict[int, str] = {}
+    for label in first_served:
+        if (found := _form_of(label)) is not None:
+            chosen.setdefault(found[0], found[1])
+    out = {}
+    for label in labels:
+        found = _form_of(label)
+        if found is None or found[0] not in chosen or found[1] == chosen[found[0]]:
+            continue
+        out[label] = label[: len(label) - len(found[1])] + chosen[found[0]]
+    return out

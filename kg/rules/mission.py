@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,7 +71,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNION, Mention, Relation
-from kg.rules.groups import FACILITY_NOUNS
+from kg.rules.groups import FACILITY_NOUNS, unify_abbreviations
 from kg.rules.initiatives import FRAME_ROLE, triggers
 from kg.text import sentence_spans, to_simplified
 
@@ -643,4 +644,25 @@ def ukg_mission(doc: Doc) -> Doc:
     dropped = {id(m) for m in doc._.mentions if m.kind == GROUP and id(m) not in served}
     doc._.mentions = [m for m in doc._.mentions if id(m) not in dropped]
     doc._.relations = [r for r in doc._.relations if id(r.subject) not in dropped and id(r.object) not in dropped]
+    _unify_group_labels(doc)
     return doc
+
+
+def _unify_group_labels(doc: Doc) -> None:
+    """Both forms of an abbreviated group (劳模/劳动模范) take the form of the first one a marker introduces."""
+    groups = [m for m in doc._.mentions if m.kind == GROUP]
+    marked = sorted((r.object for r in doc._.relations if r.predicate == BENEFITED and r.rule != RULE_IN_NAME),
+                    key=lambda m: m.start)
+    relabel = unify_abbreviations([m.label for m in groups], first_served=[m.label for m in marked])
+    if not relabel:
+        return
+    new = {id(m): replace(m, label=relabel[m.label]) for m in groups if m.label in relabel}
+    doc._.mentions = [new.get(id(m), m) for m in doc._.mentions]
+    kept: dict[tuple, Relation] = {}
+    for r in doc._.relations:
+        if id(r.subject) in new or id(r.object) in new:
+            r = replace(r, subject=new.get(id(r.subject), r.subject), object=new.get(id(r.object), r.object))
+        key = (r.predicate, r.subject.key, r.object.key, r.sentence_start)
+        if key not in kept or r.confidence > kept[key].confidence:  # two forms stated in one sentence: one fact
+            kept[key] = r
+    doc._.relations = list(kept.values())
