@@ -35,6 +35,36 @@ def _lengths_by_prefix() -> dict[str, tuple[int, ...]]:
     return {prefix: tuple(sorted(found, reverse=True)) for prefix, found in lengths.items()}
 
 
+@lru_cache(maxsize=1)
+def _lengths_by_suffix() -> dict[str, tuple[int, ...]]:
+    """For each last two characters of a gazetteer name, the name lengths to try, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for name in names():
+        if 1 < len(name) <= _MAX:
+            lengths.setdefault(name[-2:], set()).add(len(name))
+    return {suffix: tuple(sorted(found, reverse=True)) for suffix, found in lengths.items()}
+
+
+def longest_ending(text: str, end: int, *, longest: int = _MAX) -> tuple[int, tuple[Place, ...]] | None:
+    """``(start, places)`` of the longest gazetteer name (2 to ``longest`` characters) ending at ``end``.
+
+    >>> longest_ending("江苏滨海县总工会", 5)
+    (2, (Place(code='320922000000', name='滨海县', short='滨海', level='county', parent='320900000000'),))
+    """
+    for length in _lengths_by_suffix().get(text[max(0, end - 2):end], ()):
+        if length <= min(longest, end) and (places := lookup(text[end - length:end])):
+            return end - length, places
+    return None
+
+
+def longest_starting(text: str, start: int, *, longest: int = _MAX) -> tuple[int, tuple[Place, ...]] | None:
+    """``(end, places)`` of the longest gazetteer name (2 to ``longest`` characters) starting at ``start``."""
+    for length in _lengths_by_prefix().get(text[start:start + 2], ()):
+        if length <= longest and start + length <= len(text) and (places := lookup(text[start:start + length])):
+            return start + length, places
+    return None
+
+
 def _longest_at(text: str, i: int) -> tuple[int, tuple[Place, ...]] | None:
     # Only lengths some name starting with these two characters has: most positions are rejected at once.
     for length in _lengths_by_prefix().get(text[i : i + 2], ()):  # i may be len(text) (after a name at the end)

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.places import Place, is_within, lookup, parents
+from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
 from kg.rules.organizations import DATA, _lines, find_enterprises, org_suffixes, scan_name
 from kg.rules import add_mention, add_relation
@@ -80,12 +81,9 @@ def industries() -> tuple[str, ...]:
 
 def _gaz_match_ending(text: str, end: int, *, full_only: bool) -> tuple[int, tuple[Place, ...]] | None:
     """Longest gazetteer name ending at ``end`` (full/everyday names end in a level character)."""
-    for length in range(min(12, end), 1, -1):
-        name = text[end - length:end]
-        places = lookup(name)
-        if places and (not full_only or name[-1] in _GAZ_LEVEL_CHARS):
-            return end - length, places
-    return None
+    if full_only and text[end - 1:end] not in _GAZ_LEVEL_CHARS or end < 2:  # every name ends at text[end - 1]
+        return None
+    return longest_ending(text, end, longest=12)
 
 
 def _chain_start(text: str, start: int, places: tuple[Place, ...] | None) -> int:
@@ -164,10 +162,8 @@ def _is_verbish(name: str) -> bool:
 
 def _gaz_prefix(text: str, start: int, end: int) -> int | None:
     """End of a gazetteer place that starts at ``start`` and leaves ≥ 2 characters before ``end``."""
-    for length in range(min(12, end - start - 2), 1, -1):
-        if lookup(text[start:start + length]):
-            return start + length
-    return None
+    found = longest_starting(text, start, longest=min(12, end - start - 2))
+    return found[0] if found else None
 
 
 def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
