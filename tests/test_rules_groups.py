@@ -63,6 +63,9 @@ def test_group_phrase_boundaries(text, expected):
         ("帮扶需要帮助的职工", [("职工", "职工")]),
         ("为了便于职工就餐", [("职工", "职工")]),
         ("为长期驻外的员工开通视频探亲", [("驻外的员工", "驻外员工")]),
+        # a verb with its object before 的 tells an event the group took part in, not what defines it
+        ("参加活动的单身职工达300人", [("单身职工", "单身职工")]),
+        ("完成培训的农民工领取了证书", [("农民工", "农民工")]),
     ],
 )
 def test_relative_modifier(text, expected):

@@ -321,6 +321,18 @@ def test_not_benefited(nlp, text):
         ("常德市总工会开展“技能进村”活动,补齐种植户技术短板。", {("“技能进村”活动", "种植户")}),
         # a nominalised outcome is no marking
         ("常德市总工会开展“技能进村”活动,调查农民增收情况。", set()),
+        # a 的-relative of participation marks its group (参加活动的Y), counts after it allowed
+        ("岳阳市总工会举办“鹊桥会”联谊活动20场,参加活动的青年职工达800人次。", {("“鹊桥会”联谊活动", "青年职工")}),
+        ("岳阳市总工会开设“技能夜校”,报名参加培训的300名农民工全部结业。", {("“技能夜校”", "农民工")}),
+        ("岳陽市總工會舉辦“鵲橋會”聯誼活動20場,參加活動的青年職工達800人次。", {("“鹊桥会”联谊活动", "青年职工")}),
+        # … not a relative of something else (策划活动的Y: the organisers)
+        ("岳阳市总工会举办“鹊桥会”联谊活动,负责策划活动的工会干部作了总结。", set()),
+        # a counterpart with a count; helping pairs (结成帮扶对子)
+        ("岳阳市总工会健全“结对帮扶”制度,各级工会干部与2000名困难职工结成帮扶对子。",
+         {("“结对帮扶”制度", "困难职工")}),
+        # listening to a group's voice, answering its demands
+        ("岳阳市总工会开通“心声”热线,倾听一线职工呼声。", {("“心声”热线", "一线职工")}),
+        ("岳阳市总工会建立“每月一访”制度,及时回应农民工诉求。", {("“每月一访”制度", "农民工")}),
     ],
 )
 def test_benefited_agents_counterparts_outcomes(nlp, text, expected):

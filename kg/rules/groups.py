@@ -6,7 +6,8 @@ and rhetoric (62名, 全市, 辖区, 广大 …) end the phrase.  The label is t
 as written (guideline: 辖区外卖配送员 → 外卖配送员), except for synonyms whose identity is
 part of the data contract, which take the taxonomy's preferred label ("外卖小哥" → "外卖骑手");
 the surface stays in Mention.text.  A group named in full and by its standard abbreviation in one article
-(劳动模范/劳模, kg/data/group-abbreviations-v1.tsv) takes one label there (v3, :func:`unify_abbreviations`).  Candidates are emitted with a modest confidence: ukg_mission keeps
+(劳动模范/劳模, kg/data/group-abbreviations-v1.tsv) takes one label there (v3, :func:`unify_abbreviations`).
+A 的-relative of a verb and its object (参加活动的Y) tells an event, not a defining state (group.phrase/v4).  Candidates are emitted with a modest confidence: ukg_mission keeps
 only the groups some initiative serves.
 
 Example:
@@ -36,7 +37,7 @@ GRAMMAR_FILE = DATA / "group-grammar-v1.tsv"
 ABBREVIATIONS_FILE = DATA / "group-abbreviations-v1.tsv"
 
 RULE_TERM = "group.taxonomy/v3"
-RULE_PHRASE = "group.phrase/v3"
+RULE_PHRASE = "group.phrase/v4"
 
 MAX_MODIFIER = 8
 MAX_LABEL = 12
@@ -306,6 +307,8 @@ def _relative_start(text: str, head: int, blocked: list[tuple[int, int]]) -> int
     compound = flag == "v" and len(words) > 1 and words[-2][2] in ("n", "vn") and len(words[-2][1]) >= 2
     if len(last) < 2 or not (last in _KEEP_MODIFIERS or flag in _RELATIVE_LAST or compound) or last in _STOP_WORDS():
         return None
+    if flag == "vn" and len(words) > 1 and words[-2][2] == "v" and last not in _KEEP_MODIFIERS:
+        return None  # a verb and its object (参加活动的Y, 完成培训的Y): an event the group took part in, no state
     first = words[-1][0]
     for s, word, flag in reversed(words[:-1]):
         if not (_is_modifier(word, flag) or flag == "vn"):

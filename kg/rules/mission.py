@@ -19,7 +19,7 @@ benefited:
 - ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
   name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
-- ``benefited.marker/v6``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
+- ``benefited.marker/v7``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
   以A为补充、以Y监督为基础的体系) (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
@@ -29,7 +29,8 @@ benefited:
   take only their own clause's groups (提供X，包括A、B等: v5); v6: an agent delivering the service is not served
   (组织Y到基层搞服务, Y为Z宣讲; but 为Y上门义诊), the counterpart of a helping service is (与Y结对帮扶/进行…辅导;
   the helpers listed before 与 are not), and so are groups whose gap is closed or burden eased (补齐/弥补/缓解 Y…)
-  or whose income grows (Y增收/致富/脱贫);
+  or whose income grows (Y增收/致富/脱贫); v7: a 的-relative of participation marks its group (参加活动的Y), a counterpart
+  may carry a count (与300名Y结成帮扶对子), and listening to or answering a group serves it (倾听/回应 Y…);
 - ``benefited.pronoun/v1``: 为他们/为其 … → the last group of the paragraph;
 - ``benefited.demonstrative/v1``: marked groups in a sentence that names an earlier initiative again
   (此次疗休养活动主要面向Y) → that initiative;
@@ -80,7 +81,7 @@ RULE_SUBJECT = "launched.subject/v3"
 RULE_PARAGRAPH = "launched.paragraph/v3"
 RULE_ARTICLE = "launched.article/v3"
 RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v6"
+RULE_MARKER = "benefited.marker/v7"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
@@ -301,6 +302,9 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
 # "Y(群体)的维权服务": Y is whom the service is for; "参赛/参训 Y": Y takes part.
 _SERVICE_OF = re.compile(r"(?:群体|人群)?的(?:合法)?(?:维权|服务|帮扶|关爱|救助|就医|培训|技能提升)"
                          r"(?!意识|水平|能力|质量|态度|理念|精神|作用)")  # 职工的服务意识: their own quality
+# "参加(过)…的 Y", "享受…的 Y": a 的-relative saying the group took part in or received something.
+_PARTICIPANT_RELATIVE = re.compile(r"(?:参加|参与|享受|入住|受益于|报名参加)(?:了|过)?[^，。；,;！？!?\n的]{0,12}的"
+                                   r"(?:(?:[0-9０-９.]+|[一二三四五六七八九十百千万两几]+)[余多]?[万千百]?[余多]?[名位户个])?$")
 _PARTICIPANT_PREFIX = ("参赛", "参训", "参演", "参展", "参会", "受助", "受训", "受益")
 
 
@@ -309,6 +313,8 @@ def _post_marked(text: str, g: Mention, e: int) -> bool:
     the group is the possessor of a service (Y的维权服务) or named as a participant (参赛Y)."""
     if _SERVICE_OF.match(text, g.end, e) or text[g.start:g.end].startswith(_PARTICIPANT_PREFIX):
         return True
+    if _PARTICIPANT_RELATIVE.search(text, max(0, g.start - 16), g.start):
+        return True  # 参加活动的Y: a 的-relative of participation
     pos = g.end
     adverbs = markers()["adverb"]
     for _ in range(3):
@@ -336,14 +342,16 @@ _AGENT_OUTREACH = re.compile(r"(?:分别|主动|积极|定期|每月|经常|轮�
 # 为/向/给/替/帮 Y …上门义诊: Y is the object of a benefactive preposition, not the one who goes.
 _BENEFACTIVE_BEFORE = re.compile(r"(?:为|向|给|替|帮)[^，。；,;！？!?\n为向给替帮]{0,6}$")
 # "与Y进行(一对一)…辅导/结对帮扶": Y is the counterpart a helping service is given to (the subject is its helper).
-_COUNTERPART_AFTER = re.compile(r"(?:进行|开展|实行|结成|建立|签订)?[^，。；,;！？!?\n]{0,6}?(?:辅导|结对|帮扶|帮带|指导|培训|师带徒)")
+_COUNTERPART_AFTER = re.compile(r"(?:进行|开展|实行|结成|建立|签订)?[^，。；,;！？!?\n]{0,6}?(?:辅导|结对|帮扶|帮带|指导|培训|师带徒|对子)")
+_COUNTERPART_BEFORE = re.compile(r"[与同](?:(?:[0-9０-９.]+|[一二三四五六七八九十百千万两几]+)[余多]?[万千百]?[余多]?[名位户个])?$")
 
 _HELPER_GAP = re.compile(r"[、和及，,0-9一二三四五六七八九十百千万余多名位个\u4e00-\u9fff]{0,16}?[与同]")
 
 
 def _counterpart(text: str, g: Mention, s: int, e: int) -> bool:
     """Whether the group is the counterpart of a helping service (劳模与困难职工结对帮扶, 专家同种植户进行技术辅导)."""
-    return g.start > s and text[g.start - 1] in "与同" and bool(_COUNTERPART_AFTER.match(text, g.end, e))
+    return (bool(_COUNTERPART_BEFORE.search(text, max(s, g.start - 10), g.start))
+            and bool(_COUNTERPART_AFTER.match(text, g.end, e)))
 
 
 def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: int, e: int,
