@@ -333,6 +333,12 @@ class Loader:
         """Wait for the load under way, if any (what is pending stays pending)."""
         self._wait()
 
+    def abandon(self) -> None:
+        """The build failed: wait for the load under way (its error, if any, is not the story), drop the rest."""
+        if self.thread is not None:
+            self.thread.join()
+        self.thread, self.error, self.parts, self.size = None, None, [], 0
+
     def _start(self) -> None:
         self._wait()
         if self.parts:
@@ -448,8 +454,13 @@ def assemble(
     with generation.writer() as writer:
         sink = _Sink(writer, store=store, timings=timings, on_problem=on_problem, on_file=on_file, total=total,
                      lenient=own)
-        for event in events:
-            sink.take(event)
+        try:
+            for event in events:
+                sink.take(event)
+        except BaseException:
+            if sink.loader is not None:
+                sink.loader.abandon()  # before the generation's store is removed
+            raise
         all_problems = list(problems) + sink.problems
         if not sink.articles and all_problems:
             sink.loader.close()

@@ -145,3 +145,24 @@ def test_an_article_whose_extraction_fails_is_a_problem_and_the_rest_is_built(tm
     summary = build([src], out=tmp_path / "out")
     assert summary.articles == 1
     assert [str(p) for p in summary.problems] == ["a.jsonl:2: article 1: extraction failed: RuntimeError: rule bug"]
+
+
+def test_loader_loads_in_chunks_in_the_background_and_raises_its_errors_in_the_build() -> None:
+    import pyoxigraph as ox
+
+    from kg.build import Loader
+
+    store = ox.Store()
+    loader = Loader(store, chunk=200)
+    for i in range(50):
+        loader.add(f'<http://x/s{i}> <http://x/p> "{i}" <http://x/g> .\n'.encode())
+    loader.close()
+    assert len(store) == 50
+    broken = Loader(store, chunk=10)
+    broken.add(b"not n-quads at all\n")  # a full chunk: loading starts in the background
+    with pytest.raises(SyntaxError):
+        broken.close()
+    abandoned = Loader(store, chunk=10)
+    abandoned.add(b"not n-quads either\n")
+    abandoned.abandon()  # a failed build: waits, and the load's own error is dropped
+    abandoned.close()
