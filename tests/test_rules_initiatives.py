@@ -312,3 +312,35 @@ def test_numbered_slogans(nlp, text, expected):
 )
 def test_not_numbered_slogans(nlp, text):
     assert not any(m.rule == "initiative.numbered_slogan/v1" for m in run(nlp, text)._.mentions)
+
+
+def spans_of(doc) -> list[tuple[str, str]]:
+    return sorted((doc.text[m.start:m.end], m.rule) for m in doc._.mentions if m.kind == INITIATIVE)
+
+
+@pytest.mark.parametrize(
+    "text, repeated",
+    [
+        # a name found once is the same initiative where the article names it again without a trigger
+        ("衡阳市总工会举办青年职工联谊交友活动。在青年职工联谊交友活动现场,百余名青年报名。", 1),
+        ("衡陽市總工會舉辦青年職工聯誼交友活動。在青年職工聯誼交友活動現場,百餘名青年報名。", 1),
+        ("株洲市总工会推出“暖新驿站”项目。“暖新驿站”项目运行半年,服务快递员上万人次。", 1),
+    ],
+)
+def test_repeated_name_is_the_same_initiative(nlp, text, repeated):
+    found = spans_of(run(nlp, text))
+    assert sum(rule == "initiative.repeated/v1" for _t, rule in found) == repeated
+    assert len({t for t, _r in found}) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a field of work named after the initiative (在X方面) is not the initiative again
+        "衡阳市总工会开展困难职工帮扶工作。在困难职工帮扶工作方面,全市投入资金300万元。",
+        # short names are not repeated (too likely a plain word)
+        "衡阳市总工会开展送温暖。今年送温暖覆盖更广。",
+    ],
+)
+def test_repeated_name_not_taken(nlp, text):
+    assert all(rule != "initiative.repeated/v1" for _t, rule in spans_of(run(nlp, text)))

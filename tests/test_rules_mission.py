@@ -272,6 +272,31 @@ def test_benefited_clause_scope(nlp, text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the only initiative of a sentence: the marked clauses after it continue its predication
+        ("郴州市总工会开展“技能进村”活动,培训种植户2000人次,帮助农民增收300万元。",
+         {("“技能进村”活动", "种植户"), ("“技能进村”活动", "农民")}),
+        ("郴州市總工會開展“技能進村”活動,培訓種植戶2000人次,幫助農民增收300萬元。",
+         {("“技能进村”活动", "种植户"), ("“技能进村”活动", "农民")}),
+        # … up to a clause opening a new predication
+        ("郴州市总工会开展“技能进村”活动,培训种植户2000人次,同时帮助农民工追讨欠薪。",
+         {("“技能进村”活动", "种植户")}),
+        # with two initiatives each keeps its nearest marked clause
+        ("郴州市总工会开展“技能进村”活动,培训种植户2000人次,开通“维权热线”,为农民工追讨欠薪。",
+         {("“技能进村”活动", "种植户"), ("“维权热线”", "农民工")}),
+        # an initiative in a background clause (基于X…, 在X中) is the setting, not what serves the next clause's group
+        ("郴州市总工会召开会议。基于“互助保障”活动已开展多年,郴州市总工会多次召开会议,指导基层工会干部开展工作。", set()),
+        ("郴州市总工会召开会议。随着“互助保障”活动深入开展,郴州市总工会多次召开会议,指导基层工会干部开展工作。", set()),
+        ("郴州市总工会召开会议。在“金秋助学”活动中,郴州市总工会针对困难职工子女,特别开设“学业辅导”课堂。",
+         {("“学业辅导”课堂", "困难职工子女")}),
+    ],
+)
+def test_benefited_single_initiative_and_background(nlp, text, expected):
+    assert pairs(run(nlp, text), BENEFITED) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # the invited party is the initiative's agent
@@ -330,6 +355,8 @@ def test_not_benefited(nlp, text):
         # a counterpart with a count; helping pairs (结成帮扶对子)
         ("岳阳市总工会健全“结对帮扶”制度,各级工会干部与2000名困难职工结成帮扶对子。",
          {("“结对帮扶”制度", "困难职工")}),
+        # a purpose clause securing a group's wellbeing
+        ("岳阳市总工会开展“清凉行动”,为车间配备防暑用品,确保高温作业职工安全度夏。", {("“清凉行动”", "高温作业职工")}),
         # listening to a group's voice, answering its demands
         ("岳阳市总工会开通“心声”热线,倾听一线职工呼声。", {("“心声”热线", "一线职工")}),
         ("岳阳市总工会建立“每月一访”制度,及时回应农民工诉求。", {("“每月一访”制度", "农民工")}),

@@ -19,6 +19,9 @@ Rule families (ids end up in Mention.rule):
   and holds a service word or a group (kg/data/initiatives-v1.tsv slogan_mod); a bare slogan after a
   verb (增强“四个意识”) names no service.
 
+- ``initiative.repeated/v1``: another occurrence in the article of a name found once (five characters or
+  more, as written), where no trigger stands (在X活动现场 …); not a field named after it (在X方面).
+
 Names are cleaned of counts, dates, verbs and 的-modifiers; within an article a short form takes
 the full name it abbreviates (疗休养 → 职工疗休养活动).  A name in the frame "以 X 为 <role>" (以A为龙头、
 以B为支撑…的网络; 以X试点为契机) is the role X plays in something else, not an initiative launched (v3 of the
@@ -57,11 +60,12 @@ RULE_HEAD_NP = "initiative.head_np/v2"
 RULE_ISSUED = "initiative.issued/v1"
 RULE_SUBJECT_NP = "initiative.subject_np/v1"
 RULE_SLOGAN = "initiative.numbered_slogan/v1"
+RULE_REPEATED = "initiative.repeated/v1"
 
 _PRIORITY = {RULE_SLOGAN: 4, RULE_DOCUMENT: 5, RULE_ISSUED: 5, RULE_SUBJECT_NP: 3, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
 # Confidences follow the precision measured per rule on the development pages (kg eval, seeds),
 # shrunk towards 0.6 where a rule fired only a few times.
-_CONFIDENCE = {RULE_SLOGAN: 0.75, RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.8, RULE_SUBJECT_NP: 0.75, RULE_QUOTED: 0.85,
+_CONFIDENCE = {RULE_REPEATED: 0.7, RULE_SLOGAN: 0.75, RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.8, RULE_SUBJECT_NP: 0.75, RULE_QUOTED: 0.85,
                RULE_QUOTED_LIST: 0.85, RULE_LAUNCH: 0.75, RULE_SERVICE: 0.7, RULE_HEAD_NP: 0.6}
 _NP_STOP = set("的在了和与及或是为对把将被向从以让使等、，。；：！？,.;:!? \n“”‘’《》()（）")
 
@@ -732,12 +736,33 @@ def ukg_initiatives(doc: Doc) -> Doc:
                 continue
             conf = round(conf * 0.7, 2)
         found.append((start, end, name, rule, conf))
+    found += _repeated(doc.text, found)
     full = short_forms([name for _s, _e, name, _r, _c in found])
     for start, end, name, rule, conf in found:
         surface = article.text[start:end] if article is not None else name
         add_mention(doc, Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=full.get(name, name),
                                  rule=rule, confidence=conf))
     return doc
+
+
+_FIELD_AFTER = ("方面", "领域", "问题", "工作方面")
+
+
+def _repeated(text: str, found: list[tuple[int, int, str, str, float]]) -> list[tuple[int, int, str, str, float]]:
+    """Other occurrences in the article of a name found once (在X活动现场, X期间): the same initiative,
+    named again where no rule sees a trigger.  Only names of five characters or more, as written."""
+    taken = sorted((s, e) for s, e, *_ in found)
+    out = []
+    for name in sorted({text[s:e] for s, e, *_ in found if e - s >= 5}):
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            # "在X方面/领域": a field of work named after it, not the initiative itself
+            if not any(s < end and at < e for s, e in taken) and not text.startswith(_FIELD_AFTER, end):
+                out.append((at, end, name, RULE_REPEATED, _CONFIDENCE[RULE_REPEATED]))
+                taken.append((at, end))
+            at = text.find(name, end)
+    return out
 
 
 _SERIES = re.compile(r"(?:系列|专项|主题)(?=(?:活动|行动|工作|工程|服务)$)")

@@ -19,7 +19,7 @@ benefited:
 - ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
   name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
-- ``benefited.marker/v7``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
+- ``benefited.marker/v8``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
   以A为补充、以Y监督为基础的体系) (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
@@ -37,6 +37,9 @@ benefited:
 - ``benefited.topic_subject/v1``: a sentence opened by a demonstrative subject that names an earlier initiative
   (本届艺术节包括A、B等活动，为职工提供…; 这个…的合唱团，为…提供…): groups of its clauses that no initiative of
   the sentence takes, or all when the sentence's initiatives are parts it lists (包括/设有 …), go to that initiative;
+- v8: the only initiative of a sentence also takes the marked clauses after it (开展X，培训A…，帮助B增收),
+  an initiative in a background clause (基于/鉴于/随着 X …, 在 X 中/期间) takes only its own clause's groups,
+  and a purpose clause securing a group's wellbeing marks it (确保Y安全度夏);
 - a fronted target clause and the nearest-clause choice end at a clause opening a new predication
   (…，同时/此外/也/还 …);
 - ``benefited.started_thereby/v1``: marked groups in a sentence without initiatives whose next sentence
@@ -81,7 +84,7 @@ RULE_SUBJECT = "launched.subject/v3"
 RULE_PARAGRAPH = "launched.paragraph/v3"
 RULE_ARTICLE = "launched.article/v3"
 RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v7"
+RULE_MARKER = "benefited.marker/v8"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
@@ -451,6 +454,8 @@ def _clause(text: str, pos: int) -> tuple[int, int]:
     return lo, hi
 
 
+# A background clause: a premise (基于/鉴于/随着 X …) or a setting frame (在 X 中/期间/之际).
+_BACKGROUND = re.compile(r"\s*(?:基于|鉴于|随着|伴随着?)|\s*在[^，；,;]*(?:中|期间|之际|过程中|之后|以来)\s*$")
 # A clause opening a new coordinated predication ends the scope of a fronted target clause.
 _NEW_PREDICATION = re.compile(r"[，；,;]\s*(?:与此同时|同时|此外|另外|并且|另一方面|也|还)")
 
@@ -476,6 +481,8 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
         near = [k for k in clauses if not (k[1] <= c[0] and _NEW_PREDICATION.search(text, k[1], c[0] + 6))]
         if c in clauses:
             best = c
+        elif _BACKGROUND.match(text[c[0]:c[1]]):
+            continue  # 基于X已开展9年, 在X中: the setting of what follows, not what serves its groups
         elif id(init) in listed and any(w.start < init.start for w in wholes):
             continue
         elif near:
@@ -484,6 +491,10 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
             continue
         # ... up to a clause opening a new predication (…，同时推动Z: Z is outside the 面向 scope)
         keep = {best} | {k for k in scoped if k[1] <= c[0] and not _NEW_PREDICATION.search(text, k[1], c[0] + 6)}
+        if len(inits) == 1:
+            # the only initiative of the sentence: the marked clauses after it continue its predication,
+            # up to a clause opening a new one (…，同时/此外 …)
+            keep |= {k for k in clauses if k[0] >= c[1] and not _NEW_PREDICATION.search(text, c[1], k[0] + 6)}
         out.append((init, [(g, pos) for g, pos in marked if _clause(text, pos) in keep]))
     return out
 
