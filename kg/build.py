@@ -257,7 +257,8 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None)
                 yield ("batch", pool.submit(extract_batch, batch) if pool else _Lazy(extract_batch, batch))
             yield ("end",)
 
-    ahead = 3 * workers if pool else 0  # batches queued beyond the one being consumed
+    # batches queued beyond the one being consumed: enough that a slow step here leaves no worker idle
+    ahead = 6 * workers if pool else 0
     queue: deque = deque()
     queued = 0
     source = produce()
