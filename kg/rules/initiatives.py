@@ -750,18 +750,26 @@ _FIELD_AFTER = ("方面", "领域", "问题", "工作方面")
 
 def _repeated(text: str, found: list[tuple[int, int, str, str, float]]) -> list[tuple[int, int, str, str, float]]:
     """Other occurrences in the article of a name found once (在X活动现场, X期间): the same initiative,
-    named again where no rule sees a trigger.  Only names of five characters or more, as written."""
-    taken = sorted((s, e) for s, e, *_ in found)
+    named again where no rule sees a trigger.  Only names of five characters or more, as written.
+    One pass over the text with the names indexed by their first two characters."""
+    taken = bytearray(len(text) + 1)
+    for s, e, *_ in found:
+        taken[s:e] = b"\x01" * (e - s)
+    by_start: dict[str, list[str]] = {}
+    for name in sorted({text[s:e] for s, e, *_ in found if e - s >= 5}, key=lambda n: (-len(n), n)):
+        by_start.setdefault(name[:2], []).append(name)
     out = []
-    for name in sorted({text[s:e] for s, e, *_ in found if e - s >= 5}):
-        at = text.find(name)
-        while at >= 0:
-            end = at + len(name)
-            # "在X方面/领域": a field of work named after it, not the initiative itself
-            if not any(s < end and at < e for s, e in taken) and not text.startswith(_FIELD_AFTER, end):
-                out.append((at, end, name, RULE_REPEATED, _CONFIDENCE[RULE_REPEATED]))
-                taken.append((at, end))
-            at = text.find(name, end)
+    i = 0
+    while i < len(text) - 1:
+        name = next((n for n in by_start.get(text[i:i + 2], ()) if text.startswith(n, i)), None)
+        end = i + len(name) if name else 0
+        # "在X方面/领域": a field of work named after it, not the initiative itself
+        if name and not any(taken[i:end]) and not text.startswith(_FIELD_AFTER, end):
+            out.append((i, end, name, RULE_REPEATED, _CONFIDENCE[RULE_REPEATED]))
+            taken[i:end] = b"\x01" * (end - i)
+            i = end
+            continue
+        i += 1
     return out
 
 

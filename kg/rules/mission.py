@@ -384,8 +384,8 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
         elif _pre_marked(text, g, s, skip) or _post_marked(text, g, e):
             out.append((g, g.start))
     # The helpers listed before a counterpart's 与 (组织A、B与Y结对帮扶) are its agents.
-    helpers = {id(g) for g in groups for c in groups if id(c) in counterparts and g.end < c.start
-               and _HELPER_GAP.fullmatch(text, g.end, c.start)}
+    helpers = {id(g) for c, _p in out if id(c) in counterparts
+               for g in groups if s <= g.start and g.end < c.start and _HELPER_GAP.fullmatch(text, g.end, c.start)}
     out = [(g, p) for g, p in out if id(g) not in helpers]
     # Coordinated groups: adjacent with a coordinator between, or a comma-separated list item
     # (a group that ends the list or the clause) after a marked one.
@@ -497,7 +497,8 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
         if len(inits) == 1:
             # the only initiative of the sentence: the marked clauses after it continue its predication,
             # up to a clause opening a new one (…，同时/此外 …)
-            keep |= {k for k in clauses if k[0] >= c[1] and not _NEW_PREDICATION.search(text, c[1], k[0] + 6)}
+            stop = _NEW_PREDICATION.search(text, c[1], clauses[-1][1] + 6) if clauses else None
+            keep |= {k for k in clauses if k[0] >= c[1] and (stop is None or stop.end() > k[0] + 6)}
         out.append((init, [(g, pos) for g, pos in marked if _clause(text, pos) in keep]))
     return out
 
