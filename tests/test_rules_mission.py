@@ -329,6 +329,8 @@ def test_not_benefited(nlp, text):
         ("邵阳市总工会开展“服务月”活动,组织300名工会干部深入企业开展慰问。", set()),
         ("邵阳市总工会开展“匠心宣讲”活动,组织劳模为青年职工宣讲。", {("“匠心宣讲”活动", "青年职工")}),
         ("邵陽市總工會開展“服務月”活動,組織300名工會幹部深入企業開展慰問。", set()),
+        # a copular 为 with a count after the group is no agent's service (参赛Y为N人)
+        ("宜昌市总工会举办“技能比武”大赛,参赛职工为300多人。", {("“技能比武”大赛", "参赛职工")}),
         # mobilised to contribute, the group acts; mobilised to take part in a service, it is served
         ("宜昌市总工会开展“建功新时代”劳动竞赛,动员一线职工建功立业。", set()),
         ("宜昌市總工會開展“建功新時代”勞動競賽,動員一線職工建功立業。", set()),

@@ -19,7 +19,7 @@ benefited:
 - ``benefited.in_name/v3``: a group inside the initiative's own name (关爱货车司机活动 → 货车司机), unless an
   outreach verb or a team noun follows it there (工会干部联系企业制度, 劳模志愿服务队: agent or members), or the
   name is a facility's (职工之家, 劳模创新工作室, 疗休养基地: a type name, not a statement of whom it serves);
-- ``benefited.marker/v9``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
+- ``benefited.marker/v10``: a group introduced by a marker word (解决/化解 Y…问题 since v4; not the 为 closing a "以 A 为 <role>" frame:
   以A为补充、以Y监督为基础的体系) (为/向/面向/针对/惠及/慰问/吸纳/满足 …,
   kg/data/beneficiary-v1.tsv) or followed by a participation verb (参加/享受/有了 …, adverbs between allowed),
   with the groups coordinated with it (A、B和C; A和B，C等群体; A、B等C群体), a group whose service is named
@@ -40,7 +40,8 @@ benefited:
 - v8: the only initiative of a sentence also takes the marked clauses after it (开展X，培训A…，帮助B增收),
   an initiative in a background clause (基于/鉴于/随着 X …, 在 X 中/期间) takes only its own clause's groups,
   and a purpose clause securing a group's wellbeing marks it (确保Y安全度夏); v9: a group mobilised to
-  contribute (动员Y建功立业/奋进/投身…) is an agent, not served;
+  contribute (动员Y建功立业/奋进/投身…) is an agent, not served; v10: a copular 为 before a count or 为期 after
+  the group (参赛Y为300人) makes no agent;
 - a fronted target clause and the nearest-clause choice end at a clause opening a new predication
   (…，同时/此外/也/还 …);
 - ``benefited.started_thereby/v1``: marked groups in a sentence without initiatives whose next sentence
@@ -85,7 +86,7 @@ RULE_SUBJECT = "launched.subject/v3"
 RULE_PARAGRAPH = "launched.paragraph/v3"
 RULE_ARTICLE = "launched.article/v3"
 RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v9"
+RULE_MARKER = "benefited.marker/v10"
 RULE_PRONOUN = "benefited.pronoun/v1"
 RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
 RULE_TOPIC = "benefited.topic/v1"
@@ -342,7 +343,7 @@ _NOMINAL = ("率", "度", "数", "人数", "情况", "意愿")
 # 为/向/给 + whom it serves (劳模为职工宣讲), or by a verb of contributing (动员Y建功立业) is an agent, not served.
 _AGENT_OUTREACH = re.compile(r"(?:分别|主动|积极|定期|每月|经常|轮流|集中)*(?:(?:到|赴|深入|走进|走入|进入|下沉到?|前往|奔赴|上门)"
                              r"[^，。；,;！？!?\n]{0,10}?(?:搞服务|服务|慰问|宣讲|帮扶|义诊|义剪|送|调研|走访|指导|讲课|授课)"
-                             r"|(?:为|向|给)(?!主|止|何|此|其)"
+                             r"|(?:为|向|给)(?![主止何此其期准宜例首0-9０-９一二三四五六七八九十百千万两几约近超])"
                              # mobilised to contribute (动员Y奋进/建功/投身…): the group acts
                              r"|(?:奋进|建功|投身|争当|争创|争做|奉献|献计献策|建言献策|攻坚克难|比学赶超))")
 # 为/向/给/替/帮 Y …上门义诊: Y is the object of a benefactive preposition, not the one who goes.
