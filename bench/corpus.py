@@ -96,7 +96,31 @@ def vary(text: str, *, places: dict[str, tuple[gazetteer.Place, bool]], persons:
 
     ``places`` maps each place string of the page to (place, is_short_name).
     """
-    mapping = _place_mapping(places, rng=rng)
+    text = rename(text, renaming(places=places, persons=persons, rng=rng))
+    return _NUMBER.sub(lambda m: _vary_number(m, rng=rng), text)
+
+
+def rename(text: str, replacements: dict[str, str]) -> str:
+    """``text`` with every key of ``replacements`` replaced, longest first, in one pass.
+
+    >>> rename("江苏省盐城市总工会", {"江苏省": "河北省", "盐城市": "沧州市", "江苏": "河北"})
+    '河北省沧州市总工会'
+    """
+    if not replacements:
+        return text
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(replacements, key=len, reverse=True)))
+    return pattern.sub(lambda m: replacements[m.group(0)], text)
+
+
+def renaming(
+    *, places: dict[str, tuple[gazetteer.Place, bool]], persons: list[str], rng: random.Random, same_kind: bool = False
+) -> dict[str, str]:
+    """The place and person strings of a page and what :func:`vary` writes instead of each.
+
+    With ``same_kind`` a place becomes one of the same kind too (a 市 a 市, a 县 a 县, a 地区 a 地区), so
+    that the page's own abbreviations (市总, 县总) still point at it.
+    """
+    mapping = _place_mapping(places, rng=rng, same_kind=same_kind)
     replacements = {
         string: (target.short if short else target.name)
         for string, (place, short) in places.items()
@@ -107,10 +131,7 @@ def vary(text: str, *, places: dict[str, tuple[gazetteer.Place, bool]], persons:
         surname = rng.choice(compound if rng.random() < 0.02 else surnames)
         given = "".join(rng.choice(GIVEN_CHARS) for _ in range(rng.choice((1, 2, 2))))
         replacements.setdefault(name, surname + given)
-    if replacements:
-        pattern = re.compile("|".join(re.escape(k) for k in sorted(replacements, key=len, reverse=True)))
-        text = pattern.sub(lambda m: replacements[m.group(0)], text)
-    return _NUMBER.sub(lambda m: _vary_number(m, rng=rng), text)
+    return replacements
 
 
 def _vary_number(match: re.Match, *, rng: random.Random) -> str:
@@ -125,7 +146,13 @@ def _vary_number(match: re.Match, *, rng: random.Random) -> str:
     return new
 
 
-def _place_mapping(places: dict[str, tuple[gazetteer.Place, bool]], *, rng: random.Random) -> dict[str, gazetteer.Place]:
+def _kind(place: gazetteer.Place) -> str:
+    return "地区" if place.name.endswith("地区") else place.name[-1:]
+
+
+def _place_mapping(
+    places: dict[str, tuple[gazetteer.Place, bool]], *, rng: random.Random, same_kind: bool = False
+) -> dict[str, gazetteer.Place]:
     """Old adcode → new place, same level, enclosing divisions mapped consistently."""
     table, children = _divisions()
     mapping: dict[str, gazetteer.Place] = {}
@@ -140,6 +167,9 @@ def _place_mapping(places: dict[str, tuple[gazetteer.Place, bool]], *, rng: rand
         if not candidates:
             candidates = _by_level()[place.level]
         others = [p for p in candidates if p.code != place.code] or candidates
+        if same_kind:
+            others = [p for p in others if _kind(p) == _kind(place)] or [
+                p for p in _by_level()[place.level] if p.code != place.code and _kind(p) == _kind(place)] or others
         target = rng.choice(others)
         mapping[place.code] = target
         for up, new_up in zip(ups, gazetteer.parents(target)):

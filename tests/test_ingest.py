@@ -563,3 +563,21 @@ def test_a_problem_always_prints_as_one_line(name: str, reason: str, expected: s
     from kg.records import Problem
 
     assert str(Problem(source_file=name, reason=reason)) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["traditional", "page-dump", "html"])
+def test_the_seed_pages_in_another_dress_score_as_shipped(variant: str, tmp_path: Path) -> None:
+    """bench/robustness.py: traditional characters, site chrome around the text (menus, related-news
+    links naming other unions), an HTML page — the same facts must come out, no more and no fewer."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import robustness
+
+    if not robustness.GOLD.is_dir():
+        pytest.skip(f"{robustness.GOLD}: no gold annotations beside the project")
+    shipped = robustness.score_variant("shipped", seeds=robustness.ROOT / "seeds", gold=robustness.GOLD, work=tmp_path)
+    other = robustness.score_variant(variant, seeds=robustness.ROOT / "seeds", gold=robustness.GOLD, work=tmp_path)
+    assert shipped.total.tp > 500
+    assert [(s.category, s.tp, s.fp, s.fn) for s in other.scores] == [(s.category, s.tp, s.fp, s.fn) for s in shipped.scores]
