@@ -251,10 +251,25 @@ def _head_ends_at(text: str, start: int, cut: int, document: bool) -> bool:
 
 
 def _ends_with_head(name: str) -> str | None:
-    for head in load_lexicon()["head"]:
-        if name.endswith(head):
-            return head
+    """The longest head noun ``name`` ends with (the lexicon lists a longer head before its suffixes)."""
+    for n, heads in reversed(_heads_by_length()):
+        if name[-n:] in heads:
+            return name[-n:]
     return None
+
+
+@lru_cache(maxsize=1)
+def _generic_kinds() -> tuple[re.Pattern | None, re.Pattern]:
+    """Names of a kind, not of an initiative: an abstract modifier + a generic head (工作方案, 建设活动),
+    and a generic head behind at most a count or demonstrative (两项活动, 这项工作, 此类活动)."""
+    lex = load_lexicon()
+    generic = "|".join(lex["generic"])
+    mods = "|".join(lex.get("generic_mod", ()))
+    modified = re.compile(r"(?:" + mods + r")(?:" + generic + ")") if mods else None
+    counted = re.compile(
+        r"(?:[这此该各本其][项类个种次]?|[\d一二两三四五六七八九十几多]+[余多]?[大]?[项类个种次场件]|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
+        r"(?:" + generic + ")")
+    return modified, counted
 
 
 def is_acceptable(name: str) -> bool:
@@ -275,8 +290,8 @@ def is_acceptable(name: str) -> bool:
         return False
     # A generic head behind one abstract modifier names a kind, not a specific initiative
     # (工作方案, 建设活动, 制度机制, 经费保障).
-    mods = "|".join(lex.get("generic_mod", ()))
-    if mods and re.fullmatch(r"(?:" + mods + r")(?:" + "|".join(lex["generic"]) + ")", bare):
+    modified, counted = _generic_kinds()
+    if modified and modified.fullmatch(bare):
         return False
     if re.fullmatch(r"[\d\W]+", bare):
         return False
@@ -289,8 +304,7 @@ def is_acceptable(name: str) -> bool:
     if name.startswith(("重大", "根本", "精品", "有关", "相关", "相应", "这些", "此类")):
         return False
     # Generic head with only a count/demonstrative in front (两项活动, 这项工作, 此类活动).
-    if re.fullmatch(r"(?:[这此该各本其][项类个种次]?|[\d一二两三四五六七八九十几多]+[余多]?[大]?[项类个种次场件]|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
-                    r"(?:" + "|".join(lex["generic"]) + ")", bare):
+    if counted.fullmatch(bare):
         return False
     return True
 

@@ -121,10 +121,33 @@ def _is_object(text: str, union: Mention, lo: int) -> bool:
     return any(before.endswith(w) for w in triggers()["object_marker"])
 
 
+@lru_cache(maxsize=1)
+def _coord_gap() -> re.Pattern:
+    coord = "|".join(map(re.escape, triggers()["coord"]))
+    return re.compile(r"^\s*" + _ADVERBS + r"(?:" + coord + r")\s*$")
+
+
+@lru_cache(maxsize=1)
+def _host_after() -> re.Pattern:
+    host = "|".join(map(re.escape, triggers()["host"]))
+    return re.compile(r"\s*(?:共同|联合)?(?:" + host + ")")
+
+
+@lru_cache(maxsize=1)
+def _launch_after() -> re.Pattern:
+    """A launch verb after an actor, through adverbs and a helping verb with its object."""
+    verbs = set(triggers()["launch"]) | set(triggers()["host"]) | set(triggers()["issue"])
+    launch = "|".join(map(re.escape, sorted(verbs, key=len, reverse=True)))
+    # "企业帮助村建立X": a non-union helper of a non-union builder acts too (not when it helps a union:
+    # 信访局协助市总工会建立X is the union's)
+    return re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*"
+                      r"(?:(?:帮助|协助|指导|带动|督促|推动)(?:(?!工会|[省市县区镇州]总)[\u4e00-\u9fff]){1,6}?)?"
+                      r"(?:" + launch + ")")
+
+
 def _coordinated(text: str, unions: list[Mention], anchor: Mention) -> list[Mention]:
     """The anchor union and the unions chained to it by 联合/会同/与/和/、 (both directions)."""
-    coord = "|".join(map(re.escape, triggers()["coord"]))
-    gap = re.compile(r"^\s*" + _ADVERBS + r"(?:" + coord + r")\s*$")
+    gap = _coord_gap()
     ordered = sorted(unions, key=lambda m: m.start)
     k = ordered.index(anchor)
     group = [anchor]
@@ -141,11 +164,10 @@ def _coordinated(text: str, unions: list[Mention], anchor: Mention) -> list[Ment
 
 def _hosts(text: str, unions: list[Mention], start: int, end: int) -> list[Mention]:
     """Unions of "由 X 主办" / "X、Y 承办" constructions inside [start, end)."""
-    host = "|".join(map(re.escape, triggers()["host"]))
     out = []
     for u in unions:
         after = text[u.end:min(end, u.end + 4)]
-        if re.match(r"\s*(?:共同|联合)?(?:" + host + ")", after):
+        if _host_after().match(after):
             out.extend(_coordinated(text, unions, u))
     return out
 
@@ -158,13 +180,7 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
     """Whether a non-union subject acts in [lo, hi): it is followed by a launch verb in its clause
     and is not itself an object (向/为/联合/协助 X; also 与/和 X after a union subject, where X is
     the union's partner, while without a union "A 与 B 签订" makes both actors)."""
-    verbs = set(triggers()["launch"]) | set(triggers()["host"]) | set(triggers()["issue"])
-    launch = "|".join(map(re.escape, sorted(verbs, key=len, reverse=True)))
-    # "企业帮助村建立X": a non-union helper of a non-union builder acts too (not when it helps a union:
-    # 信访局协助市总工会建立X is the union's)
-    verb_after = re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*"
-                            r"(?:(?:帮助|协助|指导|带动|督促|推动)(?:(?!工会|[省市县区镇州]总)[\u4e00-\u9fff]){1,6}?)?"
-                            r"(?:" + launch + ")")
+    verb_after = _launch_after()
     ends = [m.end for m in doc._.mentions if m.kind == "Organization" and lo <= m.start and m.end <= hi]
     ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
     coord = tuple(w for w in triggers()["coord"] if union_before or w not in ("与", "和", "同", "及", "、"))
@@ -411,12 +427,17 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     return out
 
 
-def _pronoun_marked(text: str, groups: list[Mention], s: int, e: int, lo: int) -> list[tuple[Mention, int]]:
-    """为他们/向她们/为其 … in [s, e): the last group mention before it from ``lo`` on (its paragraph)."""
+@lru_cache(maxsize=1)
+def _pronoun_marker() -> re.Pattern:
     pre = "|".join(map(re.escape, markers()["pre"]))
     pron = "|".join(map(re.escape, markers()["pronoun"]))
+    return re.compile(rf"(?:{pre})(?:{pron})")
+
+
+def _pronoun_marked(text: str, groups: list[Mention], s: int, e: int, lo: int) -> list[tuple[Mention, int]]:
+    """为他们/向她们/为其 … in [s, e): the last group mention before it from ``lo`` on (its paragraph)."""
     out = []
-    for m in re.finditer(rf"(?:{pre})(?:{pron})", text[s:e]):
+    for m in _pronoun_marker().finditer(text[s:e]):
         pos = s + m.start()
         earlier = [g for g in groups if lo <= g.start and g.end <= pos]
         if earlier:
