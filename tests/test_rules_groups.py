@@ -40,8 +40,8 @@ def surfaces(text: str) -> list[str]:
         ("市总工会启动职工疗休养", ["职工"]),
         ("看望冬奥会服务保障人员", ["冬奥会服务保障人员"]),
         ("为保障职工权益出台办法", ["职工"]),
-        # facility compounds: the modifiers belong to the facility (电子|职工书屋)
-        ("捐赠电子职工书屋阅读卡", ["职工"]),
+        # facility compounds: the modifiers belong to the facility (智慧|职工书屋)
+        ("赠送智慧职工书屋借阅卡", ["职工"]),
         # coordination yields one phrase per conjunct
         ("为货车司机和网约车司机送去清凉", ["货车司机", "网约车司机"]),
     ],
@@ -64,7 +64,7 @@ def test_group_phrase_boundaries(text, expected):
         ("为了便于职工就餐", [("职工", "职工")]),
         ("为长期驻外的员工开通视频探亲", [("驻外的员工", "驻外员工")]),
         # a verb with its object before 的 tells an event the group took part in, not what defines it
-        ("参加活动的单身职工达300人", [("单身职工", "单身职工")]),
+        ("参加联谊的单身职工超过200人", [("单身职工", "单身职工")]),
         ("完成培训的农民工领取了证书", [("农民工", "农民工")]),
     ],
 )

@@ -226,7 +226,7 @@ def test_launched_relation_has_evidence(nlp):
         ("岳阳市总工会开展“法律体检”活动。区总工会组织快递员座谈,通过“法律体检”活动为他们提供帮助。",
          {("“法律体检”活动", "快递员")}),
         # a demonstrative phrase names an earlier initiative; a comma-separated list item keeps its list's clause
-        ("娄底市总工会启动职工疗休养活动。\n此次疗休养活动主要面向一线职工和抗疫医务人员,驻外项目的技术工人等群体。",
+        ("娄底市总工会启动职工疗休养活动。\n此次疗休养活动重点面向一线职工和抗疫医务人员,驻外工程的技术工人等群体。",
          {("职工疗休养活动", "职工"), ("职工疗休养活动", "一线职工"), ("职工疗休养活动", "抗疫医务人员"),
           ("职工疗休养活动", "技术工人")}),
     ],
@@ -243,7 +243,7 @@ def test_benefited(nlp, text, expected):
          {("“送清凉”活动", "环卫工人"), ("“送清凉”活动", "快递员")}),
         # a demonstrative subject naming an earlier initiative: its subjectless clauses are about it,
         # not about the parts it lists
-        ("衡阳市总工会举办首届职工运动会。\n本届运动会设有“职工拔河赛”、“趣味跳绳赛”等项目,为一线职工提供了展示风采的舞台。",
+        ("衡阳市总工会举办首届职工运动会。\n本届运动会设有“职工拔河赛”、“趣味跳绳赛”等项目,为一线职工提供了交流切磋的平台。",
          {("职工运动会", "一线职工"), ("“职工拔河赛”", "职工")}),
         # … but an initiative the subject itself launches in the sentence keeps its clause's groups
         ("湘潭市总工会成立了一支职工志愿服务队。这支由企业出资组建的服务队开展“爱心理发”活动,为园区环卫工人提供方便。",
@@ -258,7 +258,7 @@ def test_benefited(nlp, text, expected):
         # the group's own quality is no service for it
         ("长沙市总工会开展“岗位练兵”活动,提升窗口职工的服务意识。", set()),
         # parts listed after 设有/包括 leave the groups of other clauses to the whole they list
-        ("衡阳市总工会举办首届职工运动会,设有“职工拔河赛”等项目,为一线职工提供了展示风采的舞台。",
+        ("衡阳市总工会举办首届职工运动会,设有“职工拔河赛”等项目,为一线职工提供了交流切磋的平台。",
          {("职工运动会", "一线职工"), ("“职工拔河赛”", "职工")}),
         ("株洲市总工会为新就业形态劳动者推出“暖新”服务,包括“法律体检”“健康驿站”等项目。",
          {("“暖新”服务", "新就业形态劳动者")}),

@@ -263,12 +263,12 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
         if text.startswith(_RIGHT_BLOCK, end):
             i = end
             continue
-        # In a facility compound (电子职工书屋, 某厂职工之家) the left modifiers belong to the whole compound.
+        # In a facility compound (智慧职工书屋, 某厂职工之家) the left modifiers belong to the whole compound.
         facility = text.startswith(FACILITY_NOUNS, end)
         start = i if facility else _left_start(text, i, end, blocked)
         name = text[start:end]
         if start == i and not facility and (rel := _relative_start(text, i, blocked)) is not None:
-            start, name = rel, text[rel:i - 1] + text[i:end]  # 闭环管理的职工 → 闭环管理职工
+            start, name = rel, text[rel:i - 1] + text[i:end]  # 轮班值守的职工 → 轮班值守职工
         if not is_term and start == i:
             i = end  # a productive head needs a defining modifier (人员, 干部 alone are no group)
             continue
@@ -281,14 +281,14 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
     return found
 
 
-# Last words of a 的-relative that define a group: states and verbal nouns (有困难的, 闭环管理的, 一线的),
+# Last words of a 的-relative that define a group: states and verbal nouns (有困难的, 施工的, 一线的),
 # not possessors (企业的, 符合条件的) nor plain verbs (需要帮助的, 新入职的).
 _RELATIVE_LAST = frozenset({"vn", "an", "a"})
 
 
 def _relative_start(text: str, head: int, blocked: list[tuple[int, int]]) -> int | None:
-    """Start of a defining 的-relative before a head at ``head`` (生活有困难的职工 → 困难; 奋战在高温一线的劳动者
-    → 高温一线), or None.  The relative is walked leftwards like direct modifiers; its last word must
+    """Start of a defining 的-relative before a head at ``head`` (生活有困难的职工 → 困难; 坚守在户外一线的劳动者
+    → 户外一线), or None.  The relative is walked leftwards like direct modifiers; its last word must
     be a state or a verbal noun (or a known group modifier), and the rest modifier words."""
     if head < 3 or text[head - 1] != "的":
         return None

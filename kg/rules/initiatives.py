@@ -103,7 +103,7 @@ _CONCRETE_HEADS = ("系统", "平台", "基地", "驿站", "中心", "之家", "
 _TRAILING_REST = re.compile(r"(?:了|的|中|上|里|时|后|等|等等|之中|活动中|工作中|方面|期间|以来|并" + _CJK + "{0,4})")
 _TRAILING_COUNT_END = re.compile(_TRAILING_COUNT.pattern + "$")
 _CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
-# Governing verbs left in front of a name by a chained predicate (利用微课堂, 健全合作机制).
+# Governing verbs left in front of a name by a chained predicate (依托服务站, 完善协作机制).
 _LEAD_VERB = re.compile(r"^(?:利用|健全|完善|加强|引导|筹集|鼓励|支持|带动|整合|用好|依托|借助|通过)(?=" + _CJK + ")")
 _TIME_PREFIX = re.compile(r"^(?:该市|该区|该县|该省|该镇|今夏|今冬|今春|今秋|当天|当日|近日|日前|近年来|近期|目前|今年以来|此前|随后|同时|还|也|又|再|将|已|正式|积极|深入|扎实|全面|大力|率先|先后|陆续|迅速|广泛|普遍|不断|持续|继续|共同|联合|一起|分别)+")
 
@@ -321,7 +321,7 @@ def _strip_lead(text: str, start: int, end: int) -> int:
 
 
 def _last_de(text: str, start: int, end: int, mask: list[bool]) -> int:
-    """Start after the last 的 (outside quotes) of a name; 形式多样的送温暖活动 → 送温暖活动."""
+    """Start after the last 的 (outside quotes) of a name; 内容丰富的送清凉活动 → 送清凉活动."""
     for i in range(end - 1, start - 1, -1):
         if text[i] == "的" and not mask[i]:
             return i + 1
@@ -392,7 +392,7 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
     tail = _TRAILING_COUNT_END.search(text, start, end)
     if tail and tail.start() > start and _ends_with_head(text[start:tail.start()]):
         end = tail.start()
-    # Counts inside the span (共计4大项系列心理服务) start the name after them.
+    # Counts inside the span (共计3大项系列法律服务) start the name after them.
     for m in _COUNT_INSIDE.finditer(text, start, end):
         if not mask[m.start()]:
             start = m.end()
@@ -413,7 +413,7 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
             return None
         return start, end
     # The longest prefix ending with a head noun, when the rest is short trailing material or a count
-    # (婚恋交友活动150余场次).
+    # (技能培训活动120余场次).
     for cut in range(end, start + 1, -1):
         if not _head_ends_at(text, start, cut, document):
             continue  # the test below, without slicing and trying every head at every cut (long spans)
@@ -508,7 +508,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                 obj_end = c.start()
                 break
         for c in strong.finditer(text, obj_start, obj_end):
-            # A verb right before a head noun modifies it (审查实施方法, 建设规划): no new predicate.
+            # A verb right before a head noun modifies it (评审实施细则, 建设规划): no new predicate.
             if text.startswith(specific_heads, c.end()):
                 continue
             if not mask[c.start()] and c.start() > obj_start:
@@ -571,14 +571,14 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             found.append(span)
         cands.extend((a, b, RULE_LAUNCH) for a, b in found)
 
-    # Subjects of inchoative verbs: "<name> 正式启动/开幕/挂牌" (高温慰问活动由此启动).
+    # Subjects of inchoative verbs: "<name> 正式启动/开幕/挂牌" (“金秋助学”活动由此启动).
     for m in _INCHOATIVE.finditer(text):
         if mask[m.start()] or m.start() == 0:
             continue
         lo = max(text.rfind(c, 0, m.start()) for c in _CLAUSE_MARKS + "()（）") + 1
         lo = _trim_blocked(text, lo, m.start(), blocked)
         span = _name_in(text, lo, m.start(), mask)
-        # A short subject only: a long one is a description (…干部赴基层蹲点工作), not a name.
+        # A short subject only: a long one is a description (…干部下沉企业调研工作), not a name.
         core = _trim_blocked(text, span[0], span[1], places) if span else 0
         if span and span[1] == m.start() and span[1] - core <= 12 and not re.search(r"\d", text[span[0]:span[1]]):
             cands.append((span[0], span[1], RULE_SUBJECT_NP))
@@ -792,7 +792,7 @@ _SERIES = re.compile(r"(?:系列|专项|主题)(?=(?:活动|行动|工作|工程
 
 def short_forms(names: list[str]) -> dict[str, str]:
     """Within one article, a short form of a longer initiative name refers to it: the longer name
-    ends with it (疗休养基地 → 广东省技术工人疗休养基地) or only adds a generic head (疗休养 → 疗休养活动),
+    ends with it (服务站 → 江北区户外劳动者服务站) or only adds a generic head (疗休养 → 疗休养活动),
     or ends with it once a series marker before its head is left out (关爱X活动 → “…”关爱X系列活动).
     When there are several longer names, they must nest (疗休养活动 ⊂ 职工疗休养活动): the nearest
     one, the shortest, is taken; otherwise the short form is ambiguous and left alone.

@@ -10,7 +10,7 @@ launched, by the first rule that finds an actor for an initiative:
 
 None of them fires for an exhortation (要/应/必须 … before the initiative); a non-union subject
 (company, bureau, hospital; "A 与 B 签订"; since v3 also a non-union helper of a non-union builder:
-"企业帮助村建立X", not "局协助市总工会建立X") blocks the union; the two fallbacks are also blocked by a
+"公司帮助社区建立X", not "人社局协助区总工会建立X") blocks the union; the two fallbacks are also blocked by a
 generic or plural union subject (各级工会, 全市工会, 两级工会) and inside quoted speech.
 Confidences follow the precision measured per rule on the development pages.
 
@@ -27,15 +27,15 @@ benefited:
   its own clause or of the nearest clause that has some, plus those of a fronted target clause
   ("面向A、B等群体，开展X"); parts listed in a clause opened by 包括/设有 … after the whole they belong to
   take only their own clause's groups (提供X，包括A、B等: v5); v6: an agent delivering the service is not served
-  (组织Y到基层搞服务, Y为Z宣讲; but 为Y上门义诊), the counterpart of a helping service is (与Y结对帮扶/进行…辅导;
+  (组织Y深入车间送服务, Y为Z宣讲; but 为Y上门义诊), the counterpart of a helping service is (与Y结对帮扶/进行…辅导;
   the helpers listed before 与 are not), and so are groups whose gap is closed or burden eased (补齐/弥补/缓解 Y…)
   or whose income grows (Y增收/致富/脱贫); v7: a 的-relative of participation marks its group (参加活动的Y), a counterpart
   may carry a count (与300名Y结成帮扶对子), and listening to or answering a group serves it (倾听/回应 Y…);
 - ``benefited.pronoun/v1``: 为他们/为其 … → the last group of the paragraph;
 - ``benefited.demonstrative/v1``: marked groups in a sentence that names an earlier initiative again
-  (此次疗休养活动主要面向Y) → that initiative;
+  (此次培训活动重点面向Y) → that initiative;
 - ``benefited.topic_subject/v1``: a sentence opened by a demonstrative subject that names an earlier initiative
-  (本届艺术节包括A、B等活动，为职工提供…; 这个…的合唱团，为…提供…): groups of its clauses that no initiative of
+  (本届运动会包括A、B等项目，为职工提供…; 这个…的志愿服务队，为…提供…): groups of its clauses that no initiative of
   the sentence takes, or all when the sentence's initiatives are parts it lists (包括/设有 …), go to that initiative;
 - v8: the only initiative of a sentence also takes the marked clauses after it (开展X，培训A…，帮助B增收),
   an initiative in a background clause (基于/鉴于/随着 X …, 在 X 中/期间) takes only its own clause's groups,
@@ -138,8 +138,8 @@ def _launch_after() -> re.Pattern:
     """A launch verb after an actor, through adverbs and a helping verb with its object."""
     verbs = set(triggers()["launch"]) | set(triggers()["host"]) | set(triggers()["issue"])
     launch = "|".join(map(re.escape, sorted(verbs, key=len, reverse=True)))
-    # "企业帮助村建立X": a non-union helper of a non-union builder acts too (not when it helps a union:
-    # 信访局协助市总工会建立X is the union's)
+    # "公司帮助社区建立X": a non-union helper of a non-union builder acts too (not when it helps a union:
+    # 人社局协助区总工会建立X is the union's)
     return re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*"
                       r"(?:(?:帮助|协助|指导|带动|督促|推动)(?:(?!工会|[省市县区镇州]总)[\u4e00-\u9fff]){1,6}?)?"
                       r"(?:" + launch + ")")
@@ -206,7 +206,7 @@ _GENERIC_UNION = re.compile(r"(?:各级|基层|各地|各类|全市|全省|全�
 
 def _generic_subject(text: str, lo: int, hi: int) -> bool:
     """Whether a generic union acts in [lo, hi) — not inside a 的-modifier of what follows
-    (基层工会落实的三级办理制度: the union is in a relative clause of the name)."""
+    (由基层工会执行的两级响应制度: the union is in a relative clause of the name)."""
     for m in _GENERIC_UNION.finditer(text, lo, hi):
         rest = text[m.end():hi]
         if rest.endswith("的") and len(rest) <= 6 and not re.search(r"[，。；,;]", rest):
@@ -355,7 +355,7 @@ def _post_marked(text: str, g: Mention, e: int) -> bool:
 _NOMINAL = ("率", "度", "数", "人数", "情况", "意愿")
 
 
-# A group followed by an outreach move and a service verb (…干部到基层搞服务, 律师深入企业宣讲), directly by
+# A group followed by an outreach move and a service verb (…干部深入车间送服务, 律师走进企业宣讲), directly by
 # 为/向/给 + whom it serves (劳模为职工宣讲), or by a verb of contributing (动员Y建功立业) is an agent, not served.
 _AGENT_OUTREACH = re.compile(r"(?:分别|主动|积极|定期|每月|经常|轮流|集中)*(?:(?:到|赴|深入|走进|走入|进入|下沉到?|前往|奔赴|上门)"
                              r"[^，。；,;！？!?\n]{0,10}?(?:搞服务|服务|慰问|宣讲|帮扶|义诊|义剪|送|调研|走访|指导|讲课|授课)"
@@ -388,7 +388,7 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     skip = skip or []
     out: list[tuple[Mention, int]] = []
     groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
-    # Agents deliver the service (组织工会干部到基层搞服务, 劳模为职工宣讲): never served, nor reached by coordination.
+    # Agents deliver the service (组织工会干部深入车间送服务, 劳模为职工宣讲): never served, nor reached by coordination.
     groups = [g for g in groups if not (s <= g.start < e and _AGENT_OUTREACH.match(text, g.end, e)
                                         and not _BENEFACTIVE_BEFORE.search(text, max(s, g.start - 8), g.start))]
     counterparts = set()
@@ -445,13 +445,13 @@ def _pronoun_marked(text: str, groups: list[Mention], s: int, e: int, lo: int) -
     return out
 
 
-# Inside a name, a group followed by an outreach verb is its agent (工会干部联系基层“活动日”制度,
+# Inside a name, a group followed by an outreach verb is its agent (工会干部联系企业“接待日”制度,
 # 千名工会干部进企业), and a group followed by a team noun is its membership (志愿者服务队): neither is served.
 _AGENT_AFTER = re.compile(r"(?:联系|联络|走进|进|深入|下沉|下基层|结对|包联|包保|挂钩|蹲点|志愿|宣讲|"
                           r"队伍|团队|服务队|志愿队|突击队|小分队|宣讲团|讲师团|工作组|小组)")
 
 
-# A name whose head is a place or facility (职工之家, 劳模创新工作室, 技术工人疗休养基地) is a type name: the group in
+# A name whose head is a place or facility (职工之家, 劳模创新工作室, 女职工疗休养基地) is a type name: the group in
 # it says what kind of place it is, not whom this one serves (that needs a statement of its own: 让Y有了…).
 _FACILITY_HEADS = FACILITY_NOUNS + ("中心", "基地", "工作室", "服务点", "阵地", "站")
 
@@ -525,7 +525,7 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
     return out
 
 
-# "此次疗休养活动主要面向…": a demonstrative noun phrase naming an initiative of the article again.
+# "此次培训活动重点面向…": a demonstrative noun phrase naming an initiative of the article again.
 _DEMONSTRATIVE = re.compile(r"(?:此次|这次|本次|该项|此项|这项|这些|上述|该|此)(?P<mid>[\u4e00-\u9fff]{0,8}?)"
                             r"(?P<head>活动|行动|工程|项目|计划|工作|服务|竞赛|比武|培训|平台|机制|基地|制度|热线)")
 
@@ -550,7 +550,7 @@ _TOPIC_DEMONSTRATIVE = re.compile(r"\s*(?:这个|这支|这座|这家|这项|这
 
 def _topic_subject(text: str, s: int, e: int, inits: list[Mention]) -> Mention | None:
     """The earlier initiative that a demonstrative subject opening the sentence [s, e) names again
-    (本届艺术节…, 这个由…组建的合唱团…): the latest one before the sentence whose name ends with a
+    (本届运动会…, 这个由…组建的服务队…): the latest one before the sentence whose name ends with a
     word (two characters or more) of the sentence's first clause after the demonstrative."""
     m = _TOPIC_DEMONSTRATIVE.match(text, s)
     if m is None:
@@ -649,7 +649,7 @@ def ukg_mission(doc: Doc) -> Doc:
         rule_of = {(id(g), pos): (rule, conf) for g, pos, rule, conf in marked}
         pairs = [(g, pos) for g, pos, _r, _c in marked]
         if idx in by_sentence and (ref := _topic_subject(text, s, e, inits)) is not None:
-            # The sentence's topic is an earlier initiative (本届艺术节包括A、B等活动，为职工提供…): the
+            # The sentence's topic is an earlier initiative (本届运动会包括A、B等项目，为职工提供…): the
             # subjectless clauses continue the topic, not the parts it lists; groups no initiative of the
             # sentence takes (…，为职工提供…，也推动了Z) are the topic's too.
             own = {_clause(text, i.start) for i in by_sentence[idx]}
