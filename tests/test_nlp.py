@@ -42,3 +42,35 @@ def test_doc_words_and_text_are_spacys(nlp, text: str) -> None:
     doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
     assert doc.text == Doc.text.__get__(doc) == text
     assert doc._.mentions == [] and doc._.relations == []
+
+
+def _jieba_words(text: str) -> list[str]:
+    import jieba
+
+    return [word for word in jieba.cut(text) if word]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["宁波市总工会开展 “送清凉”活动  \n\n 好 ", "  a b\t\nc ", "", "工会\u3000\u3000职工", "2023年12%的C++ 3.5万元",
+     "热苏力汗·买买提\r\n说", "\x00工会\ufeff😀职工", "ＡＢ工会ａｂ１２３"],
+)
+def test_doc_words_are_jieba_cuts(nlp, text: str) -> None:
+    doc = nlp.make_doc(text)
+    assert [token.text_with_ws for token in doc] == [t.text_with_ws for t in _spacy_jieba(nlp)(text)]
+
+
+def test_doc_words_are_jieba_cuts_on_the_seeds_and_random_snippets() -> None:
+    from kg.nlp import _cut
+
+    rng = random.Random(7)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    joined = "".join(texts)
+    texts += ["".join(rng.choice(joined) for _ in range(rng.randrange(1, 30))) for _ in range(300)]
+    assert [text for text in texts if _cut(text) != _jieba_words(text)] == []
+
+
+def _spacy_jieba(nlp):
+    from spacy.lang.zh import ChineseTokenizer
+
+    return ChineseTokenizer(nlp.vocab, segmenter="jieba")
