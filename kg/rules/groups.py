@@ -28,6 +28,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg import posseg
 from kg.records import GROUP, ORGANIZATION, UNION, Mention
 from kg.text import to_simplified
 
@@ -158,13 +159,11 @@ def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]])
         bound = max(bound, m.end())  # jieba glues counters to the next word (名女/快递员)
     if bound >= start:
         return start
-    import jieba.posseg
-
     words: list[tuple[int, int, str, str]] = []
     pos = bound
-    for token in jieba.posseg.lcut(text[bound:end]):
-        words.append((pos, pos + len(token.word), token.word, token.flag))
-        pos += len(token.word)
+    for word, flag in posseg.lcut(text[bound:end]):
+        words.append((pos, pos + len(word), word, flag))
+        pos += len(word)
     first = start
     for s, e, word, _flag in words:
         if s < start < e:
@@ -296,12 +295,10 @@ def _relative_start(text: str, head: int, blocked: list[tuple[int, int]]) -> int
     lo = _left_bound(text, de, max(0, de - MAX_MODIFIER), blocked)
     if de - lo < 2:
         return None
-    import jieba.posseg
-
     words, pos = [], lo
-    for token in jieba.posseg.lcut(text[lo:de]):
-        words.append((pos, token.word, token.flag))
-        pos += len(token.word)
+    for word, flag in posseg.lcut(text[lo:de]):
+        words.append((pos, word, flag))
+        pos += len(word)
     _s, last, flag = words[-1]
     # a verb after a noun is a noun-verb compound (居家|隔离, 疫情|防控), not a bare verb (需要帮助)
     compound = flag == "v" and len(words) > 1 and words[-2][2] in ("n", "vn") and len(words[-2][1]) >= 2

@@ -44,6 +44,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg import posseg
 from kg.records import INITIATIVE, ORGANIZATION, PLACE, UNION, Mention
 from kg.text import sentence_spans
 
@@ -146,11 +147,9 @@ def _strong_launch_re() -> re.Pattern:
 
 def _standalone(text: str, pos: int, width: int = 1) -> bool:
     """Whether text[pos:pos+width] is a word of its own for jieba (为 in 为职工, not in 作为; 对 not in 结对)."""
-    import jieba
-
     lo, hi = max(0, pos - 6), min(len(text), pos + width + 6)
     at = lo
-    for word in jieba.cut(text[lo:hi], HMM=False):
+    for word in posseg.cut(text[lo:hi], hmm=False):
         if at == pos:
             return len(word) == width
         if at > pos:
@@ -173,15 +172,13 @@ _CLAUSE_MARKS = "，。；！？,;!? \n"
 
 def _pos_flag(text: str, pos: int) -> str:
     """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there)."""
-    import jieba.posseg
-
     at = max(0, pos - 4)
-    for word in jieba.posseg.lcut(text[at:pos + 8], HMM=False):
+    for word, flag in posseg.lcut(text[at:pos + 8], hmm=False):
         if at == pos:
-            return word.flag
+            return flag
         if at > pos:
             return ""
-        at += len(word.word)
+        at += len(word)
     return ""
 
 
@@ -628,8 +625,6 @@ def _slogan_modifier(text: str, quote: int, blocked: list[tuple[int, int]]) -> i
     """Start of the modifier of a numbered slogan opening at ``quote``, or None: the clause from its start
     (after unions, time words and adverbs), less its verb, particles and counts, if what remains is a
     modifier of 2-12 characters holding a service word or a group."""
-    import jieba.posseg
-
     from kg.rules.groups import find_groups
 
     lo = max(text.rfind(c, 0, quote) for c in _CLAUSE_MARKS + "()（）“”") + 1
@@ -638,21 +633,21 @@ def _slogan_modifier(text: str, quote: int, blocked: list[tuple[int, int]]) -> i
     lo = _strip_lead(text, lo, quote)
     if quote - lo < 2 or not re.fullmatch(_CJK + "+", text[lo:quote]):
         return None
-    words = jieba.posseg.lcut(text[lo:quote])
+    words = posseg.lcut(text[lo:quote])
     service = load_lexicon().get("slogan_mod", ())
     # the slogan is no object of a verb ending the clause (增强“四个意识”), unless a service verb (互助)
-    if words[-1].flag == "v" and words[-1].word not in service:
+    if words[-1][1] == "v" and words[-1][0] not in service:
         return None
     # adverbs, then the clause's verb (or adjective: 畅通) with its complement (建|好), then particles and counts
     k, verb = 0, 0
     while k < len(words) - 1:
-        flag = words[k].flag
-        if flag in ("v", "a", "vd") and (verb == 0 or verb == 1 and words[k - 1].flag in ("v", "vd")
-                                          and (flag == "a" or len(words[k].word) == 1)):
+        flag = words[k][1]
+        if flag in ("v", "a", "vd") and (verb == 0 or verb == 1 and words[k - 1][1] in ("v", "vd")
+                                          and (flag == "a" or len(words[k][0]) == 1)):
             verb += 1
         elif flag not in _SLOGAN_DROP or flag in ("v", "a", "vd"):
             break
-        lo += len(words[k].word)
+        lo += len(words[k][0])
         k += 1
     modifier = text[lo:quote]
     if not 2 <= len(modifier) <= 12:

@@ -76,6 +76,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg import posseg
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNION, Mention, Relation
 from kg.rules.groups import FACILITY_NOUNS, unify_abbreviations
 from kg.rules.initiatives import FRAME_ROLE, triggers
@@ -298,13 +299,11 @@ _LIST_ITEM_END = re.compile(r"(?:[、和及与或]|以及|等|代表|[，,；;�
 def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> bool:
     """Whether a pre marker word stands before the group, at most MAX_MARKER_GAP modifier characters
     away (union and organisation names in between do not count: 向某市总工会干部职工宣讲)."""
-    import jieba
-
     lo = max(s, g.start - 16)
     pos = lo
     last = None
     pre = set(markers()["pre"])
-    for word in jieba.lcut(text[lo:g.start]):
+    for word in posseg.cut(text[lo:g.start]):
         # jieba glues an adverb to the preposition (已为, 特为): still the marker
         if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
             last = pos + len(word)

@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg import posseg
 from kg.places import lookup
 from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
 from kg.rules import add_mention, add_relation
@@ -66,11 +67,7 @@ def platforms() -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _tokens(chunk: str) -> tuple[tuple[str, str], ...]:
-    import jieba
-    import jieba.posseg as pseg
-
-    jieba.setLogLevel(60)
-    return tuple((t.word, t.flag) for t in pseg.lcut(chunk))
+    return tuple(posseg.lcut(chunk))
 
 
 def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> int:

@@ -29,6 +29,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg import posseg
 from kg.places import Place, is_within, lookup, parents
 from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
@@ -248,10 +249,8 @@ def _two_levels(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
 
 def _after_verb(text: str, pos: int) -> bool:
     """Whether a verb word ends at ``pos`` (参加省总举办的…, 联合市总开展…): a bare 省总/市总 may follow it."""
-    import jieba.posseg
-
-    words = jieba.posseg.lcut(text[max(0, pos - 4):pos])
-    return bool(words) and len(words[-1].word) >= 2 and words[-1].flag == "v"
+    words = posseg.lcut(text[max(0, pos - 4):pos])
+    return bool(words) and len(words[-1][0]) >= 2 and words[-1][1] == "v"
 
 
 def _industry(text: str) -> list[_Cand]:

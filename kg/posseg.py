@@ -1,0 +1,173 @@
+"""jieba's word cutting and POS tagging on the short windows the rule components look at, with the
+same answers as ``jieba.posseg.lcut`` and ``jieba.lcut`` but the dictionary route computed by
+jieba-rs (``rjieba``, the Rust port of jieba with the same dictionary).
+
+The rules cut thousands of short windows per corpus (the left context of a group head, the words
+before a union name, …); in jieba's Python code most of that time goes into building the word graph
+(``get_DAG``) and its best route (``calc``).  Here the text is split into blocks exactly as jieba
+does; a block of Chinese characters only (U+4E00–U+9FD5) takes its words from ``rjieba.cut``, which
+gives jieba's route there (``hmm=False``) and jieba's segmentation (``hmm=True``) — checked by
+tests/test_posseg.py on every window of the seeds and on random snippets.  POS tags come from
+jieba.posseg's own word table and HMM (the viterbi of :mod:`kg.nlp`); blocks holding ASCII letters
+or digits, whose merging rules jieba-rs does not share, and everything when rjieba is missing, go
+to jieba itself.
+
+Words are ``(word, flag)`` tuples rather than ``jieba.posseg.pair`` objects.
+
+Example:
+    >>> lcut("宁波市总工会开展送清凉活动")
+    [('宁波市', 'ns'), ('总工会', 'n'), ('开展', 'v'), ('送', 'v'), ('清凉', 'a'), ('活动', 'vn')]
+    >>> cut("为职工办实事", hmm=False)
+    ['为', '职工', '办实事']
+"""
+
+from __future__ import annotations
+
+import re
+
+try:
+    import rjieba as _RJIEBA
+except ImportError:  # pragma: no cover - a declared dependency; jieba itself still works
+    _RJIEBA = None
+
+# jieba.posseg's block patterns (re_han_internal, re_skip_internal, re_num, re_eng) and jieba.cut's
+# (re_han_default, re_skip_default), copied so that importing this module does not load jieba.
+_POS_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+_POS_SKIP = re.compile("(\r\n|\\s)")
+_NUM = re.compile("[\\.0-9]+")
+_ENG = re.compile("[a-zA-Z0-9]+")
+_CUT_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+_CUT_SKIP = re.compile("(\r\n|\\s)", re.U)
+# What jieba-rs cuts as jieba does: Chinese characters in jieba's own range, nothing else.
+_PURE_HAN = re.compile("[\u4E00-\u9FD5]+")
+
+_TABLES: list = []
+
+
+def _tables() -> tuple[dict, dict]:
+    """jieba.posseg's word → tag table and jieba's word frequencies (loading jieba's dictionary once)."""
+    if not _TABLES:
+        import logging
+
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.check_initialized()
+        jieba.posseg.dt.makesure_userdict_loaded()
+        _TABLES.extend((jieba.posseg.dt.word_tag_tab, jieba.dt.FREQ))
+    return _TABLES[0], _TABLES[1]
+
+
+def lcut(text: str, *, hmm: bool = True) -> list[tuple[str, str]]:
+    """``[(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=hmm)]``, faster.
+
+    >>> lcut("参加省总举办的活动", hmm=False)
+    [('参加', 'v'), ('省', 'n'), ('总', 'b'), ('举办', 'v'), ('的', 'uj'), ('活动', 'vn')]
+    """
+    import jieba.posseg
+
+    if _RJIEBA is None:
+        return [(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=hmm)]
+    tags, freq = _tables()
+    out: list[tuple[str, str]] = []
+    for block in _POS_HAN.split(text):
+        if not block:
+            continue
+        if _POS_HAN.match(block):
+            if not _PURE_HAN.fullmatch(block):
+                out.extend((w.word, w.flag) for w in jieba.posseg.dt.cut(block, HMM=hmm))
+            elif hmm:
+                _tag_hmm(_RJIEBA.cut(block, False), tags, freq, out)
+            else:
+                out.extend((word, tags.get(word, "x")) for word in _RJIEBA.cut(block, False))
+            continue
+        # jieba.posseg's handling of the rest, quirks included (re_eng is tried on the whole piece)
+        for piece in _POS_SKIP.split(block):
+            if _POS_SKIP.match(piece):
+                out.append((piece, "x"))
+                continue
+            for char in piece:
+                if _NUM.match(char):
+                    out.append((char, "m"))
+                elif _ENG.match(piece):
+                    out.append((char, "eng"))
+                else:
+                    out.append((char, "x"))
+    return out
+
+
+def _tag_hmm(route: list[str], tags: dict, freq: dict, out: list[tuple[str, str]]) -> None:
+    """jieba.posseg's ``__cut_DAG`` over a Chinese block whose dictionary route is ``route``: runs of
+    single characters that are no dictionary word go through posseg's HMM."""
+    buf = ""
+    for word in route:
+        if len(word) == 1:
+            buf += word
+            continue
+        if buf:
+            _flush(buf, tags, freq, out)
+            buf = ""
+        out.append((word, tags.get(word, "x")))
+    if buf:
+        _flush(buf, tags, freq, out)
+
+
+def _flush(buf: str, tags: dict, freq: dict, out: list[tuple[str, str]]) -> None:
+    if len(buf) == 1:
+        out.append((buf, tags.get(buf, "x")))
+    elif not freq.get(buf):
+        _hmm(buf, out)
+    else:
+        out.extend((char, tags.get(char, "x")) for char in buf)
+
+
+def _hmm(sentence: str, out: list[tuple[str, str]]) -> None:
+    """jieba.posseg's ``__cut`` (joint HMM segmentation and tagging) of Chinese characters."""
+    import jieba.posseg as jp
+
+    from kg.nlp import viterbi
+
+    _prob, states = viterbi(sentence, jp.char_state_tab_P, jp.start_P, jp.trans_P, jp.emit_P)
+    begin = nexti = 0
+    for i, char in enumerate(sentence):
+        bmes, flag = states[i]
+        if bmes == "B":
+            begin = i
+        elif bmes == "E":
+            out.append((sentence[begin:i + 1], flag))
+            nexti = i + 1
+        elif bmes == "S":
+            out.append((char, flag))
+            nexti = i + 1
+    if nexti < len(sentence):
+        out.append((sentence[nexti:], states[nexti][1]))
+
+
+def cut(text: str, *, hmm: bool = True) -> list[str]:
+    """``jieba.lcut(text, HMM=hmm)``, faster.
+
+    >>> cut("已为环卫工人送去清凉")
+    ['已', '为', '环卫工人', '送', '去', '清凉']
+    """
+    import jieba
+
+    if _RJIEBA is None:
+        return jieba.lcut(text, HMM=hmm)
+    _tables()
+    out: list[str] = []
+    for block in _CUT_HAN.split(text):
+        if not block:
+            continue
+        if _CUT_HAN.match(block):
+            if _PURE_HAN.fullmatch(block):
+                out.extend(_RJIEBA.cut(block, hmm))
+            else:
+                out.extend(jieba.dt.cut(block, HMM=hmm))
+            continue
+        for piece in _CUT_SKIP.split(block):
+            if _CUT_SKIP.match(piece):
+                out.append(piece)
+            else:
+                out.extend(piece)
+    return out

@@ -1,0 +1,71 @@
+"""kg.posseg: the same words and POS flags as jieba.posseg.lcut / jieba.lcut, on any text."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import jieba
+import jieba.posseg
+import pytest
+
+import kg.posseg
+from kg.posseg import cut, lcut
+from kg.text import to_simplified
+from conftest import SEEDS
+
+
+def _jieba_tags(text: str, hmm: bool) -> list[tuple[str, str]]:
+    return [(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=hmm)]
+
+
+def _differences(texts: list[str]) -> list[tuple[str, str, bool]]:
+    out = []
+    for text in texts:
+        for hmm in (True, False):
+            if lcut(text, hmm=hmm) != _jieba_tags(text, hmm):
+                out.append(("lcut", text, hmm))
+            if cut(text, hmm=hmm) != jieba.lcut(text, HMM=hmm):
+                out.append(("cut", text, hmm))
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_text(nlp) -> str:  # nlp: jieba.posseg decodes with kg.nlp's viterbi, as in the pipeline
+    return "\n".join(to_simplified(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt")))
+
+
+# Blocks jieba cuts in its own ways: ASCII letters and digits merged or not, whitespace, full-width
+# forms, characters outside jieba's Chinese range (U+9FD6…, extension A, compatibility ideographs),
+# control characters that Python counts as whitespace, an unknown name for the HMM.
+EDGE_CASES = [
+    "", " ", "x", "工", "3.5%", "abc 12.5万元", "A股和B股", "COVID-19疫情", "\r\n工会\n", "\r\r\n\n",
+    "㐀䶵鿿豈工会", "工会\u3000职工", "ＡＢＣ１２３职工", "C++和C#", "a.b_c&d-e%f", "\x1c工会\x1f",
+    "12名职工和5位劳模", "ǎ工会é", "马吉孝在会上说", "热苏力汗·买买提听得", "鑫", "龘靐齉", "为职工办实事",
+    "参加省总举办的活动", "已为环卫工人送去清凉", "2023年7月，宁波市总工会", "...。。。",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_edge_cases_as_jieba(nlp, text: str) -> None:
+    assert _differences([text]) == []
+
+
+def test_every_clause_and_window_of_the_seeds_as_jieba(seed_text: str) -> None:
+    rng = random.Random(3)
+    clauses = [c for c in re.split(r"[，。；！？、\n]", seed_text) if c]
+    windows = [seed_text[i:i + rng.choice((2, 3, 4, 6, 8, 12, 16, 24))] for i in range(0, len(seed_text), 11)]
+    assert _differences(clauses + windows) == []
+
+
+def test_random_snippets_as_jieba(seed_text: str) -> None:
+    rng = random.Random(8)
+    alphabet = sorted(set(seed_text)) + list("ab Z09.+#&_%-\t\r\n　１")
+    snippets = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 14))) for _ in range(400)]
+    assert _differences(snippets) == []
+
+
+def test_without_rjieba_jieba_itself(monkeypatch, nlp) -> None:
+    monkeypatch.setattr(kg.posseg, "_RJIEBA", None)
+    assert lcut("宁波市总工会开展送清凉活动") == _jieba_tags("宁波市总工会开展送清凉活动", True)
+    assert cut("已为职工办实事 2023", hmm=False) == jieba.lcut("已为职工办实事 2023", HMM=False)
