@@ -169,6 +169,41 @@ def _cut(text: str) -> list[str] | None:
     return [word for word in _RJIEBA.cut(text) if word]
 
 
+def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    r"""spaCy's ``util.get_words_and_spaces(words, text)`` for words that make up ``text`` exactly.
+
+    spaCy's searches each word in the rest of the text (a copy of it per word: quadratic in the
+    article length); here the words' positions are known.  Same result: whitespace words are
+    dropped, one space after a word becomes its trailing space, other whitespace becomes a token.
+
+    >>> _words_and_spaces(["工会", " ", "职工", "  ", "好", "\n"], "工会 职工  好\n")
+    (['工会', '职工', ' ', '好', '\n'], [True, True, False, False, False])
+    """
+    out: list[str] = []
+    spaces: list[bool] = []
+    at = 0  # end of the text taken so far (words, trailing spaces, whitespace tokens)
+    position = 0  # start of the current word
+    for word in words:
+        start, position = position, position + len(word)
+        if word.isspace():
+            continue
+        if word[0].isspace():  # whitespace glued to a word: spaCy's search would decide
+            return util.get_words_and_spaces(words, text)
+        if start > at:
+            out.append(text[at:start])
+            spaces.append(False)
+        out.append(word)
+        spaces.append(False)
+        at = position
+        if at < len(text) and text[at] == " ":
+            spaces[-1] = True
+            at += 1
+    if at < len(text):
+        out.append(text[at:])
+        spaces.append(False)
+    return out, spaces
+
+
 try:
     import rjieba as _RJIEBA
 except ImportError:  # pragma: no cover - a declared dependency; jieba itself still works
@@ -186,7 +221,10 @@ class _Tokenizer(ChineseTokenizer):
         words = _cut(text)
         if words is None or "".join(words) != text:
             words = [x for x in self.jieba_seg.cut(text, cut_all=False) if x]
-        words, spaces = util.get_words_and_spaces(words, text)  # raises unless the words make up the text
+        if "".join(words) == text:
+            words, spaces = _words_and_spaces(words, text)
+        else:
+            words, spaces = util.get_words_and_spaces(words, text)  # raises unless the words make up the text
         doc = _Doc(self.vocab, words=words, spaces=spaces)
         doc.__dict__["_text"] = text
         return doc

@@ -74,3 +74,27 @@ def _spacy_jieba(nlp):
     from spacy.lang.zh import ChineseTokenizer
 
     return ChineseTokenizer(nlp.vocab, segmenter="jieba")
+
+
+def test_words_and_spaces_are_spacys() -> None:
+    from spacy import util
+
+    from kg.nlp import _cut, _words_and_spaces
+
+    rng = random.Random(8)
+    joined = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    alphabet = list(joined[:3000]) + [" ", " ", "  ", "\n", "\t", "\u3000", "\r\n", "a", "b c"]
+    texts = [joined] + ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))) for _ in range(2000)]
+    differ = [text for text in texts
+              if _words_and_spaces(_cut(text), text) != util.get_words_and_spaces(_cut(text), text)]
+    assert differ == []
+    pieces = ["工会", " ", "  ", " 职工", "职工 ", "\n", "a b"]  # words spaCy's search must place
+    made = [[rng.choice(pieces) for _ in range(rng.randrange(0, 8))] for _ in range(2000)]
+    assert [w for w in made if _or_error(_words_and_spaces, w) != _or_error(util.get_words_and_spaces, w)] == []
+
+
+def _or_error(function, words: list[str]):
+    try:
+        return function(words, "".join(words))
+    except ValueError:  # spaCy's search misplaces a word: then ours must raise too
+        return "error"
