@@ -69,3 +69,26 @@ def test_without_rjieba_jieba_itself(monkeypatch, nlp) -> None:
     monkeypatch.setattr(kg.posseg, "_RJIEBA", None)
     assert lcut("宁波市总工会开展送清凉活动") == _jieba_tags("宁波市总工会开展送清凉活动", True)
     assert cut("已为职工办实事 2023", hmm=False) == jieba.lcut("已为职工办实事 2023", HMM=False)
+
+
+def _jieba_route(text: str) -> list:
+    from jieba.posseg.viterbi import viterbi as jieba_viterbi
+
+    tables = (jieba.posseg.char_state_tab_P, jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P)
+    return jieba_viterbi(text, *tables)[1]
+
+
+# Unknown characters (no states in jieba's table), ones whose states cannot follow, an unknown name.
+@pytest.mark.parametrize("text", ["鑫", "龘靐齉", "马吉孝在会上说", "热苏力汗买买提", "工a会", "，职工", "㐀豈鿿"])
+def test_viterbi_as_jiebas(text: str) -> None:
+    assert kg.posseg.viterbi(text) == _jieba_route(text)
+
+
+def test_viterbi_as_jiebas_on_random_snippets(seed_text: str) -> None:
+    rng = random.Random(5)
+    han = re.findall("[\u4e00-\u9fd5]", seed_text)
+    odd = list("龘靐齉鑫㐀鿿豈a1 ，")
+    snippets = ["".join(han[i:i + rng.randrange(1, 12)]) for i in (rng.randrange(len(han)) for _ in range(250))]
+    snippets += ["".join(rng.choice(han) if rng.random() < 0.9 else rng.choice(odd) for _ in range(rng.randrange(1, 12)))
+                 for _ in range(250)]
+    assert [s for s in snippets if kg.posseg.viterbi(s) != _jieba_route(s)] == []

@@ -132,6 +132,11 @@ def _heads_by_first_char() -> dict[str, list[tuple[str, bool]]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _head_first_chars() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(map(re.escape, _heads_by_first_char()))) + "]")
+
+
 def _left_bound(text: str, end: int, lo: int, blocked: list[tuple[int, int]]) -> int:
     """How far left of ``end`` (not beyond ``lo``) a modifier may reach: the nearest punctuation or
     non-CJK boundary, or the end of a span already taken (a union, place or initiative)."""
@@ -245,8 +250,12 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
     tax = load_taxonomy()
     table = _heads_by_first_char()
     found: list[tuple[int, int, str]] = []
+    first_chars = _head_first_chars()
     i = 0
     while i < len(text):
+        if (skip := first_chars.search(text, i)) is None:
+            break
+        i = skip.start()  # no head starts before (a regex skip instead of a dictionary look-up per character)
         match = None
         for word, is_term in table.get(text[i], ()):
             if text.startswith(word, i):

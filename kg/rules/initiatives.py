@@ -170,8 +170,24 @@ _PURPOSE = re.compile(r"(?:同时|此外|另外|并|还|也)?(?:为了|为)")
 _CLAUSE_MARKS = "，。；！？,;!? \n"
 
 
+# The flags asked for are remembered per position for the text at hand (the purpose-clause walk asks
+# for the same clause starts again and again).
+_FLAG_MEMO: dict[int, str] = {}
+_FLAG_TEXT: list[str] = [""]
+
+
 def _pos_flag(text: str, pos: int) -> str:
     """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there)."""
+    if _FLAG_TEXT[0] is not text:
+        _FLAG_TEXT[0] = text
+        _FLAG_MEMO.clear()
+    flag = _FLAG_MEMO.get(pos)
+    if flag is None:
+        flag = _FLAG_MEMO[pos] = _word_flag(text, pos)
+    return flag
+
+
+def _word_flag(text: str, pos: int) -> str:
     at = max(0, pos - 4)
     for word, flag in posseg.lcut(text[at:pos + 8], hmm=False):
         if at == pos:
@@ -183,7 +199,8 @@ def _pos_flag(text: str, pos: int) -> str:
 
 
 def _starts_with_verb(text: str, pos: int) -> bool:
-    return _pos_flag(text, pos).startswith("v") and _pos_flag(text, pos) != "vn"
+    flag = _pos_flag(text, pos)
+    return flag.startswith("v") and flag != "vn"
 
 
 # The walk back over subjectless clauses from each candidate is remembered per position for the text
@@ -760,25 +777,29 @@ _FIELD_AFTER = ("方面", "领域", "问题", "工作方面")
 def _repeated(text: str, found: list[tuple[int, int, str, str, float]]) -> list[tuple[int, int, str, str, float]]:
     """Other occurrences in the article of a name found once (在X活动现场, X期间): the same initiative,
     named again where no rule sees a trigger.  Only names of five characters or more, as written.
-    One pass over the text with the names indexed by their first two characters."""
+    The text is read left to right; where several names start, the longest is taken."""
     taken = bytearray(len(text) + 1)
     for s, e, *_ in found:
         taken[s:e] = b"\x01" * (e - s)
-    by_start: dict[str, list[str]] = {}
-    for name in sorted({text[s:e] for s, e, *_ in found if e - s >= 5}, key=lambda n: (-len(n), n)):
-        by_start.setdefault(name[:2], []).append(name)
+    longest: dict[int, str] = {}  # start → the longest name found there (str.find per name, not a scan per character)
+    for name in {text[s:e] for s, e, *_ in found if e - s >= 5}:
+        i = text.find(name)
+        while i >= 0:
+            if len(name) > len(longest.get(i, "")):
+                longest[i] = name
+            i = text.find(name, i + 1)
     out = []
-    i = 0
-    while i < len(text) - 1:
-        name = next((n for n in by_start.get(text[i:i + 2], ()) if text.startswith(n, i)), None)
-        end = i + len(name) if name else 0
+    after = 0
+    for i in sorted(longest):
+        if i < after:
+            continue
+        name = longest[i]
+        end = i + len(name)
         # "在X方面/领域": a field of work named after it, not the initiative itself
-        if name and not any(taken[i:end]) and not text.startswith(_FIELD_AFTER, end):
+        if not any(taken[i:end]) and not text.startswith(_FIELD_AFTER, end):
             out.append((i, end, name, RULE_REPEATED, _CONFIDENCE[RULE_REPEATED]))
             taken[i:end] = b"\x01" * (end - i)
-            i = end
-            continue
-        i += 1
+            after = end
     return out
 
 
