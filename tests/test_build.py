@@ -103,12 +103,12 @@ def test_write_sorted_merges_many_runs_and_drops_duplicates(seeds_build, tmp_pat
     lines = (out / "graph.nq").read_text(encoding="utf-8").splitlines(keepends=True)
     shuffled = lines + lines[::7]
     random.Random(0).shuffle(shuffled)
-    kg.export.TURTLE_SUBJECTS, saved = 13, kg.export.TURTLE_SUBJECTS
+    kg.export.TURTLE_LINES, saved = 13, kg.export.TURTLE_LINES  # subjects with more lines than that too
     try:
         triples = kg.export.write_sorted(shuffled, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl",
                                          work=tmp_path / "runs", run_bytes=50_000)
     finally:
-        kg.export.TURTLE_SUBJECTS = saved
+        kg.export.TURTLE_LINES = saved
     assert (tmp_path / "g.nq").read_bytes() == (out / "graph.nq").read_bytes()
     assert (tmp_path / "g.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
     assert triples > 0 and not list((tmp_path / "runs").iterdir())
