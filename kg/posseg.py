@@ -76,12 +76,18 @@ def lcut(text: str, *, hmm: bool = True) -> list[tuple[str, str]]:
         if not block:
             continue
         if _POS_HAN.match(block):
-            if not _PURE_HAN.fullmatch(block):
+            if _PURE_HAN.fullmatch(block):
+                route = _RJIEBA.cut(block, False)
+                if hmm:
+                    _tag_hmm(route, tags, freq, out)
+                else:
+                    out.extend((word, tags.get(word, "x")) for word in route)
+            elif (words := _route(block, freq, merged=not hmm)) is None:
                 out.extend((w.word, w.flag) for w in jieba.posseg.dt.cut(block, HMM=hmm))
             elif hmm:
-                _tag_hmm(_RJIEBA.cut(block, False), tags, freq, out)
-            else:
-                out.extend((word, tags.get(word, "x")) for word in _RJIEBA.cut(block, False))
+                _tag_hmm(words, tags, freq, out)
+            else:  # runs of ASCII letters and digits are one word, "eng", as in jieba.posseg
+                out.extend((word, "eng" if word.isascii() and word.isalnum() else tags.get(word, "x")) for word in words)
             continue
         # jieba.posseg's handling of the rest, quirks included (re_eng is tried on the whole piece)
         for piece in _POS_SKIP.split(block):
@@ -98,9 +104,31 @@ def lcut(text: str, *, hmm: bool = True) -> list[tuple[str, str]]:
     return out
 
 
+def _route(block: str, freq: dict, *, merged: bool) -> list[str] | None:
+    """jieba's dictionary route through a block that holds ASCII letters or digits, from rjieba; with
+    ``merged``, runs of single ASCII letters and digits are one word, as jieba's cut without HMM gives
+    them; None when rjieba's words leave it open (such a run or a dictionary word like 3D).
+
+    jieba-rs merges those runs itself: a word of ASCII letters and digits that is not in the
+    dictionary can only be such a run.
+    """
+    words = _RJIEBA.cut(block, False)
+    if merged:
+        return None if any(len(w) > 1 and w.isascii() and w.isalnum() and freq.get(w) for w in words) else words
+    route: list[str] = []
+    for word in words:
+        if len(word) > 1 and word.isascii() and word.isalnum():
+            if freq.get(word):
+                return None
+            route.extend(word)
+        else:
+            route.append(word)
+    return route
+
+
 def _tag_hmm(route: list[str], tags: dict, freq: dict, out: list[tuple[str, str]]) -> None:
-    """jieba.posseg's ``__cut_DAG`` over a Chinese block whose dictionary route is ``route``: runs of
-    single characters that are no dictionary word go through posseg's HMM."""
+    """jieba.posseg's ``__cut_DAG`` over a block whose dictionary route is ``route``: runs of single
+    characters that are no dictionary word go through posseg's HMM (:func:`_cut_detail`)."""
     buf = ""
     for word in route:
         if len(word) == 1:
@@ -118,9 +146,24 @@ def _flush(buf: str, tags: dict, freq: dict, out: list[tuple[str, str]]) -> None
     if len(buf) == 1:
         out.append((buf, tags.get(buf, "x")))
     elif not freq.get(buf):
-        _hmm(buf, out)
+        _cut_detail(buf, out)
     else:
         out.extend((char, tags.get(char, "x")) for char in buf)
+
+
+_DETAIL_HAN = re.compile("([\u4E00-\u9FD5]+)")
+_DETAIL_SKIP = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
+
+
+def _cut_detail(buf: str, out: list[tuple[str, str]]) -> None:
+    """jieba.posseg's ``__cut_detail``: Chinese runs through the HMM, numbers "m", letters "eng"."""
+    for block in _DETAIL_HAN.split(buf):
+        if _DETAIL_HAN.match(block):
+            _hmm(block, out)
+            continue
+        for piece in _DETAIL_SKIP.split(block):
+            if piece:
+                out.append((piece, "m" if _NUM.match(piece) else "eng" if _ENG.match(piece) else "x"))
 
 
 def _hmm(sentence: str, out: list[tuple[str, str]]) -> None:
@@ -151,7 +194,7 @@ def cut(text: str, *, hmm: bool = True) -> list[str]:
 
     if _RJIEBA is None:
         return jieba.lcut(text, HMM=hmm)
-    _tables()
+    _tags, freq = _tables()
     out: list[str] = []
     for block in _CUT_HAN.split(text):
         if not block:
@@ -159,8 +202,12 @@ def cut(text: str, *, hmm: bool = True) -> list[str]:
         if _CUT_HAN.match(block):
             if _PURE_HAN.fullmatch(block):
                 out.extend(_RJIEBA.cut(block, hmm))
-            else:
+            elif (route := _route(block, freq, merged=not hmm)) is None:
                 out.extend(jieba.dt.cut(block, HMM=hmm))
+            elif hmm:
+                _cut_hmm(route, freq, out)
+            else:
+                out.extend(route)
             continue
         for piece in _CUT_SKIP.split(block):
             if _CUT_SKIP.match(piece):
@@ -168,6 +215,27 @@ def cut(text: str, *, hmm: bool = True) -> list[str]:
             else:
                 out.extend(piece)
     return out
+
+
+def _cut_hmm(route: list[str], freq: dict, out: list[str]) -> None:
+    """jieba's ``__cut_DAG`` over a block whose dictionary route is ``route``: runs of single
+    characters that are no dictionary word go through jieba.finalseg (its HMM)."""
+    from jieba import finalseg
+
+    buf = ""
+    for word in route + [""]:
+        if len(word) == 1:
+            buf += word
+            continue
+        if len(buf) == 1:
+            out.append(buf)
+        elif buf and not freq.get(buf):
+            out.extend(finalseg.cut(buf))
+        elif buf:
+            out.extend(buf)
+        buf = ""
+        if word:
+            out.append(word)
 
 
 _MIN_FLOAT = -3.14e100

@@ -43,6 +43,8 @@ EDGE_CASES = [
     "㐀䶵鿿豈工会", "工会\u3000职工", "ＡＢＣ１２３职工", "C++和C#", "a.b_c&d-e%f", "\x1c工会\x1f",
     "12名职工和5位劳模", "ǎ工会é", "马吉孝在会上说", "热苏力汗·买买提听得", "鑫", "龘靐齉", "为职工办实事",
     "参加省总举办的活动", "已为环卫工人送去清凉", "2023年7月，宁波市总工会", "...。。。",
+    # dictionary words with ASCII (the route through them), runs of letters and digits around them
+    "AA制和4S店", "T恤衫", "AT&T公司", "C++语言", "PM2.5值", "做B超和X光", "江南Style", "36名职工", "5G网络3D打印",
 ]
 
 
@@ -62,6 +64,15 @@ def test_random_snippets_as_jieba(seed_text: str) -> None:
     rng = random.Random(8)
     alphabet = sorted(set(seed_text)) + list("ab Z09.+#&_%-\t\r\n　１")
     snippets = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 14))) for _ in range(400)]
+    assert _differences(snippets) == []
+
+
+def test_chinese_mixed_with_ascii_as_jieba(seed_text: str) -> None:
+    rng = random.Random(4)
+    han = re.findall("[\u4e00-\u9fd5]", seed_text)
+    ascii_ = ["AA制", "4S店", "T恤衫", "AT&T", "C++", "c#", "PM2.5", "B超", "3D", "U盘", "A", "1", "x.y", "3.5", "10%", "A+B", "a_b"]
+    snippets = ["".join(rng.choice(ascii_) if rng.random() < 0.35 else rng.choice(han) for _ in range(rng.randrange(1, 9)))
+                for _ in range(600)]
     assert _differences(snippets) == []
 
 
@@ -92,3 +103,12 @@ def test_viterbi_as_jiebas_on_random_snippets(seed_text: str) -> None:
     snippets += ["".join(rng.choice(han) if rng.random() < 0.9 else rng.choice(odd) for _ in range(rng.randrange(1, 12)))
                  for _ in range(250)]
     assert [s for s in snippets if kg.posseg.viterbi(s) != _jieba_route(s)] == []
+
+
+def test_route_left_to_jieba_when_an_ascii_word_could_be_a_dictionary_word() -> None:
+    # jieba's dictionary has no such word; were one added ("AB"), rjieba's merged run "AB" would be ambiguous
+    kg.posseg._tables()
+    assert kg.posseg._route("AB工会", {"AB": 1}, merged=True) is None
+    assert kg.posseg._route("AB工会", {"AB": 1}, merged=False) is None
+    assert kg.posseg._route("AB工会", {}, merged=False) == ["A", "B", "工会"]
+    assert kg.posseg._route("AB工会", {}, merged=True) == ["AB", "工会"]

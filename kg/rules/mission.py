@@ -68,6 +68,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
@@ -386,6 +387,9 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     """
     skip = skip or []
     out: list[tuple[Mention, int]] = []
+    # Only the sentence's groups can be marked, coordinated or helpers: the others are left out first
+    # (the article's groups were filtered once per sentence).
+    groups = [g for g in groups if s <= g.start < e]
     groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
     # Agents deliver the service (组织工会干部深入车间送服务, 劳模为职工宣讲): never served, nor reached by coordination.
     groups = [g for g in groups if not (s <= g.start < e and _AGENT_OUTREACH.match(text, g.end, e)
@@ -467,15 +471,18 @@ _CLAUSE = re.compile(r"[，；：,;:]")
 _COORD_GAP = re.compile(r"^(?:[、和及与或]|以及|等)?$")
 
 
+_CLAUSE_OR_SENTENCE_END = re.compile(r"[，；：,;:。！？!?\n]")
+# The clause ends of the text at hand, found once (_clause is asked for many positions of one article).
+_ENDS: list = ["", []]
+
+
 def _clause(text: str, pos: int) -> tuple[int, int]:
     """The comma-delimited clause around ``pos`` (quotes do not end it)."""
-    lo = pos
-    while lo > 0 and not (_CLAUSE.match(text[lo - 1]) or text[lo - 1] in "。！？!?\n"):
-        lo -= 1
-    hi = pos
-    while hi < len(text) and not (_CLAUSE.match(text[hi]) or text[hi] in "。！？!?\n"):
-        hi += 1
-    return lo, hi
+    if _ENDS[0] is not text:
+        _ENDS[:] = [text, [m.start() for m in _CLAUSE_OR_SENTENCE_END.finditer(text)]]
+    ends = _ENDS[1]
+    i = bisect_left(ends, pos)
+    return (ends[i - 1] + 1 if i else 0), (ends[i] if i < len(ends) else len(text))
 
 
 # A background clause: a premise (基于/鉴于/随着 X …) or a setting frame (在 X 中/期间/之际).
