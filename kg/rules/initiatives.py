@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -132,6 +133,20 @@ def triggers() -> dict[str, tuple[str, ...]]:
     return load_lexicon(TRIGGERS_FILE)
 
 
+@lru_cache(maxsize=2)
+def _word_patterns(kind: str) -> tuple[re.Pattern, ...]:
+    """The words of one type of the lexicon as patterns, in its order."""
+    return tuple(re.compile(re.escape(word)) for word in load_lexicon().get(kind, ()))
+
+
+@lru_cache(maxsize=1)
+def _specific_heads_and_issue_only() -> tuple[tuple[str, ...], frozenset[str]]:
+    """Heads that are not generic (and document heads); issuing verbs that are no launch verbs."""
+    heads = load_lexicon()["head"]
+    specific = tuple(h for h in heads if h not in load_lexicon()["generic"]) + _DOC_HEADS
+    return specific, frozenset(set(triggers()["issue"]) - set(triggers()["launch"]))
+
+
 @lru_cache(maxsize=1)
 def _launch_re() -> re.Pattern:
     words = sorted(set(triggers()["launch"]) | set(triggers()["issue"]), key=len, reverse=True)
@@ -163,11 +178,15 @@ _MEANS = ("通过", "依托", "借助")
 _INCHOATIVE_ADVERBS = "由此|随即|正式|同时|近日|日前|昨日|昨天|今天|今日|当天|当日|上午|下午|已|已经|也|将|顺利|隆重"
 # The look-behinds skip starts right after an adverb (an earlier start matches there anyway): without
 # them a long run of adverbs not followed by a verb took quadratic time (10,000 × 已: 4 s).
-_INCHOATIVE = re.compile("".join(f"(?<!{a})" for a in _INCHOATIVE_ADVERBS.split("|"))
-                         + rf"(?:{_INCHOATIVE_ADVERBS})*"
-                         r"(?:启动|开幕|开赛|鸣锣开赛|开讲|开班|开营|揭牌|挂牌|落成|启用|开通|上线|拉开帷幕|拉开序幕)")
+_INCHOATIVE_VERBS = "启动|开幕|开赛|鸣锣开赛|开讲|开班|开营|揭牌|挂牌|落成|启用|开通|上线|拉开帷幕|拉开序幕"
+# The first look-ahead (a first character of an adverb or verb) only makes the search fast: without
+# it the look-behinds were tried at every character.
+_INCHOATIVE = re.compile("(?=[" + "".join(sorted({w[0] for w in (_INCHOATIVE_ADVERBS + "|" + _INCHOATIVE_VERBS).split("|")}))
+                         + "])" + "".join(f"(?<!{a})" for a in _INCHOATIVE_ADVERBS.split("|"))
+                         + rf"(?:{_INCHOATIVE_ADVERBS})*(?:{_INCHOATIVE_VERBS})")
 _PURPOSE = re.compile(r"(?:同时|此外|另外|并|还|也)?(?:为了|为)")
 _CLAUSE_MARKS = "，。；！？,;!? \n"
+_CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_MARKS) + "]")
 
 
 # The flags asked for are remembered per position for the text at hand (the purpose-clause walk asks
@@ -208,6 +227,13 @@ def _starts_with_verb(text: str, pos: int) -> bool:
 # "开展送清凉活动," took 34 s).
 _PURPOSE_MEMO: dict[int, bool] = {}
 _PURPOSE_TEXT: list[str] = [""]
+_MARKS_AT: list[int] = []  # positions of the clause marks of that text
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Just after the last clause mark before ``pos`` (0 when none), for the text of _PURPOSE_TEXT."""
+    i = bisect_left(_MARKS_AT, pos)
+    return _MARKS_AT[i - 1] + 1 if i else 0
 
 
 def _in_purpose_clause(text: str, pos: int) -> bool:
@@ -216,6 +242,7 @@ def _in_purpose_clause(text: str, pos: int) -> bool:
     if _PURPOSE_TEXT[0] is not text:
         _PURPOSE_TEXT[0] = text
         _PURPOSE_MEMO.clear()
+        _MARKS_AT[:] = [m.start() for m in _CLAUSE_MARK.finditer(text)]
     walked: list[int] = []
     result = False
     while pos > 0:
@@ -223,7 +250,7 @@ def _in_purpose_clause(text: str, pos: int) -> bool:
             result = _PURPOSE_MEMO[pos]
             break
         walked.append(pos)
-        lo = max(text.rfind(c, 0, pos) for c in _CLAUSE_MARKS) + 1
+        lo = _clause_start(text, pos)
         m = _PURPOSE.match(text, lo, pos)
         if m and (text.startswith("为了", m.end() - 2) or _starts_with_verb(text, m.end())
                   or _launch_re().match(text, m.end())):
@@ -257,11 +284,22 @@ def _heads_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
     return tuple((n, frozenset(heads)) for n, heads in sorted(lengths.items()))
 
 
+# The shortest head noun ending at each position asked for, remembered for the text at hand (names are
+# tried at every cut of overlapping spans).
+_HEAD_ENDS: list = ["", {}]
+
+
 def _head_ends_at(text: str, start: int, cut: int, document: bool) -> bool:
     """Whether text[start:cut] ends with a head noun (document: a document head)."""
     if document:
         return any(text.endswith(head, start, cut) for head in _DOC_HEADS)
-    return any(n <= cut - start and text[cut - n : cut] in heads for n, heads in _heads_by_length())
+    if _HEAD_ENDS[0] is not text:
+        _HEAD_ENDS[:] = [text, {}]
+    shortest = _HEAD_ENDS[1].get(cut)
+    if shortest is None:
+        shortest = _HEAD_ENDS[1][cut] = next(
+            (n for n, heads in _heads_by_length() if n <= cut and text[cut - n : cut] in heads), 0)
+    return 0 < shortest <= cut - start
 
 
 def _ends_with_head(name: str) -> str | None:
@@ -501,8 +539,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
 
     # Objects of launch verbs.
     strong = _strong_launch_re()
-    specific_heads = tuple(h for h in heads if h not in load_lexicon()["generic"]) + _DOC_HEADS
-    issue_only = set(triggers()["issue"]) - set(triggers()["launch"])
+    specific_heads, issue_only = _specific_heads_and_issue_only()
     for m in _launch_re().finditer(text):
         if mask[m.start()]:
             continue
@@ -600,13 +637,13 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
     # Noun phrases ending in a distinctive head (职工微课堂, 员工文化艺术节), anywhere.
     launch_words = triggers()["launch"]
     blocked_ends = {e for _s, e in blocked}
-    for head in load_lexicon().get("distinctive", ()):
-        for m in re.finditer(re.escape(head), text):
+    for head in _word_patterns("distinctive"):
+        for m in head.finditer(text):
             if mask[m.start()]:
                 continue
             start = m.start()
             while start > max(0, m.start() - 10) and text[start - 1] not in _NP_STOP and \
-                    re.match(_CJK, text[start - 1]) and not text[:start].endswith(launch_words) and \
+                    re.match(_CJK, text[start - 1]) and not text.endswith(launch_words, 0, start) and \
                     start not in blocked_ends:
                 start -= 1
             if start == max(0, m.start() - 10) and start > 0 and re.match(_CJK, text[start - 1]) and \
@@ -627,8 +664,8 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             cands.append((start, m.end(), RULE_SLOGAN))
 
     # Service nouns.
-    for service in load_lexicon()["service"]:
-        for m in re.finditer(re.escape(service), text):
+    for service in _word_patterns("service"):
+        for m in service.finditer(text):
             cands.append((m.start(), m.end(), RULE_SERVICE))
 
     return _resolve(text, cands, blocked)
@@ -822,10 +859,12 @@ def short_forms(names: list[str]) -> dict[str, str]:
     # a series marker before the head does not change the campaign (关爱X系列活动 ~ 关爱X活动)
     plain = {n: _SERIES.sub("", n) for n in names}
     out = {}
-    for short in set(names):
+    distinct = set(names)
+    for short in distinct:
         bare = short.strip("“”‘’「」『』《》")
-        longer = {n for n in names if len(n) > len(short) and (
-            n.endswith(short) or any(n.endswith(bare + g) for g in generic)
+        with_generic = tuple(bare + g for g in generic)
+        longer = {n for n in distinct if len(n) > len(short) and (
+            n.endswith(short) or n.endswith(with_generic)
             or (len(bare) >= 4 and plain[n] != n and plain[n].endswith(short)))}
         nearest = min(longer, key=len, default=None)
         if nearest and all(nearest in n for n in longer):
