@@ -65,9 +65,21 @@ def platforms() -> tuple[str, ...]:
     return tuple(sorted(set(_lines("platforms-v1.txt")), key=len, reverse=True))
 
 
-@lru_cache(maxsize=4096)
-def _tokens(chunk: str) -> tuple[tuple[str, str], ...]:
-    return tuple(posseg.lcut(chunk))
+# The words of the chunks cut for the text at hand (its names are scanned from the same ends several
+# times).  Per text only: a cache across articles would be filled by the sentences a corpus repeats.
+_TOKENS: list = ["", {}]
+
+
+def _tokens(chunk: str, text: str | None = None) -> tuple[tuple[str, str], ...]:
+    """jieba.posseg's (word, flag) pairs of ``chunk``, remembered for ``text`` (the text it is from)."""
+    if text is None:
+        return tuple(posseg.lcut(chunk))
+    if _TOKENS[0] is not text:
+        _TOKENS[:] = [text, {}]
+    tokens = _TOKENS[1].get(chunk)
+    if tokens is None:
+        tokens = _TOKENS[1][chunk] = tuple(posseg.lcut(chunk))
+    return tokens
 
 
 def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> int:
@@ -88,7 +100,7 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> in
     if chunk_start >= end:
         return end
     chunk = text[chunk_start:end]
-    tokens = _tokens(chunk)
+    tokens = _tokens(chunk, text)
     stops = name_stops()
     start = end
     pos = end

@@ -80,7 +80,7 @@ def name_at(text: str, start: int) -> int | None:
                 return end
         # no boundary word: the given part runs up to the first verb/adverb token (热苏力汗|听得)
         end = start + minority.end()
-        for word, flag in _tokens(text[end:end + 8]):
+        for word, flag in _tokens(text[end:end + 8], text):
             if flag[:1] in ("v", "d", "p", "c", "u", "x") or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
                 break
             end += len(word)
@@ -93,7 +93,7 @@ def name_at(text: str, start: int) -> int | None:
     else:
         return None
     chunk = text[start:start + 8]
-    for word, flag in _tokens(chunk)[:1]:
+    for word, flag in _tokens(chunk, text)[:1]:
         if flag == "nr" and sur < len(word) <= sur + 2:
             return start + len(word)
     for given in (2, 1):

@@ -277,6 +277,11 @@ def _industry(text: str) -> list[_Cand]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _bare_heads() -> tuple[str, ...]:
+    return org_suffixes() + ("段", "站")
+
+
 def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
     """Enterprise unions and 联合工会/工会联合会; plus bare "(该)<head>工会" references."""
     out: list[_Cand] = []
@@ -292,7 +297,10 @@ def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
             out.append(_Cand(s, match.end(), text[s:match.end()], RULE_ENTERPRISE, 0.85))
             continue
         # bare "(该)<head>工会": 厂工会, 该段工会, 合作社工会
-        for head in org_suffixes() + ("段", "站"):
+        heads = _bare_heads()
+        if not text.endswith(heads, 0, head_end):
+            continue
+        for head in heads:
             if text.endswith(head, 0, head_end):
                 s = head_end - len(head)
                 before = text[s - 1:s] if s else ""
