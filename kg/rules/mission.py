@@ -68,7 +68,7 @@ Example:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
@@ -112,10 +112,9 @@ def _paragraph_ids(text: str, spans: list[tuple[int, int]]) -> list[int]:
 
 
 def _sentence_of(spans: list[tuple[int, int]], pos: int) -> int | None:
-    for i, (s, e) in enumerate(spans):
-        if s <= pos < e:
-            return i
-    return None
+    """Index of the span holding ``pos`` (spans in order, not overlapping: sentence_spans), or None."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i if i >= 0 and spans[i][0] <= pos < spans[i][1] else None
 
 
 def _is_object(text: str, union: Mention, lo: int) -> bool:
@@ -344,7 +343,10 @@ def _post_marked(text: str, g: Mention, e: int) -> bool:
             break
         pos += len(adv)
     after = text[pos:min(e, pos + 5)]
-    for w in markers()["post"]:
+    post = markers()["post"]
+    if not (after.startswith(post) or after.startswith(post, 1)):
+        return False  # (the loop below would find none)
+    for w in post:
         for at in (0, 1):
             # a nominalised verb (入会率, 参与度) is no participation
             if after.startswith(w, at) and not after.startswith(_NOMINAL, at + len(w)):
