@@ -66,12 +66,18 @@ def lcut(text: str, *, hmm: bool = True) -> list[tuple[str, str]]:
     >>> lcut("参加省总举办的活动", hmm=False)
     [('参加', 'v'), ('省', 'n'), ('总', 'b'), ('举办', 'v'), ('的', 'uj'), ('活动', 'vn')]
     """
-    import jieba.posseg
-
     if _RJIEBA is None:
+        import jieba.posseg
+
         return [(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=hmm)]
-    tags, freq = _tables()
+    tags, freq = _TABLES if _TABLES else _tables()
     out: list[tuple[str, str]] = []
+    if _PURE_HAN.fullmatch(text):  # most windows: one block, no splitting
+        route = _RJIEBA.cut(text, False)
+        if hmm:
+            _tag_hmm(route, tags, freq, out)
+            return out
+        return [(word, tags.get(word, "x")) for word in route]
     for block in _POS_HAN.split(text):
         if not block:
             continue
@@ -83,6 +89,8 @@ def lcut(text: str, *, hmm: bool = True) -> list[tuple[str, str]]:
                 else:
                     out.extend((word, tags.get(word, "x")) for word in route)
             elif (words := _route(block, freq, merged=not hmm)) is None:
+                import jieba.posseg
+
                 out.extend((w.word, w.flag) for w in jieba.posseg.dt.cut(block, HMM=hmm))
             elif hmm:
                 _tag_hmm(words, tags, freq, out)
@@ -190,11 +198,13 @@ def cut(text: str, *, hmm: bool = True) -> list[str]:
     >>> cut("已为环卫工人送去清凉")
     ['已', '为', '环卫工人', '送', '去', '清凉']
     """
-    import jieba
-
     if _RJIEBA is None:
+        import jieba
+
         return jieba.lcut(text, HMM=hmm)
-    _tags, freq = _tables()
+    if _PURE_HAN.fullmatch(text):  # most windows: one block, no splitting
+        return _RJIEBA.cut(text, hmm)
+    _tags, freq = _TABLES if _TABLES else _tables()
     out: list[str] = []
     for block in _CUT_HAN.split(text):
         if not block:
@@ -203,6 +213,8 @@ def cut(text: str, *, hmm: bool = True) -> list[str]:
             if _PURE_HAN.fullmatch(block):
                 out.extend(_RJIEBA.cut(block, hmm))
             elif (route := _route(block, freq, merged=not hmm)) is None:
+                import jieba
+
                 out.extend(jieba.dt.cut(block, HMM=hmm))
             elif hmm:
                 _cut_hmm(route, freq, out)

@@ -324,6 +324,22 @@ def _generic_kinds() -> tuple[re.Pattern | None, re.Pattern]:
     return modified, counted
 
 
+_CJK_RUN = re.compile(_CJK + "{1,10}")
+
+
+@lru_cache(maxsize=1)
+def _quoted_list_re() -> re.Pattern:
+    """Quoted list items before 等/N项 + head (compiled once: the heads make it long)."""
+    heads = load_lexicon()["head"]
+    return re.compile(r"(?:[“‘][^“”‘’\n]{1,20}[”’][、和及与]?){1,12}(?=(?:等等|等)?(?:\d+|[一二两三四五六七八九十])?[余多]?[个项类种]?"
+                      + _CJK + "{0,8}?(?:" + "|".join(heads) + "))")
+
+
+_SPACE = re.compile(r"\s")
+_DIGITS_OR_MARKS = re.compile(r"[\d\W]+")
+_QUOTED_MANNER = re.compile(r"[“‘][^”’]{1,8}[式型][”’]" + _CJK + "{1,3}")
+
+
 def is_acceptable(name: str) -> bool:
     """Whether a candidate name is a specific initiative (not generic, not an abstraction).
 
@@ -338,17 +354,17 @@ def is_acceptable(name: str) -> bool:
     if bare.endswith(lex["exclude"]):
         return False
     # Broken spans: white space inside, or unbalanced quotation marks (贴心服务”).
-    if re.search(r"\s", name) or any(name.count(o) != name.count(c) for o, c in zip(OPEN_Q, CLOSE_Q)):
+    if _SPACE.search(name) or any(name.count(o) != name.count(c) for o, c in zip(OPEN_Q, CLOSE_Q)):
         return False
     # A generic head behind one abstract modifier names a kind, not a specific initiative
     # (工作方案, 建设活动, 制度机制, 经费保障).
     modified, counted = _generic_kinds()
     if modified and modified.fullmatch(bare):
         return False
-    if re.fullmatch(r"[\d\W]+", bare):
+    if _DIGITS_OR_MARKS.fullmatch(bare):
         return False
     # A quoted manner adjective before a head names a way of working, not an initiative (“保姆式”服务).
-    if re.fullmatch(r"[“‘][^”’]{1,8}[式型][”’]" + _CJK + "{1,3}", name):
+    if _QUOTED_MANNER.fullmatch(name):
         return False
     head = _ends_with_head(name)
     if head and name == bare and len(name) - len(head) < 2 and name not in lex["service"]:
@@ -502,7 +518,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
     # Quoted names + head.
     for m in _QUOTE.finditer(text):
         after = m.end()
-        run = re.match(_CJK + "{1,10}", text[after:])
+        run = _CJK_RUN.match(text, after)
         if run:
             tail = run.group()
             for k in range(1, len(tail) + 1):
@@ -520,7 +536,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                     break
 
     # Quoted lists before 等/N项 + head: “甲”“乙”等活动, “甲”和“乙”两项活动.
-    for m in re.finditer(r"(?:[“‘][^“”‘’\n]{1,20}[”’][、和及与]?){1,12}(?=(?:等等|等)?(?:\d+|[一二两三四五六七八九十])?[余多]?[个项类种]?" + _CJK + "{0,8}?(?:" + "|".join(heads) + "))", text):
+    for m in _quoted_list_re().finditer(text):
         rest = text[m.end():m.end() + 14]
         if not re.match(r"(?:等等|等|(?:\d+|[一二两三四五六七八九十])[余多]?[个项类种])", rest):
             continue
