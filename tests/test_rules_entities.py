@@ -145,3 +145,20 @@ def test_membership_role_keeps_org_prefix(nlp):
     (rel,) = [r for r in doc._.relations if r.predicate == MEMBERSHIP]
     assert rel.attr("role") == "黄冈市总工会副主席"
     assert doc.text[rel.sentence_start:rel.sentence_end].startswith("据黄冈市")
+
+
+def test_add_mention_keeps_one_of_each_also_after_the_list_is_replaced(nlp) -> None:
+    from kg.nlp import make_doc
+    from kg.records import Mention
+    from kg.rules import add_mention
+
+    doc = make_doc(nlp, Article(id="t.txt#0", source_file="t.txt", position=0, text="宁波市总工会"))
+    first = Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会", rule="r", confidence=1.0)
+    assert add_mention(doc, first) is first
+    assert add_mention(doc, Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会",
+                                    rule="other", confidence=0.5)) is first
+    assert doc._.mentions == [first]
+    doc._.mentions = []  # a component replaces the list: the index follows it
+    again = Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会", rule="other", confidence=0.5)
+    assert add_mention(doc, again) is again
+    assert doc._.mentions == [again]

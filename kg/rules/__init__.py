@@ -35,7 +35,11 @@ def add_relation(doc: Doc, relation: Relation) -> None:
 # mentions in 8,000 characters took seconds).  It is rebuilt when components replace or grow the list
 # themselves (doc._.mentions = [...], list.append).
 def _index(doc: Doc, name: str, key) -> dict:
-    items = getattr(doc._, name)
+    # spaCy keeps extension values in doc.user_data under ("._.", name, None, None); reading them there
+    # spares the Underscore object ``doc._`` builds per access (add_mention is called for every mention).
+    items = doc.user_data.get(("._.", name, None, None))
+    if items is None:
+        items = getattr(doc._, name)
     cached = doc.user_data.get(("ukg-index", name))
     if cached is None or cached[0] is not items or cached[1] != len(items):
         index: dict = {}
