@@ -396,11 +396,15 @@ def _last_de(text: str, start: int, end: int, mask: list[bool]) -> int:
     return start
 
 
+_CONJUNCT_CHARS = re.compile("[" + OPEN_Q + "、和及与以]")
+
+
 def _conjuncts(text: str, start: int, end: int, mask: list[bool]) -> list[tuple[int, int]]:
     """Split a span at 、/和/及/与 outside quotes."""
     parts, cur = [], start
     i = start
-    while i < end:
+    while (found := _CONJUNCT_CHARS.search(text, i, end)) is not None:  # the others change nothing
+        i = found.start()
         ch = text[i]
         if ch in OPEN_Q and i > cur and text[i - 1] in CLOSE_Q:
             parts.append((cur, i))

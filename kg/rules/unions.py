@@ -253,10 +253,15 @@ def _after_verb(text: str, pos: int) -> bool:
     return bool(words) and len(words[-1][0]) >= 2 and words[-1][1] == "v"
 
 
+@lru_cache(maxsize=1)
+def _industry_re() -> re.Pattern[str]:
+    names = "|".join(map(re.escape, industries()))
+    return re.compile(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法])")
+
+
 def _industry(text: str) -> list[_Cand]:
     out = []
-    names = "|".join(map(re.escape, industries()))
-    for match in re.finditer(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法])", text):
+    for match in _industry_re().finditer(text):
         start = match.start()
         gaz = _gaz_match_ending(text, start, full_only=False)
         if gaz:
