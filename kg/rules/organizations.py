@@ -65,6 +65,11 @@ def platforms() -> tuple[str, ...]:
     return tuple(sorted(set(_lines("platforms-v1.txt")), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _platform_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((word, re.compile(re.escape(word))) for word in platforms())
+
+
 # The words of the chunks cut for the text at hand (its names are scanned from the same ends several
 # times).  Per text only: a cache across articles would be filled by the sentences a corpus repeats.
 _TOKENS: list = ["", {}]
@@ -199,8 +204,8 @@ def ukg_organizations(doc: Doc) -> Doc:
         if len(name) < 3 or not _place_prefix_ok(name) or inside_union(start, match.end()):
             continue
         found.append(_mention(article.text, start, match.end(), name, RULE_GOVERNMENT, 0.7))
-    for word in platforms():
-        for match in re.finditer(re.escape(word), text):
+    for word, pattern in _platform_patterns():
+        for match in pattern.finditer(text):
             s, e = match.span()
             if any(f.start <= s and e <= f.end for f in found):
                 continue
