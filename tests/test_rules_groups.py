@@ -114,3 +114,12 @@ def test_unify_abbreviations(labels, first_served, expected):
 )
 def test_unify_abbreviations_keeps_labels(labels, first_served):
     assert unify_abbreviations(labels, first_served=first_served) == {}
+
+
+def test_every_head_word_starts_where_the_skip_pattern_looks() -> None:
+    from kg.rules.groups import _head_first_chars, _heads_by_first_char
+
+    pattern = _head_first_chars()
+    words = [word for entries in _heads_by_first_char().values() for word, _is_term in entries]
+    assert words and all(pattern.match(word) for word in words)
+    assert pattern.search("，。的了") is None
