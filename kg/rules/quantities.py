@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -165,11 +166,17 @@ def ukg_quantities(doc: Doc) -> Doc:
     quantities = quantity_mentions(doc)
     others = [m for m in doc._.mentions if m.kind != QUANTITY]
     sentences = sentence_spans(doc.text)
+    starts = [s for s, _e in sentences]
+    # the other mentions of each sentence asked for, in their order (not a scan of all per quantity)
+    by_sentence: dict[int, list[Mention]] = {}
     for quantity in quantities:
         quantity = add_mention(doc, quantity)
-        sentence = next(((s, e) for s, e in sentences if s <= quantity.start < e), None)
-        if sentence is None:
+        idx = bisect_right(starts, quantity.start) - 1  # sentences are in order and do not overlap
+        if idx < 0 or not quantity.start < sentences[idx][1]:
             continue
-        if (relation := measures_relation(doc.text, quantity, others, sentence)) is not None:
+        lo, hi = sentence = sentences[idx]
+        if idx not in by_sentence:
+            by_sentence[idx] = [m for m in others if lo <= m.start and m.end <= hi]
+        if (relation := measures_relation(doc.text, quantity, by_sentence[idx], sentence)) is not None:
             add_relation(doc, relation)
     return doc
