@@ -296,10 +296,18 @@ _GROUP_COORD = re.compile(r"(?:等(?:重点|特殊|困难)?(?:群体|人群|对�
 _LIST_ITEM_END = re.compile(r"(?:[、和及与或]|以及|等|代表|[，,；;。！？!?]|$)")
 
 
+@lru_cache(maxsize=1)
+def _pre_marker_hint() -> re.Pattern:
+    """A pre marker, or a character a glued marker (已为) ends with: a marker word of a cut contains one."""
+    return re.compile("|".join(map(re.escape, sorted(set(markers()["pre"]) | set("为向给"), key=len, reverse=True))))
+
+
 def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> bool:
     """Whether a pre marker word stands before the group, at most MAX_MARKER_GAP modifier characters
     away (union and organisation names in between do not count: 向某市总工会干部职工宣讲)."""
     lo = max(s, g.start - 16)
+    if not _pre_marker_hint().search(text, lo, g.start):
+        return False  # no word of the cut below could be a marker
     pos = lo
     last = None
     pre = set(markers()["pre"])
