@@ -7,11 +7,12 @@ before a union name, …); in jieba's Python code most of that time goes into bu
 (``get_DAG``) and its best route (``calc``).  Here the text is split into blocks exactly as jieba
 does; a block of Chinese characters only (U+4E00–U+9FD5) takes its words from ``rjieba.cut``, which
 gives jieba's route there (``hmm=False``) and jieba's segmentation (``hmm=True``) — checked by
-tests/test_posseg.py on windows of the seeds and on random snippets.  POS tags come from
-jieba.posseg's own word table and HMM, whose Viterbi decoding :func:`viterbi` does on numpy arrays
-(about four times as fast as :func:`kg.nlp.viterbi`, the same route); blocks holding ASCII letters
-or digits, whose merging rules jieba-rs does not share, and everything when rjieba is missing, go
-to jieba itself.
+tests/test_posseg.py on windows of the seeds and on random snippets.  A block that also holds ASCII
+letters or digits takes the route from rjieba too, with the runs of single letters and digits that
+jieba-rs merges taken apart again (:func:`_route`), and jieba's own handling of the unknown runs.
+POS tags come from jieba.posseg's own word table and HMM, whose Viterbi decoding :func:`viterbi`
+does on numpy arrays (about four times as fast as :func:`kg.nlp.viterbi`, the same route).  When
+rjieba is missing, or a merged run could also be a dictionary word, jieba itself does the work.
 
 Words are ``(word, flag)`` tuples rather than ``jieba.posseg.pair`` objects.
 
@@ -115,7 +116,8 @@ def lcut(text: str, *, hmm: bool = True) -> list[tuple[str, str]]:
 def _route(block: str, freq: dict, *, merged: bool) -> list[str] | None:
     """jieba's dictionary route through a block that holds ASCII letters or digits, from rjieba; with
     ``merged``, runs of single ASCII letters and digits are one word, as jieba's cut without HMM gives
-    them; None when rjieba's words leave it open (such a run or a dictionary word like 3D).
+    them; None when rjieba's words leave it open (a run of letters and digits that is also a word of
+    the dictionary, which has none at present).
 
     jieba-rs merges those runs itself: a word of ASCII letters and digits that is not in the
     dictionary can only be such a run.
