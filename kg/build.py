@@ -885,7 +885,14 @@ def _sorted_outputs(sources: list[Path], ontology: str, folder: Path) -> int:
         for path in sources:
             opener = gzip.open if path.suffix == ".gz" else open
             with opener(path, "rb") as handle:
-                yield from handle
+                rest = b""
+                # read in large pieces: a gzip file read line by line costs a Python call per line
+                while piece := handle.read(1 << 22):
+                    rows = (rest + piece).splitlines(keepends=True)
+                    rest = rows.pop() if not rows[-1].endswith(b"\n") else b""
+                    yield from rows
+                if rest:
+                    yield rest
         yield from ontology.encode("utf-8").splitlines(keepends=True)
 
     try:

@@ -58,3 +58,36 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path) -> None:
         write_atomic(target, object())  # type: ignore[arg-type]
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+def _random_quads(rng, count: int) -> list[ox.Quad]:
+    from kg.namespace import ONTOLOGY_GRAPH
+
+    iris = [ox.NamedNode(f"http://x/{name}") for name in ("a", "a1", "ab", "b", "工会", "g", "g1", "g12")]
+    blanks = [ox.BlankNode(name) for name in ("b1", "b12", "x")]
+    literals = [ox.Literal("工会 职工"), ox.Literal('a "q" b\nc'), ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                ox.Literal("ab", language="zh"), ox.Literal("ab"), ox.Literal("a b"), ox.Literal("")]
+    graphs = iris[5:] + blanks[:2] + [ox.NamedNode(str(ONTOLOGY_GRAPH))]
+    quads = [ox.Quad(rng.choice(iris + blanks), rng.choice(iris[:4]), rng.choice(iris + blanks + literals), rng.choice(graphs))
+             for _ in range(count)]
+    return quads + rng.sample(quads, count // 5)  # duplicates
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_write_sorted_gives_the_in_memory_order_with_tiny_runs_and_merge_blocks(seed, tmp_path, monkeypatch) -> None:
+    import random
+
+    import kg.export
+    from kg.namespace import ONTOLOGY_GRAPH
+
+    rng = random.Random(seed)
+    quads = _random_quads(rng, 400)
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+    monkeypatch.setattr(kg.export, "MERGE_ROWS", rng.choice([1, 2, 7, 50, 600]))
+    monkeypatch.setattr(kg.export, "TURTLE_LINES", rng.choice([1, 3, 1000]))
+    count = kg.export.write_sorted(lines, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl", work=tmp_path / "runs",
+                                   run_bytes=rng.choice([1, 500, 3000, 10**9]))
+    assert (tmp_path / "g.nq").read_bytes() == nquads_bytes(quads)
+    triples = [q for q in quads if str(q.graph_name) != f"<{ONTOLOGY_GRAPH}>"]
+    assert (tmp_path / "g.ttl").read_bytes() == turtle_bytes(triples)
+    assert count == len({(q.subject, q.predicate, q.object) for q in triples})
