@@ -113,14 +113,23 @@ _Q_ENTITIES = f"SELECT ?e ?t ?l WHERE {{ VALUES ?t {{ {_TYPES} }} ?e a ?t . OPTI
 _Q_ALT_LABELS = "SELECT ?e ?l WHERE { ?e skos:altLabel ?l }"
 _Q_LEVELS = "SELECT ?e ?l WHERE { ?e ukg:adminLevel ?l }"
 _Q_ARTICLES = "SELECT ?a ?d WHERE { ?a a ukg:Article . OPTIONAL { ?a schema:datePublished ?d } }"
-_Q_MENTIONS = "SELECT ?e ?a WHERE { ?e ukg:mentionedIn ?a }"
-_Q_EDGES = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_PROPS} }} ?s ?p ?o }}"
-_Q_SUPPORT = (
-    f"SELECT ?s ?p ?o ?a ?d WHERE {{ VALUES ?p {{ {_PROPS} }} "
-    "?st rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; prov:wasDerivedFrom ?a . "
-    "OPTIONAL { ?st ukg:eventDate ?d } }"
+# Rows are read as sets: DISTINCT drops the copies that the union of the article graphs holds
+# before Oxigraph spells out their terms (each term spelt out costs a look-up); sub-selects make
+# Oxigraph join whole scans by hash instead of one index look-up per row and pattern.
+_Q_MENTIONS = (
+    f"SELECT ?e ?a WHERE {{ {{ SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_TYPES} }} ?e a ?t }} }} "
+    "{ SELECT ?e ?a WHERE { ?e ukg:mentionedIn ?a } } }"
 )
-_Q_POSTS = "SELECT ?p ?o ?t WHERE { ?m org:member ?p ; org:organization ?o ; ukg:postTitle ?t }"
+_Q_EDGES = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {_PROPS} }} ?s ?p ?o }}"
+# ?st rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; prov:wasDerivedFrom ?a OPTIONAL { ?st ukg:eventDate ?d }
+_Q_SUPPORT = (
+    f"SELECT DISTINCT ?s ?p ?o ?a ?d WHERE {{ {{ SELECT ?st ?p WHERE {{ VALUES ?p {{ {_PROPS} }} ?st rdf:predicate ?p }} }} "
+    "{ SELECT ?st ?s WHERE { ?st rdf:subject ?s } } "
+    "{ SELECT ?st ?o WHERE { ?st rdf:object ?o } } "
+    "{ SELECT ?st ?a WHERE { ?st prov:wasDerivedFrom ?a } } "
+    "OPTIONAL { SELECT ?st ?d WHERE { ?st ukg:eventDate ?d } } }"
+)
+_Q_POSTS = "SELECT DISTINCT ?p ?o ?t WHERE { ?m org:member ?p ; org:organization ?o ; ukg:postTitle ?t }"
 
 Key = tuple[str, str, str]  # (subject IRI, relation label, object IRI)
 
