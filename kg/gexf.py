@@ -29,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import networkx as nx
@@ -43,48 +44,80 @@ _GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _GEXF_EDGE_BUILTINS = ("label", "weight")
 
 
-# One C-level pass per value: characters XML 1.0 forbids are dropped, markup characters escaped.
+# Characters XML 1.0 forbids are dropped, markup characters escaped: one C-level search per value,
+# and the translate pass (a dict look-up per character) only on the few values that need it.
 _DROP = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]}
 _TEXT = str.maketrans({**_DROP, "&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTR = str.maketrans({**_DROP, "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+_TEXT_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f&<>\ud800-\udfff\ufffe\uffff]").search
+_ATTR_SPECIAL = re.compile('[\x00-\x1f&<>"\ud800-\udfff\ufffe\uffff]').search
 
 
 def _text(value: str) -> str:
-    return value.translate(_TEXT)
+    return value.translate(_TEXT) if _TEXT_SPECIAL(value) else value
 
 
 def _attr(value: str) -> str:
-    return '"' + value.translate(_ATTR) + '"'
+    return '"' + (value.translate(_ATTR) if _ATTR_SPECIAL(value) else value) + '"'
+
+
+def _float(value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"non-finite number {value!r}")
+    return repr(value)
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+#: Python type → its text (before XML escaping; only str values can need any).
+_FORMAT = {bool: _bool, int: int.__repr__, float: _float, str: str}
 
 
 def _scalar(value) -> str:
-    if type(value) is str:
-        return value
+    kind = type(value)
+    if kind in _FORMAT:
+        return _FORMAT[kind](value)
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _bool(value)
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"non-finite number {value!r}")
-        return repr(value)
+        return _float(value)
     return str(value)
 
 
 def _columns(items: Iterable[tuple[object, dict]], what: str) -> dict[str, type]:
     """Name → Python type of the attributes, checked: scalar, one type per name, on every item."""
-    columns: dict[str, type] = {}
-    items = list(items)
+    # Items sharing their names and types with an earlier item cannot raise anything new: only the
+    # first item of each (names, types) signature is checked, in item order, as if all were.
+    firsts: dict[tuple, tuple[object, dict]] = {}
     for ident, data in items:
+        signature = (tuple(data), tuple(map(type, data.values())))
+        if signature not in firsts:
+            firsts[signature] = (ident, data)
+    columns: dict[str, type] = {}
+    for ident, data in firsts.values():
         for name, value in data.items():
             kind = type(value)
             if kind not in _GRAPHML_TYPES:
                 raise ValueError(f"{what} {ident!r}: attribute {name!r} is {kind.__name__}, not bool/int/float/str")
             if columns.setdefault(name, kind) is not kind:
                 raise ValueError(f"{what} {ident!r}: attribute {name!r} is {kind.__name__}, elsewhere {columns[name].__name__}")
-    for ident, data in items:
+    for ident, data in firsts.values():
         missing = [name for name in columns if name not in data]
         if missing:
             raise ValueError(f"{what} {ident!r}: no value for {', '.join(missing)}")
     return columns
+
+
+def _text_of(columns: dict[str, type]) -> dict[str, object]:
+    """Name → function giving the escaped XML text of a value of that column."""
+    return {name: (_text if kind is str else _FORMAT[kind]) for name, kind in columns.items()}
+
+
+def _attr_of(columns: dict[str, type]) -> dict[str, object]:
+    """Name → function giving the quoted, escaped XML attribute value of a value of that column."""
+    return {name: (_attr if kind is str else (lambda value, f=_FORMAT[kind]: f'"{f(value)}"')) for name, kind in columns.items()}
 
 
 def _edges(graph: nx.Graph):
@@ -117,27 +150,43 @@ def graphml_bytes(graph: nx.Graph) -> bytes:
             lines.append(f'  <key id={_attr(keys[name])} for="{domain}" attr.name={_attr(name)} attr.type="{_GRAPHML_TYPES[kind]}"/>')
     default = "directed" if _directed(graph) else "undirected"
     lines.append(f'  <graph id={_attr(str(graph.graph.get("view", "G")))} edgedefault="{default}">')
-    node_data = {name: f"      <data key={_attr(key)}>" for name, key in node_keys.items()}
-    edge_data = {name: f"      <data key={_attr(key)}>" for name, key in edge_keys.items()}
-    for node, data in graph.nodes(data=True):
-        lines.append(f"    <node id={_attr(str(node))}>")
-        lines.extend(f"{node_data[n]}{_text(_scalar(v))}</data>" for n, v in data.items())
-        lines.append("    </node>")
-    for s, o, key, data in edges:
-        lines.append(f"    <edge id={_attr(key)} source={_attr(str(s))} target={_attr(str(o))}>")
-        lines.extend(f"{edge_data[n]}{_text(_scalar(v))}</data>" for n, v in data.items())
-        lines.append("    </edge>")
+    ids = {node: _attr(str(node)) for node in graph}
+    heads = (
+        (f"    <node id={ids[node]}>" for node in graph.nodes),
+        (f"    <edge id={_attr(key)} source={ids[s]} target={ids[o]}>" for s, o, key, _ in edges),
+    )
+    append = lines.append
+    for domain, columns, keys, head_of, items in (
+        ("node", node_columns, node_keys, heads[0], graph.nodes(data=True)),
+        ("edge", edge_columns, edge_keys, heads[1], ((k, d) for _, _, k, d in edges)),
+    ):
+        # name → (the <data> opening tag, the text function of its column)
+        cells = {name: (f"      <data key={_attr(keys[name])}>", text) for name, text in _text_of(columns).items()}
+        close = f"    </{domain}>"
+        for head, (_, data) in zip(head_of, items):
+            append(head)
+            for name, value in data.items():
+                tag, text = cells[name]
+                append(f"{tag}{text(value)}</data>")
+            append(close)
     lines += ["  </graph>", "</graphml>", ""]
     return "\n".join(lines).encode("utf-8")
 
 
-def _start(value) -> str | None:
-    """GEXF start (xsd:date) of a firstSeen value: the first day of its day, month or year."""
-    if not isinstance(value, str) or not value:
-        return None
+def _starts() -> dict:
+    """GEXF start (xsd:date) of a firstSeen value, the first day of its day, month or year; memoised for one writing."""
     from kg.views import period
 
-    return period(value)[0].isoformat()
+    memo: dict = {}
+
+    def start(value) -> str | None:
+        if not isinstance(value, str) or not value:
+            return None
+        if value not in memo:
+            memo[value] = period(value)[0].isoformat()
+        return memo[value]
+
+    return start
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -145,11 +194,12 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16)
 
 
-def _attvalues(data: dict, prefixes: dict[str, str]) -> list[str]:
-    """The <attvalues> of an element; ``prefixes`` maps each attribute to its '<attvalue for="…" value=' text."""
+def _attvalues(data: dict, prefixes: dict[str, tuple[str, object]]) -> list[str]:
+    """The <attvalues> of an element; ``prefixes`` maps each attribute to its '<attvalue for="…" value=' text
+    and the attribute-value function of its column."""
     if not prefixes:
         return []
-    values = [f"{prefix}{_attr(_scalar(data[n]))}/>" for n, prefix in prefixes.items()]
+    values = [f"{prefix}{attr(data[n])}/>" for n, (prefix, attr) in prefixes.items()]
     return ["        <attvalues>", *values, "        </attvalues>"]
 
 
@@ -178,32 +228,40 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
         lines.append(f'    <attributes class="{domain}" mode="static">')
         lines.extend(f'      <attribute id={_attr(n)} title={_attr(n)} type="{_GEXF_TYPES[columns[n]]}"/>' for n in names)
         lines.append("    </attributes>")
-    node_prefixes = {n: f"          <attvalue for={_attr(n)} value=" for n in node_values}
-    edge_prefixes = {n: f"          <attvalue for={_attr(n)} value=" for n in edge_values}
-    lines.append("    <nodes>")
+    node_attrs, edge_attrs = _attr_of(node_columns), _attr_of(edge_columns)
+    node_prefixes = {n: (f"          <attvalue for={_attr(n)} value=", node_attrs[n]) for n in node_values}
+    edge_prefixes = {n: (f"          <attvalue for={_attr(n)} value=", edge_attrs[n]) for n in edge_values}
+    start_of = _starts()
+    colours = {kind: '        <viz:color r="{}" g="{}" b="{}"/>'.format(*_rgb(colour)) for kind, colour in TYPE_COLOURS.items()}
+    sizes: dict[int, str] = {}
+    ids = {node: _attr(str(node)) for node in graph}
+    append, extend = lines.append, lines.extend
+    append("    <nodes>")
     for node, data in graph.nodes(data=True):
-        start = _start(data.get("firstSeen"))
-        head = f"      <node id={_attr(str(node))} label={_attr(str(data.get('label', node)))}"
-        lines.append(head + (f' start="{start}"' if start else "") + ">")
-        lines.extend(_attvalues(data, node_prefixes))
-        colour = TYPE_COLOURS.get(str(data.get("type", "")))
+        start = start_of(data.get("firstSeen"))
+        head = f"      <node id={ids[node]} label={_attr(str(data.get('label', node)))}"
+        append(head + (f' start="{start}"' if start else "") + ">")
+        extend(_attvalues(data, node_prefixes))
+        colour = colours.get(str(data.get("type", "")))
         if colour:
-            r, g, b = _rgb(colour)
-            lines.append(f'        <viz:color r="{r}" g="{g}" b="{b}"/>')
+            append(colour)
         articles = data.get("articles")
         if isinstance(articles, int) and not isinstance(articles, bool):
-            lines.append(f'        <viz:size value="{node_size(articles)!r}"/>')
-        lines.append("      </node>")
+            if articles not in sizes:
+                sizes[articles] = f'        <viz:size value="{node_size(articles)!r}"/>'
+            append(sizes[articles])
+        append("      </node>")
     lines += ["    </nodes>", "    <edges>"]
     for s, o, key, data in edges:
-        head = f"      <edge id={_attr(key)} source={_attr(str(s))} target={_attr(str(o))}"
+        head = f"      <edge id={_attr(key)} source={ids[s]} target={ids[o]}"
         if "label" in data:
-            head += f" label={_attr(str(data['label']))} kind={_attr(str(data['label']))}"
+            label = _attr(str(data["label"]))
+            head += f" label={label} kind={label}"
         if "weight" in data:
             head += f' weight="{_scalar(float(data["weight"]))}"'
-        start = _start(data.get("firstSeen"))
-        lines.append(head + (f' start="{start}"' if start else "") + ">")
-        lines.extend(_attvalues(data, edge_prefixes))
-        lines.append("      </edge>")
+        start = start_of(data.get("firstSeen"))
+        append(head + (f' start="{start}"' if start else "") + ">")
+        extend(_attvalues(data, edge_prefixes))
+        append("      </edge>")
     lines += ["    </edges>", "  </graph>", "</gexf>", ""]
     return "\n".join(lines).encode("utf-8")

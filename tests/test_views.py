@@ -214,6 +214,36 @@ def test_writers_refuse_a_missing_value() -> None:
         graphml_bytes(graph)
 
 
+def test_writers_name_the_first_element_whose_value_type_differs() -> None:
+    graph = nx.MultiDiGraph()
+    for i in range(5):
+        graph.add_node(f"n{i}", label=f"甲{i}", articles=i)
+    graph.add_node("odd", label="乙", articles="3")
+    graph.add_node("later", label="丙", articles=True)
+    for write in (graphml_bytes, gexf_bytes):
+        with pytest.raises(ValueError, match="node 'odd': attribute 'articles' is str, elsewhere int"):
+            write(graph)
+
+
+def test_writers_escape_markup_and_drop_characters_xml_forbids() -> None:
+    name, label = 'a&"<b>', '工会 & <"职工">\n\t'
+    graph = nx.MultiDiGraph()
+    graph.add_node(name, label=label, type="UnionBody", note="x\x01y\ud800z\ufffe")
+    graph.add_edge(name, name, key="k<1>", label="partner", weight=1.0, note="p&q")
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    graphml = ET.fromstring(graphml_bytes(graph))
+    node, edge = graphml.find("g:graph/g:node", ns), graphml.find("g:graph/g:edge", ns)
+    assert node.get("id") == name and (edge.get("id"), edge.get("source"), edge.get("target")) == ("k<1>", name, name)
+    assert {d.get("key"): d.text for d in node.findall("g:data", ns)} == {"label": label, "type": "UnionBody", "note": "xyz"}
+    assert {d.get("key"): d.text for d in edge.findall("g:data", ns)} == {"edgelabel": "partner", "weight": "1.0", "edgenote": "p&q"}
+    gexf = ET.fromstring(gexf_bytes(graph))
+    node, edge = gexf.find(f"{{{GEXF_NS}}}graph/{{{GEXF_NS}}}nodes/{{{GEXF_NS}}}node"), gexf.find(f".//{{{GEXF_NS}}}edge")
+    assert (node.get("id"), node.get("label")) == (name, label)  # attribute newlines/tabs survive as character references
+    assert {v.get("for"): v.get("value") for v in node.iter(f"{{{GEXF_NS}}}attvalue")} == {"type": "UnionBody", "note": "xyz"}
+    assert (edge.get("label"), edge.get("weight"), edge.get("source")) == ("partner", "1.0", name)
+    assert {v.get("for"): v.get("value") for v in edge.iter(f"{{{GEXF_NS}}}attvalue")} == {"note": "p&q"}
+
+
 def test_gexf_timeline_starts_are_the_first_days_of_real_dates(mini) -> None:
     root = ET.fromstring(gexf_bytes(view_graph(mini)))
     ns = {"g": GEXF_NS}
