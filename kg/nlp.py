@@ -166,7 +166,10 @@ def _cut(text: str) -> list[str] | None:
     """
     if _RJIEBA is None:
         return None
-    return [word for word in _RJIEBA.cut(text) if word]
+    try:
+        return [word for word in _RJIEBA.cut(text) if word]
+    except UnicodeEncodeError:  # a lone surrogate (a JSON "\ud800" escape) is no UTF-8 for Rust
+        return None
 
 
 def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:

@@ -98,3 +98,10 @@ def _or_error(function, words: list[str]):
         return function(words, "".join(words))
     except ValueError:  # spaCy's search misplaces a word: then ours must raise too
         return "error"
+
+
+def test_cut_leaves_a_lone_surrogate_to_jieba() -> None:
+    from kg.nlp import _cut
+
+    assert _cut("工会\ud800职工") is None  # Rust takes UTF-8 only; ingest drops such characters anyway
+    assert _cut("工会职工") == _jieba_words("工会职工")
