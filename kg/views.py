@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -166,9 +167,16 @@ def first_last(dates: Iterable[str]) -> tuple[str, str]:
     dates = list(dates)
     if not dates:
         return "", ""
-    first = min(dates, key=lambda d: (period(d)[0], d))
-    last = max(dates, key=lambda d: (period(d)[1], d))
+    if len(dates) == 1:
+        _period(dates[0])  # still refuses a value that is no date
+        return dates[0], dates[0]
+    first = min(dates, key=lambda d: (_period(d)[0], d))
+    last = max(dates, key=lambda d: (_period(d)[1], d))
     return first, last
+
+
+#: period() of the few distinct dates a graph has, computed once each.
+_period = functools.lru_cache(maxsize=1 << 16)(period)
 
 
 # --------------------------------------------------------------------------- reading the store
@@ -189,7 +197,7 @@ class _Data:
 
 def _rows(store: ox.Store, query: str):
     for solution in store.query(_PREFIXES + query, use_default_graph_as_union=True):
-        yield tuple(None if term is None else term.value for term in solution)
+        yield tuple([None if term is None else term.value for term in solution])
 
 
 def _read(store: ox.Store) -> _Data:
@@ -270,7 +278,7 @@ class _Filter:
         if self.since is None and self.until is None:
             return True
         for date in dates:
-            first, last = period(date)
+            first, last = _period(date)
             if (self.since is None or last >= self.since) and (self.until is None or first <= self.until):
                 return True
         return False
@@ -320,24 +328,24 @@ def _edge_id(s: str, relation: str, o: str) -> str:
     return f"{relation}-{short_hash(s, relation, o, length=12)}"
 
 
-def _node_attrs(data: _Data, e: str, articles: set[str], dates: set[str], index: dict[str, set[str]]) -> dict:
+def _node_attrs(data: _Data, e: str, articles: int, dates: Iterable[str], index: dict[str, set[str]]) -> dict:
     first, last = first_last(dates)
+    alts, provinces = data.alts.get(e), index.get(e)
     return {
         "label": data.labels[e],
         "type": data.kinds[e],
         "iri": e,
-        "altLabels": "|".join(sorted(data.alts.get(e, ()))),
-        "province": "|".join(sorted(index.get(e, ()))),
+        "altLabels": "|".join(sorted(alts)) if alts else "",
+        "province": "|".join(sorted(provinces)) if provinces else "",
         "adminLevel": data.levels.get(e, ""),
-        "articles": len(articles),
+        "articles": articles,
         "dated": bool(dates),
         "firstSeen": first,
         "lastSeen": last,
     }
 
 
-def _edge_attrs(relation: str, articles: Iterable[str], dates: set[str]) -> dict:
-    articles = set(articles)
+def _edge_attrs(relation: str, articles: set[str] | dict[str, object], dates: Iterable[str]) -> dict:
     first, last = first_last(dates)
     return {
         "label": relation,
@@ -349,25 +357,43 @@ def _edge_attrs(relation: str, articles: Iterable[str], dates: set[str]) -> dict
     }
 
 
+def _union(occ: dict[str, frozenset[str]]) -> frozenset[str] | set[str]:
+    """The dates of all the articles of an occurrence (the set itself when there is one)."""
+    if len(occ) == 1:
+        return next(iter(occ.values()))
+    return set().union(*occ.values())
+
+
 def _occurrences(data: _Data, keep: _Filter):
-    """Kept (edge → article → dates) and (entity → article → dates) occurrences."""
-    edge_occ: dict[Key, dict[str, set[str]]] = defaultdict(dict)
-    node_event: dict[tuple[str, str], set[str]] = defaultdict(set)
+    """Kept (edge → article → dates) and (entity → article → dates) occurrences.
+
+    The date sets are shared frozensets: an article's publication date, else the event dates of a fact
+    (an edge) or of all the facts of an entity in that article.
+    """
+    published = data.published
+    own = {a: frozenset((date,)) for a, date in published.items() if date}
+    no_dates: frozenset[str] = frozenset()
+    node_event: dict[tuple[str, str], set[str]] = defaultdict(set)  # only where an undated article dates facts
     for key, by_article in data.support.items():
         for a, event_dates in by_article.items():
-            node_event[(key[0], a)] |= event_dates
-            node_event[(key[2], a)] |= event_dates
+            if event_dates and a not in own:
+                node_event[(key[0], a)] |= event_dates
+                node_event[(key[2], a)] |= event_dates
+    kept = keep.keep if keep.active else None
+    edge_occ: dict[Key, dict[str, frozenset[str]]] = {}
     for key, by_article in data.support.items():
-        for a, event_dates in by_article.items():
-            dates = {data.published[a]} if data.published[a] else set(event_dates)
-            if keep.keep(a, dates):
-                edge_occ[key][a] = dates
-    node_occ: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        occ = {a: own.get(a) or (frozenset(event_dates) if event_dates else no_dates) for a, event_dates in by_article.items()}
+        if kept is not None:
+            occ = {a: dates for a, dates in occ.items() if kept(a, dates)}
+        if occ:
+            edge_occ[key] = occ
+    node_occ: dict[str, dict[str, frozenset[str]]] = {}
     for e, articles in data.mentions.items():
-        for a in articles:
-            dates = {data.published[a]} if data.published[a] else set(node_event.get((e, a), ()))
-            if keep.keep(a, dates):
-                node_occ[e][a] = dates
+        occ = {a: own.get(a) or (frozenset(node_event[(e, a)]) if (e, a) in node_event else no_dates) for a in articles}
+        if kept is not None:
+            occ = {a: dates for a, dates in occ.items() if kept(a, dates)}
+        if occ:
+            node_occ[e] = occ
     return edge_occ, node_occ
 
 
@@ -386,16 +412,18 @@ def _full(data: _Data, keep: _Filter, index: dict[str, set[str]], edge_occ, node
                 nodes.add(parent)
                 todo.append(parent)
     graph = nx.MultiDiGraph()
-    for e in sorted(nodes):
-        occ = node_occ.get(e, {})
-        graph.add_node(e, **_node_attrs(data, e, set(occ), set().union(*occ.values()) if occ else set(), index))
+    no_occ: dict[str, frozenset[str]] = {}
+    graph.add_nodes_from(
+        (e, _node_attrs(data, e, len(occ), _union(occ) if occ else (), index))
+        for e in sorted(nodes) for occ in (node_occ.get(e, no_occ),)
+    )
     for key in sorted(data.edges):
         s, relation, o = key
         occ = edge_occ.get(key)
         if occ is None and not (key in background and s in nodes and o in nodes):
             continue
-        occ = occ or {}
-        attrs = _edge_attrs(relation, occ, set().union(*occ.values()) if occ else set())
+        occ = occ or no_occ
+        attrs = _edge_attrs(relation, occ, _union(occ) if occ else ())
         attrs["posts"] = "|".join(sorted(data.posts.get((s, o), ()))) if relation == "memberOf" else ""
         graph.add_edge(s, o, key=_edge_id(s, relation, o), **attrs)
     return graph
