@@ -110,7 +110,10 @@ _PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in _P.items())
 _TYPES = " ".join(f"ukg:{t}" for t in ENTITY_TYPES)
 _PROPS = " ".join(f"<{p}>" for p in RELATIONS)
 
-_Q_ENTITIES = f"SELECT ?e ?t ?l WHERE {{ VALUES ?t {{ {_TYPES} }} ?e a ?t . OPTIONAL {{ ?e rdfs:label ?l }} }}"
+_Q_ENTITIES = (
+    f"SELECT ?e ?t ?l WHERE {{ VALUES ?t {{ {_TYPES} }} ?e a ?t . "
+    "OPTIONAL { SELECT ?e ?l WHERE { ?e rdfs:label ?l } } }"
+)
 _Q_ALT_LABELS = "SELECT ?e ?l WHERE { ?e skos:altLabel ?l }"
 _Q_LEVELS = "SELECT ?e ?l WHERE { ?e ukg:adminLevel ?l }"
 _Q_ARTICLES = "SELECT ?a ?d WHERE { ?a a ukg:Article . OPTIONAL { ?a schema:datePublished ?d } }"
@@ -130,7 +133,10 @@ _Q_SUPPORT = (
     "{ SELECT ?st ?a WHERE { ?st prov:wasDerivedFrom ?a } } "
     "OPTIONAL { SELECT ?st ?d WHERE { ?st ukg:eventDate ?d } } }"
 )
-_Q_POSTS = "SELECT DISTINCT ?p ?o ?t WHERE { ?m org:member ?p ; org:organization ?o ; ukg:postTitle ?t }"
+_Q_POSTS = (  # ?m org:member ?p ; org:organization ?o ; ukg:postTitle ?t
+    "SELECT DISTINCT ?p ?o ?t WHERE { { SELECT ?m ?p WHERE { ?m org:member ?p } } "
+    "{ SELECT ?m ?o WHERE { ?m org:organization ?o } } { SELECT ?m ?t WHERE { ?m ukg:postTitle ?t } } }"
+)
 
 Key = tuple[str, str, str]  # (subject IRI, relation label, object IRI)
 
@@ -156,7 +162,7 @@ def period(value: str) -> tuple[dt.date, dt.date]:
 
 def _valid(value: str) -> bool:
     try:
-        period(value)
+        _period(value)
     except (ValueError, TypeError):
         return False
     return True
@@ -195,6 +201,10 @@ class _Data:
     posts: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    return store.query(_PREFIXES + query, use_default_graph_as_union=True)
+
+
 def _rows(store: ox.Store, query: str):
     for solution in store.query(_PREFIXES + query, use_default_graph_as_union=True):
         yield tuple([None if term is None else term.value for term in solution])
@@ -219,17 +229,22 @@ def _read(store: ox.Store) -> _Data:
         data.levels[e] = level
     for a, date in _rows(store, _Q_ARTICLES):
         data.published[a] = date if date and _valid(date) else data.published.get(a)
-    for e, a in _rows(store, _Q_MENTIONS):
-        if e in data.kinds and a in data.published:
-            data.mentions[e].add(a)
-    for s, p, o in _rows(store, _Q_EDGES):
-        if s in data.kinds and o in data.kinds:
-            data.edges.add((s, RELATIONS[p], o))
-    for s, p, o, a, date in _rows(store, _Q_SUPPORT):
-        key = (s, RELATIONS[p], o)
-        if key in data.edges and a in data.published:
-            dates = data.support[key][a]
-            if date and _valid(date):
+    # The three big reads: terms unpacked in place (no OPTIONAL but ?d), loop-invariant look-ups hoisted.
+    kinds, published, mentions, edges, support = data.kinds, data.published, data.mentions, data.edges, data.support
+    for e, a in _solutions(store, _Q_MENTIONS):
+        e, a = e.value, a.value
+        if e in kinds and a in published:
+            mentions[e].add(a)
+    for s, p, o in _solutions(store, _Q_EDGES):
+        s, o = s.value, o.value
+        if s in kinds and o in kinds:
+            edges.add((s, RELATIONS[p.value], o))
+    for s, p, o, a, date in _solutions(store, _Q_SUPPORT):
+        key = (s.value, RELATIONS[p.value], o.value)
+        a = a.value
+        if key in edges and a in published:
+            dates = support[key][a]
+            if date is not None and (date := date.value) and _valid(date):
                 dates.add(date)
     for person, org, title in _rows(store, _Q_POSTS):
         data.posts[(person, org)].add(title)
