@@ -53,7 +53,6 @@ import calendar
 import datetime as dt
 import functools
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -134,17 +133,6 @@ _Q_SUPPORT = (
     "{ SELECT ?st ?a WHERE { ?st prov:wasDerivedFrom ?a } } "
     "OPTIONAL { SELECT ?st ?d WHERE { ?st ukg:eventDate ?d } } }"
 )
-# With every entity and article an IRI, the two biggest reads number them: VALUES pairs each IRI
-# with its position in a list, and Oxigraph returns those small integers, which it spells out
-# without a look-up, instead of the IRIs (100x store: 0.15 s of 1.0 s).
-_Q_MENTIONS_NUMBERED = "SELECT ?en ?a WHERE {{ {entities} {{ SELECT ?e ?a WHERE {{ ?e ukg:mentionedIn ?a }} }} }}"
-_Q_SUPPORT_NUMBERED = (
-    "SELECT DISTINCT ?sn ?pn ?on ?an ?d WHERE {{ {{ SELECT ?st ?pn WHERE {{ ?st rdf:predicate ?p {relations} }} }} "
-    "{{ SELECT ?st ?sn WHERE {{ ?st rdf:subject ?s {subjects} }} }} "
-    "{{ SELECT ?st ?on WHERE {{ ?st rdf:object ?o {objects} }} }} "
-    "{{ SELECT ?st ?an WHERE {{ ?st prov:wasDerivedFrom ?a {articles} }} }} "
-    "OPTIONAL {{ SELECT ?st ?d WHERE {{ ?st ukg:eventDate ?d }} }} }}"
-)
 _Q_POSTS = (  # ?m org:member ?p ; org:organization ?o ; ukg:postTitle ?t
     "SELECT DISTINCT ?p ?o ?t WHERE { { SELECT ?m ?p WHERE { ?m org:member ?p } } "
     "{ SELECT ?m ?o WHERE { ?m org:organization ?o } } { SELECT ?m ?t WHERE { ?m ukg:postTitle ?t } } }"
@@ -222,72 +210,42 @@ def _rows(store: ox.Store, query: str):
         yield tuple([None if term is None else term.value for term in solution])
 
 
-#: A character that cannot stand between <> in SPARQL (only in an IRI a lenient parser let in).
-_NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\]').search
-
-
-def _numbered(var: str, iris: list[str]) -> str:
-    """VALUES giving ``?<var>n`` = the position of ``?<var>`` in ``iris``."""
-    return f"VALUES (?{var} ?{var}n) {{ " + " ".join(f"(<{iri}> {n})" for n, iri in enumerate(iris)) + " }"
-
-
 def _read(store: ox.Store) -> _Data:
     data = _Data()
-    kinds, published, mentions, edges, support = data.kinds, data.published, data.mentions, data.edges, data.support
     labels: dict[str, set[str]] = defaultdict(set)
-    named = True  # every entity and article an IRI (anything kg writes): the big reads can number them
-    for e, t, label in _solutions(store, _Q_ENTITIES):
-        named = named and type(e) is ox.NamedNode
-        e, kind = e.value, t.value.rsplit("#", 1)[-1]
+    for e, t, label in _rows(store, _Q_ENTITIES):
+        kind = t.rsplit("#", 1)[-1]
         # An IRI typed twice keeps the first type in ENTITY_TYPES order (deterministic).
-        if e not in kinds or ENTITY_TYPES.index(kind) < ENTITY_TYPES.index(kinds[e]):
-            kinds[e] = kind
-        if label is not None and (label := label.value):
+        if e not in data.kinds or ENTITY_TYPES.index(kind) < ENTITY_TYPES.index(data.kinds[e]):
+            data.kinds[e] = kind
+        if label:
             labels[e].add(label)
-    for e in kinds:
+    for e in data.kinds:
         data.labels[e] = min(labels[e]) if labels[e] else e.rsplit("/", 1)[-1]
     for e, label in _rows(store, _Q_ALT_LABELS):
-        if e in kinds and label != data.labels[e]:
+        if e in data.kinds and label != data.labels[e]:
             data.alts[e].add(label)
     for e, level in _rows(store, _Q_LEVELS):
         data.levels[e] = level
-    for a, date in _solutions(store, _Q_ARTICLES):
-        named = named and type(a) is ox.NamedNode
-        a, date = a.value, None if date is None else date.value
-        published[a] = date if date and _valid(date) else published.get(a)
-    # The big reads: terms unpacked in place (no OPTIONAL but ?d), loop-invariant look-ups hoisted.
+    for a, date in _rows(store, _Q_ARTICLES):
+        data.published[a] = date if date and _valid(date) else data.published.get(a)
+    # The three big reads: terms unpacked in place (no OPTIONAL but ?d), loop-invariant look-ups hoisted.
+    kinds, published, mentions, edges, support = data.kinds, data.published, data.mentions, data.edges, data.support
+    for e, a in _solutions(store, _Q_MENTIONS):
+        e, a = e.value, a.value
+        if e in kinds and a in published:
+            mentions[e].add(a)
     for s, p, o in _solutions(store, _Q_EDGES):
         s, o = s.value, o.value
         if s in kinds and o in kinds:
             edges.add((s, RELATIONS[p.value], o))
-    entities, articles, relations = list(kinds), list(published), list(RELATIONS)
-    if named and entities and articles and not _NOT_IN_IRIREF("".join(entities + articles)):
-        names = [RELATIONS[p] for p in relations]
-        for e, a in _solutions(store, _Q_MENTIONS_NUMBERED.format(entities=_numbered("e", entities))):
-            if (a := a.value) in published:
-                mentions[entities[int(e.value)]].add(a)
-        query = _Q_SUPPORT_NUMBERED.format(
-            relations=_numbered("p", relations), subjects=_numbered("s", entities),
-            objects=_numbered("o", entities), articles=_numbered("a", articles),
-        )
-        for s, p, o, a, date in _solutions(store, query):
-            key = (entities[int(s.value)], names[int(p.value)], entities[int(o.value)])
-            if key in edges:
-                dates = support[key][articles[int(a.value)]]
-                if date is not None and (date := date.value) and _valid(date):
-                    dates.add(date)
-    else:
-        for e, a in _solutions(store, _Q_MENTIONS):
-            e, a = e.value, a.value
-            if e in kinds and a in published:
-                mentions[e].add(a)
-        for s, p, o, a, date in _solutions(store, _Q_SUPPORT):
-            key = (s.value, RELATIONS[p.value], o.value)
-            a = a.value
-            if key in edges and a in published:
-                dates = support[key][a]
-                if date is not None and (date := date.value) and _valid(date):
-                    dates.add(date)
+    for s, p, o, a, date in _solutions(store, _Q_SUPPORT):
+        key = (s.value, RELATIONS[p.value], o.value)
+        a = a.value
+        if key in edges and a in published:
+            dates = support[key][a]
+            if date is not None and (date := date.value) and _valid(date):
+                dates.add(date)
     for person, org, title in _rows(store, _Q_POSTS):
         data.posts[(person, org)].add(title)
     return data

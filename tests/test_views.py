@@ -167,32 +167,6 @@ def test_date_window_and_province_keep_only_their_articles_facts(mini, since, un
     assert {e for e in edges(graph) if e[1] == "launched"} == launches
 
 
-@pytest.mark.parametrize("subject", ["_:u", "<https://w3id.org/union-kg/id/union/丁 工会>"])
-def test_an_entity_that_is_no_plain_iri_is_read_like_the_others(mini, subject) -> None:
-    """kg writes IRIs, which the store is read by number with; a blank node (or an IRI a lenient parser
-    let in) in a graph file is read the general way, with the same result."""
-    store = ox.Store()
-    store.load(MINI.encode("utf-8"), format=ox.RdfFormat.TRIG)
-    prefixes = "".join(line + "\n" for line in MINI.splitlines() if line.startswith("@prefix"))
-    store.load(f"""{prefixes} id:article\\/a1 {{
-      {subject} a ukg:UnionBody ; rdfs:label "丁工会"@zh ; ukg:mentionedIn id:article\\/a1 ; ukg:launched id:initiative\\/送清凉 .
-      _:s a rdf:Statement ; rdf:subject {subject} ; rdf:predicate ukg:launched ; rdf:object id:initiative\\/送清凉 ;
-        prov:wasDerivedFrom id:article\\/a1 .
-    }}""".encode("utf-8"), format=ox.RdfFormat.TRIG, lenient=True)
-    before, after = view_graph(mini), view_graph(store)
-    (odd,) = set(after) - set(before)
-    assert {k: after.nodes[odd][k] for k in ("label", "type", "articles", "firstSeen")} == {
-        "label": "丁工会", "type": "UnionBody", "articles": 1, "firstSeen": "2022-11-22"}
-    assert [(o, d["weight"], d["firstSeen"]) for _, o, d in after.out_edges(odd, data=True)] == [
-        (f"{ID}initiative/送清凉", 1.0, "2022-11-22")]
-    after.remove_node(odd)
-    assert list(after.nodes(data=True)) == list(before.nodes(data=True))
-    assert list(after.edges(keys=True, data=True)) == list(before.edges(keys=True, data=True))
-    cooperation = view_graph(store, view="union-cooperation")
-    assert {tuple(sorted((cooperation.nodes[s]["label"], cooperation.nodes[o]["label"]))) for s, o in cooperation.edges()} == {
-        ("乙区总工会", "甲市总工会"), ("丁工会", "乙区总工会"), ("丁工会", "甲市总工会")}
-
-
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
