@@ -60,8 +60,10 @@ def make_nlp() -> Language:
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break `kg build -q`
     _install_viterbi()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.tokenizer = _Tokenizer(nlp.vocab, segmenter="jieba")
+    # Made with spaCy's "char" segmenter, whose tokenizer is replaced: with "jieba", spaCy loads jieba's
+    # dictionary (0.6 s a process), which _Tokenizer only needs when jieba-rs is missing.
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = _Tokenizer(nlp.vocab)
     for name in PIPELINE:
         nlp.add_pipe(name)
     return nlp
@@ -217,12 +219,21 @@ class _Tokenizer(ChineseTokenizer):
     """spaCy's jieba tokenizer (same words and spaces), making a :class:`_Doc` that knows its text.
 
     spaCy's own made a Doc that :func:`make_doc` then copied into a ``_Doc`` (two Docs per
-    article), and joined the tokens again for ``doc.text``.  The words come from :func:`_cut`.
+    article), and joined the tokens again for ``doc.text``.  The words come from :func:`_cut`;
+    jieba itself (and its dictionary) is loaded only when they cannot be used.
     """
+
+    def __init__(self, vocab) -> None:
+        super().__init__(vocab, segmenter="char")
+        self.segmenter = "jieba"
 
     def __call__(self, text: str) -> Doc:
         words = _cut(text)
         if words is None or "".join(words) != text:
+            if self.jieba_seg is None:
+                import jieba
+
+                self.jieba_seg = jieba
             words = [x for x in self.jieba_seg.cut(text, cut_all=False) if x]
         if "".join(words) == text:
             words, spaces = _words_and_spaces(words, text)

@@ -112,3 +112,12 @@ def test_route_left_to_jieba_when_an_ascii_word_could_be_a_dictionary_word() -> 
     assert kg.posseg._route("AB工会", {"AB": 1}, merged=False) is None
     assert kg.posseg._route("AB工会", {}, merged=False) == ["A", "B", "工会"]
     assert kg.posseg._route("AB工会", {}, merged=True) == ["AB", "工会"]
+
+
+def test_the_words_with_a_tag_are_the_words_with_a_frequency() -> None:
+    import jieba
+    import jieba.posseg
+
+    jieba.dt.check_initialized()
+    assert {word for word, freq in jieba.dt.FREQ.items() if freq} == set(jieba.posseg.dt.word_tag_tab)
+    assert all(jieba.posseg.dt.word_tag_tab.values())  # every tag is true, as get(word) must be
