@@ -210,8 +210,8 @@ def _merged(paths: list[Path], *, block: int | None = None) -> Iterator[list[byt
     r"""The sorted unique rows of sorted runs, a list at a time.
 
     A k-way merge by blocks: of the rows read so far from every run, all rows up to the smallest of
-    the runs' last rows read are final (every unread row of a run is greater than its last read
-    one), so they are sorted together (timsort merges the sorted pieces) and handed out; the run
+    the runs' last rows read are final (no unread row of a run is smaller than its last read one),
+    so they are sorted together (timsort merges the sorted pieces) and handed out; the run
     that ended that block is read further.  Copies of a row are neighbours in the sorted batches
     (at most one more at the start of the next batch), so they are dropped by batch.  Per row,
     nothing runs in Python.
@@ -226,32 +226,18 @@ def _merged(paths: list[Path], *, block: int | None = None) -> Iterator[list[byt
     block = block or max(1, MERGE_ROWS // 256, MERGE_ROWS // max(1, len(paths)))
     handles = [open(path, "rb") for path in paths]
     try:
-        if len(handles) == 1:
-            previous = None
-            while rows := list(itertools.islice(handles[0], block)):
-                rows = list(dict.fromkeys(rows))
-                if rows[0] == previous:  # a run of duplicates across two blocks
-                    del rows[0]
-                if rows:
-                    previous = rows[-1]
-                    yield rows
-            return
-        pending: list[list[bytes]] = []
-        sources = []
-        for handle in handles:
-            if rows := list(itertools.islice(handle, block)):
-                pending.append(rows)
-                sources.append(handle)
+        runs = [(rows, handle) for handle in handles if (rows := list(itertools.islice(handle, block)))]
         previous = None
-        while pending:
-            bound = min(rows[-1] for rows in pending)
+        while runs:
+            bound = min(rows[-1] for rows, _ in runs)
             batch: list[bytes] = []
-            for i, rows in enumerate(pending):
+            left = []
+            for rows, handle in runs:
                 cut = bisect.bisect_right(rows, bound)
                 batch += rows[:cut]
-                pending[i] = rows[cut:] or list(itertools.islice(sources[i], block))
-            keep = [i for i, rows in enumerate(pending) if rows]
-            pending, sources = [pending[i] for i in keep], [sources[i] for i in keep]
+                if rest := rows[cut:] or list(itertools.islice(handle, block)):
+                    left.append((rest, handle))
+            runs = left
             batch.sort()
             batch = list(dict.fromkeys(batch))
             if batch[0] == previous:  # a run repeats a row across two of its blocks

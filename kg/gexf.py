@@ -173,20 +173,13 @@ def graphml_bytes(graph: nx.Graph) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def _starts() -> dict:
-    """GEXF start (xsd:date) of a firstSeen value, the first day of its day, month or year; memoised for one writing."""
+def _start(value) -> str | None:
+    """GEXF start (xsd:date) of a firstSeen value: the first day of its day, month or year."""
+    if not isinstance(value, str) or not value:
+        return None
     from kg.views import period
 
-    memo: dict = {}
-
-    def start(value) -> str | None:
-        if not isinstance(value, str) or not value:
-            return None
-        if value not in memo:
-            memo[value] = period(value)[0].isoformat()
-        return memo[value]
-
-    return start
+    return period(value)[0].isoformat()
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -231,14 +224,13 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
     node_attrs, edge_attrs = _attr_of(node_columns), _attr_of(edge_columns)
     node_prefixes = {n: (f"          <attvalue for={_attr(n)} value=", node_attrs[n]) for n in node_values}
     edge_prefixes = {n: (f"          <attvalue for={_attr(n)} value=", edge_attrs[n]) for n in edge_values}
-    start_of = _starts()
     colours = {kind: '        <viz:color r="{}" g="{}" b="{}"/>'.format(*_rgb(colour)) for kind, colour in TYPE_COLOURS.items()}
     sizes: dict[int, str] = {}
     ids = {node: _attr(str(node)) for node in graph}
     append, extend = lines.append, lines.extend
     append("    <nodes>")
     for node, data in graph.nodes(data=True):
-        start = start_of(data.get("firstSeen"))
+        start = _start(data.get("firstSeen"))
         head = f"      <node id={ids[node]} label={_attr(str(data.get('label', node)))}"
         append(head + (f' start="{start}"' if start else "") + ">")
         extend(_attvalues(data, node_prefixes))
@@ -259,7 +251,7 @@ def gexf_bytes(graph: nx.Graph) -> bytes:
             head += f" label={label} kind={label}"
         if "weight" in data:
             head += f' weight="{_scalar(float(data["weight"]))}"'
-        start = start_of(data.get("firstSeen"))
+        start = _start(data.get("firstSeen"))
         append(head + (f' start="{start}"' if start else "") + ">")
         extend(_attvalues(data, edge_prefixes))
         append("      </edge>")

@@ -59,7 +59,6 @@ def make_nlp() -> Language:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break `kg build -q`
-    _install_viterbi()
     # Made with spaCy's "char" segmenter, whose tokenizer is replaced: with "jieba", spaCy loads jieba's
     # dictionary (0.6 s a process), which _Tokenizer only needs when jieba-rs is missing.
     nlp = spacy.blank("zh")
@@ -67,80 +66,6 @@ def make_nlp() -> Language:
     for name in PIPELINE:
         nlp.add_pipe(name)
     return nlp
-
-
-def _install_viterbi() -> None:
-    """Make jieba.posseg (used by the rule components, with its HMM) use :func:`viterbi`: same answers."""
-    import jieba.posseg
-
-    jieba.posseg.viterbi = viterbi
-
-
-_MIN_FLOAT = -3.14e100
-_MIN_INF = float("-inf")
-_REVERSE: dict[int, tuple[dict, dict]] = {}
-
-
-def viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict) -> tuple[float, list]:
-    """jieba.posseg's Viterbi decoding of ``obs`` (joint segmentation and POS tags), same result.
-
-    jieba's tries every (previous state, state) pair, about 256 × 20 per character, building a tuple
-    for each; nearly all of them have no transition (probability 0).  This one tries only the states
-    with a transition into each state (kept in a reverse table), and falls back to jieba's full
-    scan, with its tie-breaking (the larger state wins), when there is none.  It was a quarter of the
-    extraction time (jieba.posseg.lcut with HMM, called by several rule components).
-
-    >>> import jieba.posseg as ps
-    >>> from jieba.posseg.viterbi import viterbi as jieba_viterbi
-    >>> args = ("马吉孝在会上说", ps.char_state_tab_P, ps.start_P, ps.trans_P, ps.emit_P)
-    >>> viterbi(*args) == jieba_viterbi(*args)
-    True
-    """
-    all_states = trans_p.keys()
-    cached = _REVERSE.get(id(trans_p))
-    if cached is None or cached[0] is not trans_p:
-        into: dict = {}
-        for y0, following in trans_p.items():
-            for y in following:
-                into.setdefault(y, []).append(y0)
-        cached = _REVERSE[id(trans_p)] = (trans_p, into)
-    into = cached[1]
-    first = obs[0]
-    V = {y: start_p[y] + emit_p[y].get(first, _MIN_FLOAT) for y in states.get(first, all_states)}
-    paths = [dict.fromkeys(V, "")]
-    for t in range(1, len(obs)):
-        char = obs[t]
-        prev_states = [x for x in V if len(trans_p[x]) > 0]
-        expected: set = set()
-        for x in prev_states:
-            expected.update(trans_p[x])
-        obs_states = set(states.get(char, all_states)) & expected
-        if not obs_states:
-            obs_states = expected if expected else all_states
-        scores: dict = {}
-        path: dict = {}
-        for y in obs_states:
-            emit = emit_p[y].get(char, _MIN_FLOAT)
-            best = state = None
-            for y0 in into.get(y, ()):
-                v = V.get(y0)
-                if v is None:
-                    continue
-                p = v + trans_p[y0][y] + emit  # the same sum in the same order as jieba's
-                if best is None or p > best or (p == best and y0 > state):
-                    best, state = p, y0
-            if best is None or best == _MIN_INF:
-                best, state = max((V[y0] + trans_p[y0].get(y, _MIN_INF) + emit, y0) for y0 in prev_states)
-            scores[y] = best
-            path[y] = state
-        V = scores
-        paths.append(path)
-    prob, state = max((V[y], y) for y in paths[-1])
-    route: list = [None] * len(obs)
-    for i in range(len(obs) - 1, -1, -1):
-        route[i] = state
-        state = paths[i][state]
-    return prob, route
 
 
 class _Doc(Doc):
@@ -229,13 +154,15 @@ class _Tokenizer(ChineseTokenizer):
 
     def __call__(self, text: str) -> Doc:
         words = _cut(text)
-        if words is None or "".join(words) != text:
+        exact = words is not None and "".join(words) == text
+        if not exact:
             if self.jieba_seg is None:
                 import jieba
 
                 self.jieba_seg = jieba
             words = [x for x in self.jieba_seg.cut(text, cut_all=False) if x]
-        if "".join(words) == text:
+            exact = "".join(words) == text
+        if exact:
             words, spaces = _words_and_spaces(words, text)
         else:
             words, spaces = util.get_words_and_spaces(words, text)  # raises unless the words make up the text

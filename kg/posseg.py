@@ -11,7 +11,7 @@ tests/test_posseg.py on windows of the seeds and on random snippets.  A block th
 letters or digits takes the route from rjieba too, with the runs of single letters and digits that
 jieba-rs merges taken apart again (:func:`_route`), and jieba's own handling of the unknown runs.
 POS tags come from jieba.posseg's own word table and HMM, whose Viterbi decoding :func:`viterbi`
-does on numpy arrays (about four times as fast as :func:`kg.nlp.viterbi`, the same route).  When
+does on numpy arrays (the same route as jieba's, faster).  When
 rjieba is missing, or a merged run could also be a dictionary word, jieba itself does the work.
 
 Words are ``(word, flag)`` tuples rather than ``jieba.posseg.pair`` objects.

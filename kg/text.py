@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,6 +76,47 @@ def _convert_run(run: str) -> str:
     if len(converted) == len(run):
         return converted
     return "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in run)
+
+
+def start_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A regex that finds where one of ``words`` may start: a first character of a longer word before
+    a second character of one, or a one-character word (a superset of the real starts, found by the
+    regex engine, so that a scan need not look up every character).
+
+    >>> pattern = start_pattern(["职工", "工会", "家"])
+    >>> [m.start() for m in pattern.finditer("全市职工之家")]
+    [2, 5]
+    """
+    words = set(words)
+    singles = "".join(sorted({w for w in words if len(w) == 1}))
+    firsts = "".join(sorted({w[0] for w in words if len(w) > 1}))
+    seconds = "".join(sorted({w[1] for w in words if len(w) > 1}))
+    alternatives = ([f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])"] if firsts else []) + (
+        [f"[{re.escape(singles)}]"] if singles else [])
+    return re.compile("|".join(alternatives) or "(?!)")
+
+
+class TextMemo:
+    """Values a rule computes per position (or chunk) of the text at hand, kept until it is asked
+    about another text.  Per text only: a memo across articles would be filled by the sentences a
+    corpus repeats, which real archives do not.
+
+    >>> memo = TextMemo()
+    >>> text = "工会"
+    >>> memo.of(text)[0] = "n"
+    >>> memo.of(text), memo.of("职工")
+    ({0: 'n'}, {})
+    """
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._values: dict = {}
+
+    def of(self, text: str) -> dict:
+        """The values kept for ``text`` (emptied when the last text asked about was another)."""
+        if self._text is not text:
+            self._text, self._values = text, {}
+        return self._values
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

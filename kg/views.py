@@ -144,6 +144,7 @@ Key = tuple[str, str, str]  # (subject IRI, relation label, object IRI)
 # --------------------------------------------------------------------------- dates
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the few distinct dates a graph has, asked for again and again
 def period(value: str) -> tuple[dt.date, dt.date]:
     """First and last day of an ISO date, month or year.
 
@@ -162,7 +163,7 @@ def period(value: str) -> tuple[dt.date, dt.date]:
 
 def _valid(value: str) -> bool:
     try:
-        _period(value)
+        period(value)
     except (ValueError, TypeError):
         return False
     return True
@@ -174,15 +175,12 @@ def first_last(dates: Iterable[str]) -> tuple[str, str]:
     if not dates:
         return "", ""
     if len(dates) == 1:
-        _period(dates[0])  # still refuses a value that is no date
+        period(dates[0])  # still refuses a value that is no date
         return dates[0], dates[0]
-    first = min(dates, key=lambda d: (_period(d)[0], d))
-    last = max(dates, key=lambda d: (_period(d)[1], d))
+    first = min(dates, key=lambda d: (period(d)[0], d))
+    last = max(dates, key=lambda d: (period(d)[1], d))
     return first, last
 
-
-#: period() of the few distinct dates a graph has, computed once each.
-_period = functools.lru_cache(maxsize=1 << 16)(period)
 
 
 # --------------------------------------------------------------------------- reading the store
@@ -206,7 +204,7 @@ def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 
 def _rows(store: ox.Store, query: str):
-    for solution in store.query(_PREFIXES + query, use_default_graph_as_union=True):
+    for solution in _solutions(store, query):
         yield tuple([None if term is None else term.value for term in solution])
 
 
@@ -293,7 +291,7 @@ class _Filter:
         if self.since is None and self.until is None:
             return True
         for date in dates:
-            first, last = _period(date)
+            first, last = period(date)
             if (self.since is None or last >= self.since) and (self.until is None or first <= self.until):
                 return True
         return False

@@ -1,40 +1,15 @@
-"""kg.nlp: the pipeline's Doc and the Viterbi decoding it gives jieba.posseg."""
+"""kg.nlp: the pipeline's Doc (jieba's words, by jieba-rs) and its words and spaces."""
 
 from __future__ import annotations
 
 import random
 
-import jieba.posseg as ps
 import pytest
-from jieba.posseg.viterbi import viterbi as jieba_viterbi
 from spacy.tokens import Doc
 
-from kg.nlp import make_doc, viterbi
+from kg.nlp import make_doc
 from kg.records import Article
 from conftest import SEEDS
-
-_TABLES = (ps.char_state_tab_P, ps.start_P, ps.trans_P, ps.emit_P)
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["马吉孝在会上说", "热苏力汗·买买提听得", "滨海县总工会为货车司机开展送清凉活动", "鑫", "ＡＢ工会", "龘靐齉"],
-)
-def test_viterbi_gives_jiebas_answer(text: str) -> None:
-    assert viterbi(text, *_TABLES) == jieba_viterbi(text, *_TABLES)
-
-
-def test_viterbi_gives_jiebas_answer_on_random_snippets() -> None:
-    rng = random.Random(6)
-    text = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
-    snippets = [text[i:i + rng.randrange(1, 10)] for i in (rng.randrange(len(text)) for _ in range(150))]
-    snippets += ["".join(rng.choice(text) for _ in range(rng.randrange(1, 8))) for _ in range(150)]
-    differ = [s for s in snippets if s and viterbi(s, *_TABLES) != jieba_viterbi(s, *_TABLES)]
-    assert differ == []
-
-
-def test_posseg_uses_it_once_the_pipeline_is_made(nlp) -> None:
-    assert ps.viterbi is viterbi
 
 
 @pytest.mark.parametrize("text", ["宁波市总工会开展 “送清凉”活动  \n\n 好 ", "  a b\t\nc ", "", "工会\u3000\u3000职工"])

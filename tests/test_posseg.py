@@ -31,7 +31,7 @@ def _differences(texts: list[str]) -> list[tuple[str, str, bool]]:
 
 
 @pytest.fixture(scope="module")
-def seed_text(nlp) -> str:  # nlp: jieba.posseg decodes with kg.nlp's viterbi, as in the pipeline
+def seed_text() -> str:
     return "\n".join(to_simplified(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt")))
 
 
@@ -90,7 +90,8 @@ def _jieba_route(text: str) -> list:
 
 
 # Unknown characters (no states in jieba's table), ones whose states cannot follow, an unknown name.
-@pytest.mark.parametrize("text", ["鑫", "龘靐齉", "马吉孝在会上说", "热苏力汗买买提", "工a会", "，职工", "㐀豈鿿"])
+@pytest.mark.parametrize("text", ["鑫", "龘靐齉", "马吉孝在会上说", "热苏力汗买买提", "热苏力汗·买买提听得", "工a会", "，职工", "㐀豈鿿",
+                                  "ＡＢ工会", "滨海县总工会为货车司机开展送清凉活动"])
 def test_viterbi_as_jiebas(text: str) -> None:
     assert kg.posseg.viterbi(text) == _jieba_route(text)
 

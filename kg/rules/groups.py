@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from kg import posseg
 from kg.records import GROUP, ORGANIZATION, UNION, Mention
-from kg.text import to_simplified
+from kg.text import start_pattern, to_simplified
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TAXONOMY_FILE = DATA / "groups-v2.tsv"
@@ -134,15 +134,8 @@ def _heads_by_first_char() -> dict[str, list[tuple[str, bool]]]:
 
 @lru_cache(maxsize=1)
 def _head_first_chars() -> re.Pattern[str]:
-    """Where a head word can start: its first character before its second (one-character words: the
-    character), a superset of the places a head word starts, found by the regex engine."""
-    words = [word for entries in _heads_by_first_char().values() for word, _is_term in entries]
-    singles = "".join(sorted({w for w in words if len(w) == 1}))
-    firsts = "".join(sorted({w[0] for w in words if len(w) > 1}))
-    seconds = "".join(sorted({w[1] for w in words if len(w) > 1}))
-    alternatives = ([f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])"] if firsts else []) + (
-        [f"[{re.escape(singles)}]"] if singles else [])
-    return re.compile("|".join(alternatives) or "(?!)")
+    """Where a head word can start."""
+    return start_pattern(word for entries in _heads_by_first_char().values() for word, _is_term in entries)
 
 
 def _left_bound(text: str, end: int, lo: int, blocked: list[tuple[int, int]]) -> int:

@@ -47,7 +47,7 @@ from spacy.tokens import Doc
 
 from kg import posseg
 from kg.records import INITIATIVE, ORGANIZATION, PLACE, UNION, Mention
-from kg.text import sentence_spans
+from kg.text import TextMemo, sentence_spans
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LEXICON_FILE = DATA / "initiatives-v1.tsv"
@@ -189,20 +189,17 @@ _CLAUSE_MARKS = "，。；！？,;!? \n"
 _CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_MARKS) + "]")
 
 
-# The flags asked for are remembered per position for the text at hand (the purpose-clause walk asks
-# for the same clause starts again and again).
-_FLAG_MEMO: dict[int, str] = {}
-_FLAG_TEXT: list[str] = [""]
+# The flags asked for are remembered per position (the purpose-clause walk asks for the same clause
+# starts again and again).
+_FLAGS = TextMemo()
 
 
 def _pos_flag(text: str, pos: int) -> str:
     """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there)."""
-    if _FLAG_TEXT[0] is not text:
-        _FLAG_TEXT[0] = text
-        _FLAG_MEMO.clear()
-    flag = _FLAG_MEMO.get(pos)
+    memo = _FLAGS.of(text)
+    flag = memo.get(pos)
     if flag is None:
-        flag = _FLAG_MEMO[pos] = _word_flag(text, pos)
+        flag = memo[pos] = _word_flag(text, pos)
     return flag
 
 
@@ -222,32 +219,34 @@ def _starts_with_verb(text: str, pos: int) -> bool:
     return flag.startswith("v") and flag != "vn"
 
 
-# The walk back over subjectless clauses from each candidate is remembered per position for the text
-# at hand: without it a sentence of many verb-initial clauses took quadratic time (9,000 characters of
-# "开展送清凉活动," took 34 s).
-_PURPOSE_MEMO: dict[int, bool] = {}
-_PURPOSE_TEXT: list[str] = [""]
-_MARKS_AT: list[int] = []  # positions of the clause marks of that text
+# The walk back over subjectless clauses from each candidate is remembered per position: without it a
+# sentence of many verb-initial clauses took quadratic time (9,000 characters of "开展送清凉活动,"
+# took 34 s).
+_PURPOSE_WALKS = TextMemo()
+
+
+@lru_cache(maxsize=2)
+def _clause_marks(text: str) -> tuple[int, ...]:
+    """Positions of the clause marks of ``text``."""
+    return tuple(m.start() for m in _CLAUSE_MARK.finditer(text))
 
 
 def _clause_start(text: str, pos: int) -> int:
-    """Just after the last clause mark before ``pos`` (0 when none), for the text of _PURPOSE_TEXT."""
-    i = bisect_left(_MARKS_AT, pos)
-    return _MARKS_AT[i - 1] + 1 if i else 0
+    """Just after the last clause mark before ``pos`` (0 when none)."""
+    marks = _clause_marks(text)
+    i = bisect_left(marks, pos)
+    return marks[i - 1] + 1 if i else 0
 
 
 def _in_purpose_clause(text: str, pos: int) -> bool:
     """Whether ``pos`` is in a purpose adjunct: a clause that opens with 为了 or 为 + verb, or a
     subjectless clause (opening with a verb) that continues one (为推动…,构建…体系,…)."""
-    if _PURPOSE_TEXT[0] is not text:
-        _PURPOSE_TEXT[0] = text
-        _PURPOSE_MEMO.clear()
-        _MARKS_AT[:] = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+    memo = _PURPOSE_WALKS.of(text)
     walked: list[int] = []
     result = False
     while pos > 0:
-        if pos in _PURPOSE_MEMO:
-            result = _PURPOSE_MEMO[pos]
+        if pos in memo:
+            result = memo[pos]
             break
         walked.append(pos)
         lo = _clause_start(text, pos)
@@ -260,7 +259,7 @@ def _in_purpose_clause(text: str, pos: int) -> bool:
             break
         pos = lo - 1
     for p in walked:
-        _PURPOSE_MEMO[p] = result
+        memo[p] = result
     return result
 
 
@@ -284,20 +283,19 @@ def _heads_by_length() -> tuple[tuple[int, frozenset[str]], ...]:
     return tuple((n, frozenset(heads)) for n, heads in sorted(lengths.items()))
 
 
-# The shortest head noun ending at each position asked for, remembered for the text at hand (names are
-# tried at every cut of overlapping spans).
-_HEAD_ENDS: list = ["", {}]
+# The shortest head noun ending at each position asked for (names are tried at every cut of
+# overlapping spans).
+_HEAD_ENDS = TextMemo()
 
 
 def _head_ends_at(text: str, start: int, cut: int, document: bool) -> bool:
     """Whether text[start:cut] ends with a head noun (document: a document head)."""
     if document:
         return any(text.endswith(head, start, cut) for head in _DOC_HEADS)
-    if _HEAD_ENDS[0] is not text:
-        _HEAD_ENDS[:] = [text, {}]
-    shortest = _HEAD_ENDS[1].get(cut)
+    memo = _HEAD_ENDS.of(text)
+    shortest = memo.get(cut)
     if shortest is None:
-        shortest = _HEAD_ENDS[1][cut] = next(
+        shortest = memo[cut] = next(
             (n for n, heads in _heads_by_length() if n <= cut and text[cut - n : cut] in heads), 0)
     return 0 < shortest <= cut - start
 

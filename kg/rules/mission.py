@@ -482,15 +482,17 @@ _COORD_GAP = re.compile(r"^(?:[、和及与或]|以及|等)?$")
 
 
 _CLAUSE_OR_SENTENCE_END = re.compile(r"[，；：,;:。！？!?\n]")
-# The clause ends of the text at hand, found once (_clause is asked for many positions of one article).
-_ENDS: list = ["", []]
+
+
+@lru_cache(maxsize=2)
+def _clause_ends(text: str) -> tuple[int, ...]:
+    """Positions of the marks that end a clause or a sentence (_clause asks for many positions of one text)."""
+    return tuple(m.start() for m in _CLAUSE_OR_SENTENCE_END.finditer(text))
 
 
 def _clause(text: str, pos: int) -> tuple[int, int]:
     """The comma-delimited clause around ``pos`` (quotes do not end it)."""
-    if _ENDS[0] is not text:
-        _ENDS[:] = [text, [m.start() for m in _CLAUSE_OR_SENTENCE_END.finditer(text)]]
-    ends = _ENDS[1]
+    ends = _clause_ends(text)
     i = bisect_left(ends, pos)
     return (ends[i - 1] + 1 if i else 0), (ends[i] if i < len(ends) else len(text))
 

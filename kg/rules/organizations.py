@@ -23,7 +23,7 @@ from kg import posseg
 from kg.places import lookup
 from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
 from kg.rules import add_mention, add_relation
-from kg.text import sentence_spans
+from kg.text import TextMemo, sentence_spans
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RULE_ENTERPRISE = "org.enterprise/v1"
@@ -70,20 +70,18 @@ def _platform_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((word, re.compile(re.escape(word))) for word in platforms())
 
 
-# The words of the chunks cut for the text at hand (its names are scanned from the same ends several
-# times).  Per text only: a cache across articles would be filled by the sentences a corpus repeats.
-_TOKENS: list = ["", {}]
+# The words of the chunks cut for the text at hand (its names are scanned from the same ends several times).
+_TOKENS = TextMemo()
 
 
 def _tokens(chunk: str, text: str | None = None) -> tuple[tuple[str, str], ...]:
     """jieba.posseg's (word, flag) pairs of ``chunk``, remembered for ``text`` (the text it is from)."""
     if text is None:
         return tuple(posseg.lcut(chunk))
-    if _TOKENS[0] is not text:
-        _TOKENS[:] = [text, {}]
-    tokens = _TOKENS[1].get(chunk)
+    memo = _TOKENS.of(text)
+    tokens = memo.get(chunk)
     if tokens is None:
-        tokens = _TOKENS[1][chunk] = tuple(posseg.lcut(chunk))
+        tokens = memo[chunk] = tuple(posseg.lcut(chunk))
     return tokens
 
 

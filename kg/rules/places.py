@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from kg.places import Place, is_within, lookup, names
 from kg.records import PLACE, Mention
+from kg.text import start_pattern
 
 RULE_FULL = "place.gazetteer/v1"
 RULE_SHORT = "place.short/v1"
@@ -68,12 +69,8 @@ def longest_starting(text: str, start: int, *, longest: int = _MAX) -> tuple[int
 
 @lru_cache(maxsize=1)
 def _prefix_candidates() -> re.Pattern[str]:
-    """Where a name can start: a first character of a name before a second character of one (a
-    superset of the two-character prefixes, found by the regex engine instead of a step per character)."""
-    prefixes = _lengths_by_prefix()
-    firsts = "".join(sorted({p[0] for p in prefixes}))
-    seconds = "".join(sorted({p[1] for p in prefixes}))
-    return re.compile("[" + re.escape(firsts) + "](?=[" + re.escape(seconds) + "])")
+    """Where a name can start (its two-character prefixes)."""
+    return start_pattern(_lengths_by_prefix())
 
 
 def _longest_at(text: str, i: int) -> tuple[int, tuple[Place, ...]] | None:
