@@ -66,7 +66,7 @@ import pyoxigraph as ox
 
 from kg import ONTOLOGY_DIR
 from kg.export import ontology_quads, quad_lines, write_sorted, write_views
-from kg.graph import ENTITIES, article_quads, entity_quads
+from kg.graph import ENTITIES, article_nquads, entity_quads
 from kg.ingest import discover, read_articles
 from kg.records import Article, Problem
 from kg.resolve import EntityIndex, article_iri
@@ -613,7 +613,7 @@ def extract_batch(articles: list[Article]) -> BatchResult:
             entities.add_all([extraction])
             resolved = time.perf_counter() - t
             t = time.perf_counter()
-            nquads = ox.serialize(list(article_quads(extraction)), format=ox.RdfFormat.N_QUADS)
+            nquads = article_nquads(extraction)
         except Exception as error:  # a bug on one article must not stop the build
             message = str(error).splitlines()[0] if str(error) else ""
             problems.append(Problem(source_file=article.source_file, line=article.line,

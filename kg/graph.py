@@ -13,8 +13,9 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD
@@ -22,7 +23,7 @@ from rdflib import RDF, RDFS, XSD
 from kg.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PROV, SCHEMA, SKOS, UKG
 from kg.records import (
     BENEFITED, GROUP, LAUNCHED, LOCATED_IN, MEASURES, MEMBERSHIP, PARTNER, PLACE, QUANTITY,
-    SUB_ORGANIZATION_OF, Extraction, Mention, Relation,
+    SUB_ORGANIZATION_OF, Article, Extraction, Mention, Relation,
 )
 from kg.resolve import ID_BASE, EntityIndex, article_iri, entity_iri, iri_segment, mention_iri, short_hash
 
@@ -59,54 +60,75 @@ ALT_LABEL = _n(SKOS.altLabel)
 BROADER = _n(SKOS.broader)
 IN_SCHEME = _n(SKOS.inScheme)
 CONTAINED_IN = _n(SCHEMA.containedInPlace)
-XSD_DECIMAL = _n(XSD.decimal)
-XSD_INTEGER = _n(XSD.integer)
-XSD_NNI = _n(XSD.nonNegativeInteger)
-XSD_BOOLEAN = _n(XSD.boolean)
-XSD_DATE = _n(XSD.date)
-# Terms of every article and fact, made once (an rdflib namespace lookup costs a microsecond).
-_OA_TextPositionSelector = _n(OA.TextPositionSelector)
-_OA_end = _n(OA.end)
-_OA_start = _n(OA.start)
-_ORG_Membership = _n(ORG.Membership)
-_ORG_Role = _n(ORG.Role)
-_ORG_member = _n(ORG.member)
-_ORG_organization = _n(ORG.organization)
-_ORG_role = _n(ORG.role)
-_PROV_wasDerivedFrom = _n(PROV.wasDerivedFrom)
-_RDF_Statement = _n(RDF.Statement)
-_RDF_object = _n(RDF.object)
-_RDF_predicate = _n(RDF.predicate)
-_RDF_subject = _n(RDF.subject)
-_SCHEMA_datePublished = _n(SCHEMA.datePublished)
-_SCHEMA_headline = _n(SCHEMA.headline)
-_SCHEMA_url = _n(SCHEMA.url)
-_UKG_Article = _n(UKG.Article)
-_UKG_Quantity = _n(UKG.Quantity)
-_UKG_approximate = _n(UKG.approximate)
-_UKG_confidence = _n(UKG.confidence)
-_UKG_eventDate = _n(UKG.eventDate)
-_UKG_evidence = _n(UKG.evidence)
-_UKG_evidenceSelector = _n(UKG.evidenceSelector)
-_UKG_mentionedIn = _n(UKG.mentionedIn)
-_UKG_position = _n(UKG.position)
-_UKG_postTitle = _n(UKG.postTitle)
-_UKG_rawText = _n(UKG.rawText)
-_UKG_rule = _n(UKG.rule)
-_UKG_sourceFile = _n(UKG.sourceFile)
-_UKG_unit = _n(UKG.unit)
-_UKG_value = _n(UKG.value)
 ENTITIES = _n(ENTITIES_GRAPH)
 
-#: Relation predicate → RDF property of the direct triple.
+# An article's graph is described once, as triples of plain terms, by _article_triples; it is rendered
+# as pyoxigraph quads (article_quads) or straight as N-Quads text (article_nquads, the build's path:
+# making a million ox.Quad objects only to serialize them was most of the graph stage).
+# A term is an IRI (a str) or a literal: a (lexical form, N-Triples suffix) pair, the suffix being
+# "" (xsd:string), "@zh" or "^^<datatype IRI>".
+LiteralTerm = tuple[str, str]
+Term = str | LiteralTerm
+
+ZH = "@zh"
+STRING = ""
+
+
+def _typed(datatype) -> str:
+    return f"^^<{datatype}>"
+
+
+DECIMAL = _typed(XSD.decimal)
+INTEGER = _typed(XSD.integer)
+NON_NEGATIVE_INTEGER = _typed(XSD.nonNegativeInteger)
+BOOLEAN = _typed(XSD.boolean)
+DATE = _typed(XSD.date)
+#: Length of an ISO date → its datatype: 2022-11-22 → xsd:date, 2022-11 → xsd:gYearMonth, 2022 → xsd:gYear.
+DATE_TYPES = {10: DATE, 7: _typed(XSD.gYearMonth), 4: _typed(XSD.gYear)}
+
+_RDF_type = str(RDF.type)
+_RDFS_label = str(RDFS.label)
+_OA_TextPositionSelector = str(OA.TextPositionSelector)
+_OA_end = str(OA.end)
+_OA_start = str(OA.start)
+_ORG_Membership = str(ORG.Membership)
+_ORG_Role = str(ORG.Role)
+_ORG_member = str(ORG.member)
+_ORG_organization = str(ORG.organization)
+_ORG_role = str(ORG.role)
+_PROV_wasDerivedFrom = str(PROV.wasDerivedFrom)
+_RDF_Statement = str(RDF.Statement)
+_RDF_object = str(RDF.object)
+_RDF_predicate = str(RDF.predicate)
+_RDF_subject = str(RDF.subject)
+_SCHEMA_datePublished = str(SCHEMA.datePublished)
+_SCHEMA_headline = str(SCHEMA.headline)
+_SCHEMA_url = str(SCHEMA.url)
+_UKG_Article = str(UKG.Article)
+_UKG_Quantity = str(UKG.Quantity)
+_UKG_approximate = str(UKG.approximate)
+_UKG_confidence = str(UKG.confidence)
+_UKG_eventDate = str(UKG.eventDate)
+_UKG_evidence = str(UKG.evidence)
+_UKG_evidenceSelector = str(UKG.evidenceSelector)
+_UKG_mentionedIn = str(UKG.mentionedIn)
+_UKG_position = str(UKG.position)
+_UKG_postTitle = str(UKG.postTitle)
+_UKG_rawText = str(UKG.rawText)
+_UKG_rule = str(UKG.rule)
+_UKG_sourceFile = str(UKG.sourceFile)
+_UKG_unit = str(UKG.unit)
+_UKG_value = str(UKG.value)
+
+#: Relation predicate → IRI of the RDF property of the direct triple.
 PROPERTIES = {
-    LAUNCHED: _n(UKG.launched),
-    BENEFITED: _n(UKG.benefited),
-    PARTNER: _n(UKG.partner),
-    SUB_ORGANIZATION_OF: _n(ORG.subOrganizationOf),
-    LOCATED_IN: _n(UKG.locatedIn),
-    MEASURES: _n(UKG.measures),
-    MEMBERSHIP: _n(ORG.memberOf),
+    LAUNCHED: str(UKG.launched),
+    BENEFITED: str(UKG.benefited),
+    PARTNER: str(UKG.partner),
+    SUB_ORGANIZATION_OF: str(ORG.subOrganizationOf),
+    LOCATED_IN: str(UKG.locatedIn),
+    MEASURES: str(UKG.measures),
+    MEMBERSHIP: str(ORG.memberOf),
 }
 
 
@@ -114,15 +136,97 @@ def zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
 
-def _decimal(value: float | str) -> ox.Literal:
+def _decimal(value: float | str) -> LiteralTerm:
     text = value if isinstance(value, str) else f"{value:.3f}".rstrip("0").rstrip(".")
     if "." not in text and "e" not in text.lower():
         text = f"{text}.0"
-    return ox.Literal(text, datatype=XSD_DECIMAL)
+    return text, DECIMAL
 
 
-def _int(value: int, datatype: ox.NamedNode = XSD_INTEGER) -> ox.Literal:
-    return ox.Literal(str(value), datatype=datatype)
+@lru_cache(maxsize=65536)  # entity IRIs recur in every article that names the entity
+def _checked(iri: str) -> str:
+    """``iri`` if Oxigraph accepts it as an IRI, else Oxigraph's ValueError (labels may hold U+FFFD, private use...)."""
+    ox.NamedNode(iri)
+    return iri
+
+
+def _article_triples(extraction: Extraction, *, index: EntityIndex | None) -> Iterator[tuple[str, str, Term]]:
+    # Every IRI made from input text passes _checked where article_quads used to make its NamedNode,
+    # so both renderings fail on the same input with the same error; the others are hex digests.
+    article = extraction.article
+    art = article_iri(article)
+    yield art, _RDF_type, _UKG_Article
+    yield art, _UKG_sourceFile, (article.source_file, STRING)
+    yield art, _UKG_position, (str(article.position), INTEGER)
+    if article.headline:
+        yield art, _SCHEMA_headline, (article.headline, ZH)
+    if article.date:
+        yield art, _SCHEMA_datePublished, (article.date, DATE)
+    if article.url:
+        try:
+            ox.NamedNode(article.url)
+        except ValueError:  # not an IRI: no link
+            pass
+        else:
+            yield art, _SCHEMA_url, article.url
+
+    nodes: dict[int, str] = {}  # id of a mention (alive in the extraction) → its IRI, for the relations
+    for mention in extraction.mentions:
+        node = index.add(mention, article=article) if index is not None else mention_iri(mention, article=article)
+        if mention.kind == QUANTITY:
+            nodes[id(mention)] = node
+            yield node, _UKG_mentionedIn, art
+            yield node, _RDF_type, _UKG_Quantity
+            yield node, _UKG_value, _decimal(mention.attr("value", "0"))
+            yield node, _UKG_unit, (mention.attr("unit", ""), STRING)
+            yield node, _UKG_approximate, (mention.attr("approximate", "false"), BOOLEAN)
+            yield node, _UKG_rawText, (mention.attr("raw") or mention.text, ZH)
+        else:
+            nodes[id(mention)] = _checked(node)
+            yield node, _UKG_mentionedIn, art
+
+    for relation in extraction.relations:
+        yield from _relation_triples(relation, article=article, art=art, nodes=nodes)
+
+
+def _relation_triples(relation: Relation, *, article: Article, art: str, nodes: dict[int, str]) -> Iterator[tuple[str, str, Term]]:
+    subject = nodes.get(id(relation.subject)) or _mention_node(relation.subject, article=article)
+    obj = nodes.get(id(relation.object)) or _mention_node(relation.object, article=article)
+    prop = PROPERTIES[relation.predicate]
+    yield subject, prop, obj
+    if relation.predicate == MEMBERSHIP:
+        role = relation.attr("role") or ""
+        membership = f"{ID_BASE}membership/{short_hash(subject, obj, role)}"
+        yield membership, _RDF_type, _ORG_Membership
+        yield membership, _ORG_member, subject
+        yield membership, _ORG_organization, obj
+        yield membership, _UKG_postTitle, (role, ZH)
+        role_iri = _checked(f"{ID_BASE}role/{iri_segment(_role_name(role))}")
+        yield membership, _ORG_role, role_iri
+        yield role_iri, _RDF_type, _ORG_Role
+        yield role_iri, _RDFS_label, (_role_name(role), ZH)
+    start, end = relation.sentence_start, relation.sentence_end
+    statement = f"{ID_BASE}statement/{short_hash(article.id, relation.predicate, subject, obj, str(start))}"
+    selector = f"{statement}/selector"
+    yield statement, _RDF_type, _RDF_Statement
+    yield statement, _RDF_subject, subject
+    yield statement, _RDF_predicate, prop
+    yield statement, _RDF_object, obj
+    yield statement, _PROV_wasDerivedFrom, art
+    yield statement, _UKG_evidence, (article.text[start:end], ZH)
+    yield statement, _UKG_rule, (relation.rule, STRING)
+    yield statement, _UKG_confidence, _decimal(min(1.0, max(0.0, relation.confidence)))
+    yield statement, _UKG_evidenceSelector, selector
+    if date := relation.attr("date"):
+        yield statement, _UKG_eventDate, (date, DATE_TYPES[len(date)])
+    yield selector, _RDF_type, _OA_TextPositionSelector
+    yield selector, _OA_start, (str(start), NON_NEGATIVE_INTEGER)
+    yield selector, _OA_end, (str(end), NON_NEGATIVE_INTEGER)
+
+
+def _mention_node(mention: Mention, *, article: Article) -> str:
+    iri = mention_iri(mention, article=article)
+    return iri if mention.kind == QUANTITY else _checked(iri)
 
 
 def article_quads(extraction: Extraction, *, index: EntityIndex | None = None) -> Iterator[ox.Quad]:
@@ -130,84 +234,71 @@ def article_quads(extraction: Extraction, *, index: EntityIndex | None = None) -
 
     Entities are registered in ``index`` (their type and labels go to the entities graph).
     """
-    article = extraction.article
-    art = ox.NamedNode(article_iri(article))
-    g = art
+    graph = ox.NamedNode(article_iri(extraction.article))
+    nodes = dict(_NODES)  # and the article's own, made once each
 
-    def quad(s, p, o) -> ox.Quad:
-        return ox.Quad(s, p, o, g)
+    def node(iri: str) -> ox.NamedNode:
+        made = nodes.get(iri)
+        if made is None:
+            made = nodes[iri] = ox.NamedNode(iri)
+        return made
 
-    yield quad(art, A, _UKG_Article)
-    yield quad(art, _UKG_sourceFile, ox.Literal(article.source_file))
-    yield quad(art, _UKG_position, _int(article.position))
-    if article.headline:
-        yield quad(art, _SCHEMA_headline, zh(article.headline))
-    if article.date:
-        yield quad(art, _SCHEMA_datePublished, ox.Literal(article.date, datatype=XSD_DATE))
-    if article.url:
-        try:
-            yield quad(art, _SCHEMA_url, ox.NamedNode(article.url))
-        except ValueError:
-            pass
-
-    for mention in extraction.mentions:
-        node = ox.NamedNode(index.add(mention, article=article) if index is not None else mention_iri(mention, article=article))
-        yield quad(node, _UKG_mentionedIn, art)
-        if mention.kind == QUANTITY:
-            yield from (quad(node, p, o) for p, o in _quantity_properties(mention))
-
-    for relation in extraction.relations:
-        yield from (quad(*t) for t in _relation_triples(relation, extraction=extraction, art=art))
+    for s, p, o in _article_triples(extraction, index=index):
+        if o.__class__ is str:
+            yield ox.Quad(node(s), node(p), node(o), graph)
+        else:
+            value, suffix = o
+            yield ox.Quad(node(s), node(p), _LITERALS[suffix](value), graph)
 
 
-def _quantity_properties(mention: Mention) -> Iterator[tuple]:
-    yield A, _UKG_Quantity
-    yield _UKG_value, _decimal(mention.attr("value", "0"))
-    yield _UKG_unit, ox.Literal(mention.attr("unit", ""))
-    yield _UKG_approximate, ox.Literal(mention.attr("approximate", "false"), datatype=XSD_BOOLEAN)
-    yield _UKG_rawText, zh(mention.attr("raw") or mention.text)
+_LITERALS = {
+    STRING: ox.Literal,
+    ZH: zh,
+    **{suffix: partial(ox.Literal, datatype=_n(suffix[3:-1]))
+       for suffix in (DECIMAL, INTEGER, NON_NEGATIVE_INTEGER, BOOLEAN, *DATE_TYPES.values())},
+}
 
 
-def _relation_triples(relation: Relation, *, extraction: Extraction, art: ox.NamedNode) -> Iterator[tuple]:
-    article = extraction.article
-    subject = ox.NamedNode(mention_iri(relation.subject, article=article))
-    obj = ox.NamedNode(mention_iri(relation.object, article=article))
-    prop = PROPERTIES[relation.predicate]
-    yield subject, prop, obj
-    if relation.predicate == MEMBERSHIP:
-        role = relation.attr("role") or ""
-        membership = ox.NamedNode(f"{ID_BASE}membership/{short_hash(subject.value, obj.value, role)}")
-        yield membership, A, _ORG_Membership
-        yield membership, _ORG_member, subject
-        yield membership, _ORG_organization, obj
-        yield membership, _UKG_postTitle, zh(role)
-        role_iri = ox.NamedNode(f"{ID_BASE}role/{iri_segment(_role_name(role))}")
-        yield membership, _ORG_role, role_iri
-        yield role_iri, A, _ORG_Role
-        yield role_iri, LABEL, zh(_role_name(role))
-    key = (article.id, relation.predicate, subject.value, obj.value, str(relation.sentence_start))
-    statement = ox.NamedNode(f"{ID_BASE}statement/{short_hash(*key)}")
-    selector = ox.NamedNode(f"{statement.value}/selector")
-    yield statement, A, _RDF_Statement
-    yield statement, _RDF_subject, subject
-    yield statement, _RDF_predicate, prop
-    yield statement, _RDF_object, obj
-    yield statement, _PROV_wasDerivedFrom, art
-    yield statement, _UKG_evidence, zh(article.text[relation.sentence_start:relation.sentence_end])
-    yield statement, _UKG_rule, ox.Literal(relation.rule)
-    yield statement, _UKG_confidence, _decimal(min(1.0, max(0.0, relation.confidence)))
-    yield statement, _UKG_evidenceSelector, selector
-    if date := relation.attr("date"):
-        yield statement, _UKG_eventDate, _date_literal(date)
-    yield selector, A, _OA_TextPositionSelector
-    yield selector, _OA_start, _int(relation.sentence_start, XSD_NNI)
-    yield selector, _OA_end, _int(relation.sentence_end, XSD_NNI)
+def article_nquads(extraction: Extraction) -> bytes:
+    """``article_quads`` as N-Quads, byte for byte what ``pyoxigraph.serialize`` writes, made as text.
+
+    Input Oxigraph rejects (an IRI it finds invalid, a lone surrogate) gets Oxigraph's own error.
+
+    >>> from kg.records import Article, Extraction
+    >>> text = article_nquads(Extraction(article=Article(id="a#0", source_file='a "b".txt', position=0, text="x")))
+    >>> print(text.decode().splitlines()[1].split("> ", 2)[2].rsplit(" <", 1)[0])
+    "a \\"b\\".txt"
+    """
+    try:
+        return _nquads_text(extraction)
+    except Exception:
+        # The text path fails on all the input article_quads fails on, but not always with the same
+        # error first (it checks literals only when encoding them): take the quads path's error.
+        return ox.serialize(list(article_quads(extraction)), format=ox.RdfFormat.N_QUADS)
 
 
-def _date_literal(iso: str) -> ox.Literal:
-    """2022-11-22 → xsd:date, 2022-11 → xsd:gYearMonth, 2022 → xsd:gYear."""
-    datatype = {10: XSD_DATE, 7: _n(XSD.gYearMonth), 4: _n(XSD.gYear)}[len(iso)]
-    return ox.Literal(iso, datatype=datatype)
+def _nquads_text(extraction: Extraction) -> bytes:
+    tail = f" <{article_iri(extraction.article)}> .\n"
+    lines = []
+    append = lines.append
+    needs_escape = _NEEDS_ESCAPE
+    for s, p, o in _article_triples(extraction, index=None):
+        if o.__class__ is str:
+            append(f"<{s}> <{p}> <{o}>{tail}")
+        else:
+            value, suffix = o
+            if needs_escape(value):
+                value = value.translate(_ESCAPES)
+            append(f'<{s}> <{p}> "{value}"{suffix}{tail}')
+    return "".join(lines).encode()
+
+
+# What Oxigraph's N-Triples/N-Quads writer escapes in a literal (every code point was tried):
+# named escapes for \b \t \n \f \r " \, \uXXXX for the other C0 controls, DEL and the noncharacters
+# U+FFFE and U+FFFF.  IRIs are written as they are: Oxigraph accepts none that would need escaping.
+_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)} | {
+    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+_NEEDS_ESCAPE = re.compile("[" + "".join(f"\\u{c:04x}" for c in _ESCAPES) + "]").search
 
 
 def _role_name(post: str) -> str:

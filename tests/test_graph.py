@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
-from kg.graph import build_quads, sort_quads
+from conftest import SEEDS
+from kg.graph import _nquads_text, article_nquads, article_quads, build_quads, sort_quads
 from kg.records import (
-    BENEFITED, GROUP, INITIATIVE, LAUNCHED, MEASURES, MEMBERSHIP, PERSON, QUANTITY, UNION,
+    BENEFITED, GROUP, INITIATIVE, LAUNCHED, MEASURES, MEMBERSHIP, PERSON, PLACE, PREDICATES, QUANTITY, UNION,
     Article, Extraction, Mention, Relation,
 )
 from kg.resolve import entity_iri, iri_segment
@@ -138,3 +143,110 @@ def test_a_dated_relation_gets_an_event_date_on_its_statement() -> None:
     assert [(d.value, d.datatype.value) for d in dates] == [("2023-05", "http://www.w3.org/2001/XMLSchema#gYearMonth")]
     undated, _ = build_quads([EXTRACTION])
     assert not [q for q in undated if q.predicate.value.endswith("#eventDate")]
+
+
+# --- article_nquads: the build's N-Quads, written as text, must be what Oxigraph writes for article_quads.
+
+def oxigraph_nquads(extraction: Extraction) -> bytes:
+    return ox.serialize(list(article_quads(extraction)), format=ox.RdfFormat.N_QUADS)
+
+
+def outcome(make, extraction: Extraction):
+    """The bytes ``make`` returns, or the type and message of what it raises."""
+    try:
+        return make(extraction)
+    except Exception as error:  # noqa: BLE001 - compared, not swallowed
+        return (type(error).__name__, str(error))
+
+
+def test_article_nquads_is_what_oxigraph_writes_for_every_seed_article(nlp) -> None:
+    from kg.build import _read
+    from kg.extract import extract
+
+    seen = 0
+    for path in sorted(p for p in SEEDS.iterdir() if p.is_file()):
+        articles, _, _ = _read(path, path.name)
+        for article in articles:
+            extraction = extract(article, nlp=nlp)
+            expected = oxigraph_nquads(extraction)
+            assert _nquads_text(extraction) == expected, article.id
+            assert article_nquads(extraction) == expected
+            seen += 1
+    assert seen >= 40
+
+
+# Characters Oxigraph escapes in literals, or refuses in IRIs, or that are merely unusual.
+TRICKY = ('"\\\n\r\t\b\f\x00\x01\x0b\x1f\x7f\x80\x9f \u00a0\u2028\ufeff\ufdd0\ufffd\ufffe\uffff\ue000'
+          '\U0010fffd\U0001f600\U00020000<>{}|^`%#?/:@&\'')
+chars = st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8"))  # utf-8: no lone surrogates
+texts = st.text(chars, max_size=8)
+
+
+@st.composite
+def extractions(draw) -> Extraction:
+    text = draw(st.text(chars, min_size=1, max_size=40))
+    article = Article(id=draw(texts), source_file=draw(texts), position=draw(st.integers(0, 10**6)), text=text,
+                      headline=draw(texts), date=draw(st.one_of(st.none(), texts)),
+                      url=draw(st.one_of(st.none(), texts, texts.map("http://example.org/".__add__))))
+
+    def mention(kind: str) -> Mention:
+        start = draw(st.integers(0, len(text)))
+        attrs = {QUANTITY: (("value", draw(st.sampled_from(["5", "0.5", "1e3", "12"]))), ("unit", draw(texts)),
+                            ("approximate", draw(st.sampled_from(["true", "false"]))), ("raw", draw(texts))),
+                 PLACE: (("code", draw(st.one_of(st.from_regex(r"\d{6}", fullmatch=True), texts))),)}.get(kind, ())
+        return Mention(kind=kind, text=draw(texts), start=start, end=start + draw(st.integers(0, 5)),
+                       label=draw(texts), rule=draw(texts), confidence=draw(st.floats(-1, 2)), attrs=attrs)
+
+    kinds = st.sampled_from([UNION, INITIATIVE, GROUP, PERSON, PLACE, QUANTITY])
+    mentions = [mention(draw(kinds)) for _ in range(draw(st.integers(0, 4)))]
+    relations = []
+    for _ in range(draw(st.integers(0, 4))):
+        # The rules' relations hold the article's own mentions; equal copies and strangers must do as well.
+        subject, obj = (draw(st.sampled_from(mentions)) if mentions and draw(st.booleans()) else mention(draw(kinds))
+                        for _ in range(2))
+        start = draw(st.integers(0, len(text)))
+        attrs = {"role": draw(texts), "date": draw(st.sampled_from(["2023", "2023-06", "2023-06-01"]))}
+        relations.append(Relation(predicate=draw(st.sampled_from(PREDICATES)), subject=subject, object=obj,
+                                  sentence_start=start, sentence_end=start + draw(st.integers(0, 30)), rule=draw(texts),
+                                  confidence=draw(st.floats(0, 1)),
+                                  attrs=tuple((k, v) for k, v in attrs.items() if draw(st.booleans()))))
+    return Extraction(article=article, mentions=tuple(mentions), relations=tuple(relations))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(extractions())
+def test_article_nquads_is_what_oxigraph_writes_or_fails_the_same(extraction: Extraction) -> None:
+    expected = outcome(oxigraph_nquads, extraction)
+    assert outcome(article_nquads, extraction) == expected
+    if isinstance(expected, bytes):  # the text path itself, not the fallback to Oxigraph
+        assert _nquads_text(extraction) == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"mentions": (m(UNION, "某市总工会", "某市\ufffd总工会"),)}, ("ValueError", "Invalid IRI code point '\ufffd'")),
+        ({"relations": (rel(MEMBERSHIP, PERSON_M, UNION_M, S2, role="\ue000主席"),)}, ("ValueError", "Invalid IRI code point '\ue000'")),
+        ({"mentions": (m(UNION, "某市总工会", "某市总工会\ud800"),)}, None),
+        ({"article": Article(id="a#0", source_file="a", position=0, text=TEXT, headline="\udc80")}, None),
+        ({"article": Article(id="a#0", source_file="a", position=0, text=TEXT, url="not an iri")}, b""),
+        ({"article": Article(id="a#0", source_file="a", position=0, text=TEXT, url="http://a/\ud800")}, b""),
+    ],
+)
+def test_article_nquads_on_what_oxigraph_refuses(change: dict, error) -> None:
+    """An invalid IRI fails the article (the build reports it), a URL that is not an IRI is left out."""
+    extraction = replace(EXTRACTION, **change)
+    expected = outcome(oxigraph_nquads, extraction)
+    assert outcome(article_nquads, extraction) == expected
+    if error is None:  # lone surrogates: whatever Oxigraph says, it must fail
+        assert not isinstance(expected, bytes)
+    elif isinstance(error, bytes):
+        assert isinstance(expected, bytes) and b"schema.org/url" not in expected
+    else:
+        assert expected == error
+
+
+def test_literals_are_escaped_as_oxigraph_escapes_every_code_point() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    extraction = replace(EXTRACTION, article=replace(ARTICLE, headline=every, source_file=every[::-1]))
+    assert _nquads_text(extraction) == oxigraph_nquads(extraction)
