@@ -20,11 +20,12 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from kg.text import to_simplified
+from kg.text import replace_chars, to_simplified
 
 __all__ = ["parse_date", "resolve_date", "find_dates", "find_date_expressions"]
 
 _WIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
+_WIDE_PAIRS = tuple((chr(wide), chr(narrow)) for wide, narrow in _WIDTH.items())  # for replace_chars
 _CN = "〇○零一二两三四五六七八九十"
 _CN_VALUE = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
@@ -63,7 +64,7 @@ def _iso(year: int | None, month: int | None, day: int | None) -> str | None:
 
 
 def _normalise(text: str) -> str:
-    return to_simplified(text).translate(_WIDTH)
+    return replace_chars(to_simplified(text), _WIDE_PAIRS)
 
 
 def find_dates(text: str) -> list[tuple[int, int, str]]:

@@ -66,6 +66,15 @@ def _tables() -> tuple[dict, dict]:
     return _TABLES[0], _TABLES[1]
 
 
+def word_tags() -> dict[str, str]:
+    """jieba.posseg's word → POS flag table (the words of jieba's dictionary); not to be changed.
+
+    >>> word_tags()["开展"]
+    'v'
+    """
+    return (_TABLES if _TABLES else _tables())[0]
+
+
 def lcut(text: str, *, hmm: bool = True) -> list[tuple[str, str]]:
     """``[(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=hmm)]``, faster.
 

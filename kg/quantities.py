@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from kg.text import to_simplified
+from kg.text import replace_chars, to_simplified
 
 __all__ = ["ParsedQuantity", "parse_quantity", "find_quantities", "parse_number"]
 
@@ -58,6 +58,7 @@ _APPROX_INFIX = "余多"
 
 # Full-width digits and signs → ASCII (one character for one, offsets stay valid).
 _WIDTH = str.maketrans("０１２３４５６７８９．％，～－", "0123456789.%,~-")
+_WIDE_PAIRS = tuple((chr(wide), chr(narrow)) for wide, narrow in _WIDTH.items())  # for replace_chars
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?(?![\d,.])|\d+(?:,\d{3})*(?![\d,])"
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
@@ -77,7 +78,7 @@ def parse_number(text: str) -> tuple[Decimal, bool] | None:
     >>> parse_number("6000多万")
     (Decimal('60000000'), True)
     """
-    text = text.translate(_WIDTH).replace(",", "")
+    text = replace_chars(text, _WIDE_PAIRS).replace(",", "")
     approximate = any(c in text for c in _VAGUE + _APPROX_INFIX)
     text = "".join(c for c in text if c not in _APPROX_INFIX)
     if not text:
@@ -218,18 +219,36 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
 
 def _find(simplified: str, *, original: str) -> list[tuple[int, int, ParsedQuantity]]:
     """Quantities of a simplified text (same length as ``original``, which gives ``raw``)."""
-    text = simplified.translate(_WIDTH)
+    text = replace_chars(simplified, _WIDE_PAIRS)
     found: list[tuple[int, int, ParsedQuantity]] = []
-    for match in _PERCENT.finditer(text):
+    for match in _PERCENT.finditer(text) if "百分之" in text else ():
         if (parsed := _build(match, text, original, unit="%")) is not None:
             found.append(parsed)
     taken = [(s, e) for s, e, _ in found]
-    for match in _QUANTITY.finditer(text):
+    for match in _quantity_matches(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
         if (parsed := _build(match, text, original)) is not None:
             found.append(parsed)
     return sorted(found, key=lambda item: item[0])
+
+
+# Where a quantity can start: a first character of a _PRE marker or of a number (\\d: any decimal
+# digit, as in _AR).
+_QUANTITY_START = re.compile(rf"[\d{_CN_CHARS}{_VAGUE}{''.join(sorted({w[0] for w in _PRE.split('|')}))}]")
+
+
+def _quantity_matches(text: str):
+    """``_QUANTITY.finditer(text)``, tried only where a quantity can start: the regex engine skips to
+    those characters itself (the pattern alone is tried at every character, its look-behind first)."""
+    pos = 0
+    while (candidate := _QUANTITY_START.search(text, pos)) is not None:
+        match = _QUANTITY.match(text, candidate.start())
+        if match is None:
+            pos = candidate.start() + 1
+            continue
+        yield match
+        pos = match.end()  # a match is never empty (it holds a number)
 
 
 def _build(match: re.Match, text: str, original: str, *, unit: str | None = None) -> tuple[int, int, ParsedQuantity] | None:

@@ -55,6 +55,46 @@ def _t2s_tables() -> tuple[dict[int, str], re.Pattern[str]] | None:
     return table, re.compile("|".join(map(re.escape, keys)))
 
 
+# str.translate with a dict raises and catches a KeyError for every character the dict lacks (nearly
+# all of them); with a string as the table, character i of the string is the image of code point i
+# (itself where the dict has no key), and code points past its end stay as they are.  The keys
+# outside the Basic Multilingual Plane (a few hundred rare characters) would make it four times
+# as large: text holding such a character goes through the dict.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s_string() -> str | None:
+    """The t2s character table as a string over the code points up to its last key below U+10000."""
+    tables = _t2s_tables()
+    if tables is None:
+        return None
+    table = tables[0]
+    end = max((key for key in table if key < 0x10000), default=-1) + 1
+    return "".join(table.get(i, chr(i)) for i in range(end))
+
+
+def _translate(text: str, table: dict[int, str]) -> str:
+    """``text.translate(table)`` for the t2s character table."""
+    string = _t2s_string()
+    if string is None or _ASTRAL.search(text):
+        return text.translate(table)
+    return text.translate(string)
+
+
+def replace_chars(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """``text.translate`` for a few one-character replacements whose results are none of the replaced
+    characters, as str.replace calls (C scans; translate looks every character up in a dict).
+
+    >>> replace_chars("１２，３", (("１", "1"), ("２", "2"), ("，", ",")))
+    '12,３'
+    """
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified characters, keeping the length (offsets stay valid).
 
@@ -63,14 +103,14 @@ def to_simplified(text: str) -> str:
     """
     tables = _t2s_tables()
     if tables is not None and not tables[1].search(text):
-        return text.translate(tables[0])
+        return _translate(text, tables[0])
     return _CONVERTIBLE.sub(lambda match: _convert_run(match.group()), text)
 
 
 def _convert_run(run: str) -> str:
     tables = _t2s_tables()
     if tables is not None and not tables[1].search(run):
-        return run.translate(tables[0])
+        return _translate(run, tables[0])
     converter = _t2s()
     converted = converter.convert(run)
     if len(converted) == len(run):

@@ -215,3 +215,17 @@ def test_component_is_idempotent(nlp):
     ukg_quantities(doc)
     assert len([m for m in doc._.mentions if m.kind == QUANTITY]) == 1
     assert len(doc._.relations) == 1
+
+
+def test_quantity_matches_are_finditer():
+    """The scan that tries the pattern only where a quantity can start finds what finditer finds."""
+    import random
+
+    from kg.quantities import _QUANTITY, _quantity_matches
+
+    alphabet = list("0123456789.,-~约近超上大将接逾百分之万亿千百十一二两三几数名人元个次多余以上左右第工会职工，。 a") + ["٣", "〇"]
+    rng = random.Random(2)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert [m.group() for m in _quantity_matches(text)] == [m.group() for m in _QUANTITY.finditer(text)], text
+        assert [m.span() for m in _quantity_matches(text)] == [m.span() for m in _QUANTITY.finditer(text)], text

@@ -344,3 +344,14 @@ def test_repeated_name_is_the_same_initiative(nlp, text, repeated):
 )
 def test_repeated_name_not_taken(nlp, text):
     assert all(rule != "initiative.repeated/v1" for _t, rule in spans_of(run(nlp, text)))
+
+
+def test_verb_precheck_agrees_with_the_flags():
+    """_starts_with_verb's look-up of jieba's verbs only skips positions whose word gets no verb flag."""
+    from kg.rules.initiatives import _starts_with_verb, _word_flag
+
+    text = ("为推动职工技能提升，市总工会开展“工匠学院”培训，组织劳模进企业宣讲，并建立帮扶机制。"
+            "2024年起实施《职工疗休养办法》，同时为环卫工人送去清凉，A座3楼设立服务站！")
+    for pos in range(len(text)):
+        flag = _word_flag(text, pos)
+        assert _starts_with_verb(text, pos) == (flag.startswith("v") and flag != "vn"), (pos, text[pos:pos + 4])

@@ -77,3 +77,26 @@ def test_stretches_without_clause_marks_or_sentence_ends_get_pieces_of_their_own
 def test_sentence_spans() -> None:
     text = "甲。乙！\n丙"
     assert [text[s:e] for s, e in sentence_spans(text)] == ["甲。", "乙！", "丙"]
+
+
+def test_the_string_table_translates_as_the_dict() -> None:
+    """to_simplified's string table (characters below U+10000) gives the dict's translation; text with
+    a character beyond goes through the dict."""
+    from kg.text import _t2s_tables, _translate
+
+    table, _phrases = _t2s_tables()
+    keys = sorted(chr(key) for key in table)
+    rng = random.Random(1)
+    alphabet = keys + [chr(max(table) + 1), "\U0002a6a5", "\ud800", "\uffff", "工", "a", "，"] * 20
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert _translate(text, table) == text.translate(table), text
+
+
+@pytest.mark.parametrize("text", ["", "１２，３．５％", "，，", "abc", "０１２３４５６７８９．％，～－"])
+def test_replace_chars_is_translate(text: str) -> None:
+    from kg.text import replace_chars
+
+    table = str.maketrans("０１２３４５６７８９．％，～－", "0123456789.%,~-")
+    pairs = tuple((chr(a), chr(b)) for a, b in table.items())
+    assert replace_chars(text, pairs) == text.translate(table)

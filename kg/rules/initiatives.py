@@ -38,7 +38,7 @@ Example:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -215,8 +215,21 @@ def _word_flag(text: str, pos: int) -> str:
 
 
 def _starts_with_verb(text: str, pos: int) -> bool:
+    if not any(text[pos:pos + n] in words for n, words in _verb_words()):
+        return False  # no verb of jieba's table starts here: no cut can give the word a verb flag
     flag = _pos_flag(text, pos)
     return flag.startswith("v") and flag != "vn"
+
+
+@lru_cache(maxsize=1)
+def _verb_words() -> tuple[tuple[int, frozenset[str]], ...]:
+    """The words jieba.posseg tags as verbs (v*, not vn), by length: a word at a position can only
+    get such a flag if it is one of them (every other word is tagged "x", "m" or "eng")."""
+    by_length: dict[int, set[str]] = {}
+    for word, flag in posseg.word_tags().items():
+        if flag.startswith("v") and flag != "vn":
+            by_length.setdefault(len(word), set()).add(word)
+    return tuple((n, frozenset(words)) for n, words in sorted(by_length.items()))
 
 
 # The walk back over subjectless clauses from each candidate is remembered per position: without it a
@@ -298,6 +311,19 @@ def _head_ends_at(text: str, start: int, cut: int, document: bool) -> bool:
         shortest = memo[cut] = next(
             (n for n, heads in _heads_by_length() if n <= cut and text[cut - n : cut] in heads), 0)
     return 0 < shortest <= cut - start
+
+
+@lru_cache(maxsize=4)
+def _head_cuts(text: str, document: bool) -> tuple[int, ...]:
+    """The positions of ``text`` just after a character that a head noun (document: a document head)
+    ends with, in order: the only places where one can end."""
+    heads = _DOC_HEADS if document else load_lexicon()["head"]
+    return tuple(m.end() for m in _last_chars(frozenset(h[-1] for h in heads)).finditer(text))
+
+
+@lru_cache(maxsize=4)
+def _last_chars(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
 
 
 def _ends_with_head(name: str) -> str | None:
@@ -483,8 +509,10 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
             return None
         return start, end
     # The longest prefix ending with a head noun, when the rest is short trailing material or a count
-    # (技能培训活动120余场次).
-    for cut in range(end, start + 1, -1):
+    # (技能培训活动120余场次).  Only the cuts after a last character of a head can end one.
+    cuts = _head_cuts(text, document)
+    for i in range(bisect_right(cuts, end) - 1, bisect_left(cuts, start + 2) - 1, -1):
+        cut = cuts[i]
         if not _head_ends_at(text, start, cut, document):
             continue  # the test below, without slicing and trying every head at every cut (long spans)
         piece = text[start:cut]
