@@ -45,13 +45,13 @@ PREFIXES = {
 
 
 def _n(term) -> ox.NamedNode:
-    node = _NODES.get(term)
+    node = _NODES.get(term := str(term))  # by str: an rdflib URIRef is not equal to its str
     if node is None:
-        node = _NODES[term] = ox.NamedNode(str(term))
+        node = _NODES[term] = ox.NamedNode(term)
     return node
 
 
-_NODES: dict = {}  # made once per term: building quads asks for the same few dozen terms for every fact
+_NODES: dict[str, ox.NamedNode] = {}  # made once per term: building quads asks for the same few dozen terms for every fact
 
 
 A = _n(RDF.type)
@@ -68,6 +68,11 @@ ENTITIES = _n(ENTITIES_GRAPH)
 # A term is an IRI (a str) or a literal: a (lexical form, N-Triples suffix) pair, the suffix being
 # "" (xsd:string), "@zh" or "^^<datatype IRI>".
 LiteralTerm = tuple[str, str]
+
+
+def _iri(term) -> str:
+    """The IRI of an ontology term, as str (its NamedNode made once, for article_quads)."""
+    return _n(term).value
 Term = str | LiteralTerm
 
 ZH = "@zh"
@@ -86,49 +91,49 @@ DATE = _typed(XSD.date)
 #: Length of an ISO date → its datatype: 2022-11-22 → xsd:date, 2022-11 → xsd:gYearMonth, 2022 → xsd:gYear.
 DATE_TYPES = {10: DATE, 7: _typed(XSD.gYearMonth), 4: _typed(XSD.gYear)}
 
-_RDF_type = str(RDF.type)
-_RDFS_label = str(RDFS.label)
-_OA_TextPositionSelector = str(OA.TextPositionSelector)
-_OA_end = str(OA.end)
-_OA_start = str(OA.start)
-_ORG_Membership = str(ORG.Membership)
-_ORG_Role = str(ORG.Role)
-_ORG_member = str(ORG.member)
-_ORG_organization = str(ORG.organization)
-_ORG_role = str(ORG.role)
-_PROV_wasDerivedFrom = str(PROV.wasDerivedFrom)
-_RDF_Statement = str(RDF.Statement)
-_RDF_object = str(RDF.object)
-_RDF_predicate = str(RDF.predicate)
-_RDF_subject = str(RDF.subject)
-_SCHEMA_datePublished = str(SCHEMA.datePublished)
-_SCHEMA_headline = str(SCHEMA.headline)
-_SCHEMA_url = str(SCHEMA.url)
-_UKG_Article = str(UKG.Article)
-_UKG_Quantity = str(UKG.Quantity)
-_UKG_approximate = str(UKG.approximate)
-_UKG_confidence = str(UKG.confidence)
-_UKG_eventDate = str(UKG.eventDate)
-_UKG_evidence = str(UKG.evidence)
-_UKG_evidenceSelector = str(UKG.evidenceSelector)
-_UKG_mentionedIn = str(UKG.mentionedIn)
-_UKG_position = str(UKG.position)
-_UKG_postTitle = str(UKG.postTitle)
-_UKG_rawText = str(UKG.rawText)
-_UKG_rule = str(UKG.rule)
-_UKG_sourceFile = str(UKG.sourceFile)
-_UKG_unit = str(UKG.unit)
-_UKG_value = str(UKG.value)
+_RDF_type = _iri(RDF.type)
+_RDFS_label = _iri(RDFS.label)
+_OA_TextPositionSelector = _iri(OA.TextPositionSelector)
+_OA_end = _iri(OA.end)
+_OA_start = _iri(OA.start)
+_ORG_Membership = _iri(ORG.Membership)
+_ORG_Role = _iri(ORG.Role)
+_ORG_member = _iri(ORG.member)
+_ORG_organization = _iri(ORG.organization)
+_ORG_role = _iri(ORG.role)
+_PROV_wasDerivedFrom = _iri(PROV.wasDerivedFrom)
+_RDF_Statement = _iri(RDF.Statement)
+_RDF_object = _iri(RDF.object)
+_RDF_predicate = _iri(RDF.predicate)
+_RDF_subject = _iri(RDF.subject)
+_SCHEMA_datePublished = _iri(SCHEMA.datePublished)
+_SCHEMA_headline = _iri(SCHEMA.headline)
+_SCHEMA_url = _iri(SCHEMA.url)
+_UKG_Article = _iri(UKG.Article)
+_UKG_Quantity = _iri(UKG.Quantity)
+_UKG_approximate = _iri(UKG.approximate)
+_UKG_confidence = _iri(UKG.confidence)
+_UKG_eventDate = _iri(UKG.eventDate)
+_UKG_evidence = _iri(UKG.evidence)
+_UKG_evidenceSelector = _iri(UKG.evidenceSelector)
+_UKG_mentionedIn = _iri(UKG.mentionedIn)
+_UKG_position = _iri(UKG.position)
+_UKG_postTitle = _iri(UKG.postTitle)
+_UKG_rawText = _iri(UKG.rawText)
+_UKG_rule = _iri(UKG.rule)
+_UKG_sourceFile = _iri(UKG.sourceFile)
+_UKG_unit = _iri(UKG.unit)
+_UKG_value = _iri(UKG.value)
 
 #: Relation predicate → IRI of the RDF property of the direct triple.
 PROPERTIES = {
-    LAUNCHED: str(UKG.launched),
-    BENEFITED: str(UKG.benefited),
-    PARTNER: str(UKG.partner),
-    SUB_ORGANIZATION_OF: str(ORG.subOrganizationOf),
-    LOCATED_IN: str(UKG.locatedIn),
-    MEASURES: str(UKG.measures),
-    MEMBERSHIP: str(ORG.memberOf),
+    LAUNCHED: _iri(UKG.launched),
+    BENEFITED: _iri(UKG.benefited),
+    PARTNER: _iri(UKG.partner),
+    SUB_ORGANIZATION_OF: _iri(ORG.subOrganizationOf),
+    LOCATED_IN: _iri(UKG.locatedIn),
+    MEASURES: _iri(UKG.measures),
+    MEMBERSHIP: _iri(ORG.memberOf),
 }
 
 
@@ -235,20 +240,19 @@ def article_quads(extraction: Extraction, *, index: EntityIndex | None = None) -
     Entities are registered in ``index`` (their type and labels go to the entities graph).
     """
     graph = ox.NamedNode(article_iri(extraction.article))
-    nodes = dict(_NODES)  # and the article's own, made once each
+    nodes = dict(_NODES)  # and the article's own, made once each: get(iri) or node(iri)
+    get = nodes.get
 
     def node(iri: str) -> ox.NamedNode:
-        made = nodes.get(iri)
-        if made is None:
-            made = nodes[iri] = ox.NamedNode(iri)
+        made = nodes[iri] = ox.NamedNode(iri)
         return made
 
     for s, p, o in _article_triples(extraction, index=index):
         if o.__class__ is str:
-            yield ox.Quad(node(s), node(p), node(o), graph)
+            yield ox.Quad(get(s) or node(s), get(p) or node(p), get(o) or node(o), graph)
         else:
             value, suffix = o
-            yield ox.Quad(node(s), node(p), _LITERALS[suffix](value), graph)
+            yield ox.Quad(get(s) or node(s), get(p) or node(p), _LITERALS[suffix](value), graph)
 
 
 _LITERALS = {
