@@ -20,7 +20,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from kg.text import replace_chars, to_simplified
+from kg.text import finditer_at, replace_chars, to_simplified
 
 __all__ = ["parse_date", "resolve_date", "find_dates", "find_date_expressions"]
 
@@ -195,6 +195,10 @@ _EXPRESSION = re.compile(
 )
 
 
+# Where an expression can start: a digit or Chinese numeral, or the first character of a word.
+_EXPRESSION_START = re.compile(rf"[\d{_CN}今本去上前明次这当下昨后]")
+
+
 def find_date_expressions(text: str, *, reference: str | None) -> list[tuple[int, int, str]]:
     """Date expressions in ``text`` resolved against ``reference`` as (start, end, ISO date/month/year).
 
@@ -208,7 +212,7 @@ def find_date_expressions(text: str, *, reference: str | None) -> list[tuple[int
     []
     """
     found = []
-    for match in _EXPRESSION.finditer(_normalise(text)):
+    for match in finditer_at(_EXPRESSION, _EXPRESSION_START, _normalise(text)):
         iso = resolve_date(match.group(0), reference=reference)
         if iso:
             found.append((match.start(), match.end(), iso))

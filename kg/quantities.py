@@ -24,10 +24,11 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from kg.text import replace_chars, to_simplified
+from kg.text import finditer_at, replace_chars, to_simplified
 
 __all__ = ["ParsedQuantity", "parse_quantity", "find_quantities", "parse_number"]
 
@@ -238,17 +239,9 @@ def _find(simplified: str, *, original: str) -> list[tuple[int, int, ParsedQuant
 _QUANTITY_START = re.compile(rf"[\d{_CN_CHARS}{_VAGUE}{''.join(sorted({w[0] for w in _PRE.split('|')}))}]")
 
 
-def _quantity_matches(text: str):
-    """``_QUANTITY.finditer(text)``, tried only where a quantity can start: the regex engine skips to
-    those characters itself (the pattern alone is tried at every character, its look-behind first)."""
-    pos = 0
-    while (candidate := _QUANTITY_START.search(text, pos)) is not None:
-        match = _QUANTITY.match(text, candidate.start())
-        if match is None:
-            pos = candidate.start() + 1
-            continue
-        yield match
-        pos = match.end()  # a match is never empty (it holds a number)
+def _quantity_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_QUANTITY.finditer(text)``, the pattern tried only where a quantity can start."""
+    return finditer_at(_QUANTITY, _QUANTITY_START, text)
 
 
 def _build(match: re.Match, text: str, original: str, *, unit: str | None = None) -> tuple[int, int, ParsedQuantity] | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -134,6 +134,26 @@ def start_pattern(words: Iterable[str]) -> re.Pattern[str]:
     alternatives = ([f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])"] if firsts else []) + (
         [f"[{re.escape(singles)}]"] if singles else [])
     return re.compile("|".join(alternatives) or "(?!)")
+
+
+def finditer_at(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that never matches the empty string and whose matches
+    can only start where ``starts`` finds a character: the pattern is tried at those positions only.
+
+    A pattern that opens with a look-behind, an optional group or an alternation is otherwise tried
+    at every character; a character class alone lets the regex engine skip ahead by itself.
+
+    >>> [m.group() for m in finditer_at(re.compile(r"(?<!第)[一二三]个"), re.compile("[一二三]"), "第一个和三个")]
+    ['三个']
+    """
+    pos = 0
+    while (candidate := starts.search(text, pos)) is not None:
+        match = pattern.match(text, candidate.start())
+        if match is None:
+            pos = candidate.start() + 1
+            continue
+        yield match
+        pos = match.end()
 
 
 class TextMemo:

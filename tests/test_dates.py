@@ -105,3 +105,18 @@ def test_relations_carry_the_sentence_date(nlp, text, date, expected):
     assert launched, "the sentence should yield a launched relation"
     assert {r.attr("date") for r in launched if r.attr("date")} == expected
     assert all(r.attr("dateRule") == "date.sentence/v1" for r in launched if r.attr("date"))
+
+
+def test_expression_scan_finds_what_finditer_finds():
+    """find_date_expressions tries the pattern only where an expression can start: same matches."""
+    import random
+
+    from kg.dates import _EXPRESSION, _EXPRESSION_START
+    from kg.text import finditer_at
+
+    alphabet = list("0123456789-/.年月日号今本去上前明次这当下昨后天个初底末中半旬份〇○零一二两三四五六七八九十 ，工")
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        found = [m.span() for m in finditer_at(_EXPRESSION, _EXPRESSION_START, text)]
+        assert found == [m.span() for m in _EXPRESSION.finditer(text)], text

@@ -162,3 +162,30 @@ def test_add_mention_keeps_one_of_each_also_after_the_list_is_replaced(nlp) -> N
     again = Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会", rule="other", confidence=0.5)
     assert add_mention(doc, again) is again
     assert doc._.mentions == [again]
+
+
+def test_government_scan_finds_what_finditer_finds():
+    """_gov_matches tries _GOV only near its names and heads: the same matches as finditer."""
+    import random
+
+    from kg.rules.organizations import _GOV, _GOV_NAMES, _gov_matches
+
+    alphabet = list("".join(_GOV_NAMES) + "局厅委员会办公室市县区的，。a1 工")
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert [m.span() for m in _gov_matches(text)] == [m.span() for m in _GOV.finditer(text)], text
+
+
+def test_industry_scan_finds_what_finditer_finds():
+    import random
+
+    from kg.rules.unions import _industry_re, _industry_start, industries
+    from kg.text import finditer_at
+
+    pieces = list(industries()) + ["中国", "中华全国", "系统", "工会", "联", "的", "，", "市"]
+    rng = random.Random(4)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        found = [m.span() for m in finditer_at(_industry_re(), _industry_start(), text)]
+        assert found == [m.span() for m in _industry_re().finditer(text)], text

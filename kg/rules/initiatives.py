@@ -38,7 +38,7 @@ Example:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -215,10 +215,15 @@ def _word_flag(text: str, pos: int) -> str:
 
 
 def _starts_with_verb(text: str, pos: int) -> bool:
-    if not any(text[pos:pos + n] in words for n, words in _verb_words()):
+    if text[pos:pos + 1] not in _verb_firsts() or not any(text[pos:pos + n] in words for n, words in _verb_words()):
         return False  # no verb of jieba's table starts here: no cut can give the word a verb flag
     flag = _pos_flag(text, pos)
     return flag.startswith("v") and flag != "vn"
+
+
+@lru_cache(maxsize=1)
+def _verb_firsts() -> frozenset[str]:
+    return frozenset(word[0] for _n, words in _verb_words() for word in words)
 
 
 @lru_cache(maxsize=1)
@@ -313,17 +318,10 @@ def _head_ends_at(text: str, start: int, cut: int, document: bool) -> bool:
     return 0 < shortest <= cut - start
 
 
-@lru_cache(maxsize=4)
-def _head_cuts(text: str, document: bool) -> tuple[int, ...]:
-    """The positions of ``text`` just after a character that a head noun (document: a document head)
-    ends with, in order: the only places where one can end."""
-    heads = _DOC_HEADS if document else load_lexicon()["head"]
-    return tuple(m.end() for m in _last_chars(frozenset(h[-1] for h in heads)).finditer(text))
-
-
-@lru_cache(maxsize=4)
-def _last_chars(chars: frozenset[str]) -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+@lru_cache(maxsize=2)
+def _head_last_chars(document: bool) -> frozenset[str]:
+    """The characters a head noun (document: a document head) ends with."""
+    return frozenset(h[-1] for h in (_DOC_HEADS if document else load_lexicon()["head"]))
 
 
 def _ends_with_head(name: str) -> str | None:
@@ -509,11 +507,10 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
             return None
         return start, end
     # The longest prefix ending with a head noun, when the rest is short trailing material or a count
-    # (技能培训活动120余场次).  Only the cuts after a last character of a head can end one.
-    cuts = _head_cuts(text, document)
-    for i in range(bisect_right(cuts, end) - 1, bisect_left(cuts, start + 2) - 1, -1):
-        cut = cuts[i]
-        if not _head_ends_at(text, start, cut, document):
+    # (技能培训活动120余场次).  Only a cut after a last character of a head can end one.
+    last_chars = _head_last_chars(document)
+    for cut in range(end, start + 1, -1):
+        if text[cut - 1] not in last_chars or not _head_ends_at(text, start, cut, document):
             continue  # the test below, without slicing and trying every head at every cut (long spans)
         piece = text[start:cut]
         if (piece.endswith(_DOC_HEADS) if document else _ends_with_head(piece)) and (cut == end or not mask[cut - 1]):

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -164,11 +165,28 @@ def _find_enterprises(text: str, suffixes: tuple[str, ...]) -> tuple[tuple[int, 
     return tuple(out)
 
 
-_GOV = re.compile(
-    r"(?:人大常委会|人民政府|政府|党委|市委|县委|区委|省委|州委|组织部|宣传部|统战部|人社局|人力资源和社会保障局|"
-    r"人力资源社会保障厅|人社厅|信访局|交通运输局|公安局|应急管理局|市场监管局|教育局|卫健委|发改委|法院|检察院|"
-    r"[\u4e00-\u9fff]{1,6}(?:局|厅|委员会|办公室))"
-)
+_GOV_NAMES = ("人大常委会", "人民政府", "政府", "党委", "市委", "县委", "区委", "省委", "州委", "组织部", "宣传部", "统战部",
+              "人社局", "人力资源和社会保障局", "人力资源社会保障厅", "人社厅", "信访局", "交通运输局", "公安局",
+              "应急管理局", "市场监管局", "教育局", "卫健委", "发改委", "法院", "检察院")
+_GOV_HEADS = ("局", "厅", "委员会", "办公室")
+_GOV = re.compile("(?:" + "|".join(_GOV_NAMES) + r"|[\u4e00-\u9fff]{1,6}(?:" + "|".join(_GOV_HEADS) + "))")
+# Where a match can be near: one of the names, or a head (a match of the last branch starts one to six
+# characters before its head).
+_GOV_HINT = re.compile("|".join(_GOV_NAMES + _GOV_HEADS))
+
+
+def _gov_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_GOV.finditer(text)``, the pattern tried only where a match can start (see _GOV_HINT): on
+    its own it is tried at every character, and its last branch reads up to six characters there."""
+    pos = 0
+    while (hint := _GOV_HINT.search(text, pos)) is not None:
+        for at in range(max(pos, hint.start() - 6), hint.start() + 1):
+            if (match := _GOV.match(text, at)) is not None:
+                yield match
+                pos = match.end()  # never empty
+                break
+        else:
+            pos = hint.start() + 1
 
 
 def _place_prefix_ok(name: str) -> bool:
@@ -196,7 +214,7 @@ def ukg_organizations(doc: Doc) -> Doc:
         if inside_union(start, end):
             continue
         found.append(_mention(article.text, start, end, text[start:end], RULE_ENTERPRISE, 0.7))
-    for match in _GOV.finditer(text):
+    for match in _gov_matches(text):
         start = scan_name(text, match.end(), limit=14)
         name = text[start:match.end()]
         if len(name) < 3 or not _place_prefix_ok(name) or inside_union(start, match.end()):

@@ -35,7 +35,7 @@ from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
 from kg.rules.organizations import DATA, _lines, find_enterprises, org_suffixes, scan_name
 from kg.rules import add_mention, add_relation
-from kg.text import sentence_spans
+from kg.text import finditer_at, sentence_spans
 
 RULE_NATIONAL = "union.national/v1"
 RULE_TERRITORIAL = "union.grammar/v1"
@@ -259,9 +259,16 @@ def _industry_re() -> re.Pattern[str]:
     return re.compile(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法])")
 
 
+@lru_cache(maxsize=1)
+def _industry_start() -> re.Pattern[str]:
+    """Where an industry union can start: 中 (中国, 中华全国) or the first character of a name."""
+    words = ("中国", "中华全国") + industries() + (("系统", "工会") if "" in industries() else ())
+    return re.compile("[" + re.escape("".join(sorted({w[0] for w in words if w}))) + "]")
+
+
 def _industry(text: str) -> list[_Cand]:
     out = []
-    for match in _industry_re().finditer(text):
+    for match in finditer_at(_industry_re(), _industry_start(), text):
         start = match.start()
         gaz = _gaz_match_ending(text, start, full_only=False)
         if gaz:
@@ -326,7 +333,7 @@ def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
             continue
         out.append(_Cand(start, match.end(), text[start:match.end()], RULE_FEDERATION, 0.8))
     # parenthesised names: 农家乐(民宿)联合工会
-    for match in re.finditer(r"([\u4e00-\u9fff]{2,8}[（(][\u4e00-\u9fff]{1,6}[)）])联合工会", text):
+    for match in re.finditer(r"([\u4e00-\u9fff]{2,8}[（(][\u4e00-\u9fff]{1,6}[)）])联合工会", text) if "联合工会" in text else ():
         start = scan_name(text, match.start(1) + len(match.group(1).split("(")[0].split("（")[0]), limit=10)
         if start < match.end(1):
             out = [c for c in out if not (c.start >= start and c.end <= match.end())]
