@@ -227,6 +227,8 @@ def test_article_nquads_is_what_oxigraph_writes_or_fails_the_same(extraction: Ex
     [
         ({"mentions": (m(UNION, "某市总工会", "某市\ufffd总工会"),)}, ("ValueError", "Invalid IRI code point '\ufffd'")),
         ({"relations": (rel(MEMBERSHIP, PERSON_M, UNION_M, S2, role="\ue000主席"),)}, ("ValueError", "Invalid IRI code point '\ue000'")),
+        ({"relations": (rel(LAUNCHED, m(UNION, "某市总工会", "\U000f0000"), INIT, S1),)},  # not among the mentions
+         ("ValueError", "Invalid IRI code point '\U000f0000'")),
         ({"mentions": (m(UNION, "某市总工会", "某市总工会\ud800"),)}, None),
         ({"article": Article(id="a#0", source_file="a", position=0, text=TEXT, headline="\udc80")}, None),
         ({"article": Article(id="a#0", source_file="a", position=0, text=TEXT, url="not an iri")}, b""),
