@@ -189,3 +189,15 @@ def test_industry_scan_finds_what_finditer_finds():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         found = [m.span() for m in finditer_at(_industry_re(), _industry_start(), text)]
         assert found == [m.span() for m in _industry_re().finditer(text)], text
+
+
+@pytest.mark.parametrize(("text", "ends"), [
+    ("主席阿不都·热合曼介绍了情况", [9, 9, 9, 9] + [None] * 10),
+    ("副主席买买提·热苏力汗听得很认真", [11, 11, 11, 11, 11, None, None, None, 11] + [None] * 7),
+    ("主席阿·热", [None] * 5),
+])
+def test_name_at_every_position(text, ends):
+    """Names with a 名·姓 part found from any start (offsets into the whole text)."""
+    from kg.rules.persons import name_at
+
+    assert [name_at(text, i) for i in range(len(text))] == ends

@@ -428,3 +428,10 @@ def test_served_group_mention_keeps_surface(nlp):
     doc = run(nlp, "常德市总工会为外卖小哥开展免费体检活动。")
     (g,) = [m for m in doc._.mentions if m.kind == GROUP]
     assert (g.text, g.label) == ("外卖小哥", "外卖骑手")
+
+
+def test_no_pre_marker_holds_gap_punctuation():
+    """_pre_marked looks for a marker only after the last gap punctuation: no marker word may hold one."""
+    from kg.rules.mission import _GAP_PUNCT, markers
+
+    assert not [word for word in markers()["pre"] if _GAP_PUNCT.search(word)]

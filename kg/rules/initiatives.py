@@ -38,7 +38,7 @@ Example:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +47,7 @@ from spacy.tokens import Doc
 
 from kg import posseg
 from kg.records import INITIATIVE, ORGANIZATION, PLACE, UNION, Mention
-from kg.text import TextMemo, sentence_spans
+from kg.text import TextMemo, finditer_at, sentence_spans
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LEXICON_FILE = DATA / "initiatives-v1.tsv"
@@ -357,6 +357,7 @@ def _quoted_list_re() -> re.Pattern:
                       + _CJK + "{0,8}?(?:" + "|".join(heads) + "))")
 
 
+_OPENING_QUOTE = re.compile("[“‘]")  # where a match of _quoted_list_re starts
 _SPACE = re.compile(r"\s")
 _DIGITS_OR_MARKS = re.compile(r"[\d\W]+")
 _QUOTED_MANNER = re.compile(r"[“‘][^”’]{1,8}[式型][”’]" + _CJK + "{1,3}")
@@ -399,14 +400,19 @@ def is_acceptable(name: str) -> bool:
     return True
 
 
+# The three patterns without their "^", matched at a position of the text (up to ``end``) rather than
+# on a copy of text[start:end]: none looks behind, so they see the same characters.
+_LEAD_PATTERNS = tuple(re.compile(p.pattern[1:]) for p in (_LEAD_STRIP, _TIME_PREFIX, _LEAD_VERB))
+
+
 def _strip_lead(text: str, start: int, end: int) -> int:
     """Skip leading verbs' particles, dates, counts and rhetoric of a name."""
+    lead, time_prefix, lead_verb = _LEAD_PATTERNS
     while start < end:
-        piece = text[start:end]
-        m = _LEAD_STRIP.match(piece) or _TIME_PREFIX.match(piece) or _LEAD_VERB.match(piece)
-        if not m or m.end() == 0:
+        m = lead.match(text, start, end) or time_prefix.match(text, start, end) or lead_verb.match(text, start, end)
+        if not m or m.end() == start:
             break
-        start += m.end()
+        start = m.end()
     return start
 
 
@@ -563,7 +569,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                     break
 
     # Quoted lists before 等/N项 + head: “甲”“乙”等活动, “甲”和“乙”两项活动.
-    for m in _quoted_list_re().finditer(text):
+    for m in finditer_at(_quoted_list_re(), _OPENING_QUOTE, text):
         rest = text[m.end():m.end() + 14]
         if not re.match(r"(?:等等|等|(?:\d+|[一二两三四五六七八九十])[余多]?[个项类种])", rest):
             continue
@@ -624,7 +630,11 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             continue
         parts = _conjuncts(text, obj_start, obj_end, mask)
         # 等: only quoted list items and the collective noun after 等 count.
-        deng = next((i for i in range(obj_start, obj_end) if text[i] == "等" and not mask[i]), None)
+        deng = text.find("等", obj_start, obj_end)  # the first 等 outside quotes
+        while deng >= 0 and mask[deng]:
+            deng = text.find("等", deng + 1, obj_end)
+        if deng < 0:
+            deng = None
         if deng is not None:
             span = _name_in(text, deng + 1, obj_end, mask)
             listed_quotes = any(mask[i] for i in range(obj_start, deng))
@@ -804,14 +814,16 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
 
 def _union_sentences(doc: Doc) -> set[int]:
     """Indexes of sentences where a union acts: the sentence mentions one, or follows one in its paragraph."""
-    spans = sentence_spans(doc.text)
-    unions = [m for m in doc._.mentions if m.kind == UNION]
+    text = doc.text
+    spans = sentence_spans(text)
+    starts = sorted(m.start for m in doc._.mentions if m.kind == UNION)
     out, active = set(), False
     for i, (s, e) in enumerate(spans):
-        para_break = i == 0 or "\n" in doc.text[spans[i - 1][1]:s]
+        para_break = i == 0 or text.find("\n", spans[i - 1][1], s) >= 0
         if para_break:
             active = False
-        if any(s <= m.start < e for m in unions):
+        at = bisect_left(starts, s)  # the first union starting at s or later: in the sentence?
+        if at < len(starts) and starts[at] < e:
             active = True
         if active:
             out.add(i)
@@ -833,9 +845,10 @@ def ukg_initiatives(doc: Doc) -> Doc:
     acting = _union_sentences(doc)
     found = []
     places = [(m.start, m.end) for m in doc._.mentions if m.kind == PLACE]
+    sentence_starts = [s for s, _e in spans]
     for start, end, name, rule, conf in find_initiatives(doc.text, blocked=blocked, places=places):
-        idx = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
-        if idx is None:
+        idx = bisect_right(sentence_starts, start) - 1  # the sentences are in order and do not overlap
+        if idx < 0 or start >= spans[idx][1]:
             continue
         if idx not in acting:
             if rule in (RULE_SERVICE, RULE_HEAD_NP):

@@ -306,7 +306,12 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
     """Whether a pre marker word stands before the group, at most MAX_MARKER_GAP modifier characters
     away (union and organisation names in between do not count: 向某市总工会干部职工宣讲)."""
     lo = max(s, g.start - 16)
-    if not _pre_marker_hint().search(text, lo, g.start):
+    # The marker must follow the last gap punctuation before the group (else the gap holds it, below),
+    # and no marker word holds such a mark: no hint after it, no marker.
+    gap_start = lo
+    for punct in _GAP_PUNCT.finditer(text, lo, g.start):
+        gap_start = punct.end()
+    if not _pre_marker_hint().search(text, gap_start, g.start):
         return False  # no word of the cut below could be a marker
     pos = lo
     last = None
@@ -658,9 +663,15 @@ def ukg_mission(doc: Doc) -> Doc:
     headline = doc._.article.headline if doc._.article is not None else ""
     topic_end = len(headline) if headline and text.startswith(to_simplified(headline)) else 0
     topic = [i for i in inits if i.end <= topic_end]
+    group_starts = [g.start for g in groups]  # groups are sorted by start
+    para_first: dict[int, int] = {}  # paragraph → its first sentence
+    for idx, pid in enumerate(para):
+        para_first.setdefault(pid, idx)
     for idx, (s, e) in enumerate(spans):
-        para_start = spans[para.index(para[idx])][0]
-        marked = [(g, pos, RULE_MARKER, 0.78) for g, pos in _marked_groups(text, groups, inits, s, e, skip)]
+        para_start = spans[para_first[para[idx]]][0]
+        # (the groups of the sentence only: _marked_groups leaves out the others first)
+        in_sentence = groups[bisect_left(group_starts, s):bisect_left(group_starts, e)]
+        marked = [(g, pos, RULE_MARKER, 0.78) for g, pos in _marked_groups(text, in_sentence, inits, s, e, skip)]
         marked += [(g, pos, RULE_PRONOUN, 0.5) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
         if not marked:
             continue

@@ -62,6 +62,9 @@ def _post_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, posts())))
 
 
+_MINORITY_SURNAME = re.compile(r"[\u4e00-\u9fff]{2,6}·")  # matched at a position (not on a copy of the rest)
+
+
 def name_at(text: str, start: int) -> int | None:
     """End of a person's name starting at ``start``, or None.
 
@@ -71,20 +74,20 @@ def name_at(text: str, start: int) -> int | None:
     >>> name_at("主席要求各级工会", 2) is None
     True
     """
-    minority = re.match(r"[\u4e00-\u9fff]{2,6}·", text[start:])
+    minority = _MINORITY_SURNAME.match(text, start)
     if minority:
         for given in range(6, 1, -1):
-            end = start + minority.end() + given
-            if end <= len(text) and re.fullmatch(r"[\u4e00-\u9fff]+", text[start + minority.end():end]) \
+            end = minority.end() + given
+            if end <= len(text) and re.fullmatch(r"[\u4e00-\u9fff]+", text[minority.end():end]) \
                     and _AFTER_NAME.match(text, end):  # (a name cut by the end of the text ends there)
                 return end
         # no boundary word: the given part runs up to the first verb/adverb token (热苏力汗|听得)
-        end = start + minority.end()
+        end = minority.end()
         for word, flag in _tokens(text[end:end + 8], text):
             if flag[:1] in ("v", "d", "p", "c", "u", "x") or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
                 break
             end += len(word)
-        return end if 2 <= end - start - minority.end() <= 6 else None
+        return end if 2 <= end - minority.end() <= 6 else None
     single, compound = surnames()
     if text[start:start + 2] in compound:
         sur = 2
