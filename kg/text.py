@@ -74,11 +74,23 @@ def _t2s_string() -> str | None:
     return "".join(table.get(i, chr(i)) for i in range(end))
 
 
+@lru_cache(maxsize=1)
+def _t2s_keys() -> re.Pattern[str]:
+    """The keys of the t2s character table below U+10000, as one character class (with a key beyond,
+    the regex engine would test the class range by range; without, it is a bitmap)."""
+    tables = _t2s_tables()
+    keys = sorted(chr(key) for key in (tables[0] if tables is not None else ()) if key < 0x10000)
+    return re.compile("[" + "".join(map(re.escape, keys)) + "]" if keys else "(?!)")
+
+
 def _translate(text: str, table: dict[int, str]) -> str:
-    """``text.translate(table)`` for the t2s character table."""
+    """``text.translate(table)`` for the t2s character table (``text`` itself when none of its
+    characters is a key: most text is simplified already)."""
     string = _t2s_string()
     if string is None or _ASTRAL.search(text):
         return text.translate(table)
+    if not _t2s_keys().search(text):
+        return text
     return text.translate(string)
 
 

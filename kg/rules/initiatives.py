@@ -215,26 +215,18 @@ def _word_flag(text: str, pos: int) -> str:
 
 
 def _starts_with_verb(text: str, pos: int) -> bool:
-    if text[pos:pos + 1] not in _verb_firsts() or not any(text[pos:pos + n] in words for n, words in _verb_words()):
-        return False  # no verb of jieba's table starts here: no cut can give the word a verb flag
+    # Only a word of jieba's table can carry a verb flag (the others are tagged "x", "m" or "eng"), and
+    # the word at pos lies in _word_flag's window (eight characters from pos): without such a verb
+    # there, no cut is needed.
+    tags = posseg.word_tags()
+    for n in range(1, 9):
+        flag = tags.get(text[pos:pos + n], "")
+        if flag.startswith("v") and flag != "vn":
+            break
+    else:
+        return False
     flag = _pos_flag(text, pos)
     return flag.startswith("v") and flag != "vn"
-
-
-@lru_cache(maxsize=1)
-def _verb_firsts() -> frozenset[str]:
-    return frozenset(word[0] for _n, words in _verb_words() for word in words)
-
-
-@lru_cache(maxsize=1)
-def _verb_words() -> tuple[tuple[int, frozenset[str]], ...]:
-    """The words jieba.posseg tags as verbs (v*, not vn), by length: a word at a position can only
-    get such a flag if it is one of them (every other word is tagged "x", "m" or "eng")."""
-    by_length: dict[int, set[str]] = {}
-    for word, flag in posseg.word_tags().items():
-        if flag.startswith("v") and flag != "vn":
-            by_length.setdefault(len(word), set()).add(word)
-    return tuple((n, frozenset(words)) for n, words in sorted(by_length.items()))
 
 
 # The walk back over subjectless clauses from each candidate is remembered per position: without it a
