@@ -205,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{'met' if single.seconds / double.seconds >= TARGETS['jobs2_vs_jobs1'] else 'NOT met'}); "
                 f"extraction alone (nlp + extract stages) / jieba.cut = "
                 f"{jieba_seconds / max(1e-9, single.timings.get('nlp', 0) + single.timings.get('extract', 0)):.3f}")
+            # What bounds the two ratios: the build without its extraction stages, and -j1's own parallelism.
+            rest = single.seconds - single.timings.get("nlp", 0) - single.timings.get("extract", 0)
+            cores = single.cpu_seconds / single.seconds
+            say(f"  - {scale}×: the rest of build -j1 (wall minus the nlp and extract stages, {rest:.1f} s) / jieba.cut "
+                f"= {jieba_seconds / max(1e-9, rest):.3f} (the -j1 ratio if extraction cost nothing); build -j1 uses "
+                f"{cores:.2f} cores (the store loads in a background thread), so -j2 on 2 cores, spending the same CPU "
+                f"time, could be at most {2 / cores:.2f}× as fast")
         if len(results) > 1:
             low, high = min(results), max(results)
             growth = results[high][2].max_rss_mb / results[low][2].max_rss_mb
