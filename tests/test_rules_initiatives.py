@@ -355,3 +355,19 @@ def test_verb_precheck_agrees_with_the_flags():
     for pos in range(len(text)):
         flag = _word_flag(text, pos)
         assert _starts_with_verb(text, pos) == (flag.startswith("v") and flag != "vn"), (pos, text[pos:pos + 4])
+
+
+def test_de_lookups_skip_quoted_de():
+    """_last_de and _has_de find the 的 outside quotes, as a scan of every character would."""
+    import random
+
+    from kg.rules.initiatives import _has_de, _last_de
+
+    rng = random.Random(6)
+    for _ in range(2000):
+        text = "".join(rng.choice("的的工会a") for _ in range(rng.randint(0, 12)))
+        mask = [rng.random() < 0.3 for _ in text]
+        start, end = rng.randint(0, len(text)), rng.randint(0, len(text))
+        outside = [i for i in range(start, end) if text[i] == "的" and not mask[i]]
+        assert _has_de(text, start, end, mask) == bool(outside)
+        assert _last_de(text, start, end, mask) == (outside[-1] + 1 if outside else start)

@@ -142,10 +142,8 @@ def _left_bound(text: str, end: int, lo: int, blocked: list[tuple[int, int]]) ->
     """How far left of ``end`` (not beyond ``lo``) a modifier may reach: the nearest punctuation or
     non-CJK boundary, or the end of a span already taken (a union, place or initiative)."""
     bound = lo
-    for i in range(end - 1, lo - 1, -1):
-        if _BOUNDARY.match(text[i]):
-            bound = i + 1
-            break
+    for boundary in _BOUNDARY.finditer(text, lo, end):  # (one character each: the last one counts)
+        bound = boundary.end()
     for s, e in blocked:
         if s < end and bound < e <= end:
             bound = e

@@ -277,11 +277,9 @@ def _quote_mask(text: str) -> list[bool]:
     """True for characters inside a quotation (including the marks)."""
     mask = [False] * len(text)
     for m in _QUOTE.finditer(text):
-        for i in range(m.start(), m.end()):
-            mask[i] = True
+        mask[m.start():m.end()] = [True] * (m.end() - m.start())
     for m in _DOC.finditer(text):
-        for i in range(m.start(), m.end()):
-            mask[i] = True
+        mask[m.start():m.end()] = [True] * (m.end() - m.start())
     return mask
 
 
@@ -410,10 +408,18 @@ def _strip_lead(text: str, start: int, end: int) -> int:
 
 def _last_de(text: str, start: int, end: int, mask: list[bool]) -> int:
     """Start after the last 的 (outside quotes) of a name; 内容丰富的送清凉活动 → 送清凉活动."""
-    for i in range(end - 1, start - 1, -1):
-        if text[i] == "的" and not mask[i]:
-            return i + 1
-    return start
+    i = text.rfind("的", start, end)
+    while i >= 0 and mask[i]:
+        i = text.rfind("的", start, i)
+    return i + 1 if i >= 0 else start
+
+
+def _has_de(text: str, start: int, end: int, mask: list[bool]) -> bool:
+    """Whether text[start:end] holds a 的 outside quotes."""
+    i = text.find("的", start, end)
+    while i >= 0 and mask[i]:
+        i = text.find("的", i + 1, end)
+    return i >= 0
 
 
 _CONJUNCT_CHARS = re.compile("[" + OPEN_Q + "、和及与以]")
@@ -469,7 +475,7 @@ def _modifier_like(text: str, start: int, end: int, mask: list[bool]) -> bool:
     """Whether a headless conjunct can share the head of the next one: short, no 的, not a service
     noun that is an initiative on its own (法律援助和心理疏导服务 are two)."""
     piece = text[start:end]
-    return 2 <= len(piece) <= 16 and not any(text[i] == "的" and not mask[i] for i in range(start, end)) \
+    return 2 <= len(piece) <= 16 and not _has_de(text, start, end, mask) \
         and piece not in load_lexicon()["service"] and not piece.endswith(tuple(load_lexicon()["service"]))
 
 
@@ -629,7 +635,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             deng = None
         if deng is not None:
             span = _name_in(text, deng + 1, obj_end, mask)
-            listed_quotes = any(mask[i] for i in range(obj_start, deng))
+            listed_quotes = any(mask[obj_start:deng])
             if span and (not listed_quotes or text[span[0]] in OPEN_Q):
                 cands.append((span[0], span[1], RULE_LAUNCH))
             for ps, pe in _conjuncts(text, obj_start, deng, mask):
@@ -652,7 +658,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                     pending = None
                 continue
             own_start = _strip_lead(text, ps, pe)
-            if any(text[i] == "的" and not mask[i] for i in range(own_start, span[0])):
+            if _has_de(text, own_start, span[0], mask):
                 # A和B的C: headless earlier conjuncts are inside the 的-modifier of C, no names of their own.
                 found = [f for f in found if _ends_with_head(text[f[0]:f[1]])]
             elif pending is not None and span[0] == own_start:
