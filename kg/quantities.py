@@ -312,9 +312,12 @@ def _unit(counter: str, text: str, end: int) -> str | None:
     return counter
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _plausible(num: str, *, pre: str | None, post: str, text: str, start: int) -> bool:
     """Reject numerals that are words: bare 一 (一个/一些), leading 百/千 without a marker, names in quotes."""
-    chinese_only = not re.search(r"\d", num)
+    chinese_only = not _DIGIT.search(num)
     if num[0] in "百千万亿" and not pre and not re.search(r"[余多]", num + post):
         return False
     if num[0] in "万亿":

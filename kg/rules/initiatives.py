@@ -337,6 +337,10 @@ def _generic_kinds() -> tuple[re.Pattern | None, re.Pattern]:
 
 
 _CJK_RUN = re.compile(_CJK + "{1,10}")
+# Compiled once (re.match with a pattern string looks it up in re's cache on every call).
+_CJK_CHAR = re.compile(_CJK)
+_BEFORE_HEAD_BLOCK = re.compile(r"[的是在和与了将把被为等项个两\d]")
+_TIME_FRAME_AFTER = re.compile(r"(?:中|时|后|前|上|之中|之后|以来|期间|过程中)(?![心国央华])")
 
 
 @lru_cache(maxsize=1)
@@ -553,7 +557,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
         if run:
             tail = run.group()
             for k in range(1, len(tail) + 1):
-                if tail[:k].endswith(heads) and not re.search(r"[的是在和与了将把被为等项个两\d]", tail[:k - 1] if k > 1 else ""):
+                if tail[:k].endswith(heads) and not _BEFORE_HEAD_BLOCK.search(tail[:k - 1] if k > 1 else ""):
                     # A verb between the quote and the head: the quote is an argument (“新人”加入到队伍).
                     if _ends_with_head(tail[:k]) and not _CLAUSE_VERB.search(tail[:k]) and \
                             not re.search(r"[式型]$", m.group()[:-1]):  # “输血式”帮扶: a manner, not a name
@@ -618,7 +622,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             continue  # 为推动/为了建立 …: a goal, not something launched
         if m.group() in _MEANS and _starts_with_verb(text, obj_start):
             continue  # 通过联合企业 …: the means is an action, the following verb has its own object
-        if re.match(r"(?:中|时|后|前|上|之中|之后|以来|期间|过程中)(?![心国央华])", text[obj_start:obj_start + 3]):
+        if _TIME_FRAME_AFTER.match(text[obj_start:obj_start + 3]):
             continue  # 在系统建设中坚持…: the verb is inside a time/place phrase, it has no object here
         for c in _CUT_BEFORE.finditer(text, obj_start, obj_end):
             if not mask[c.start()] and c.start() > obj_start and _standalone(text, c.start(), c.end() - c.start()):
@@ -694,10 +698,10 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
                 continue
             start = m.start()
             while start > max(0, m.start() - 10) and text[start - 1] not in _NP_STOP and \
-                    re.match(_CJK, text[start - 1]) and not text.endswith(launch_words, 0, start) and \
+                    _CJK_CHAR.match(text[start - 1]) and not text.endswith(launch_words, 0, start) and \
                     start not in blocked_ends:
                 start -= 1
-            if start == max(0, m.start() - 10) and start > 0 and re.match(_CJK, text[start - 1]) and \
+            if start == max(0, m.start() - 10) and start > 0 and _CJK_CHAR.match(text[start - 1]) and \
                     text[start - 1] not in _NP_STOP and start not in blocked_ends:
                 continue  # no left edge within reach: a description, not a name (or a cut word)
             if start in blocked_ends and not (_LEAD_VERB.match(text[start:m.end()]) or _starts_with_verb(text, start)):
@@ -708,7 +712,7 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
 
     # Numbered slogans after a service modifier: 爱心服务“一条龙”, 服务会员“三个一”.
     for m in _NUMBERED.finditer(text):
-        if text[m.end():m.end() + 1] and re.match(_CJK, text[m.end()]) and text[m.end()] not in "的等和与及":
+        if text[m.end():m.end() + 1] and _CJK_CHAR.match(text[m.end()]) and text[m.end()] not in "的等和与及":
             continue  # a head follows: the quoted-name rule's case (“一站式”服务)
         start = _slogan_modifier(text, m.start(), blocked)
         if start is not None:
