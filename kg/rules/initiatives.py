@@ -189,21 +189,8 @@ _CLAUSE_MARKS = "，。；！？,;!? \n"
 _CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_MARKS) + "]")
 
 
-# The flags asked for are remembered per position (the purpose-clause walk asks for the same clause
-# starts again and again).
-_FLAGS = TextMemo()
-
-
-def _pos_flag(text: str, pos: int) -> str:
-    """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there)."""
-    memo = _FLAGS.of(text)
-    flag = memo.get(pos)
-    if flag is None:
-        flag = memo[pos] = _word_flag(text, pos)
-    return flag
-
-
 def _word_flag(text: str, pos: int) -> str:
+    """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there)."""
     at = max(0, pos - 4)
     for word, flag in posseg.lcut(text[at:pos + 8], hmm=False):
         if at == pos:
@@ -214,7 +201,20 @@ def _word_flag(text: str, pos: int) -> str:
     return ""
 
 
+# Whether a verb starts at a position, per position asked (the purpose-clause walks ask for the same
+# clause starts from several candidates).
+_VERB_AT = TextMemo()
+
+
 def _starts_with_verb(text: str, pos: int) -> bool:
+    memo = _VERB_AT.of(text)
+    verb = memo.get(pos)
+    if verb is None:
+        verb = memo[pos] = _verb_at(text, pos)
+    return verb
+
+
+def _verb_at(text: str, pos: int) -> bool:
     # Only a word of jieba's table can carry a verb flag (the others are tagged "x", "m" or "eng"), and
     # the word at pos lies in _word_flag's window (eight characters from pos): without such a verb
     # there, no cut is needed.
@@ -225,7 +225,7 @@ def _starts_with_verb(text: str, pos: int) -> bool:
             break
     else:
         return False
-    flag = _pos_flag(text, pos)
+    flag = _word_flag(text, pos)
     return flag.startswith("v") and flag != "vn"
 
 
@@ -353,6 +353,7 @@ def _quoted_list_re() -> re.Pattern:
 
 _OPENING_QUOTE = re.compile("[“‘]")  # where a match of _quoted_list_re starts
 _SPACE = re.compile(r"\s")
+_ANY_QUOTE = re.compile("[" + OPEN_Q + CLOSE_Q + "]")  # without one, the quotes are balanced
 _DIGITS_OR_MARKS = re.compile(r"[\d\W]+")
 _QUOTED_MANNER = re.compile(r"[“‘][^”’]{1,8}[式型][”’]" + _CJK + "{1,3}")
 
@@ -371,7 +372,8 @@ def is_acceptable(name: str) -> bool:
     if bare.endswith(lex["exclude"]):
         return False
     # Broken spans: white space inside, or unbalanced quotation marks (贴心服务”).
-    if _SPACE.search(name) or any(name.count(o) != name.count(c) for o, c in zip(OPEN_Q, CLOSE_Q)):
+    if _SPACE.search(name) or (_ANY_QUOTE.search(name)
+                               and any(name.count(o) != name.count(c) for o, c in zip(OPEN_Q, CLOSE_Q))):
         return False
     # A generic head behind one abstract modifier names a kind, not a specific initiative
     # (工作方案, 建设活动, 制度机制, 经费保障).
