@@ -133,6 +133,12 @@ def _heads_by_first_char() -> dict[str, list[tuple[str, bool]]]:
 
 
 @lru_cache(maxsize=1)
+def _words_by_first_char() -> dict[str, tuple[str, ...]]:
+    """The head words of :func:`_heads_by_first_char`, without their flags."""
+    return {char: tuple(word for word, _is_term in entries) for char, entries in _heads_by_first_char().items()}
+
+
+@lru_cache(maxsize=1)
 def _head_first_chars() -> re.Pattern[str]:
     """Where a head word can start."""
     return start_pattern(word for entries in _heads_by_first_char().values() for word, _is_term in entries)
@@ -256,7 +262,10 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
             break
         i = skip.start()  # no head starts before (a regex skip instead of a dictionary look-up per character)
         match = None
-        for word, is_term in table.get(text[i], ()):
+        entries = table.get(text[i], ())
+        if entries and not text.startswith(_words_by_first_char()[text[i]], i):
+            entries = ()  # none of them is there (one C call instead of a test per word)
+        for word, is_term in entries:
             if text.startswith(word, i):
                 end = i + len(word)
                 if any(s < end and i < e for s, e in blocked):

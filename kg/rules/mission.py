@@ -675,7 +675,8 @@ def ukg_mission(doc: Doc) -> Doc:
         para_start = spans[para_first[para[idx]]][0]
         # (the groups of the sentence only: _marked_groups leaves out the others first)
         in_sentence = groups[bisect_left(group_starts, s):bisect_left(group_starts, e)]
-        marked = [(g, pos, RULE_MARKER, 0.78) for g, pos in _marked_groups(text, in_sentence, inits, s, e, skip)]
+        marked = [(g, pos, RULE_MARKER, 0.78) for g, pos in _marked_groups(text, in_sentence, inits, s, e, skip)] \
+            if in_sentence else []
         marked += [(g, pos, RULE_PRONOUN, 0.5) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
         if not marked:
             continue
