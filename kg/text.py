@@ -71,7 +71,11 @@ def _t2s_string() -> str | None:
         return None
     table = tables[0]
     end = max((key for key in table if key < 0x10000), default=-1) + 1
-    return "".join(table.get(i, chr(i)) for i in range(end))
+    chars = list(map(chr, range(end)))
+    for key, value in table.items():
+        if key < end:
+            chars[key] = value
+    return "".join(chars)
 
 
 @lru_cache(maxsize=1)
