@@ -435,3 +435,27 @@ def test_no_pre_marker_holds_gap_punctuation():
     from kg.rules.mission import _GAP_PUNCT, markers
 
     assert not [word for word in markers()["pre"] if _GAP_PUNCT.search(word)]
+
+
+def test_the_words_after_a_gap_mark_are_those_of_the_rest():
+    """_pre_marked cuts only the text after the last gap mark: jieba gives the same words there as
+    for the whole window (it cuts the runs between such marks on their own)."""
+    import random
+
+    from kg import posseg
+    from kg.rules.mission import _GAP_PUNCT
+
+    pieces = ["为", "向", "职工", "环卫工人", "送去", "已为", "特向", "面向", "广大", "货车司机", "开展",
+              "，", "。", "：", "“", "”", "《", "》", "\n", "\r\n", " ", "、", "ab", "12", "马吉孝", "的"]
+    rng = random.Random(7)
+    for _ in range(1500):
+        window = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 9)))
+        marks = [m.end() for m in _GAP_PUNCT.finditer(window)]
+        if not marks:
+            continue
+        cut_at, pos, after = marks[-1], 0, []
+        for word in posseg.cut(window):
+            if pos >= cut_at:
+                after.append(word)
+            pos += len(word)
+        assert after == posseg.cut(window[cut_at:]), window

@@ -316,10 +316,12 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
         gap_start = punct.end()
     if not _pre_marker_hint().search(text, gap_start, g.start):
         return False  # no word of the cut below could be a marker
-    pos = lo
+    # Only the words after that mark are cut: jieba cuts the runs between such marks (none is in its
+    # word-character class) each on its own, so they are the words the whole window would give there.
+    pos = gap_start
     last = None
     pre = set(markers()["pre"])
-    for word in posseg.cut(text[lo:g.start]):
+    for word in posseg.cut(text[gap_start:g.start]):
         # jieba glues an adverb to the preposition (已为, 特为): still the marker
         if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
             last = pos + len(word)
@@ -354,7 +356,7 @@ def _post_marked(text: str, g: Mention, e: int) -> bool:
     pos = g.end
     adverbs = markers()["adverb"]
     for _ in range(3):
-        adv = next((a for a in adverbs if text.startswith(a, pos)), None)
+        adv = next((a for a in adverbs if text.startswith(a, pos)), None) if text.startswith(adverbs, pos) else None
         if adv is None:
             break
         pos += len(adv)
