@@ -66,6 +66,28 @@ def _tables() -> tuple[dict, dict]:
     return _TABLES[0], _TABLES[1]
 
 
+_POS_CHARS = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._]")  # the characters of _POS_HAN's runs
+
+
+def run_around(text: str, pos: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """The run of jieba.posseg's word characters (``_POS_HAN``) that holds ``pos`` within
+    ``text[lo:hi]``, or None when ``text[pos]`` is none of them.  :func:`lcut` cuts such runs each on
+    its own, so ``lcut(text[lo:hi])`` has the words of ``lcut(text[start:end])`` there.
+
+    >>> run_around("为推动职工，开展", 6, 0, 8)
+    (6, 8)
+    """
+    if not lo <= pos < hi or not _POS_CHARS.match(text, pos):
+        return None
+    start = pos
+    while start > lo and _POS_CHARS.match(text, start - 1):
+        start -= 1
+    end = pos + 1
+    while end < hi and _POS_CHARS.match(text, end):
+        end += 1
+    return start, end
+
+
 def word_tags() -> dict[str, str]:
     """jieba.posseg's word → POS flag table (the words of jieba's dictionary); not to be changed.
 

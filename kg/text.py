@@ -58,8 +58,8 @@ def _t2s_tables() -> tuple[dict[int, str], re.Pattern[str]] | None:
 # str.translate with a dict raises and catches a KeyError for every character the dict lacks (nearly
 # all of them); with a string as the table, character i of the string is the image of code point i
 # (itself where the dict has no key), and code points past its end stay as they are.  The keys
-# outside the Basic Multilingual Plane (a few hundred rare characters) would make it four times
-# as large: text holding such a character goes through the dict.
+# outside the Basic Multilingual Plane (a few hundred rare characters, up to U+2B726) would make it
+# some eight times as large: text holding such a character goes through the dict.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 

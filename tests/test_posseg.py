@@ -122,3 +122,16 @@ def test_the_words_with_a_tag_are_the_words_with_a_frequency() -> None:
     jieba.dt.check_initialized()
     assert {word for word, freq in jieba.dt.FREQ.items() if freq} == set(jieba.posseg.dt.word_tag_tab)
     assert all(jieba.posseg.dt.word_tag_tab.values())  # every tag is true, as get(word) must be
+
+
+@pytest.mark.parametrize(("text", "pos", "lo", "hi", "run"), [
+    ("为推动职工，开展", 6, 0, 8, (6, 8)),
+    ("为推动职工，开展", 2, 1, 8, (1, 5)),
+    ("为推动职工，开展", 5, 0, 8, None),  # the comma is no word character
+    ("A座3楼 设立", 1, 0, 7, (0, 4)),
+    ("工会", 2, 0, 2, None),
+])
+def test_run_around(text, pos, lo, hi, run):
+    from kg.posseg import run_around
+
+    assert run_around(text, pos, lo, hi) == run

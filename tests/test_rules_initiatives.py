@@ -371,3 +371,29 @@ def test_de_lookups_skip_quoted_de():
         outside = [i for i in range(start, end) if text[i] == "的" and not mask[i]]
         assert _has_de(text, start, end, mask) == bool(outside)
         assert _last_de(text, start, end, mask) == (outside[-1] + 1 if outside else start)
+
+
+def test_word_flag_cuts_the_run_as_the_window():
+    """_word_flag cuts only the run of word characters around the position: the flags of the whole
+    window's cut."""
+    import random
+
+    from kg import posseg
+    from kg.rules.initiatives import _word_flag
+
+    def window_flag(text, pos):
+        at = max(0, pos - 4)
+        for word, flag in posseg.lcut(text[at:pos + 8], hmm=False):
+            if at == pos:
+                return flag
+            if at > pos:
+                return ""
+            at += len(word)
+        return ""
+
+    alphabet = list("为推动职工技能开展活动，。、 \n\r\tab12.#_+&“”") + ["工会", "马吉孝", "\r\n"]
+    rng = random.Random(8)
+    for _ in range(1500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
+        for pos in range(len(text) + 1):
+            assert _word_flag(text, pos) == window_flag(text, pos), (text, pos)

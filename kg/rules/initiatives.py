@@ -190,9 +190,12 @@ _CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_MARKS) + "]")
 
 
 def _word_flag(text: str, pos: int) -> str:
-    """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there)."""
-    at = max(0, pos - 4)
-    for word, flag in posseg.lcut(text[at:pos + 8], hmm=False):
+    """jieba's POS flag of the word starting at ``pos`` ('' when no word starts there) in the window
+    of four characters before it and eight from it."""
+    at, stop = max(0, pos - 4), min(len(text), pos + 8)
+    if (run := posseg.run_around(text, pos, at, stop)) is not None:
+        at, stop = run  # (the words of the window there: a shorter cut, often of Chinese only)
+    for word, flag in posseg.lcut(text[at:stop], hmm=False):
         if at == pos:
             return flag
         if at > pos:
