@@ -192,7 +192,10 @@ def _flush(buf: str, tags: dict, freq: dict, out: list[tuple[str, str]]) -> None
     if len(buf) == 1:
         out.append((buf, tags.get(buf, "x")))
     elif not freq.get(buf):
-        _cut_detail(buf, out)
+        if _PURE_HAN.fullmatch(buf):
+            _hmm(buf, out)  # _cut_detail's one block
+        else:
+            _cut_detail(buf, out)
     else:
         out.extend((char, tags.get(char, "x")) for char in buf)
 

@@ -397,3 +397,27 @@ def test_word_flag_cuts_the_run_as_the_window():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
         for pos in range(len(text) + 1):
             assert _word_flag(text, pos) == window_flag(text, pos), (text, pos)
+
+
+def test_strip_lead_as_the_three_patterns_on_slices():
+    """_strip_lead's one pattern, matched in place, strips what its three patterns did on slices."""
+    import random
+
+    from kg.rules.initiatives import _LEAD_STRIP, _LEAD_VERB, _TIME_PREFIX, _strip_lead
+
+    def reference(text, start, end):
+        while start < end:
+            piece = text[start:end]
+            m = _LEAD_STRIP.match(piece) or _TIME_PREFIX.match(piece) or _LEAD_VERB.match(piece)
+            if not m or m.end() == 0:
+                break
+            start += m.end()
+        return start
+
+    pieces = ["了", "2024", "年度", "~", "2026年", "第三期", "全市", "共", "3个", "该市", "今年以来", "积极", "依托",
+              "利用", "职工", "活动", "服务站", " ", "，", "多项", "首批", "这一", "十"]
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
+        start, end = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+        assert _strip_lead(text, start, end) == reference(text, start, end), (text, start, end)

@@ -399,16 +399,16 @@ def is_acceptable(name: str) -> bool:
     return True
 
 
-# The three patterns without their "^", matched at a position of the text (up to ``end``) rather than
-# on a copy of text[start:end]: none looks behind, so they see the same characters.
-_LEAD_PATTERNS = tuple(re.compile(p.pattern[1:]) for p in (_LEAD_STRIP, _TIME_PREFIX, _LEAD_VERB))
+# The three patterns as the alternatives of one (tried in their order, as "or" tried them), without
+# their "^", matched at a position of the text (up to ``end``) rather than on a copy of
+# text[start:end]: none looks behind, so they see the same characters.
+_LEAD = re.compile("|".join(f"(?:{p.pattern[1:]})" for p in (_LEAD_STRIP, _TIME_PREFIX, _LEAD_VERB)))
 
 
 def _strip_lead(text: str, start: int, end: int) -> int:
     """Skip leading verbs' particles, dates, counts and rhetoric of a name."""
-    lead, time_prefix, lead_verb = _LEAD_PATTERNS
     while start < end:
-        m = lead.match(text, start, end) or time_prefix.match(text, start, end) or lead_verb.match(text, start, end)
+        m = _LEAD.match(text, start, end)
         if not m or m.end() == start:
             break
         start = m.end()
