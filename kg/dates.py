@@ -195,8 +195,10 @@ _EXPRESSION = re.compile(
 )
 
 
-# Where an expression can start: a digit or Chinese numeral, or the first character of a word.
-_EXPRESSION_START = re.compile(rf"[\d{_CN}今本去上前明次这当下昨后]")
+# Where an expression can start: a digit or Chinese numeral, or the first character of a word, before
+# a character that can come second (a digit or numeral, a space, 年 月 个 天 日: 2024, 三月, 今年, 上个月,
+# 昨天 …).  Every expression has two characters at least.
+_EXPRESSION_START = re.compile(rf"[\d{_CN}今本去上前明次这当下昨后](?=[\d{_CN}\s年月个天日])")
 
 
 def find_date_expressions(text: str, *, reference: str | None) -> list[tuple[int, int, str]]:

@@ -235,8 +235,13 @@ def _find(simplified: str, *, original: str) -> list[tuple[int, int, ParsedQuant
 
 
 # Where a quantity can start: a first character of a _PRE marker or of a number (\\d: any decimal
-# digit, as in _AR).
-_QUANTITY_START = re.compile(rf"[\d{_CN_CHARS}{_VAGUE}{''.join(sorted({w[0] for w in _PRE.split('|')}))}]")
+# digit, as in _AR), before a character that can come second: the rest of a marker (大约, 超过 …), a
+# number's next character, or what follows a number (a range sign, a counter, %, a noun of _PEOPLE_NOUNS).
+_QUANTITY_SECOND = "".join(sorted(
+    {w[1] for w in _PRE.split("|") if len(w) > 1} | set(_CN_CHARS + _VAGUE + _APPROX_INFIX + "几点,.%")
+    | {w[0] for w in _RANGE.split("|") + _ALL_COUNTERS + _PEOPLE_NOUNS.split("|")}))
+_QUANTITY_START = re.compile(rf"[\d{_CN_CHARS}{_VAGUE}{''.join(sorted({w[0] for w in _PRE.split('|')}))}]"
+                             rf"(?=[\d{re.escape(_QUANTITY_SECOND)}])")
 
 
 def _quantity_matches(text: str) -> Iterator[re.Match[str]]:

@@ -223,9 +223,10 @@ def test_quantity_matches_are_finditer():
 
     from kg.quantities import _QUANTITY, _quantity_matches
 
-    alphabet = list("0123456789.,-~约近超上大将接逾百分之万亿千百十一二两三几数名人元个次多余以上左右第工会职工，。 a") + ["٣", "〇"]
+    alphabet = list("0123456789.,-~%约有近过出超上大将接逾百分之万亿千百十一二两三几数点余多名人元个次家项位以上左右第"
+                    "至到—－～职工会员农民群众居民人口 ，。a") + ["٣", "〇", "块钱", "美元", "人次", "平方米"]
     rng = random.Random(2)
-    for _ in range(3000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         assert [m.group() for m in _quantity_matches(text)] == [m.group() for m in _QUANTITY.finditer(text)], text
         assert [m.span() for m in _quantity_matches(text)] == [m.span() for m in _QUANTITY.finditer(text)], text
