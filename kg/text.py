@@ -152,9 +152,11 @@ def start_pattern(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives) or "(?!)")
 
 
-def finditer_at(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern that never matches the empty string and whose matches
-    can only start where ``starts`` finds a character: the pattern is tried at those positions only.
+def finditer_at(pattern: re.Pattern[str], starts: re.Pattern[str], text: str, pos: int = 0,
+                endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)`` for a pattern that never matches the empty string and
+    whose matches can only start where ``starts`` finds a character: the pattern is tried at those
+    positions only.
 
     A pattern that opens with a look-behind, an optional group or an alternation is otherwise tried
     at every character; a character class alone lets the regex engine skip ahead by itself.
@@ -162,9 +164,10 @@ def finditer_at(pattern: re.Pattern[str], starts: re.Pattern[str], text: str) ->
     >>> [m.group() for m in finditer_at(re.compile(r"(?<!第)[一二三]个"), re.compile("[一二三]"), "第一个和三个")]
     ['三个']
     """
-    pos = 0
-    while (candidate := starts.search(text, pos)) is not None:
-        match = pattern.match(text, candidate.start())
+    if endpos is None:
+        endpos = len(text)
+    while (candidate := starts.search(text, pos, endpos)) is not None:
+        match = pattern.match(text, candidate.start(), endpos)
         if match is None:
             pos = candidate.start() + 1
             continue

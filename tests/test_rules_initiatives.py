@@ -421,3 +421,24 @@ def test_strip_lead_as_the_three_patterns_on_slices():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 7)))
         start, end = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
         assert _strip_lead(text, start, end) == reference(text, start, end), (text, start, end)
+
+
+def test_count_scans_find_what_the_searches_find():
+    """_trailing_count searches only spans ending with a counter; _COUNT_INSIDE is tried only at a
+    number: the same matches as the plain searches."""
+    import random
+
+    from kg.rules.initiatives import _COUNT_INSIDE, _COUNT_START, _TRAILING_COUNT_END, _trailing_count
+    from kg.text import finditer_at
+
+    alphabet = list("共达近超逾约0123456789.一二三四五六七八九十两百千万几余多大个项次场家支批类种名位户人期届轮座所处"
+                    "工会活动“《\n ，")
+    rng = random.Random(10)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        start, end = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
+        expected = _TRAILING_COUNT_END.search(text, start, end)
+        found = _trailing_count(text, start, end)
+        assert (found and found.span()) == (expected and expected.span()), (text, start, end)
+        assert [m.span() for m in finditer_at(_COUNT_INSIDE, _COUNT_START, text, start, end)] == \
+            [m.span() for m in _COUNT_INSIDE.finditer(text, start, end)], (text, start, end)

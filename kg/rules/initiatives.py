@@ -104,6 +104,8 @@ _CONCRETE_HEADS = ("系统", "平台", "基地", "驿站", "中心", "之家", "
 # What may follow a name in its clause without being part of it (a particle, a localizer …).
 _TRAILING_REST = re.compile(r"(?:了|的|中|上|里|时|后|等|等等|之中|活动中|工作中|方面|期间|以来|并" + _CJK + "{0,4})")
 _TRAILING_COUNT_END = re.compile(_TRAILING_COUNT.pattern + "$")
+_COUNTER_LAST = frozenset("次场期届轮名人个座所处家")  # the last characters of _TRAILING_COUNT's counters
+_COUNT_START = re.compile(r"[\d一二三四五六七八九十两百千几]")  # where a match of _COUNT_INSIDE starts
 _CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
 # Governing verbs left in front of a name by a chained predicate (依托服务站, 完善协作机制).
 _LEAD_VERB = re.compile(r"^(?:利用|健全|完善|加强|引导|筹集|鼓励|支持|带动|整合|用好|依托|借助|通过)(?=" + _CJK + ")")
@@ -488,6 +490,14 @@ def _modifier_like(text: str, start: int, end: int, mask: list[bool]) -> bool:
         and piece not in load_lexicon()["service"] and not piece.endswith(tuple(load_lexicon()["service"]))
 
 
+def _trailing_count(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_TRAILING_COUNT_END.search(text, start, end)``, searched only when text[start:end] ends with a
+    counter's last character (or that and a line break, which ``$`` allows)."""
+    if text[max(0, end - 2):end].rstrip("\n")[-1:] not in _COUNTER_LAST:
+        return None
+    return _TRAILING_COUNT_END.search(text, start, end)
+
+
 def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bool = True,
              document: bool = False) -> tuple[int, int] | None:
     """The initiative name inside a conjunct: cleaned start, end at a head noun or a closing quote.
@@ -496,11 +506,11 @@ def _name_in(text: str, start: int, end: int, mask: list[bool], *, need_head: bo
     (协议, 规划, 办法 …); a period in front of it belongs to its title (2021~2025年发展规划).
     """
     start = _strip_lead(text, start, end)
-    tail = _TRAILING_COUNT_END.search(text, start, end)
+    tail = _trailing_count(text, start, end)
     if tail and tail.start() > start and _ends_with_head(text[start:tail.start()]):
         end = tail.start()
     # Counts inside the span (共计3大项系列法律服务) start the name after them.
-    for m in _COUNT_INSIDE.finditer(text, start, end):
+    for m in finditer_at(_COUNT_INSIDE, _COUNT_START, text, start, end):
         if not mask[m.start()]:
             start = m.end()
     start = _last_de(text, start, end, mask)
