@@ -442,3 +442,22 @@ def test_count_scans_find_what_the_searches_find():
         assert (found and found.span()) == (expected and expected.span()), (text, start, end)
         assert [m.span() for m in finditer_at(_COUNT_INSIDE, _COUNT_START, text, start, end)] == \
             [m.span() for m in _COUNT_INSIDE.finditer(text, start, end)], (text, start, end)
+
+
+def test_equal_ranks_go_to_the_more_precise_rule_whatever_the_hash_seed():
+    """Two rules of equal priority claiming one span: the choice (rule id and confidence of the mention)
+    must not depend on set order, which follows PYTHONHASHSEED (so it differed between two builds)."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "from kg.rules.initiatives import _resolve, RULE_DOCUMENT, RULE_ISSUED, RULE_QUOTED, RULE_SLOGAN, RULE_QUOTED_LIST\n"
+        "text = '市总工会印发关于加强职工服务工作的通知，开展“四季送”服务。'\n"
+        "a, b, q, r = text.index('关于'), text.index('，'), text.index('“'), text.index('”') + 1\n"
+        "cands = [(a, b, RULE_ISSUED), (a, b, RULE_DOCUMENT), (q, r, RULE_SLOGAN), (q, r, RULE_QUOTED_LIST), (q, r, RULE_QUOTED)]\n"
+        "print([(s, e, rule) for s, e, _name, rule, _c in _resolve(text, cands, [])])\n"
+    )
+    seen = {subprocess.run([sys.executable, "-c", program], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                           capture_output=True, text=True, check=True).stdout.strip() for seed in range(3)}
+    assert seen == {"[(6, 19, 'initiative.document/v1'), (22, 27, 'initiative.quoted/v3')]"}

@@ -818,7 +818,8 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
             for s, e, r in cleaned
         ):
             pr = 6
-        return (-pr, -(end - start), start)
+        # equal ranks go to the more precise rule, then by name: never to the set's (hash seed's) order
+        return (-pr, -(end - start), start, -_CONFIDENCE[rule], rule)
 
     chosen: list[tuple[int, int, str]] = []
     for c in sorted(set(cleaned), key=rank):
