@@ -391,7 +391,7 @@ def test_word_flag_cuts_the_run_as_the_window():
             at += len(word)
         return ""
 
-    alphabet = list("为推动职工技能开展活动，。、 \n\r\tab12.#_+&“”") + ["工会", "马吉孝", "\r\n"]
+    alphabet = list("为推动职工技能开展活动，。、 \n\r\tab12.#_+&“”") + ["工会", "柯兆林", "\r\n"]
     rng = random.Random(8)
     for _ in range(1500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
