@@ -24,8 +24,7 @@ from kg.text import finditer_at, replace_chars, to_simplified
 
 __all__ = ["parse_date", "resolve_date", "find_dates", "find_date_expressions"]
 
-_WIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
-_WIDE_PAIRS = tuple((chr(wide), chr(narrow)) for wide, narrow in _WIDTH.items())  # for replace_chars
+_WIDE_PAIRS = tuple(zip("０１２３４５６７８９．／－", "0123456789./-"))  # for replace_chars
 _CN = "〇○零一二两三四五六七八九十"
 _CN_VALUE = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}

@@ -68,12 +68,13 @@ ENTITIES = _n(ENTITIES_GRAPH)
 # A term is an IRI (a str) or a literal: a (lexical form, N-Triples suffix) pair, the suffix being
 # "" (xsd:string), "@zh" or "^^<datatype IRI>".
 LiteralTerm = tuple[str, str]
+Term = str | LiteralTerm
 
 
 def _iri(term) -> str:
     """The IRI of an ontology term, as str (its NamedNode made once, for article_quads)."""
     return _n(term).value
-Term = str | LiteralTerm
+
 
 ZH = "@zh"
 STRING = ""

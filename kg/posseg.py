@@ -328,7 +328,7 @@ def viterbi(obs: str) -> list[tuple[str, str]]:
     computed on arrays: per character, the scores of all (previous state, state) pairs at once, summed
     in jieba's order, ties going to the larger previous state as in jieba.
 
-    >>> viterbi("马吉孝在会上说")[:3]
+    >>> viterbi("柯兆林在会上说")[:3]
     [('B', 'nr'), ('M', 'nr'), ('E', 'nr')]
     """
     import numpy as np

@@ -58,8 +58,7 @@ _VAGUE = "几数"  # 几十, 十几, 数百: approximate, contribute a lower bou
 _APPROX_INFIX = "余多"
 
 # Full-width digits and signs → ASCII (one character for one, offsets stay valid).
-_WIDTH = str.maketrans("０１２３４５６７８９．％，～－", "0123456789.%,~-")
-_WIDE_PAIRS = tuple((chr(wide), chr(narrow)) for wide, narrow in _WIDTH.items())  # for replace_chars
+_WIDE_PAIRS = tuple(zip("０１２３４５６７８９．％，～－", "0123456789.%,~-"))  # for replace_chars
 
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?(?![\d,.])|\d+(?:,\d{3})*(?![\d,])"
 _CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)

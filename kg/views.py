@@ -182,7 +182,6 @@ def first_last(dates: Iterable[str]) -> tuple[str, str]:
     return first, last
 
 
-
 # --------------------------------------------------------------------------- reading the store
 
 

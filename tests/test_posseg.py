@@ -41,7 +41,7 @@ def seed_text() -> str:
 EDGE_CASES = [
     "", " ", "x", "工", "3.5%", "abc 12.5万元", "A股和B股", "COVID-19疫情", "\r\n工会\n", "\r\r\n\n",
     "㐀䶵鿿豈工会", "工会\u3000职工", "ＡＢＣ１２３职工", "C++和C#", "a.b_c&d-e%f", "\x1c工会\x1f",
-    "12名职工和5位劳模", "ǎ工会é", "马吉孝在会上说", "热苏力汗·买买提听得", "鑫", "龘靐齉", "为职工办实事",
+    "12名职工和5位劳模", "ǎ工会é", "柯兆林在会上说", "热苏力汗·买买提听得", "鑫", "龘靐齉", "为职工办实事",
     "参加省总举办的活动", "已为环卫工人送去清凉", "2023年7月，宁波市总工会", "...。。。",
     # dictionary words with ASCII (the route through them), runs of letters and digits around them
     "AA制和4S店", "T恤衫", "AT&T公司", "C++语言", "PM2.5值", "做B超和X光", "江南Style", "36名职工", "5G网络3D打印",
@@ -90,7 +90,7 @@ def _jieba_route(text: str) -> list:
 
 
 # Unknown characters (no states in jieba's table), ones whose states cannot follow, an unknown name.
-@pytest.mark.parametrize("text", ["鑫", "龘靐齉", "马吉孝在会上说", "热苏力汗买买提", "热苏力汗·买买提听得", "工a会", "，职工", "㐀豈鿿",
+@pytest.mark.parametrize("text", ["鑫", "龘靐齉", "柯兆林在会上说", "热苏力汗买买提", "热苏力汗·买买提听得", "工a会", "，职工", "㐀豈鿿",
                                   "ＡＢ工会", "滨海县总工会为货车司机开展送清凉活动"])
 def test_viterbi_as_jiebas(text: str) -> None:
     assert kg.posseg.viterbi(text) == _jieba_route(text)

@@ -446,7 +446,7 @@ def test_the_words_after_a_gap_mark_are_those_of_the_rest():
     from kg.rules.mission import _GAP_PUNCT
 
     pieces = ["为", "向", "职工", "环卫工人", "送去", "已为", "特向", "面向", "广大", "货车司机", "开展",
-              "，", "。", "：", "“", "”", "《", "》", "\n", "\r\n", " ", "、", "ab", "12", "马吉孝", "的"]
+              "，", "。", "：", "“", "”", "《", "》", "\n", "\r\n", " ", "、", "ab", "12", "柯兆林", "的"]
     rng = random.Random(7)
     for _ in range(1500):
         window = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 9)))

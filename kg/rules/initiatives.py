@@ -425,12 +425,17 @@ def _last_de(text: str, start: int, end: int, mask: list[bool]) -> int:
     return i + 1 if i >= 0 else start
 
 
+def _find_outside(text: str, char: str, start: int, end: int, mask: list[bool]) -> int:
+    """The first ``char`` of text[start:end] outside quotes, or -1."""
+    i = text.find(char, start, end)
+    while i >= 0 and mask[i]:
+        i = text.find(char, i + 1, end)
+    return i
+
+
 def _has_de(text: str, start: int, end: int, mask: list[bool]) -> bool:
     """Whether text[start:end] holds a 的 outside quotes."""
-    i = text.find("的", start, end)
-    while i >= 0 and mask[i]:
-        i = text.find("的", i + 1, end)
-    return i >= 0
+    return _find_outside(text, "的", start, end, mask) >= 0
 
 
 _CONJUNCT_CHARS = re.compile("[" + OPEN_Q + "、和及与以]")
@@ -647,12 +652,8 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
             continue
         parts = _conjuncts(text, obj_start, obj_end, mask)
         # 等: only quoted list items and the collective noun after 等 count.
-        deng = text.find("等", obj_start, obj_end)  # the first 等 outside quotes
-        while deng >= 0 and mask[deng]:
-            deng = text.find("等", deng + 1, obj_end)
-        if deng < 0:
-            deng = None
-        if deng is not None:
+        deng = _find_outside(text, "等", obj_start, obj_end, mask)
+        if deng >= 0:
             span = _name_in(text, deng + 1, obj_end, mask)
             listed_quotes = any(mask[obj_start:deng])
             if span and (not listed_quotes or text[span[0]] in OPEN_Q):
