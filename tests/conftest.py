@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-GOLD = ROOT.parent / "shared" / "gold" / "seeds"
+
+
+@lru_cache(maxsize=1)
+def shared_dir() -> Path | None:
+    """The shared data folder (seeds, dev texts, gold): ``$KG_SHARED``, else ``../shared`` beside the
+    project, else beside the repository this one was cloned from (CI runs in a fresh clone); None if
+    none has the gold."""
+    candidates = [Path(os.environ["KG_SHARED"])] if os.environ.get("KG_SHARED") else []
+    candidates.append(ROOT.parent / "shared")
+    try:
+        origin = subprocess.run(["git", "-C", str(ROOT), "remote", "get-url", "origin"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        origin = ""
+    if origin and "://" not in origin:
+        candidates.append(Path(origin).resolve().parent / "shared")
+    return next((c for c in candidates if (c / "gold" / "seeds").is_dir()), None)
+
+
+_SHARED = shared_dir()
+GOLD = (_SHARED or ROOT.parent / "shared") / "gold" / "seeds"
 
 
 @pytest.fixture(scope="session")
