@@ -1,12 +1,22 @@
 """Rule component ukg_persons: named people with their posts, and membership relations.
 
-Pattern: a chain of "[org][post]" segments joined by 、 directly before one or more names
-("青海省委常委、省总工会主席马吉孝", "省总工会兼职副主席甲某、乙某"); each segment gives one
-membership(person → org, role = the segment as written).  A segment without its own org
-takes the org of the nearest segment that has one ("宁波市总工会党组书记、常务副主席王某").
-Names: surname (kg/data/surnames-v1.txt) + 1–2 characters ending at a word boundary, a jieba
-'nr' token, or a minority-style name with "·".  Bylines (记者/通讯员/摄 …) never match: they
-carry no post.
+Two constructions, read by a small grammar whose words are data:
+
+- **post → name** (person.post_name/v2): a chain of ``[org][post]`` segments joined by 、，兼
+  directly before one or more names joined by 、 ("某省委常委、省总工会主席甲某",
+  "某区人大常委会副主任兼区总工会主席乙某", "省总工会兼职副主席甲某、乙某").
+- **name → post** (person.name_post/v2): names, a copula and ``[org]post`` ending the clause
+  ("甲某当选为主席", "乙某现任某市总工会副主席").
+
+Each segment gives one membership(person → org, role = the segment as written) (person.membership/v2).
+The org is the union or organisation mention ending where the post starts (or before a unit of it:
+某市总工会宣传部部长); a short union word without a name ("总工会主席", "联合工会主席",
+kg/data/union-shorts-v1.tsv) stands for a union of the article with that ending; a bare post takes
+the union of the segment on its left ("某市总工会党组书记、主席"); a bare post after 当选(为) belongs to
+the union named last in the sentence.  Posts: kg/data/posts-v2.tsv ([body][rank]head or a title).
+Names: a surname (kg/data/surnames-v1.txt) + 1–2 given characters followed by a mark or a word that
+starts a predicate (kg/data/person-grammar-v1.tsv), else jieba's reading; or a minority-style name
+with "·".  Bylines (记者/通讯员/摄 …) never match: they carry no post.
 
 Example:
     >>> from kg.nlp import make_nlp, process
@@ -20,46 +30,109 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.lexicon import longest_first, rows, word_list, words
 from kg.records import MEMBERSHIP, ORGANIZATION, PERSON, UNION, Mention, Relation
-from kg.rules.organizations import _lines, _tokens
-from kg.text import sentence_spans
+from kg.rules.organizations import _tokens
+from kg.text import finditer_at, sentence_spans, start_pattern
 
-RULE_POST_NAME = "person.post_name/v1"
-RULE_MEMBERSHIP = "person.membership/v1"
-RULE_NAME_POST = "person.name_post/v1"
+RULE_POST_NAME = "person.post_name/v2"
+RULE_MEMBERSHIP = "person.membership/v2"
+RULE_NAME_POST = "person.name_post/v2"
 
-# What may follow a name: punctuation or a word that starts the predicate.
-_AFTER_NAME = re.compile(
-    r"(?:[，。、；：:“”\"（(）)！？!?\s·]|$|说|表示|介绍|告诉|指出|强调|提出|要求|认为|在|带领|一行|等|同志|的|对|向|为|和|与|"
-    r"也|就|还|率|到|出席|讲话|致辞|主持|参加|看望|慰问|透露|坦言|感慨|笑|回忆|谈到|希望|称|解释|来到|深入|调研|宣布|"
-    r"代表|作|做|已|曾|是|将|把|从|同|接受|发言|分享|先后|多次|亲自|一直|现场|随后|专门|立即|通过)"
-)
-_NOT_GIVEN = set("的了在和与是说对为等也就还及或而向从把被让给到之其这那有不个们者年月日")
-_UNIT = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:部|处|室|科|中心|办公室|委员会)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _alternation(items: tuple[str, ...] | list[str]) -> str:
+    return "|".join(map(re.escape, longest_first(items)))
 
 
 @lru_cache(maxsize=1)
-def posts() -> tuple[str, ...]:
-    """Post titles (kg/data/posts-v1.txt), longest first."""
-    return tuple(sorted(set(_lines("posts-v1.txt")), key=len, reverse=True))
+def _grammar() -> dict[str, tuple[str, ...]]:
+    return words("person-grammar-v1.tsv")
+
+
+@lru_cache(maxsize=1)
+def posts() -> dict[str, tuple[str, ...]]:
+    """The post grammar (kg/data/posts-v2.tsv): body, rank, head and title words.
+
+    >>> "主席" in posts()["head"] and "常务副" in posts()["rank"]
+    True
+    """
+    return words("posts-v2.tsv")
+
+
+@lru_cache(maxsize=1)
+def _post_source() -> str:
+    p = posts()
+    return (f"(?:(?:{_alternation(p['body'])})?(?:{_alternation(p['rank'])}){{0,2}}(?:{_alternation(p['head'])})"
+            f"|{_alternation(p['title'])})")
+
+
+@lru_cache(maxsize=1)
+def _post_end_re() -> re.Pattern[str]:
+    """A post ending where the search ends (searched leftmost: the longest post)."""
+    return re.compile(f"(?:{_post_source()})$")
+
+
+@lru_cache(maxsize=1)
+def _post_joined_re() -> re.Pattern[str]:
+    """A post followed by a joiner of posts (inside a span that should be a name)."""
+    return re.compile(f"(?:{_post_source()})(?:{_alternation(_grammar()['joiner'])})")
+
+
+@lru_cache(maxsize=1)
+def _head_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The last word of every post (heads and titles), and where one may start."""
+    p = posts()
+    ends = p["head"] + p["title"]
+    return re.compile(_alternation(ends)), start_pattern(ends)
+
+
+def post_ending(text: str, end: int) -> int | None:
+    """Start of the longest post that ends at ``end``, or None.
+
+    >>> t = "某市总工会党组书记、常务副主席"
+    >>> t[post_ending(t, 9):9], t[post_ending(t, len(t)):]
+    ('党组书记', '常务副主席')
+    """
+    found = _post_end_re().search(text, max(0, end - 14), end)
+    return found.start() if found else None
 
 
 @lru_cache(maxsize=1)
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
-    """(single-character, compound) surnames."""
-    words = _lines("surnames-v1.txt")
-    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+    """(single-character, compound) surnames (kg/data/surnames-v1.txt)."""
+    names = word_list("surnames-v1.txt")
+    return frozenset(w for w in names if len(w) == 1), frozenset(w for w in names if len(w) == 2)
 
 
 @lru_cache(maxsize=1)
-def _post_pattern() -> re.Pattern[str]:
-    """The posts, as alternatives in :func:`posts` order (a match is the first of them that is there)."""
-    return re.compile("|".join(map(re.escape, posts())))
+def _not_given() -> frozenset[str]:
+    return frozenset("".join(w.replace(" ", "") for w in _grammar()["not_given"]))
+
+
+@lru_cache(maxsize=1)
+def _after_name_re() -> re.Pattern[str]:
+    """What may follow a name: a mark (anything but a CJK character), the end, or a predicate word."""
+    g = _grammar()
+    return re.compile(f"[^\u4e00-\u9fff]|$|{_alternation(g['follower'] + g['copula'] + g['copula_adverb'])}")
+
+
+def _name_like(words: tuple[tuple[str, str], ...]) -> bool:
+    """Whether jieba's words of a surname + given name can be a name: not one common noun (单位).
+
+    >>> from kg import posseg
+    >>> [_name_like(tuple(posseg.lcut(w))) for w in ("周立新", "何海波", "单位")]
+    [True, True, False]
+    """
+    return len(words) > 1 or words[0][1] != "n"
 
 
 _MINORITY_SURNAME = re.compile(r"[\u4e00-\u9fff]{2,6}·")  # matched at a position (not on a copy of the rest)
@@ -68,26 +141,24 @@ _MINORITY_SURNAME = re.compile(r"[\u4e00-\u9fff]{2,6}·")  # matched at a positi
 def name_at(text: str, start: int) -> int | None:
     """End of a person's name starting at ``start``, or None.
 
+    A surname and two given characters, or one, where a mark or a predicate word follows (the
+    reading with the longer such word, else the longer name); else jieba's reading of a name there.
+
     >>> t = "主席马吉孝在会上说"
     >>> t[2:name_at(t, 2)]
     '马吉孝'
     >>> name_at("主席要求各级工会", 2) is None
     True
+    >>> t = "副主席王一鸣宣读了表彰决定"
+    >>> t[3:name_at(t, 3)]
+    '王一鸣'
+    >>> t = "主席王东来到车间"
+    >>> t[2:name_at(t, 2)]
+    '王东'
     """
     minority = _MINORITY_SURNAME.match(text, start)
     if minority:
-        for given in range(6, 1, -1):
-            end = minority.end() + given
-            if end <= len(text) and re.fullmatch(r"[\u4e00-\u9fff]+", text[minority.end():end]) \
-                    and _AFTER_NAME.match(text, end):  # (a name cut by the end of the text ends there)
-                return end
-        # no boundary word: the given part runs up to the first verb/adverb token (热苏力汗|听得)
-        end = minority.end()
-        for word, flag in _tokens(text[end:end + 8], text):
-            if flag[:1] in ("v", "d", "p", "c", "u", "x") or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
-                break
-            end += len(word)
-        return end if 2 <= end - minority.end() <= 6 else None
+        return _minority_end(text, minority.end())
     single, compound = surnames()
     if text[start:start + 2] in compound:
         sur = 2
@@ -95,113 +166,202 @@ def name_at(text: str, start: int) -> int | None:
         sur = 1
     else:
         return None
-    chunk = text[start:start + 8]
-    for word, flag in _tokens(chunk, text)[:1]:
-        if flag == "nr" and sur < len(word) <= sur + 2:
-            return start + len(word)
+    not_given = _not_given()
+    after = _after_name_re()
+    bounded: list[tuple[int, int]] = []  # (length of the word after it, end) of the readings
     for given in (2, 1):
         end = start + sur + given
-        if end > len(text):
-            continue
         name = text[start + sur:end]
-        if not re.fullmatch(r"[\u4e00-\u9fff]+", name) or any(c in _NOT_GIVEN for c in name):
+        if end > len(text) or not _CJK.fullmatch(name) or any(c in not_given for c in name):
             continue
-        if _AFTER_NAME.match(text, end):
-            return end
+        if (post := post_ending(text, end)) is not None and post > start:
+            continue  # a post, not a given name: 任组长
+        if not _name_like(_tokens(text[start:end], text)):
+            continue
+        follower = after.match(text, end)
+        if follower is not None:
+            bounded.append((len(follower.group()), end))
+    if bounded:  # the reading with the longer word after it: 王东来到 is 王东|来到, not 王东来|到
+        return max(bounded)[1]
+    for word, flag in _tokens(text[start:start + 8], text)[:1]:
+        if flag == "nr" and sur < len(word) <= sur + 2:
+            return start + len(word)
     return None
 
 
-def _post_ending(text: str, end: int) -> str | None:
-    for post in _posts_by_last_char().get(text[end - 1:end], ()):
-        if text.endswith(post, 0, end):
-            return post
-    return None
+def _minority_end(text: str, given_start: int) -> int | None:
+    after = _after_name_re()
+    for given in range(2, 7):  # the shortest: the given part may end in a verb (托乎提说)
+        end = given_start + given
+        if end <= len(text) and _CJK.fullmatch(text[given_start:end]) and after.match(text, end):
+            return end  # (a name cut by the end of the text ends there)
+    # no boundary word: the given part runs up to the first verb/adverb token (热苏力汗|听得)
+    end = given_start
+    for word, flag in _tokens(text[end:end + 8], text):
+        if flag[:1] in ("v", "d", "p", "c", "u", "x") or not _CJK.fullmatch(word):
+            break
+        end += len(word)
+    return end if 2 <= end - given_start <= 6 else None
 
 
 @lru_cache(maxsize=1)
-def _posts_by_last_char() -> dict[str, tuple[str, ...]]:
-    """The posts by their last character, each list in :func:`posts` order."""
-    table: dict[str, list[str]] = {}
-    for post in posts():
-        table.setdefault(post[-1], []).append(post)
-    return {char: tuple(found) for char, found in table.items()}
+def _shorts() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """Short union words before a post (kg/data/union-shorts-v1.tsv) and the label endings of each."""
+    table = {short: tuple(endings.split()) for short, endings in rows("union-shorts-v1.tsv")}
+    # alone: not the end of a name (某某残疾人联合会主席), at most a level before it (市总工会主席)
+    before = _alternation(_grammar()["short_before"])
+    levels = "".join(_grammar()["level"])
+    return re.compile(f"(?:^|[^\u4e00-\u9fff]|{before})[{levels}]?(?P<short>{_alternation(list(table))})$"), table
 
 
-@Language.component("ukg_persons")
-def ukg_persons(doc: Doc) -> Doc:
-    """Person mentions found after a post, with membership relations to the post's organisation."""
-    from kg.rules import add_mention, add_relation
-
-    text = doc.text
-    original = doc._.article.text
-    orgs = [m for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
-    by_end: dict[int, Mention] = {}
-    for m in sorted(orgs, key=lambda m: (m.end, m.end - m.start)):
-        if m.end not in by_end or m.kind == UNION:
-            by_end[m.end] = m
-    sentences = sentence_spans(text)
-    post_re = _post_pattern()
-    seen: set[tuple[int, int]] = set()
-    for match in post_re.finditer(text):
-        post_end = match.end()
-        post = _post_ending(text, post_end)
-        if post is None or (match.start(), post_end) in seen:
-            continue
-        names = _names_after(text, post_end)
-        if not names:
-            continue
-        segments = _segments(text, post_end, by_end)
-        sent = next(((a, b) for a, b in sentences if a <= post_end < b), (match.start(), post_end))
-        for s, e in names:
-            person = add_mention(doc, Mention(kind=PERSON, text=original[s:e], start=s, end=e, label=text[s:e],
-                                              rule=RULE_POST_NAME, confidence=0.8,
-                                              attrs=tuple(("post", role) for role, _org in segments)))
-            for role, org in segments:
-                if org is None:
-                    continue
-                add_relation(doc, Relation(predicate=MEMBERSHIP, subject=person, object=org, sentence_start=sent[0],
-                                           sentence_end=sent[1], rule=RULE_MEMBERSHIP, confidence=0.8,
-                                           attrs=(("role", role),)))
-        seen.add((match.start(), post_end))
-    _posts_after_names(doc, text, original, orgs, sentences)
-    return doc
+@lru_cache(maxsize=1)
+def _short_anywhere_re() -> re.Pattern[str]:
+    """A short union word, with a level before it, anywhere."""
+    return re.compile(f"[{''.join(_grammar()['level'])}]?(?:{_alternation(list(_shorts()[1]))})")
 
 
-# "<names>(还/也/现)是/担任/兼任 <org><post>": the post written after the name.
-_COPULA = re.compile(r"(?:还|也|现|同时|均|都|曾|现任|目前)?(?:兼任|担任|当选为|当选|是|任|系)")
+@lru_cache(maxsize=1)
+def _org_tail_re() -> re.Pattern[str]:
+    return re.compile(f"[\u4e00-\u9fff]{{1,8}}?(?:{_alternation(_grammar()['org_tail'])})$")
 
 
-def _posts_after_names(doc: Doc, text: str, original: str, orgs: list[Mention],
-                       sentences: list[tuple[int, int]]) -> None:
-    """Memberships stated after the names: "甲某、来自X厂的乙某还是某省总工会兼职副主席"."""
-    from kg.rules import add_mention, add_relation
+@lru_cache(maxsize=1)
+def _unit_re() -> re.Pattern[str]:
+    return re.compile(f"[\u4e00-\u9fff]{{1,7}}?(?:{_alternation(_grammar()['unit'])})$")
 
-    by_start: dict[int, Mention] = {}
-    for m in sorted(orgs, key=lambda m: (m.start, -(m.end - m.start))):
-        by_start.setdefault(m.start, m)
-    for org in orgs:
-        found = _post_pattern().match(text, org.end)  # the first post in posts() order that is there
-        post = found.group() if found else None
-        if post is None or not re.match(r"[，。；,;！!]|$", text[org.end + len(post):org.end + len(post) + 1]):
-            continue
-        copula = None
-        for m in _COPULA.finditer(text, max(0, org.start - 6), org.start):
-            if m.end() == org.start:
-                copula = m
-                break
-        if copula is None:
-            continue
-        names = _names_before(text, copula.start())
-        if not names:
-            continue
-        sent = next(((a, b) for a, b in sentences if a <= org.start < b), (names[0][0], org.end))
-        role = text[org.start:org.end + len(post)]
-        for s, e in names:
-            person = add_mention(doc, Mention(kind=PERSON, text=original[s:e], start=s, end=e, label=text[s:e],
-                                              rule=RULE_NAME_POST, confidence=0.7, attrs=(("post", role),)))
-            add_relation(doc, Relation(predicate=MEMBERSHIP, subject=person, object=org, sentence_start=sent[0],
-                                       sentence_end=sent[1], rule=RULE_MEMBERSHIP, confidence=0.7,
-                                       attrs=(("role", role),)))
+
+@lru_cache(maxsize=1)
+def _copula_re() -> re.Pattern[str]:
+    g = _grammar()
+    return re.compile(f"(?:{_alternation(g['copula_adverb'])})?({_alternation(g['copula'])})$")
+
+
+@dataclass
+class _Article:
+    """What the rule knows of the article at hand: its text and the organisations named in it."""
+
+    text: str
+    orgs: list[Mention]
+    by_end: dict[int, Mention] = field(default_factory=dict)
+    unions: list[Mention] = field(default_factory=list)  # by start
+    union_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # a name that swallowed a post and its joiner (某市人大常委会副主任兼市总工会) is no organisation's
+        self.orgs = [m for m in self.orgs if not _post_joined_re().search(self.text, m.start, m.end)]
+        for m in sorted(self.orgs, key=lambda m: (m.end, m.end - m.start)):
+            if m.end not in self.by_end or m.kind == UNION:
+                self.by_end[m.end] = m
+        self.unions = sorted((m for m in self.orgs if m.kind == UNION), key=lambda m: (m.start, m.end))
+        self.union_starts = [m.start for m in self.unions]
+
+    def union_for_short(self, written: str, at: int, hint: str) -> Mention | None:
+        """The union a short word (``written`` at ``at``, maybe after a level: 县总工会) stands for: the
+        article's union with a matching ending (one with the level written preferred) that shares a
+        place with ``hint`` (the rest of the chain), else the only one; None when it is not clear."""
+        short = _shorts()[0].search(written)
+        endings = _shorts()[1][short.group("short")] if short else ()
+        found = [m for m in self.unions if m.label.endswith(endings) and not m.start <= at < m.end]
+        if not found:
+            return None
+        leveled = [m for m in found if m.label.endswith(written)]
+        found = leveled or found
+        for m in found:
+            if len(hint) >= 2 and _common_prefix(m.label, hint) >= 2:
+                return m
+        return found[0] if len({m.label for m in found}) == 1 else None
+
+    def union_before(self, pos: int, floor: int) -> Mention | None:
+        """The union named last before ``pos`` (from ``floor`` on): a mention, or a short union word
+        standing alone, with the union it stands for (None if it stands for none)."""
+        i = bisect_left(self.union_starts, pos)
+        named = next((m for m in reversed(self.unions[:i]) if m.end <= pos), None)
+        if named is not None and named.start < floor:
+            named = None
+        last_short = None
+        for found in _short_anywhere_re().finditer(self.text, named.end if named else floor, pos):
+            last_short = found
+        if last_short is not None:
+            return self.union_for_short(last_short.group(), last_short.start(), "")
+        return named
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@dataclass
+class _Segment:
+    role_start: int
+    post_start: int
+    end: int
+    org: Mention | None = None
+    short: str | None = None  # a short union word before the post, resolved once the chain is known
+
+
+def _segment(art: _Article, post_start: int, end: int) -> _Segment:
+    """The ``[org]post`` segment whose post spans post_start..end."""
+    text = art.text
+    org = art.by_end.get(post_start)
+    if org is not None:
+        return _Segment(org.start, post_start, end, org)
+    for cut in range(post_start - 2, max(-1, post_start - 9), -1):  # a unit between: 某市总工会宣传部部长
+        if cut in art.by_end and _unit_re().search(text, cut, post_start):
+            org = art.by_end[cut]
+            return _Segment(org.start, post_start, end, org)
+    short = _shorts()[0].search(text, max(0, post_start - 8), post_start)
+    if short is not None:
+        return _Segment(short.start("short") - (short.start("short") > short.start() and text[short.start("short") - 1] in _grammar()["level"]), post_start, end, short=short.group("short"))
+    tail = _org_tail_re().search(text, max(0, post_start - 12), post_start)
+    if tail is not None:
+        return _Segment(tail.start(), post_start, end)
+    return _Segment(post_start, post_start, end)
+
+
+def _chain(art: _Article, post_start: int, post_end: int) -> list[_Segment]:
+    """The ``[org]post`` segments joined by 、，兼 that end with the post at post_start..post_end, left to right."""
+    text = art.text
+    joiners = _grammar()["joiner"]
+    out = [_segment(art, post_start, post_end)]
+    while True:
+        at = out[-1].role_start
+        if at == 0 or text[at - 1] not in joiners:
+            break
+        start = post_ending(text, at - 1)
+        if start is None:
+            break
+        out.append(_segment(art, start, at - 1))
+    out.reverse()
+    for i, seg in enumerate(out):
+        if seg.short is not None:
+            hint = "".join(text[s.role_start:s.post_start] for s in out if s is not seg)
+            seg.org = art.union_for_short(text[seg.role_start:seg.post_start], seg.role_start, hint)
+        elif seg.org is None and seg.role_start == seg.post_start:
+            # a bare post belongs to the union of the segment on its left (党组书记、主席)
+            left = next((s.org for s in reversed(out[:i]) if s.org is not None), None)
+            if left is not None and left.kind == UNION:
+                seg.org = left
+    return out
+
+
+def _names_after(text: str, pos: int) -> list[tuple[int, int]]:
+    """Names right after a post (one space allowed), also coordinated ones (甲某、乙某)."""
+    if text[pos:pos + 1] in (" ", "\u3000"):
+        pos += 1
+    out: list[tuple[int, int]] = []
+    while True:
+        end = name_at(text, pos)
+        if end is None:
+            return out
+        out.append((pos, end))
+        if text[end:end + 1] != "、":
+            return out
+        pos = end + 1
 
 
 def _name_ending(text: str, end: int) -> int | None:
@@ -235,58 +395,76 @@ def _names_before(text: str, end: int) -> list[tuple[int, int]]:
         end = pos - 1
 
 
-def _names_after(text: str, pos: int) -> list[tuple[int, int]]:
-    """Names right after a post, also coordinated ones (甲某、乙某)."""
-    out: list[tuple[int, int]] = []
-    while True:
-        end = name_at(text, pos)
-        if end is None:
-            return out
-        out.append((pos, end))
-        if text[end:end + 1] != "、":
-            return out
-        pos = end + 1
+_CLAUSE_END = re.compile(r"[，。；,;！!？?、]|$")
 
 
-def _segments(text: str, post_end: int, by_end: dict[int, Mention]) -> list[tuple[str, Mention | None]]:
-    """(role as written, org mention) for the 、-joined [org][post] chain ending at ``post_end``."""
-    raw: list[tuple[int, int, Mention | None]] = []  # (role start, role end, org)
-    end = post_end
-    while True:
-        post = _post_ending(text, end)
-        if post is None:
-            break
-        post_start = end - len(post)
-        org = by_end.get(post_start)
-        role_start = post_start
-        if org is None:
-            # a unit between the org and the post: X总工会劳动经济部副部长
-            for cut in range(post_start - 2, max(-1, post_start - 9), -1):
-                if cut in by_end and _UNIT.search(text[cut:post_start]):
-                    org = by_end[cut]
-                    break
-        if org is not None:
-            role_start = org.start
-        elif (prefix := _org_word_before(text, post_start)) is not None:
-            role_start = prefix
-        raw.append((role_start, end, org))
-        if role_start > 0 and text[role_start - 1] == "、":
-            end = role_start - 1
-            continue
-        break
-    out = []
-    for i, (s, e, org) in enumerate(raw):
-        if org is None:
-            # inherit from the nearest segment with an org (same body: 党组书记、常务副主席)
-            # only an org written to the left carries over (raw runs right to left)
-            nearest = next((o for _s, _e, o in raw[i + 1:] if o is not None), None)
-            if nearest is not None and nearest.kind == UNION and s == e - len(_post_ending(text, e) or ""):
-                org = nearest
-        out.append((text[s:e], org))
-    return list(reversed(out))
+@Language.component("ukg_persons")
+def ukg_persons(doc: Doc) -> Doc:
+    """Person mentions with their posts, and membership relations to the posts' organisations."""
+    text = doc.text
+    art = _Article(text, [m for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)])
+    sentences = sentence_spans(text)
+    starts = [a for a, _b in sentences]
+    heads, head_starts = _head_re()
+    for match in finditer_at(heads, head_starts, text):
+        post_end = match.end()
+        names = _names_after(text, post_end)
+        if names:
+            post_start = post_ending(text, post_end)
+            if post_start is None:
+                continue
+            chain = _chain(art, post_start, post_end)
+            _record(doc, art, names, chain, sentences, starts, rule=RULE_POST_NAME, confidence=0.8)
+        elif _CLAUSE_END.match(text, post_end):
+            _name_post(doc, art, post_end, sentences, starts)
+    return doc
 
 
-def _org_word_before(text: str, pos: int) -> int | None:
-    """Start of a short body word glued before a post (市委常委, 村主任 keep their prefix)."""
-    match = re.search(r"(?:[\u4e00-\u9fff]{1,8}?(?:省委|市委|县委|区委|州委|党委|人大常委会|政府|村|社区))$", text[max(0, pos - 10):pos])
-    return pos - len(match.group()) if match else None
+def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int, int]], starts: list[int]) -> None:
+    """Names, a copula and an ``[org]post`` ending the clause: "甲某、乙某还是某市总工会兼职副主席"."""
+    text = art.text
+    post_start = post_ending(text, post_end)
+    if post_start is None:
+        return
+    chain = _chain(art, post_start, post_end)
+    copula = _copula_re().search(text, max(0, chain[0].role_start - 8), chain[0].role_start)
+    if copula is None:
+        return
+    names = _names_before(text, copula.start())
+    if not names:
+        return
+    if copula.group(1) in _grammar()["elected"]:
+        sent_start = _sentence(sentences, starts, copula.start())[0]
+        for seg in chain:
+            if seg.org is None and seg.role_start == seg.post_start:
+                seg.org = art.union_before(seg.role_start, sent_start)
+    chain = [seg for seg in chain if seg.org is not None]
+    if chain:
+        _record(doc, art, names, chain, sentences, starts, rule=RULE_NAME_POST, confidence=0.7)
+
+
+def _sentence(sentences: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int]:
+    i = bisect_left(starts, pos + 1) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return sentences[i]
+    return (pos, pos + 1)
+
+
+def _record(doc: Doc, art: _Article, names: list[tuple[int, int]], chain: list[_Segment],
+            sentences: list[tuple[int, int]], starts: list[int], *, rule: str, confidence: float) -> None:
+    from kg.rules import add_mention, add_relation
+
+    text = art.text
+    original = doc._.article.text
+    sent = _sentence(sentences, starts, chain[-1].post_start)
+    roles = [(text[seg.role_start:seg.end], seg.org) for seg in chain]
+    for s, e in names:
+        person = add_mention(doc, Mention(kind=PERSON, text=original[s:e], start=s, end=e, label=text[s:e],
+                                          rule=rule, confidence=confidence,
+                                          attrs=tuple(("post", role) for role, _org in roles)))
+        for role, org in roles:
+            if org is None:
+                continue
+            add_relation(doc, Relation(predicate=MEMBERSHIP, subject=person, object=org, sentence_start=sent[0],
+                                       sentence_end=sent[1], rule=RULE_MEMBERSHIP, confidence=confidence,
+                                       attrs=(("role", role),)))
