@@ -47,6 +47,9 @@ RULE_MEMBERSHIP = "person.membership/v2"
 RULE_NAME_POST = "person.name_post/v2"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+# jieba flags of function words (adverb, preposition, conjunction, pronoun, numeral, measure word,
+# time, direction, particle): a surname glued into one of them starts no name (马上, 何时)
+_FUNCTION_FLAGS = ("d", "p", "c", "r", "m", "q", "t", "f", "u")
 
 
 def _alternation(items: tuple[str, ...] | list[str]) -> str:
@@ -125,14 +128,18 @@ def _after_name_re() -> re.Pattern[str]:
     return re.compile(f"[^\u4e00-\u9fff]|$|{_alternation(g['follower'] + g['copula'] + g['copula_adverb'])}")
 
 
-def _name_like(words: tuple[tuple[str, str], ...]) -> bool:
-    """Whether jieba's words of a surname + given name can be a name: not one common noun (单位).
+def _name_like(words: tuple[tuple[str, str], ...], sur: int) -> bool:
+    """Whether jieba's words of a surname + given name can be a name: not one common noun (单位),
+    the surname not the start of a function word (马上|赶).
 
     >>> from kg import posseg
-    >>> [_name_like(tuple(posseg.lcut(w))) for w in ("周立新", "何海波", "单位")]
-    [True, True, False]
+    >>> [_name_like(tuple(posseg.lcut(w)), 1) for w in ("周立新", "何海波", "万国平", "单位", "马上赶")]
+    [True, True, True, False, False]
     """
-    return len(words) > 1 or words[0][1] != "n"
+    first, flag = words[0]
+    if len(words) == 1 and flag == "n":
+        return False
+    return len(first) <= sur or not flag.startswith(_FUNCTION_FLAGS)
 
 
 _MINORITY_SURNAME = re.compile(r"[\u4e00-\u9fff]{2,6}·")  # matched at a position (not on a copy of the rest)
@@ -176,7 +183,7 @@ def name_at(text: str, start: int) -> int | None:
             continue
         if (post := post_ending(text, end)) is not None and post > start:
             continue  # a post, not a given name: 任组长
-        if not _name_like(_tokens(text[start:end], text)):
+        if not _name_like(_tokens(text[start:end], text), sur):
             continue
         follower = after.match(text, end)
         if follower is not None:
@@ -205,19 +212,29 @@ def _minority_end(text: str, given_start: int) -> int | None:
 
 
 @lru_cache(maxsize=1)
-def _shorts() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
-    """Short union words before a post (kg/data/union-shorts-v1.tsv) and the label endings of each."""
-    table = {short: tuple(endings.split()) for short, endings in rows("union-shorts-v1.tsv")}
-    # alone: not the end of a name (某某残疾人联合会主席), at most a level before it (市总工会主席)
-    before = _alternation(_grammar()["short_before"])
-    levels = "".join(_grammar()["level"])
-    return re.compile(f"(?:^|[^\u4e00-\u9fff]|{before})[{levels}]?(?P<short>{_alternation(list(table))})$"), table
+def _short_endings() -> dict[str, tuple[str, ...]]:
+    """Short union words written before a post (kg/data/union-shorts-v1.tsv) → the label endings of
+    the unions they stand for."""
+    return {short: tuple(endings.split()) for short, endings in rows("union-shorts-v1.tsv")}
 
 
 @lru_cache(maxsize=1)
-def _short_anywhere_re() -> re.Pattern[str]:
-    """A short union word, with a level before it, anywhere."""
-    return re.compile(f"[{''.join(_grammar()['level'])}]?(?:{_alternation(list(_shorts()[1]))})")
+def _short_source() -> str:
+    """A short union word, maybe after a level (市总工会): groups ``written`` and ``short``."""
+    levels = "".join(_grammar()["level"])
+    return f"(?P<written>[{levels}]?(?P<short>{_alternation(list(_short_endings()))}))"
+
+
+@lru_cache(maxsize=1)
+def _short_before_post_re() -> re.Pattern[str]:
+    """A short union word standing alone right before a post: not the end of another body's name
+    (某残疾人联合会主席), but after a mark, a joiner or a word such as 的/与 (、总工会主席)."""
+    return re.compile(f"(?:^|[^\u4e00-\u9fff]|{_alternation(_grammar()['short_before'])}){_short_source()}$")
+
+
+@lru_cache(maxsize=1)
+def _short_re() -> re.Pattern[str]:
+    return re.compile(_short_source())
 
 
 @lru_cache(maxsize=1)
@@ -227,7 +244,7 @@ def _org_tail_re() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _unit_re() -> re.Pattern[str]:
-    return re.compile(f"[\u4e00-\u9fff]{{1,7}}?(?:{_alternation(_grammar()['unit'])})$")
+    return re.compile(f"[\u4e00-\u9fff]{{0,7}}?(?:{_alternation(_grammar()['unit'])})$")
 
 
 @lru_cache(maxsize=1)
@@ -255,17 +272,14 @@ class _Article:
         self.unions = sorted((m for m in self.orgs if m.kind == UNION), key=lambda m: (m.start, m.end))
         self.union_starts = [m.start for m in self.unions]
 
-    def union_for_short(self, written: str, at: int, hint: str) -> Mention | None:
-        """The union a short word (``written`` at ``at``, maybe after a level: 县总工会) stands for: the
-        article's union with a matching ending (one with the level written preferred) that shares a
-        place with ``hint`` (the rest of the chain), else the only one; None when it is not clear."""
-        short = _shorts()[0].search(written)
-        endings = _shorts()[1][short.group("short")] if short else ()
+    def union_for_short(self, short: re.Match[str], hint: str) -> Mention | None:
+        """The union a short word stands for (a match of :func:`_short_source`, 县总工会): the article's
+        union with a matching ending (one with the level written preferred) that shares a place with
+        ``hint`` (the rest of the chain), else the only one; None when it is not clear."""
+        at = short.start("written")
+        endings = _short_endings()[short.group("short")]
         found = [m for m in self.unions if m.label.endswith(endings) and not m.start <= at < m.end]
-        if not found:
-            return None
-        leveled = [m for m in found if m.label.endswith(written)]
-        found = leveled or found
+        found = [m for m in found if m.label.endswith(short.group("written"))] or found
         for m in found:
             if len(hint) >= 2 and _common_prefix(m.label, hint) >= 2:
                 return m
@@ -273,16 +287,16 @@ class _Article:
 
     def union_before(self, pos: int, floor: int) -> Mention | None:
         """The union named last before ``pos`` (from ``floor`` on): a mention, or a short union word
-        standing alone, with the union it stands for (None if it stands for none)."""
+        with the union it stands for (None if it stands for none)."""
         i = bisect_left(self.union_starts, pos)
         named = next((m for m in reversed(self.unions[:i]) if m.end <= pos), None)
         if named is not None and named.start < floor:
             named = None
         last_short = None
-        for found in _short_anywhere_re().finditer(self.text, named.end if named else floor, pos):
-            last_short = found
+        for last_short in _short_re().finditer(self.text, named.end if named else floor, pos):
+            pass
         if last_short is not None:
-            return self.union_for_short(last_short.group(), last_short.start(), "")
+            return self.union_for_short(last_short, "")
         return named
 
 
@@ -297,11 +311,13 @@ def _common_prefix(a: str, b: str) -> int:
 
 @dataclass
 class _Segment:
+    """One ``[org]post`` of a chain: the role as written is text[role_start:end]."""
+
     role_start: int
     post_start: int
     end: int
     org: Mention | None = None
-    short: str | None = None  # a short union word before the post, resolved once the chain is known
+    short: re.Match[str] | None = None  # a short union word before the post, resolved with the chain
 
 
 def _segment(art: _Article, post_start: int, end: int) -> _Segment:
@@ -314,9 +330,9 @@ def _segment(art: _Article, post_start: int, end: int) -> _Segment:
         if cut in art.by_end and _unit_re().search(text, cut, post_start):
             org = art.by_end[cut]
             return _Segment(org.start, post_start, end, org)
-    short = _shorts()[0].search(text, max(0, post_start - 8), post_start)
+    short = _short_before_post_re().search(text, max(0, post_start - 8), post_start)
     if short is not None:
-        return _Segment(short.start("short") - (short.start("short") > short.start() and text[short.start("short") - 1] in _grammar()["level"]), post_start, end, short=short.group("short"))
+        return _Segment(short.start("written"), post_start, end, short=short)
     tail = _org_tail_re().search(text, max(0, post_start - 12), post_start)
     if tail is not None:
         return _Segment(tail.start(), post_start, end)
@@ -340,7 +356,7 @@ def _chain(art: _Article, post_start: int, post_end: int) -> list[_Segment]:
     for i, seg in enumerate(out):
         if seg.short is not None:
             hint = "".join(text[s.role_start:s.post_start] for s in out if s is not seg)
-            seg.org = art.union_for_short(text[seg.role_start:seg.post_start], seg.role_start, hint)
+            seg.org = art.union_for_short(seg.short, hint)
         elif seg.org is None and seg.role_start == seg.post_start:
             # a bare post belongs to the union of the segment on its left (党组书记、主席)
             left = next((s.org for s in reversed(out[:i]) if s.org is not None), None)

@@ -1,0 +1,122 @@
+"""Tests for kg.rules.persons: names, post chains, and the memberships they give (made-up sentences)."""
+
+import pytest
+
+from kg.nlp import process
+from kg.records import MEMBERSHIP, PERSON, UNION, Article
+from kg.rules.persons import name_at, post_ending
+
+
+def run(nlp, text):
+    return process(nlp, Article(id="t.txt#0", source_file="t.txt", position=0, text=text))
+
+
+def union_memberships(doc):
+    return {(r.subject.label, r.object.label) for r in doc._.relations
+            if r.predicate == MEMBERSHIP and r.object.kind == UNION}
+
+
+def posts(doc, name):
+    return {value for m in doc._.mentions if m.kind == PERSON and m.label == name for key, value in m.attrs
+            if key == "post"}
+
+
+def persons(doc):
+    return {m.label for m in doc._.mentions if m.kind == PERSON}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a name ends at an ASCII comma (ingested text is NFKC: ，is ,)
+        ("青禾市总工会副主席万小平,青禾市交通运输局副局长熊小岚出席。", {("万小平", "青禾市总工会")}),
+        # posts of the grammar: [body][rank]head and titles
+        ("青禾市总工会党组成员、副主席林小东到会讲话。", {("林小东", "青禾市总工会")}),
+        ("青禾区总工会副主席、一级调研员孟小森陪同。", {("孟小森", "青禾区总工会")}),
+        ("青禾县总工会相关负责人王小红表示,活动将持续一个月。", {("王小红", "青禾县总工会")}),
+        # a unit of the union between it and the post
+        ("青禾市总工会经审会主任委员张小华作报告。", {("张小华", "青禾市总工会")}),
+        ("青禾市总工会法律工作部部长叶小斌现场答疑。", {("叶小斌", "青禾市总工会")}),
+        # a chain joined by a comma: the bare post takes the union on its left
+        ("青禾市总工会副主席、党组成员,女职委主任何小君作了工作报告。", {("何小君", "青禾市总工会")}),
+        # a short union word before the post stands for the article's union
+        ("青禾县总工会举办联谊会。青禾县委常委、总工会主席吴小芬到场致辞。", {("吴小芬", "青禾县总工会")}),
+        # ... but not when two unions could be meant
+        ("青禾市总工会和白沙县总工会联合举办活动。总工会主席赵大勇致辞。", set()),
+        # ... nor at the end of another body's name
+        ("青禾市总工会举办活动。青禾市残疾人联合会主席钱小云出席。", set()),
+        # bare posts after 当选为 belong to the union electing in the sentence
+        ("会议选举产生了青禾区总工会第三届委员会,黄小梅当选为主席,林大伟当选为副主席。",
+         {("黄小梅", "青禾区总工会"), ("林大伟", "青禾区总工会")}),
+        # the post after the name, with a copula
+        ("全国劳动模范刘大山被聘为青禾市总工会兼职副主席。", {("刘大山", "青禾市总工会")}),
+        # traditional script
+        ("青禾市總工會主席陳一鳴出席並講話。", {("陈一鸣", "青禾市总工会")}),
+        # coordinated names share the post
+        ("青禾市总工会兼职副主席欧阳小明、黄小娟出席活动。", {("欧阳小明", "青禾市总工会"), ("黄小娟", "青禾市总工会")}),
+    ],
+)
+def test_union_memberships(nlp, text, expected):
+    doc = run(nlp, text)
+    assert union_memberships(doc) == expected
+    assert {name for name, _org in expected} <= persons(doc)
+
+
+def test_every_post_of_a_chain_is_a_post_of_the_person(nlp):
+    doc = run(nlp, "青禾市总工会党组书记、常务副主席孙建国,副主席周小芳出席。")
+    assert posts(doc, "孙建国") == {"青禾市总工会党组书记", "常务副主席"}
+    assert posts(doc, "周小芳") == {"副主席"}
+
+
+def test_an_org_that_swallowed_a_post_gets_no_member(nlp):
+    """"某人大常委会副主任兼某总工会" is no organisation: no membership goes to such a span."""
+    doc = run(nlp, "青禾市人大常委会副主任兼市总工会主席冯大海出席。")
+    assert not any("兼" in r.object.label for r in doc._.relations if r.predicate == MEMBERSHIP)
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        ("青禾省总工会成立由党组书记、副主任任组长的工作小组。", "任组长"),  # a post, not a given name
+        ("力争全委委员单位和规模以上企业全部建会。", "单位"),  # a common noun, not a name
+        ("本报讯(记者王小刚 通讯员李小强)青禾市总工会开展送温暖活动。", "王小刚"),  # bylines carry no post
+        ("公司总经理马上赶到现场。", "马上赶"),  # a surname glued into an adverb
+        ("书记向大家拜年。", "向大家"),
+    ],
+)
+def test_not_names(nlp, text, absent):
+    assert absent not in persons(run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, start, name",
+    [
+        ("主席王东来到车间", 2, "王东"),  # the longer word after it: 王东|来到
+        ("副主席王一鸣宣读了决定", 3, "王一鸣"),
+        ("主席钱玉坤带领慰问组", 2, "钱玉坤"),
+        ("主席张小明,副主席", 2, "张小明"),
+        ("书记欧阳小明说", 2, "欧阳小明"),
+        ("主席阿不都·热合曼说:", 2, "阿不都·热合曼"),  # the shortest given part before a word
+        ("主席要求各级工会", 2, None),
+    ],
+)
+def test_name_at(text, start, name):
+    end = name_at(text, start)
+    assert (text[start:end] if end is not None else None) == name
+
+
+@pytest.mark.parametrize(
+    "text, post",
+    [
+        ("某总工会常务副主席", "常务副主席"),
+        ("某总工会党组成员", "党组成员"),
+        ("某总工会书记处第一书记", "书记处第一书记"),
+        ("某局一级调研员", "一级调研员"),
+        ("某总工会女职委主任", "女职委主任"),
+        ("某公司副总经理", "副总经理"),
+        ("某总工会", None),
+    ],
+)
+def test_post_ending(text, post):
+    start = post_ending(text, len(text))
+    assert (text[start:] if start is not None else None) == post
