@@ -30,10 +30,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import posseg
+from kg.lexicon import longest_first, word_list, words
 from kg.places import Place, is_within, lookup, parents
 from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
-from kg.rules.organizations import DATA, _lines, find_enterprises, org_suffixes, scan_name
+from kg.rules.organizations import find_enterprises, org_suffixes, scan_name
 from kg.rules import add_mention, add_relation
 from kg.text import finditer_at, sentence_spans
 
@@ -45,19 +46,99 @@ RULE_HEADLINE = "union.headline/v1"
 RULE_INDUSTRY = "union.industry/v1"
 RULE_ENTERPRISE = "union.enterprise/v1"
 RULE_FEDERATION = "union.federation/v1"
+RULE_ZONE = "union.zone/v1"
+RULE_OFFICE = "union.office/v1"
+RULE_ALIAS = "union.alias/v1"
 RULE_LOCATED = "union.located_in/v1"
 RULE_PARTNER = "union.partner/v1"
 RULE_SUB = "union.sub_organization/v1"
 
 NATIONAL = "中华全国总工会"
-# Level words before 总工会, longest first; the key is the level class used for anaphora.
-_LEVELS = ("自治区", "特别行政区", "街道", "兵团", "新区", "开发区", "园区", "省", "市", "州", "盟", "县", "区", "旗", "乡", "镇")
+#: The vocabulary of the grammar (levels, generic words, boundaries, units …), see its header.
+GRAMMAR = "union-grammar-v1.tsv"
+#: National industry-union names (铁路, 金融 …).
+INDUSTRIES = "union-industries-v1.txt"
 _GAZ_LEVEL_CHARS = "省市县区州盟旗"
-# Words that make "<word><level>总工会" a generic or plural mention.
-_GENERIC_PREFIX = ("各级", "两级", "三级", "四级", "五级", "各", "全", "区县", "县区", "市县", "省市", "上级", "基层",
-                   "本级", "同级", "乡镇", "县级", "市级", "省级", "地市", "所在", "当地", "每个", "我")
-_DEMONSTRATIVE = ("该", "本", "这个", "此")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def grammar(kind: str) -> tuple[str, ...]:
+    """The words of one type of kg/data/union-grammar-v1.tsv, longest first.
+
+    >>> grammar("level")[:3]
+    ('特别行政区', '自治区', '开发区')
+    """
+    return _grammar(kind)
+
+
+@lru_cache(maxsize=None)
+def _grammar(kind: str) -> tuple[str, ...]:
+    return longest_first(words(GRAMMAR).get(kind, ()))
+
+
+def _levels() -> tuple[str, ...]:
+    return grammar("level")
+
+
+def _generic() -> tuple[str, ...]:
+    return grammar("generic")
+
+
+def _demonstrative() -> tuple[str, ...]:
+    return grammar("demonstrative")
+
+
+@lru_cache(maxsize=1)
+def _boundary_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("boundary"))) + "|总工会|工会")
+
+
+@lru_cache(maxsize=1)
+def _head_word_re() -> re.Pattern[str]:
+    """Unit and zone words that end a descriptor (jieba may cut them apart: 经|开区)."""
+    return re.compile("(?:" + "|".join(map(re.escape, longest_first(grammar("zone") + grammar("unit")))) + ")$")
+
+
+# A number or ordinal inside a unit chain: 加工厂|二|车间, 物流园|3#|仓库, 兵团|第六|师.
+_ORDINAL_END = re.compile(r"第?[0-9０-９一二三四五六七八九十百]+[#＃号]?$")
+_COUNT_END = re.compile(r"[0-9０-９一二三四五六七八九十百千几多两数]$")
+
+
+def descriptor_start(text: str, end: int, *, limit: int = 32) -> int:
+    """Where the descriptor of a union head at ``end`` starts (``end`` when there is none).
+
+    The name grammar of :func:`scan_name`, plus: numbers and ordinals inside a chain of units, and a
+    cut after the last clause word (verb, adverb, post, 兼) or union head inside it. A count before
+    the descriptor (6个社区) makes it plural: ``-1``.
+
+    >>> t = "副主任兼市"
+    >>> t[descriptor_start(t, len(t)):]
+    '市'
+    >>> t = "青禾机械公司加工厂二车间"
+    >>> t[descriptor_start(t, len(t)):]
+    '青禾机械公司加工厂二车间'
+    >>> descriptor_start("推动6个社区", 6)
+    -1
+    """
+    lo = max(0, end - limit)
+    head = _head_word_re().search(text, max(lo, end - 10), end)
+    start = scan_name(text, head.start() if head else end, min_start=lo, limit=limit)
+    if head and start == head.start():
+        start = scan_name(text, end, min_start=lo, limit=limit)
+        start = min(start, head.start())
+    if text[start:start + 1] in grammar("classifier") and _COUNT_END.search(text, max(0, start - 1), start):
+        return -1
+    for _ in range(3):
+        ordinal = _ORDINAL_END.search(text, max(lo, start - 5), start)
+        if ordinal is None or ordinal.start() == start:
+            break
+        before = scan_name(text, ordinal.start(), min_start=lo, limit=limit)
+        if before == ordinal.start():
+            break
+        start = before
+    for match in _boundary_re().finditer(text, start, end):
+        start = max(start, match.end())
+    return start
 
 
 @dataclass
@@ -76,8 +157,12 @@ class _Cand:
 
 @lru_cache(maxsize=1)
 def industries() -> tuple[str, ...]:
-    """Industry-union names (kg/data/union-industries-v1.txt), longest first."""
-    return tuple(sorted(set(_lines("union-industries-v1.txt")), key=len, reverse=True))
+    """Industry-union names (kg/data/union-industries-v1.txt), longest first.
+
+    >>> "铁路" in industries()
+    True
+    """
+    return longest_first(word_list(INDUSTRIES))
 
 
 def _gaz_match_ending(text: str, end: int, *, full_only: bool) -> tuple[int, tuple[Place, ...]] | None:
@@ -119,14 +204,16 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
     if gaz:
         own_start, places = gaz
         own = text[own_start:start_kw]
-        level = next(lv for lv in _LEVELS if own.endswith(lv))
+        level = next(lv for lv in _levels() if own.endswith(lv))
         return _Cand(own_start, start_kw, own + "总工会", RULE_TERRITORIAL, 0.95, level=level,
                      place=places[0] if len(places) == 1 else _pick(places, text, own_start), own_start=own_start)
-    level = next((lv for lv in _LEVELS if text.endswith(lv, 0, start_kw)), None)
+    level = next((lv for lv in _levels() if text.endswith(lv, 0, start_kw)), None)
     if level is None:
         return None
     name_end = start_kw - len(level)
-    name_start = scan_name(text, name_end, limit=10)
+    name_start = descriptor_start(text, name_end, limit=12)
+    if name_start < 0:
+        return None  # a count: 6个街道总工会
     # cut higher-level places off the front: 杭州市萧山区|新湾街道
     for cut in range(name_end - 2, name_start, -1):
         if _gaz_match_ending(text, cut, full_only=True):
@@ -142,12 +229,12 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
         name = ""
     if not name:
         before = text[max(0, name_end - 2):name_end]
-        if any(before.endswith(d) for d in _DEMONSTRATIVE) or not _CJK.match(before[-1:] or " ") or True:
-            return f"bare:{level}" if not any(before.endswith(g) for g in _GENERIC_PREFIX) else None
-    if name in _DEMONSTRATIVE or name.endswith(_DEMONSTRATIVE):
+        if any(before.endswith(d) for d in _demonstrative()) or not _CJK.match(before[-1:] or " ") or True:
+            return f"bare:{level}" if not any(before.endswith(g) for g in _generic()) else None
+    if name in _demonstrative() or name.endswith(_demonstrative()):
         return f"bare:{level}"
-    if name.startswith(_GENERIC_PREFIX) or len(name) < 2:
-        if len(name) == 1 and name not in _GENERIC_PREFIX and level in ("镇", "乡"):
+    if name.startswith(_generic()) or len(name) < 2:
+        if len(name) == 1 and name not in _generic() and level in ("镇", "乡"):
             pass  # 1-character town names are rare but real; still too risky
         return None
     return _Cand(name_start, start_kw, name + level + "总工会", RULE_TERRITORIAL, 0.8, level=level, own_start=name_start)
@@ -177,7 +264,12 @@ def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
     return None
 
 
-_ABBREV = re.compile(r"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[体量额数值和结经裁监部队编理干会务站局署社厂人长师投产计收支规面营销价成资共])")
+@lru_cache(maxsize=1)
+def _abbrev_re() -> re.Pattern[str]:
+    """"<level>总" not followed by a character that makes 总 part of another word (市总体, 县总量)."""
+    block = "".join(grammar("abbrev_block"))
+    return re.compile(rf"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[{re.escape(block)}])")
+
 _ANY_UNION_TAIL = re.compile(r"总工会")
 _HEADLINE_UNION = re.compile(r"[\u4e00-\u9fff]{2,8}?工会(?![联会员法])")
 
@@ -197,7 +289,7 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
             if text.endswith("该", 0, start):
                 start -= 1
             bare.append((start, match.end(), level))
-    for match in _ABBREV.finditer(text):
+    for match in _abbrev_re().finditer(text):
         kw = match.end() - 1  # the 总
         level = match.group("lvl")
         gaz = _gaz_match_ending(text, kw, full_only=True)
@@ -284,54 +376,153 @@ def _industry(text: str) -> list[_Cand]:
     for match in re.finditer(r"系统工会(?![联会员法])", text):
         start = scan_name(text, match.start(), limit=12)
         name = text[start:match.start()]
-        if len(name) >= 2 and not name.startswith(_GENERIC_PREFIX):
+        if len(name) >= 2 and not name.startswith(_generic()):
             out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.8))
     return out
 
 
+@dataclass
+class _Ref:
+    """An anaphoric or short mention, resolved against the article's named unions.
+
+    ``suffix``: the label of the union it names ends with this (公司工会, 车间工会小组, 财贸轻纺烟草工会);
+    ``unit``: failing that, "<the nearest enterprise ending with unit>工会" (公司 → X公司工会);
+    ``level``: a town-level reference (街道工会联合会) resolved to a union of that level with the same head.
+    """
+
+    start: int
+    end: int
+    suffix: str
+    unit: str = ""
+    level: str = ""
+
+
+_HEAD = re.compile(r"工会联合会|联合工会|工会委员会|工会小组|分工会|工会")
+_CATEGORY_END = ("类", "型", "性", "级", "等", "区域")
+
+
 @lru_cache(maxsize=1)
-def _bare_heads() -> tuple[str, ...]:
-    return org_suffixes() + ("段", "站")
+def _block_after_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("block_after"))))
 
 
-def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
-    """Enterprise unions and 联合工会/工会联合会; plus bare "(该)<head>工会" references."""
+@lru_cache(maxsize=1)
+def _unit_heads() -> tuple[str, ...]:
+    """Enterprise suffixes and unit words, longest first (what a workplace union's descriptor ends with)."""
+    return longest_first(org_suffixes() + grammar("unit"))
+
+
+def _strip_units(desc: str) -> str:
+    """The descriptor without its trailing unit words and ordinals (集团公司 → '', 加工厂二车间 → '')."""
+    heads = _unit_heads()
+    while desc:
+        unit = next((h for h in heads if desc.endswith(h)), None)
+        if unit is None:
+            break
+        desc = desc[: -len(unit)]
+        desc = _ORDINAL_END.sub("", desc)
+    return desc
+
+
+def _is_generic(text: str, start: int, end: int) -> bool:
+    """A descriptor that names no one union: 各级, 基层, 企业, 全国产业, 村级, 行业 …"""
+    desc = text[start:end]
+    if not desc or desc.endswith(_CATEGORY_END):
+        return True
+    if longest_starting(text, start, longest=min(12, end - start)):
+        return False  # 全椒县…, 本溪市…: a place, not 全/本
+    return desc.startswith(_generic())
+
+
+_LEVEL_CHARS = "省市县区州盟旗乡镇村"
+
+
+def _after_places(text: str, start: int, end: int) -> int:
+    """The end of the gazetteer places at the front of ``text[start:end]`` (``start`` when none)."""
+    pos = start
+    while pos < end and (place := longest_starting(text, pos, longest=min(12, end - pos))):
+        pos = place[0]
+    return pos
+
+
+def _coordinated_generic(text: str, start: int) -> bool:
+    """A descriptor coordinated with a generic one shares its plurality: 各乡镇和|园区工会."""
+    if not text.endswith(("和", "与", "及", "、"), 0, start):
+        return False
+    other = descriptor_start(text, start - 1, limit=8)
+    return 0 <= other < start - 1 and _is_generic(text, other, start - 1)
+
+
+def _own_town(text: str, start: int, end: int) -> int:
+    """Cut higher places off a town-level name: 某某县|鸣凤镇 → the start of 鸣凤镇."""
+    for cut in range(start + 2, end - 1):
+        if _gaz_match_ending(text, cut, full_only=True) and end - cut >= 2:
+            start = cut
+    return start
+
+
+def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
+    """Unions named by "<descriptor><head>" with the head 工会 / 联合工会 / 工会联合会 / 分工会 / 工会小组 /
+    工会委员会 (总工会 is :func:`_territorial`'s): enterprise and unit unions, town-level unions, zone and
+    office (机关) unions, industry unions, federations; short and anaphoric forms as references."""
     out: list[_Cand] = []
-    refs: list[tuple[int, int, str]] = []
-    enterprises = find_enterprises(text)
-    ends = {e: (s, suffix) for s, e, suffix in enterprises}
-    for match in re.finditer(r"工会(?![联会员法])", text):
-        if text[match.start() - 1:match.start()] in ("总", "合"):
+    refs: list[_Ref] = []
+    block = _block_after_re()
+    for match in _HEAD.finditer(text):
+        head, hs, he = match.group(), match.start(), match.end()
+        if head == "工会" and text[hs - 1:hs] == "总" or block.match(text, he):
             continue
-        head_end = match.start()
-        if head_end in ends:
-            s, _suffix = ends[head_end]
-            out.append(_Cand(s, match.end(), text[s:match.end()], RULE_ENTERPRISE, 0.85))
+        if head == "工会小组" and text.startswith("长", he):
+            continue  # 工会小组长: a post
+        ds = descriptor_start(text, hs)
+        if ds < 0:
+            continue  # 6个社区联合工会: a count
+        desc = text[ds:hs]
+        label_head = "工会" if head == "工会委员会" else head
+        anaphoric = any(text.endswith(d, 0, ds) for d in _demonstrative())
+        if not desc:
+            if anaphoric or head != "工会":
+                refs.append(_Ref(ds, he, head))
             continue
-        # bare "(该)<head>工会": 厂工会, 该段工会, 合作社工会
-        heads = _bare_heads()
-        if not text.endswith(heads, 0, head_end):
+        national = next((w for w in ("中华全国", "中国") if desc.startswith(w)), "")
+        if national and len(desc) > len(national) and not _is_generic(text, ds + len(national), hs):
+            out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY, 0.85))
             continue
-        for head in heads:
-            if text.endswith(head, 0, head_end):
-                s = head_end - len(head)
-                before = text[s - 1:s] if s else ""
-                if before == "该":
-                    refs.append((s - 1, match.end(), head))
-                elif not before or not _CJK.match(before) or before in "与和及由向在经对是同了据从入立建":
-                    refs.append((s, match.end(), head))
-                break
-    for match in re.finditer(r"(?:联合工会|工会联合会)", text):
-        start = scan_name(text, match.start(), limit=14)
-        name = text[start:match.start()]
-        if match.group() == "联合工会" and text[start:match.start()].endswith("("):
+        if _is_generic(text, ds, hs) or _coordinated_generic(text, ds):
             continue
-        if (len(name) < 2 or name in ("街道", "乡镇", "社区", "园区") or name.startswith(_GENERIC_PREFIX)
-                or name.endswith(("类", "型", "性", "级", "等", "区域", "行业"))):
-            if name in ("街道", "乡镇", "镇", "社区", "园区", "行业"):
-                refs.append((start, match.end(), name + "|" + match.group()))
-            continue
-        out.append(_Cand(start, match.end(), text[start:match.end()], RULE_FEDERATION, 0.8))
+        town = next((lv for lv in grammar("town_level") if desc.endswith(lv)), "")
+        zone = next((z for z in grammar("zone") if desc.endswith(z)), "")
+        core = _strip_units(desc)
+        if town and not zone:
+            own = _own_town(text, ds, hs - len(town))
+            if own == hs - len(town):
+                refs.append(_Ref(ds, he, label_head, level=town))
+            else:
+                out.append(_Cand(own, he, text[own:hs] + label_head, RULE_TERRITORIAL, 0.8, level=town, own_start=own))
+        elif zone:
+            rule = RULE_ZONE
+            out.append(_Cand(ds, he, desc + label_head, rule, 0.8, level=zone if desc == zone else "",
+                             own_start=ds))
+        elif desc.endswith("直机关"):
+            out.append(_Cand(ds, he, desc + label_head, RULE_OFFICE, 0.8, level=desc[0] if len(desc) == 3 else "",
+                             own_start=ds))
+        elif desc.endswith("机关") and len(desc) > 2 and not _is_generic(text, ds, hs - 2):
+            out.append(_Cand(ds, he, desc + label_head, RULE_OFFICE, 0.8))
+        elif core != desc or desc.endswith(_unit_heads()):
+            # a workplace: X公司工会, X车务段工会, X项目工会小组; 公司工会 / 该车间工会 → the article's one
+            if not core or anaphoric or core[0] in _GAZ_LEVEL_CHARS and not longest_starting(text, ds):
+                unit = next((h for h in _unit_heads() if desc.endswith(h)), "")
+                refs.append(_Ref(ds, he, desc + label_head, unit=unit))
+            else:
+                out.append(_Cand(ds, he, desc + label_head, RULE_ENTERPRISE, 0.85))
+        elif (rest := _after_places(text, ds, hs)) < hs:
+            if rest > ds and text[rest] not in _LEVEL_CHARS and not _is_generic(text, rest, hs):
+                # a place's industry union or federation: 某省交通运输工会, 某县快递行业联合工会
+                out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY if head == "工会" else RULE_FEDERATION, 0.8))
+        elif head != "工会" and len(desc) >= 2 or desc.endswith("系统") and len(desc) > 3:
+            out.append(_Cand(ds, he, desc + label_head, RULE_FEDERATION if head != "工会" else RULE_INDUSTRY, 0.75))
+        elif len(desc) >= 2:
+            refs.append(_Ref(ds, he, desc + label_head))  # 财贸轻纺烟草工会 → the article's 中国财贸轻纺烟草工会
     # parenthesised names: 农家乐(民宿)联合工会
     for match in re.finditer(r"([\u4e00-\u9fff]{2,8}[（(][\u4e00-\u9fff]{1,6}[)）])联合工会", text) if "联合工会" in text else ():
         start = scan_name(text, match.start(1) + len(match.group(1).split("(")[0].split("（")[0]), limit=10)
@@ -379,7 +570,7 @@ def _place_union(text: str) -> list[_Cand]:
             continue
         own_start, places = gaz
         own = text[own_start:match.start()]
-        level = next((lv for lv in _LEVELS if own.endswith(lv)), "")
+        level = next((lv for lv in _levels() if own.endswith(lv)), "")
         if level and len(own) >= 3:
             out.append(_Cand(own_start, match.end(), own + "总工会", RULE_TERRITORIAL, 0.75, level=level,
                              place=places[0] if len(places) == 1 else _pick(places, text, own_start),
@@ -395,8 +586,8 @@ def ukg_unions(doc: Doc) -> Doc:
     article = doc._.article
     cands, bare = _explicit_and_bare(text)
     cands += _industry(text)
-    enterprise, refs = _enterprise(text)
-    cands += enterprise
+    named, refs = _named(text)
+    cands += named
     cands += _post_union(text)
     cands += _place_union(text)
 
@@ -420,6 +611,8 @@ def ukg_unions(doc: Doc) -> Doc:
             c.start = chain
 
     explicit = _dedupe(cands)
+    _prefix_places(text, explicit)
+    _aliases(explicit)
     resolved = list(explicit)
     sentences_all = sentence_spans(text)
     # bare level references → the nearest union of that level (before, else after)
@@ -427,19 +620,10 @@ def ukg_unions(doc: Doc) -> Doc:
         target = _resolve_level(text, explicit, start, level, sentences_all)
         if target is not None:
             resolved.append(_Cand(start, end, target.label, RULE_ANAPHORA, 0.75, level=level, place=target.place))
-    for start, end, head in refs:
-        if "|" in head:
-            head_word, kind = head.split("|")
-            target = _nearest(explicit, start, lambda c, k=kind, h=head_word: c.label.endswith(k) and h in c.label)
-        else:
-            target = _nearest(explicit, start, lambda c, h=head: c.rule == RULE_ENTERPRISE and c.label.endswith(h + "工会"))
-            if target is None:
-                ent = _nearest_enterprise(text, start, head)
-                if ent is not None:
-                    resolved.append(_Cand(start, end, ent + "工会", RULE_ANAPHORA, 0.65))
-                continue
-        if target is not None:
-            resolved.append(_Cand(start, end, target.label, RULE_ANAPHORA, 0.7))
+    for ref in refs:
+        label = _resolve_ref(text, explicit, ref)
+        if label:
+            resolved.append(_Cand(ref.start, ref.end, label, RULE_ANAPHORA, 0.7))
     # headline-style "<place>工会" (宁波工会, 海西州工会) only when the article names that union
     for match in re.finditer(r"工会", text):
         if text[match.start() - 1:match.start()] in ("总", "合") or _covered(resolved, match.start(), match.end()):
@@ -507,7 +691,7 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
         for match in reversed(list(re.finditer(level, text[:pos]))):
             ns = scan_name(text, match.start(), limit=6)
             name = text[ns:match.start()]
-            if 2 <= len(name) <= 4 and not _is_verbish(name) and not name.startswith(_GENERIC_PREFIX):
+            if 2 <= len(name) <= 4 and not _is_verbish(name) and not name.startswith(_generic()):
                 return _Cand(pos, pos, name + level + "总工会", RULE_ANAPHORA, 0.6, level=level)
     before = [p for p in places if p[1] <= pos]
     return _place_cand(before[-1], level) if before else None
@@ -541,17 +725,74 @@ def _nearest(cands: list[_Cand], pos: int, accept) -> _Cand | None:
     return min(after, key=lambda c: c.start) if after else None
 
 
-def _nearest_enterprise(text: str, pos: int, head: str) -> str | None:
-    ents = [(s, e) for s, e, suffix in find_enterprises(text) if text[s:e].endswith(head)]
-    before = [(s, e) for s, e in ents if e <= pos]
-    if before:
-        s, e = max(before, key=lambda x: x[1])
-        return text[s:e]
-    after = [(s, e) for s, e in ents if s >= pos]
-    if after:
-        s, e = min(after)
-        return text[s:e]
-    return None
+def _resolve_ref(text: str, explicit: list[_Cand], ref: _Ref) -> str:
+    """The label a :class:`_Ref` stands for ('' when the article names no such union)."""
+    if ref.level:
+        accept = lambda c: ref.level in c.label and c.label.endswith((ref.suffix, "总工会"))  # noqa: E731
+    elif ref.suffix == "工会":
+        accept = lambda c: True  # noqa: E731  该工会: the union just named
+    else:
+        accept = lambda c: c.label.endswith(ref.suffix) and c.label != ref.suffix  # noqa: E731
+    target = _nearest(explicit, ref.start, accept)
+    if target is not None:
+        return target.label
+    if ref.unit:
+        unit = ref.unit
+        ents = [(s, e) for s, e, _suffix in find_enterprises(text, suffixes=_unit_heads())
+                if text[s:e].endswith(unit) and e - s > len(unit)]
+        before = [x for x in ents if x[1] <= ref.start]
+        after = [x for x in ents if x[0] >= ref.end]
+        if before or after:
+            s, e = max(before, key=lambda x: x[1]) if before else min(after)
+            return text[s:e] + ref.suffix[len(unit):]
+    return ""
+
+
+def _prefix_places(text: str, cands: list[_Cand]) -> None:
+    """Bare zone and office unions (经开区工会, 市直机关工会) take the article's place of their level:
+    某某经开区工会, 某某市直机关工会."""
+    for c in cands:
+        if c.rule not in (RULE_ZONE, RULE_OFFICE) or not c.level:
+            continue
+        wanted = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county",
+                  "旗": "county"}.get(c.level, "city")
+        place = _article_place(text, c.start, wanted, cands)
+        if place is not None:
+            short = place.short or place.name[:-1]
+            c.alias = c.label
+            c.label = short + c.label
+            c.attrs.append(("alias", c.alias))
+
+
+def _article_place(text: str, pos: int, level: str, cands: list[_Cand]) -> Place | None:
+    """The place of ``level`` the article is about near ``pos``: its union of that level, else its nearest place."""
+    unions = [c for c in cands if c.place is not None and c.place.level == level]
+    if unions:
+        return min(unions, key=lambda c: abs(c.start - pos)).place
+    found = [(s, [p for p in places if p.level == level]) for s, _e, _n, places in _places_in(text)]
+    found = [(s, ps[0]) for s, ps in found if len(ps) == 1]
+    return min(found, key=lambda x: abs(x[0] - pos))[1] if found else None
+
+
+def _aliases(cands: list[_Cand]) -> None:
+    """Short names of a union the article names in full take the full label: a suffix of it
+    (财贸轻纺烟草工会 → 中国财贸轻纺烟草工会, 县供电公司工会 → 国网某县供电公司工会) or its enterprise
+    shortened to brand + suffix (青禾公司工会 → 青禾食品股份公司工会)."""
+    labels = sorted({c.label for c in cands}, key=lambda x: (len(x), x))
+    for c in cands:
+        if c.rule in (RULE_TERRITORIAL, RULE_NATIONAL, RULE_ABBREV) or len(c.label) < 4:
+            continue
+        longer = next((b for b in labels if len(b) > len(c.label) and b.endswith(c.label)), None)
+        if longer is None and c.rule == RULE_ENTERPRISE:
+            suffix = next((h for h in _unit_heads() if c.label.endswith(h + "工会")), "")
+            brand = c.label[: len(c.label) - len(suffix) - 2]
+            if suffix and len(brand) >= 2:
+                longer = next((b for b in labels if len(b) > len(c.label) and b.startswith(brand)
+                               and b.endswith(suffix + "工会")), None)
+        if longer is not None:
+            c.alias, c.label = c.label, longer
+            c.attrs.append(("alias", c.alias))
+            c.rule = RULE_ALIAS
 
 
 def _located(doc: Doc, c: _Cand, mention: Mention, sentences: list[tuple[int, int]]) -> None:
