@@ -100,16 +100,17 @@ def _head_word_re() -> re.Pattern[str]:
 
 
 # A number or ordinal inside a unit chain: 加工厂|二|车间, 物流园|3#|仓库, 兵团|第六|师.
-_ORDINAL_END = re.compile(r"第?[0-9０-９一二三四五六七八九十百]+[#＃号]?$")
+_ORDINAL_END = re.compile(r"第?[0-9０-９一二三四五六七八九十百千万]+[#＃号]?$")
 _COUNT_END = re.compile(r"[0-9０-９一二三四五六七八九十百千几多两数]$")
 
 
-def descriptor_start(text: str, end: int, *, limit: int = 32) -> int:
+def descriptor_start(text: str, end: int, *, limit: int = 32, trim_verbs: bool = False) -> int:
     """Where the descriptor of a union head at ``end`` starts (``end`` when there is none).
 
     The name grammar of :func:`scan_name`, plus: numbers and ordinals inside a chain of units, and a
     cut after the last clause word (verb, adverb, post, 兼) or union head inside it. A count before
-    the descriptor (6个社区) makes it plural: ``-1``.
+    the descriptor (6个社区) makes it plural: ``-1``. Unlike scan_name's default, a leading word
+    tagged as a verb stays (jieba tags brand words as verbs: 外卖行业, 攀钢集团) unless ``trim_verbs``.
 
     >>> t = "副主任兼市"
     >>> t[descriptor_start(t, len(t)):]
@@ -122,9 +123,9 @@ def descriptor_start(text: str, end: int, *, limit: int = 32) -> int:
     """
     lo = max(0, end - limit)
     head = _head_word_re().search(text, max(lo, end - 10), end)
-    start = scan_name(text, head.start() if head else end, min_start=lo, limit=limit)
+    start = scan_name(text, head.start() if head else end, min_start=lo, limit=limit, trim_verbs=trim_verbs)
     if head and start == head.start():
-        start = scan_name(text, end, min_start=lo, limit=limit)
+        start = scan_name(text, end, min_start=lo, limit=limit, trim_verbs=trim_verbs)
         start = min(start, head.start())
     if text[start:start + 1] in grammar("classifier") and _COUNT_END.search(text, max(0, start - 1), start):
         return -1
@@ -132,8 +133,10 @@ def descriptor_start(text: str, end: int, *, limit: int = 32) -> int:
         ordinal = _ORDINAL_END.search(text, max(lo, start - 5), start)
         if ordinal is None or ordinal.start() == start:
             break
-        before = scan_name(text, ordinal.start(), min_start=lo, limit=limit)
+        before = scan_name(text, ordinal.start(), min_start=lo, limit=limit, trim_verbs=trim_verbs)
         if before == ordinal.start():
+            if text.startswith("第", ordinal.start()):
+                start = before  # 第十三师, 第一项目部: an ordinal name
             break
         start = before
     for match in _boundary_re().finditer(text, start, end):
@@ -211,7 +214,7 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
     if level is None:
         return None
     name_end = start_kw - len(level)
-    name_start = descriptor_start(text, name_end, limit=12)
+    name_start = descriptor_start(text, name_end, limit=12, trim_verbs=True)
     if name_start < 0:
         return None  # a count: 6个街道总工会
     # cut higher-level places off the front: 杭州市萧山区|新湾街道
@@ -307,6 +310,7 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
             bare.append((start - 1, kw + 1, level))
         elif not prev or not _CJK.match(prev) or prev in "与和及由向在经对是同了据从" or _after_verb(text, start):
             bare.append((start, kw + 1, level))
+    cands += _distributed(text)
     two_cands, two_bare = _two_levels(text)
     cands += two_cands
     bare += two_bare
@@ -314,6 +318,37 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
         if not text[max(0, match.start() - 1):match.start()] in ("安", "完", "健", "齐", "周"):
             cands.append(_Cand(match.start(), match.end(), NATIONAL, RULE_ABBREV, 0.8))
     return cands, bare
+
+
+_SHARED_LEAD = re.compile(r"(?:等|和|及|与)?[省市县区州盟旗师]{0,3}$")
+
+
+def _distributed(text: str) -> list[_Cand]:
+    """A shared head distributes over coordinated places: 某某市、某某县等县市总工会 → each place's 总工会."""
+    out: list[_Cand] = []
+    for match in re.finditer("总工会", text):
+        lead = _SHARED_LEAD.search(text, max(0, match.start() - 4), match.start())
+        end = lead.start() if lead else match.start()
+        items: list[_Cand] = []
+        while True:
+            gaz = _gaz_match_ending(text, end, full_only=True)
+            if gaz is None:
+                # a name the gazetteer does not know, ending in a level: 第某师某某市
+                own_start = descriptor_start(text, end, limit=12, trim_verbs=True)
+                if not 0 <= own_start < end - 2 or text[end - 1] not in _GAZ_LEVEL_CHARS or _is_generic(text, own_start, end):
+                    break
+                gaz = (own_start, ())
+            own_start, places = gaz
+            items.append(_Cand(own_start, end, text[own_start:end] + "总工会", RULE_TERRITORIAL, 0.75,
+                               level=next(lv for lv in _levels() if text[own_start:end].endswith(lv)),
+                               place=places[0] if len(places) == 1 else _pick(places, text, own_start) if places else None,
+                               own_start=own_start))
+            if text[own_start - 1:own_start] not in ("、", "和", "及", "与") or own_start < 1:
+                break
+            end = own_start - 1
+        if len(items) >= 2:
+            out += items
+    return out
 
 
 # "<place>(、<lower level>)两级(总)工会": the unions of two levels acting together
@@ -395,10 +430,10 @@ class _Ref:
     suffix: str
     unit: str = ""
     level: str = ""
+    prefix: str = ""  # a bare level character before the name (市|第一医院工会): the article's place of it
 
 
 _HEAD = re.compile(r"工会联合会|联合工会|工会委员会|工会小组|分工会|工会")
-_CATEGORY_END = ("类", "型", "性", "级", "等", "区域")
 
 
 @lru_cache(maxsize=1)
@@ -427,11 +462,13 @@ def _strip_units(desc: str) -> str:
 def _is_generic(text: str, start: int, end: int) -> bool:
     """A descriptor that names no one union: 各级, 基层, 企业, 全国产业, 村级, 行业 …"""
     desc = text[start:end]
-    if not desc or desc.endswith(_CATEGORY_END):
+    if not desc:
         return True
-    if longest_starting(text, start, longest=min(12, end - start)):
+    word = next((g for g in _generic() if desc.startswith(g)), "")
+    place = longest_starting(text, start, longest=min(12, end - start))
+    if place and place[0] - start > len(word):
         return False  # 全椒县…, 本溪市…: a place, not 全/本
-    return desc.startswith(_generic())
+    return bool(word) or "各" in desc or desc.endswith(grammar("category_end"))
 
 
 _LEVEL_CHARS = "省市县区州盟旗乡镇村"
@@ -504,19 +541,21 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             out.append(_Cand(ds, he, desc + label_head, rule, 0.8, level=zone if desc == zone else "",
                              own_start=ds))
         elif desc.endswith("直机关"):
-            out.append(_Cand(ds, he, desc + label_head, RULE_OFFICE, 0.8, level=desc[0] if len(desc) == 3 else "",
+            out.append(_Cand(ds, he, desc + label_head, RULE_OFFICE, 0.8, level=desc[0] if len(desc) == 4 else "",
                              own_start=ds))
         elif desc.endswith("机关") and len(desc) > 2 and not _is_generic(text, ds, hs - 2):
             out.append(_Cand(ds, he, desc + label_head, RULE_OFFICE, 0.8))
         elif core != desc or desc.endswith(_unit_heads()):
             # a workplace: X公司工会, X车务段工会, X项目工会小组; 公司工会 / 该车间工会 → the article's one
-            if not core or anaphoric or core[0] in _GAZ_LEVEL_CHARS and not longest_starting(text, ds):
-                unit = next((h for h in _unit_heads() if desc.endswith(h)), "")
+            unit = next((h for h in _unit_heads() if desc.endswith(h)), "")
+            if core and core[0] in _GAZ_LEVEL_CHARS and not longest_starting(text, ds) and not anaphoric:
+                refs.append(_Ref(ds, he, desc + label_head, prefix=core[0]))
+            elif not core or anaphoric:
                 refs.append(_Ref(ds, he, desc + label_head, unit=unit))
             else:
                 out.append(_Cand(ds, he, desc + label_head, RULE_ENTERPRISE, 0.85))
-        elif (rest := _after_places(text, ds, hs)) < hs:
-            if rest > ds and text[rest] not in _LEVEL_CHARS and not _is_generic(text, rest, hs):
+        elif ds < (rest := _after_places(text, ds, hs)) < hs:
+            if text[rest] not in _LEVEL_CHARS and not _is_generic(text, rest, hs):
                 # a place's industry union or federation: 某省交通运输工会, 某县快递行业联合工会
                 out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY if head == "工会" else RULE_FEDERATION, 0.8))
         elif head != "工会" and len(desc) >= 2 or desc.endswith("系统") and len(desc) > 3:
@@ -675,7 +714,7 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
     in_sentence = [c for c in explicit if s <= c.start < e and same(c)]
     if in_sentence:
         return min(in_sentence, key=lambda c: abs(c.start - pos))
-    places = [p for p in _places_in(text) if p[2].endswith(level) and len(p[2]) > len(level) + 1]
+    places = _level_places(text, level)
     before = [p for p in places if s <= p[0] and p[1] <= pos]
     if before:
         return _place_cand(before[-1], level)
@@ -694,7 +733,49 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
             if 2 <= len(name) <= 4 and not _is_verbish(name) and not name.startswith(_generic()):
                 return _Cand(pos, pos, name + level + "总工会", RULE_ANAPHORA, 0.6, level=level)
     before = [p for p in places if p[1] <= pos]
-    return _place_cand(before[-1], level) if before else None
+    if before or places:
+        return _place_cand(before[-1] if before else places[0], level)
+    if level in ("省", "自治区"):
+        # a province named by its short form anywhere in the article (广西 … 自治区总工会)
+        found = sorted((text.find(p.short), p) for p in _provinces(level) if p.short and p.short in text)
+        if found:
+            return _Cand(pos, pos, found[0][1].name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=found[0][1])
+    if level == "兵团":
+        return _Cand(pos, pos, "兵团总工会", RULE_ANAPHORA, 0.6, level=level)
+    return None
+
+
+def _canonical_place(place: Place) -> str:
+    """A division's name as union names use it: the everyday form of autonomous prefectures (某某州)."""
+    for full, everyday in (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+        if place.name.endswith(full) and place.short:
+            return place.short + everyday
+    return place.name
+
+
+def _of_level(name: str, level: str) -> bool:
+    return name.endswith(level) and not (level == "区" and name.endswith("自治区"))
+
+
+def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
+    """The article's places of ``level`` (as written, or short forms of a unique division of that level)."""
+    out = []
+    for start, end, name, places in _places_in(text):
+        if _of_level(name, level) and len(name) > len(level) + 1:
+            out.append((start, end, name, places))
+            continue
+        fitting = [p for p in places if _of_level(_canonical_place(p), level)]
+        if len(fitting) == 1 and name[-1] not in _GAZ_LEVEL_CHARS:
+            out.append((start, end, _canonical_place(fitting[0]), (fitting[0],)))
+    return out
+
+
+@lru_cache(maxsize=2)
+def _provinces(level: str) -> tuple[Place, ...]:
+    from kg.places import names
+
+    return tuple(sorted({p for n in names() for p in lookup(n) if p.level == "province" and _of_level(p.name, level)},
+                        key=lambda p: p.code))
 
 
 def _place_cand(found, level: str) -> _Cand:
@@ -736,16 +817,33 @@ def _resolve_ref(text: str, explicit: list[_Cand], ref: _Ref) -> str:
     target = _nearest(explicit, ref.start, accept)
     if target is not None:
         return target.label
+    if ref.prefix:
+        place = _article_place(text, ref.start, _PLACE_LEVEL.get(ref.prefix, "city"), explicit)
+        return (place.short or place.name[:-1]) + ref.suffix if place is not None else ""
     if ref.unit:
-        unit = ref.unit
-        ents = [(s, e) for s, e, _suffix in find_enterprises(text, suffixes=_unit_heads())
-                if text[s:e].endswith(unit) and e - s > len(unit)]
-        before = [x for x in ents if x[1] <= ref.start]
-        after = [x for x in ents if x[0] >= ref.end]
-        if before or after:
-            s, e = max(before, key=lambda x: x[1]) if before else min(after)
-            return text[s:e] + ref.suffix[len(unit):]
+        name = _nearest_unit(text, ref)
+        if name:
+            return name + ref.suffix[len(ref.suffix) - len(ref.suffix.split(ref.unit)[-1]):]
     return ""
+
+
+def _nearest_unit(text: str, ref: _Ref) -> str:
+    """The nearest named workplace ending with ``ref.unit`` (公司 → 某某工程公司), also inside a longer chain."""
+    before, after = "", ""
+    for match in re.finditer(re.escape(ref.unit), text):
+        if ref.start <= match.start() < ref.end:
+            continue
+        start = descriptor_start(text, match.end())
+        if start < 0 or not _strip_units(text[start:match.end()]) or text[start] in _GAZ_LEVEL_CHARS:
+            continue
+        if match.end() <= ref.start:
+            before = text[start:match.end()]
+        elif not after:
+            after = text[start:match.end()]
+    return before or after
+
+
+_PLACE_LEVEL = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county", "旗": "county"}
 
 
 def _prefix_places(text: str, cands: list[_Cand]) -> None:
@@ -754,8 +852,7 @@ def _prefix_places(text: str, cands: list[_Cand]) -> None:
     for c in cands:
         if c.rule not in (RULE_ZONE, RULE_OFFICE) or not c.level:
             continue
-        wanted = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county",
-                  "旗": "county"}.get(c.level, "city")
+        wanted = _PLACE_LEVEL.get(c.level, "city")
         place = _article_place(text, c.start, wanted, cands)
         if place is not None:
             short = place.short or place.name[:-1]
@@ -774,21 +871,23 @@ def _article_place(text: str, pos: int, level: str, cands: list[_Cand]) -> Place
     return min(found, key=lambda x: abs(x[0] - pos))[1] if found else None
 
 
+_WORKPLACE_HEADS = ("工会小组", "分工会", "工会")
+
+
 def _aliases(cands: list[_Cand]) -> None:
     """Short names of a union the article names in full take the full label: a suffix of it
-    (财贸轻纺烟草工会 → 中国财贸轻纺烟草工会, 县供电公司工会 → 国网某县供电公司工会) or its enterprise
-    shortened to brand + suffix (青禾公司工会 → 青禾食品股份公司工会)."""
+    (财贸轻纺烟草工会 → 中国财贸轻纺烟草工会, 县供电公司工会 → 国网某县供电公司工会), or a shortened
+    workplace name with the same unit and head (青禾公司工会 → 青禾食品股份公司工会)."""
     labels = sorted({c.label for c in cands}, key=lambda x: (len(x), x))
     for c in cands:
         if c.rule in (RULE_TERRITORIAL, RULE_NATIONAL, RULE_ABBREV) or len(c.label) < 4:
             continue
         longer = next((b for b in labels if len(b) > len(c.label) and b.endswith(c.label)), None)
         if longer is None and c.rule == RULE_ENTERPRISE:
-            suffix = next((h for h in _unit_heads() if c.label.endswith(h + "工会")), "")
-            brand = c.label[: len(c.label) - len(suffix) - 2]
-            if suffix and len(brand) >= 2:
-                longer = next((b for b in labels if len(b) > len(c.label) and b.startswith(brand)
-                               and b.endswith(suffix + "工会")), None)
+            tail = next((h + head for head in _WORKPLACE_HEADS for h in _unit_heads() if c.label.endswith(h + head)), "")
+            core = c.label[: len(c.label) - len(tail)]
+            if tail and len(core) >= 2:
+                longer = next((b for b in labels if len(b) > len(c.label) and core in b and b.endswith(tail)), None)
         if longer is not None:
             c.alias, c.label = c.label, longer
             c.attrs.append(("alias", c.alias))
