@@ -327,8 +327,10 @@ def _distributed(text: str) -> list[_Cand]:
     """A shared head distributes over coordinated places: 某某市、某某县等县市总工会 → each place's 总工会."""
     out: list[_Cand] = []
     for match in re.finditer("总工会", text):
-        lead = _SHARED_LEAD.search(text, max(0, match.start() - 4), match.start())
-        end = lead.start() if lead else match.start()
+        end = match.start()
+        if _gaz_match_ending(text, end, full_only=True) is None:
+            lead = _SHARED_LEAD.search(text, max(0, end - 4), end)  # 等县市|总工会
+            end = lead.start() if lead else end
         items: list[_Cand] = []
         while True:
             gaz = _gaz_match_ending(text, end, full_only=True)
@@ -491,9 +493,10 @@ def _coordinated_generic(text: str, start: int) -> bool:
 
 
 def _own_town(text: str, start: int, end: int) -> int:
-    """Cut higher places off a town-level name: 某某县|鸣凤镇 → the start of 鸣凤镇."""
+    """Cut higher places off a town-level name ending at ``end`` (before its level word):
+    某某县|鸣凤镇, 某某镇|青石村 → where the own name starts."""
     for cut in range(start + 2, end - 1):
-        if _gaz_match_ending(text, cut, full_only=True) and end - cut >= 2:
+        if _gaz_match_ending(text, cut, full_only=True) or text.endswith(grammar("town_level"), start, cut):
             start = cut
     return start
 
