@@ -1,14 +1,26 @@
 """Rule component ukg_unions: UnionBody mentions with canonical labels.
 
-Grammar (on the simplified text, character offsets):
+A union mention is <descriptor> <level>? <head> (on the simplified text, character offsets):
+- heads: 总工会, 工会, 联合工会, 工会联合会, 分工会, 工会小组, 工会委员会 (→ 工会);
+- the descriptor's left edge is found by grammar (:func:`descriptor_start`): the organisation-name scan
+  of kg.rules.organizations, cut after clause verbs, adverbs, particles, posts and 兼, and after an
+  earlier union head; numbers and ordinals inside a chain of units stay (某厂二车间, 第某师);
+  a count before it (6个社区联合工会) makes the mention plural;
 - national: 中华全国总工会 / 全国总工会 / 全总;
 - territorial: [higher places] <own place><level> 总工会, canonical = own place + level + 总工会
-  (江苏省盐城市滨海县总工会 → 滨海县总工会, the long form kept as attr "alias");
-- abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 州总工会, 自治区总工会 →
-  the article's union at that level; headline "<place>工会" only if the article names that union;
-- industry unions (<place>铁路工会, X系统工会, 机械冶金建材工会), enterprise unions
-  (<enterprise>工会, 该段工会/厂工会 → the enterprise named before), 联合工会, 工会联合会.
-Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 三级工会) give nothing.
+  (江苏省盐城市滨海县总工会 → 滨海县总工会, the long form kept as attr "alias"); a shared head
+  distributes over coordinated places (某市、某县等县市总工会);
+- town level (镇/乡/街道/社区/村 + 工会 / 工会联合会 / 联合工会) keeps its head, own name only;
+- zone (经开区/高新区 …) and office (市直机关/X机关) unions, written bare → the article's place prefixed;
+- workplace unions: <enterprise or unit chain> + head, as written (X有限公司Y分公司工会, X车务段工会,
+  X项目工会小组); a generic head alone (公司工会, 该车间工会) → the article's named one;
+- industry unions: 中国 + descriptor, <place> + descriptor (某省交通运输工会), the industry list;
+- abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 自治区总工会 → the article's
+  union or place of that level (short place names too); headline "<place>工会" only if the article
+  names that union; short forms of a named union (a suffix, or brand + unit) take its full label.
+Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 村级工会联合会) give nothing.
+The grammar's words are data: kg/data/union-grammar-v1.tsv (levels, generic words, boundaries,
+units, zones …) and kg/data/union-industries-v1.txt, read through kg.lexicon.
 
 Example:
     >>> from kg.nlp import make_nlp, process
@@ -193,8 +205,9 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
 
     Returns a candidate, "bare:<level>" for 市总工会/该县总工会-style references, or None.
     """
-    if text.endswith("中华全国", 0, start_kw) or text.endswith("全国", 0, start_kw):
-        return _Cand(start_kw - (4 if text.endswith("中华全国", 0, start_kw) else 2), start_kw, NATIONAL, RULE_NATIONAL, 1.0)
+    national = next((w for w in grammar("national_prefix") if text.endswith(w, 0, start_kw)), "")
+    if national:
+        return _Cand(start_kw - len(national), start_kw, NATIONAL, RULE_NATIONAL, 1.0)
     if text.endswith("兵团", 0, start_kw):
         s = start_kw - 2
         if text.endswith("新疆生产建设", 0, s):
@@ -271,10 +284,10 @@ def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
 def _abbrev_re() -> re.Pattern[str]:
     """"<level>总" not followed by a character that makes 总 part of another word (市总体, 县总量)."""
     block = "".join(grammar("abbrev_block"))
-    return re.compile(rf"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[{re.escape(block)}])")
+    levels = "|".join(map(re.escape, grammar("abbrev_level")))
+    return re.compile(rf"(?P<lvl>{levels})总(?!工会|[{re.escape(block)}])")
 
 _ANY_UNION_TAIL = re.compile(r"总工会")
-_HEADLINE_UNION = re.compile(r"[\u4e00-\u9fff]{2,8}?工会(?![联会员法])")
 
 
 def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
@@ -308,19 +321,29 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
         prev = text[start - 1:start] if start else ""
         if prev == "该":
             bare.append((start - 1, kw + 1, level))
-        elif not prev or not _CJK.match(prev) or prev in "与和及由向在经对是同了据从" or _after_verb(text, start):
+        elif not prev or not _CJK.match(prev) or prev in grammar("bare_before") or _after_verb(text, start):
             bare.append((start, kw + 1, level))
     cands += _distributed(text)
     two_cands, two_bare = _two_levels(text)
     cands += two_cands
     bare += two_bare
-    for match in re.finditer("全总(?![结监体量额数计值])", text):
-        if not text[max(0, match.start() - 1):match.start()] in ("安", "完", "健", "齐", "周"):
+    for match in _national_short_re().finditer(text):
+        if not text[max(0, match.start() - 1):match.start()] in grammar("national_block_before"):
             cands.append(_Cand(match.start(), match.end(), NATIONAL, RULE_ABBREV, 0.8))
     return cands, bare
 
 
-_SHARED_LEAD = re.compile(r"(?:等|和|及|与)?[省市县区州盟旗师]{0,3}$")
+@lru_cache(maxsize=1)
+def _national_short_re() -> re.Pattern[str]:
+    shorts = "|".join(map(re.escape, grammar("national_short")))
+    return re.compile(rf"(?:{shorts})(?![{re.escape(''.join(grammar('national_block_after')))}])")
+
+
+@lru_cache(maxsize=1)
+def _shared_lead_re() -> re.Pattern[str]:
+    """What may stand between coordinated places and their shared 总工会: 等县市, 和, 市."""
+    links = "|".join(map(re.escape, grammar("shared_lead") + grammar("coordinator")))
+    return re.compile(rf"(?:{links})?[{_GAZ_LEVEL_CHARS}师]{{0,3}}$")
 
 
 def _distributed(text: str) -> list[_Cand]:
@@ -329,7 +352,7 @@ def _distributed(text: str) -> list[_Cand]:
     for match in re.finditer("总工会", text):
         end = match.start()
         if _gaz_match_ending(text, end, full_only=True) is None:
-            lead = _SHARED_LEAD.search(text, max(0, end - 4), end)  # 等县市|总工会
+            lead = _shared_lead_re().search(text, max(0, end - 4), end)  # 等县市|总工会
             end = lead.start() if lead else end
         items: list[_Cand] = []
         while True:
@@ -345,7 +368,7 @@ def _distributed(text: str) -> list[_Cand]:
                                level=next(lv for lv in _levels() if text[own_start:end].endswith(lv)),
                                place=places[0] if len(places) == 1 else _pick(places, text, own_start) if places else None,
                                own_start=own_start))
-            if text[own_start - 1:own_start] not in ("、", "和", "及", "与") or own_start < 1:
+            if text[own_start - 1:own_start] not in grammar("coordinator") or own_start < 1:
                 break
             end = own_start - 1
         if len(items) >= 2:
@@ -355,14 +378,19 @@ def _distributed(text: str) -> list[_Cand]:
 
 # "<place>(、<lower level>)两级(总)工会": the unions of two levels acting together
 # (贵港市两级总工会 = the city union and its county unions; 某市、区两级工会 = the city union and the district union).
-_TWO_LEVELS = re.compile(r"(?P<lvl>省|自治区|市|州|盟|县|区|旗)(?:[、和与及]?(?P<lower>市|州|县|区|旗|乡|镇|街道))?两级(?:总)?工会")
+@lru_cache(maxsize=1)
+def _two_levels_re() -> re.Pattern[str]:
+    upper = "|".join(map(re.escape, grammar("upper_level")))
+    lower = "|".join(map(re.escape, grammar("lower_level")))
+    links = re.escape("".join(grammar("coordinator")))
+    return re.compile(rf"(?P<lvl>{upper})(?:[{links}]?(?P<lower>{lower}))?两级(?:总)?工会")
 
 
 def _two_levels(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
     """The named union of a two-level construction, and a bare reference for its named lower level."""
     cands: list[_Cand] = []
     bare: list[tuple[int, int, str]] = []
-    for match in _TWO_LEVELS.finditer(text):
+    for match in _two_levels_re().finditer(text):
         gaz = _gaz_match_ending(text, match.end("lvl"), full_only=True)
         if gaz is None:
             continue
@@ -385,13 +413,14 @@ def _after_verb(text: str, pos: int) -> bool:
 @lru_cache(maxsize=1)
 def _industry_re() -> re.Pattern[str]:
     names = "|".join(map(re.escape, industries()))
-    return re.compile(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法])")
+    prefixes = "|".join(map(re.escape, grammar("industry_prefix")))
+    return re.compile(rf"(?:{prefixes})?(?:{names})(?:系统)?工会(?![联会员法])")
 
 
 @lru_cache(maxsize=1)
 def _industry_start() -> re.Pattern[str]:
     """Where an industry union can start: 中 (中国, 中华全国) or the first character of a name."""
-    words = ("中国", "中华全国") + industries() + (("系统", "工会") if "" in industries() else ())
+    words = grammar("industry_prefix") + industries() + (("系统", "工会") if "" in industries() else ())
     return re.compile("[" + re.escape("".join(sorted({w[0] for w in words if w}))) + "]")
 
 
@@ -403,18 +432,14 @@ def _industry(text: str) -> list[_Cand]:
         if gaz:
             start = gaz[0]
         before = text[max(0, start - 1):start]
-        if before in ("该", "各", "本") or (start == match.start() and not match.group().startswith("中")
-                                             and not text.startswith("机械", start) and before and _CJK.match(before)
-                                             and before not in "的与和及由向在经对是同了据从、"):
+        if before in _demonstrative() + ("各",) or (start == match.start() and not match.group().startswith(grammar("industry_prefix"))
+                                                      and not text.startswith("机械", start) and before
+                                                      and _CJK.match(before)
+                                                      and before not in grammar("bare_before") + ("的", "、")):
             continue
-        if start == match.start() and not match.group().startswith(("中国", "中华")) and len(match.group()) <= 4:
+        if start == match.start() and not match.group().startswith(grammar("industry_prefix")) and len(match.group()) <= 4:
             continue  # bare 铁路工会/教育工会 without a place or 中国 is generic
         out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.85))
-    for match in re.finditer(r"系统工会(?![联会员法])", text):
-        start = scan_name(text, match.start(), limit=12)
-        name = text[start:match.start()]
-        if len(name) >= 2 and not name.startswith(_generic()):
-            out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.8))
     return out
 
 
@@ -524,7 +549,7 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             if anaphoric or head != "工会":
                 refs.append(_Ref(ds, he, head))
             continue
-        national = next((w for w in ("中华全国", "中国") if desc.startswith(w)), "")
+        national = next((w for w in grammar("industry_prefix") if desc.startswith(w)), "")
         if national and len(desc) > len(national) and not _is_generic(text, ds + len(national), hs):
             out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY, 0.85))
             continue
@@ -561,7 +586,7 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             if text[rest] not in _LEVEL_CHARS and not _is_generic(text, rest, hs):
                 # a place's industry union or federation: 某省交通运输工会, 某县快递行业联合工会
                 out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY if head == "工会" else RULE_FEDERATION, 0.8))
-        elif head != "工会" and len(desc) >= 2 or desc.endswith("系统") and len(desc) > 3:
+        elif head != "工会" and len(desc) >= 2 or desc.endswith("系统") and len(desc) >= 3:
             out.append(_Cand(ds, he, desc + label_head, RULE_FEDERATION if head != "工会" else RULE_INDUSTRY, 0.75))
         elif len(desc) >= 2:
             refs.append(_Ref(ds, he, desc + label_head))  # 财贸轻纺烟草工会 → the article's 中国财贸轻纺烟草工会
@@ -586,26 +611,39 @@ def _post_union(text: str) -> list[_Cand]:
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
         # "<enterprise>(为依托)成立(了)工会": the union founded in that enterprise
-        match = _FOUNDED.match(text, e)
+        match = _founded_re().match(text, e)
         if match:
             out.append(_Cand(match.start(1), match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
-        match = re.match(r"(?:和|与|及)(工会)(?![联会员法])", text[e:e + 4])
+        match = _and_union_re().match(text[e:e + 4])
         if match:
             out.append(_Cand(e + match.start(1), e + match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.7,
                              attrs=[("enterprise", text[s:e])]))
     return out
 
 
-_FOUNDED = re.compile(r"(?:为依托|为基础|为主体|为单位)?[，,]?(?:正式|率先|先后|相继|依法|已|已经)?(?:成立|组建|建立)了?(工会)(?![联会员法组委])")
+@lru_cache(maxsize=1)
+def _and_union_re() -> re.Pattern[str]:
+    """"<enterprise>和工会": the enterprise's own union, coordinated with it."""
+    links = "|".join(map(re.escape, [w for w in grammar("coordinator") if w != "、"]))
+    return re.compile(rf"(?:{links})(工会)(?![联会员法])")
+
+
+@lru_cache(maxsize=1)
+def _founded_re() -> re.Pattern[str]:
+    """"(为依托)(，)(正式)成立(了)工会" after an enterprise."""
+    base, adverb, verb = ("|".join(map(re.escape, grammar(kind))) for kind in ("found_base", "found_adverb", "found_verb"))
+    return re.compile(rf"(?:{base})?[，,]?(?:{adverb})?(?:{verb})了?(工会)(?![联会员法组委])")
 
 
 def _place_union(text: str) -> list[_Cand]:
     """"<place with level>工会" (海西州工会, 宁波市工会) = that place's 总工会."""
     out = []
-    for match in re.finditer(r"工会(?![联会员法系])", text):
-        if text[match.start() - 1:match.start()] in ("总", "合"):
+    block = _block_after_re()
+    for match in re.finditer("工会", text):
+        if text[match.start() - 1:match.start()] in ("总", "合") or block.match(text, match.end()) \
+                or text.startswith("联", match.end()):
             continue
         gaz = _gaz_match_ending(text, match.start(), full_only=True)
         if gaz is None:
@@ -729,7 +767,7 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
             for up in parents(c.place):
                 if up.name.endswith(level):
                     return _Cand(pos, pos, up.name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=up)
-    if level in ("镇", "乡", "街道"):
+    if level in grammar("town_level"):
         for match in reversed(list(re.finditer(level, text[:pos]))):
             ns = scan_name(text, match.start(), limit=6)
             name = text[ns:match.start()]
@@ -916,7 +954,9 @@ def _sentence(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos))
 
 
-_PARTNER_LINK = re.compile(r"^(?:和|与|、|及|同|联合|携手|会同|牵手|共同)$")
+@lru_cache(maxsize=1)
+def _partner_link_re() -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(map(re.escape, grammar("partner_link"))) + ")")
 
 
 def _partners(doc: Doc, mentions: list[Mention], sentences: list[tuple[int, int]]) -> None:
@@ -928,11 +968,11 @@ def _partners(doc: Doc, mentions: list[Mention], sentences: list[tuple[int, int]
             if a.label == b.label:
                 continue
             gap = text[a.end:b.start]
-            if _PARTNER_LINK.match(gap) or (gap.startswith("主办") and "承办" in text[b.end:b.end + 6]):
+            if _partner_link_re().fullmatch(gap) or (gap.startswith("主办") and "承办" in text[b.end:b.end + 6]):
                 add_relation(doc, Relation(predicate=PARTNER, subject=a, object=b, sentence_start=s, sentence_end=e,
                                            rule=RULE_PARTNER, confidence=0.7))
         for a, b in zip(inside, inside[1:]):
             gap = text[a.end:b.start]
-            if re.fullmatch(r"(?:所属|下属|直属|所辖)的?", gap):
+            if gap.removesuffix("的") in grammar("sub_link"):
                 add_relation(doc, Relation(predicate=SUB_ORGANIZATION_OF, subject=b, object=a, sentence_start=s,
                                            sentence_end=e, rule=RULE_SUB, confidence=0.7))
