@@ -113,6 +113,7 @@ def _head_word_re() -> re.Pattern[str]:
 
 # A number or ordinal inside a unit chain: 加工厂|二|车间, 物流园|3#|仓库, 兵团|第六|师.
 _ORDINAL_END = re.compile(r"第?[0-9０-９一二三四五六七八九十百千万]+[#＃号]?$")
+_DATE = re.compile(r"[0-9０-９]+[年月日]")
 _COUNT_END = re.compile(r"[0-9０-９一二三四五六七八九十百千几多两数]$")
 
 
@@ -153,6 +154,14 @@ def descriptor_start(text: str, end: int, *, limit: int = 32, trim_verbs: bool =
         start = before
     for match in _boundary_re().finditer(text, start, end):
         start = max(start, match.end())
+    for match in _DATE.finditer(text, max(0, start - 6), end):  # 2019年|中国某某工会
+        start = max(start, match.end())
+    if not trim_verbs and start < end and _CJK.match(text[start - 1:start] or " ") \
+            and text[start - 1] not in grammar("bare_before"):
+        # a verb right after a word is the clause's (推进|某某公司), one after a break may be a name's (、外卖行业)
+        words = posseg.lcut(text[start:end])
+        if len(words) > 1 and words[0][1] == "v" and len(words[0][0]) >= 2 and not lookup(words[0][0]):
+            start += len(words[0][0])
     return start
 
 
