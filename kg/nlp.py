@@ -29,7 +29,7 @@ from kg.text import to_simplified
 from kg.rules import add_mention, add_relation  # noqa: F401  (re-exported for components)
 
 # Component modules register themselves with @Language.component on import.
-from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, mission, dates  # noqa: F401,E501
+from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, candidates, mission, decide, dates  # noqa: F401,E501
 
 #: Pipeline order: entities first (places → unions → organisations → persons →
 #: groups → initiatives), then quantities (attached to what they measure), then
@@ -41,19 +41,29 @@ PIPELINE = (
     "ukg_persons",
     "ukg_groups",
     "ukg_initiatives",
+    "ukg_candidates",
     "ukg_quantities",
     "ukg_mission",
+    "ukg_decide",
     "ukg_dates",
 )
+#: ``make_nlp(model=RULES)``: the hand rules alone, without the learned decisions of ukg_decide.
+RULES = "rules"
+#: What ``make_nlp()`` runs: the hand rules, until the learned models beat them.
+DEFAULT_MODEL = RULES
 
 for _name, _default in (("article", None), ("mentions", None), ("relations", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 
-@lru_cache(maxsize=1)
-def make_nlp() -> Language:
-    """The shared pipeline (built once per process)."""
+@lru_cache(maxsize=4)
+def make_nlp(model: str | None = None) -> Language:
+    """The shared pipeline (built once per process and model).
+
+    ``model`` is a folder written by ``kg train`` (default: the model shipped in kg/data/model), or
+    :data:`RULES` for the hand rules alone (no ukg_decide).
+    """
     import logging
 
     import jieba
@@ -64,7 +74,11 @@ def make_nlp() -> Language:
     nlp = spacy.blank("zh")
     nlp.tokenizer = _Tokenizer(nlp.vocab)
     for name in PIPELINE:
-        nlp.add_pipe(name)
+        if name == "ukg_decide":
+            if (model or DEFAULT_MODEL) != RULES:
+                nlp.add_pipe(name, config={"model": str(model or "")})
+        else:
+            nlp.add_pipe(name)
     return nlp
 
 

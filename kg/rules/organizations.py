@@ -86,8 +86,11 @@ def _tokens(chunk: str, text: str | None = None) -> tuple[tuple[str, str], ...]:
     return tokens
 
 
-def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> int:
+def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_verbs: bool = True) -> int:
     """Start offset of the name that ends at ``end`` (== ``end`` when there is none).
+
+    ``trim_verbs=False`` keeps a leading word jieba tags as a verb (a caller that cuts clause
+    verbs itself: jieba tags unknown brand names such as 外卖 or 攀钢 as verbs too).
 
     >>> t = "贵港市探索成立合作社"
     >>> t[scan_name(t, len(t)):]
@@ -118,7 +121,7 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0) -> in
             break
         start = pos
     # a verb cannot start a name (指着|厂, 组建|公司)
-    for word, flag in tokens:
+    for word, flag in tokens if trim_verbs else ():
         pos_word = chunk_start + sum(len(w) for w, _f in tokens[: tokens.index((word, flag))])
         if pos_word < start:
             continue

@@ -1,14 +1,26 @@
 """Rule component ukg_unions: UnionBody mentions with canonical labels.
 
-Grammar (on the simplified text, character offsets):
+A union mention is <descriptor> <level>? <head> (on the simplified text, character offsets):
+- heads: 总工会, 工会, 联合工会, 工会联合会, 分工会, 工会小组, 工会委员会 (→ 工会);
+- the descriptor's left edge is found by grammar (:func:`descriptor_start`): the organisation-name scan
+  of kg.rules.organizations, cut after clause verbs, adverbs, particles, posts and 兼, and after an
+  earlier union head; numbers and ordinals inside a chain of units stay (某厂二车间, 第某师);
+  a count before it (6个社区联合工会) makes the mention plural;
 - national: 中华全国总工会 / 全国总工会 / 全总;
 - territorial: [higher places] <own place><level> 总工会, canonical = own place + level + 总工会
-  (江苏省盐城市滨海县总工会 → 滨海县总工会, the long form kept as attr "alias");
-- abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 州总工会, 自治区总工会 →
-  the article's union at that level; headline "<place>工会" only if the article names that union;
-- industry unions (<place>铁路工会, X系统工会, 机械冶金建材工会), enterprise unions
-  (<enterprise>工会, 该段工会/厂工会 → the enterprise named before), 联合工会, 工会联合会.
-Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 三级工会) give nothing.
+  (江苏省盐城市滨海县总工会 → 滨海县总工会, the long form kept as attr "alias"); a shared head
+  distributes over coordinated places (某市、某县等县市总工会);
+- town level (镇/乡/街道/社区/村 + 工会 / 工会联合会 / 联合工会) keeps its head, own name only;
+- zone (经开区/高新区 …) and office (市直机关/X机关) unions, written bare → the article's place prefixed;
+- workplace unions: <enterprise or unit chain> + head, as written (X有限公司Y分公司工会, X车务段工会,
+  X项目工会小组); a generic head alone (公司工会, 该车间工会) → the article's named one;
+- industry unions: 中国 + descriptor, <place> + descriptor (某省交通运输工会), the industry list;
+- abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 自治区总工会 → the article's
+  union or place of that level (short place names too); headline "<place>工会" only if the article
+  names that union; short forms of a named union (a suffix, or brand + unit) take its full label.
+Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 村级工会联合会) give nothing.
+The grammar's words are data: kg/data/union-grammar-v1.tsv (levels, generic words, boundaries,
+units, zones …) and kg/data/union-industries-v1.txt, read through kg.lexicon.
 
 Example:
     >>> from kg.nlp import make_nlp, process
@@ -30,10 +42,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import posseg
+from kg.lexicon import longest_first, word_list, words
 from kg.places import Place, is_within, lookup, parents
 from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
-from kg.rules.organizations import DATA, _lines, find_enterprises, org_suffixes, scan_name
+from kg.rules.organizations import find_enterprises, org_suffixes, scan_name
 from kg.rules import add_mention, add_relation
 from kg.text import finditer_at, sentence_spans
 
@@ -45,19 +58,111 @@ RULE_HEADLINE = "union.headline/v1"
 RULE_INDUSTRY = "union.industry/v1"
 RULE_ENTERPRISE = "union.enterprise/v1"
 RULE_FEDERATION = "union.federation/v1"
+RULE_ZONE = "union.zone/v1"
+RULE_OFFICE = "union.office/v1"
+RULE_ALIAS = "union.alias/v1"
 RULE_LOCATED = "union.located_in/v1"
 RULE_PARTNER = "union.partner/v1"
 RULE_SUB = "union.sub_organization/v1"
 
 NATIONAL = "中华全国总工会"
-# Level words before 总工会, longest first; the key is the level class used for anaphora.
-_LEVELS = ("自治区", "特别行政区", "街道", "兵团", "新区", "开发区", "园区", "省", "市", "州", "盟", "县", "区", "旗", "乡", "镇")
+#: The vocabulary of the grammar (levels, generic words, boundaries, units …), see its header.
+GRAMMAR = "union-grammar-v1.tsv"
+#: National industry-union names (铁路, 金融 …).
+INDUSTRIES = "union-industries-v1.txt"
 _GAZ_LEVEL_CHARS = "省市县区州盟旗"
-# Words that make "<word><level>总工会" a generic or plural mention.
-_GENERIC_PREFIX = ("各级", "两级", "三级", "四级", "五级", "各", "全", "区县", "县区", "市县", "省市", "上级", "基层",
-                   "本级", "同级", "乡镇", "县级", "市级", "省级", "地市", "所在", "当地", "每个", "我")
-_DEMONSTRATIVE = ("该", "本", "这个", "此")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def grammar(kind: str) -> tuple[str, ...]:
+    """The words of one type of kg/data/union-grammar-v1.tsv, longest first.
+
+    >>> grammar("level")[:3]
+    ('特别行政区', '自治区', '开发区')
+    """
+    return _grammar(kind)
+
+
+@lru_cache(maxsize=None)
+def _grammar(kind: str) -> tuple[str, ...]:
+    return longest_first(words(GRAMMAR).get(kind, ()))
+
+
+def _levels() -> tuple[str, ...]:
+    return grammar("level")
+
+
+def _generic() -> tuple[str, ...]:
+    return grammar("generic")
+
+
+def _demonstrative() -> tuple[str, ...]:
+    return grammar("demonstrative")
+
+
+@lru_cache(maxsize=1)
+def _boundary_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("boundary"))) + "|总工会|工会")
+
+
+@lru_cache(maxsize=1)
+def _head_word_re() -> re.Pattern[str]:
+    """Unit and zone words that end a descriptor (jieba may cut them apart: 经|开区)."""
+    return re.compile("(?:" + "|".join(map(re.escape, longest_first(grammar("zone") + grammar("unit")))) + ")$")
+
+
+# A number or ordinal inside a unit chain: 加工厂|二|车间, 物流园|3#|仓库, 兵团|第六|师.
+_ORDINAL_END = re.compile(r"第?[0-9０-９一二三四五六七八九十百千万]+[#＃号]?$")
+_DATE = re.compile(r"[0-9０-９]+[年月日]")
+_COUNT_END = re.compile(r"[0-9０-９一二三四五六七八九十百千几多两数]$")
+
+
+def descriptor_start(text: str, end: int, *, limit: int = 32, trim_verbs: bool = False) -> int:
+    """Where the descriptor of a union head at ``end`` starts (``end`` when there is none).
+
+    The name grammar of :func:`scan_name`, plus: numbers and ordinals inside a chain of units, and a
+    cut after the last clause word (verb, adverb, post, 兼) or union head inside it. A count before
+    the descriptor (6个社区) makes it plural: ``-1``. Unlike scan_name's default, a leading word
+    tagged as a verb stays (jieba tags brand words as verbs: 外卖行业, 攀钢集团) unless ``trim_verbs``.
+
+    >>> t = "副主任兼市"
+    >>> t[descriptor_start(t, len(t)):]
+    '市'
+    >>> t = "青禾机械公司加工厂二车间"
+    >>> t[descriptor_start(t, len(t)):]
+    '青禾机械公司加工厂二车间'
+    >>> descriptor_start("推动6个社区", 6)
+    -1
+    """
+    lo = max(0, end - limit)
+    head = _head_word_re().search(text, max(lo, end - 10), end)
+    start = scan_name(text, head.start() if head else end, min_start=lo, limit=limit, trim_verbs=trim_verbs)
+    if head and start == head.start():
+        start = scan_name(text, end, min_start=lo, limit=limit, trim_verbs=trim_verbs)
+        start = min(start, head.start())
+    if text[start:start + 1] in grammar("classifier") and _COUNT_END.search(text, max(0, start - 1), start):
+        return -1
+    for _ in range(3):
+        ordinal = _ORDINAL_END.search(text, max(lo, start - 5), start)
+        if ordinal is None or ordinal.start() == start:
+            break
+        before = scan_name(text, ordinal.start(), min_start=lo, limit=limit, trim_verbs=trim_verbs)
+        if before == ordinal.start():
+            if text.startswith("第", ordinal.start()):
+                start = before  # 第十三师, 第一项目部: an ordinal name
+            break
+        start = before
+    for match in _boundary_re().finditer(text, start, end):
+        start = max(start, match.end())
+    for match in _DATE.finditer(text, max(0, start - 6), end):  # 2019年|中国某某工会
+        start = max(start, match.end())
+    if not trim_verbs and start < end and _CJK.match(text[start - 1:start] or " ") \
+            and text[start - 1] not in grammar("bare_before"):
+        # a verb right after a word is the clause's (推进|某某公司), one after a break may be a name's (、外卖行业)
+        words = posseg.lcut(text[start:end])
+        if len(words) > 1 and words[0][1] == "v" and len(words[0][0]) >= 2 and not lookup(words[0][0]):
+            start += len(words[0][0])
+    return start
 
 
 @dataclass
@@ -76,8 +181,12 @@ class _Cand:
 
 @lru_cache(maxsize=1)
 def industries() -> tuple[str, ...]:
-    """Industry-union names (kg/data/union-industries-v1.txt), longest first."""
-    return tuple(sorted(set(_lines("union-industries-v1.txt")), key=len, reverse=True))
+    """Industry-union names (kg/data/union-industries-v1.txt), longest first.
+
+    >>> "铁路" in industries()
+    True
+    """
+    return longest_first(word_list(INDUSTRIES))
 
 
 def _gaz_match_ending(text: str, end: int, *, full_only: bool) -> tuple[int, tuple[Place, ...]] | None:
@@ -105,8 +214,9 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
 
     Returns a candidate, "bare:<level>" for 市总工会/该县总工会-style references, or None.
     """
-    if text.endswith("中华全国", 0, start_kw) or text.endswith("全国", 0, start_kw):
-        return _Cand(start_kw - (4 if text.endswith("中华全国", 0, start_kw) else 2), start_kw, NATIONAL, RULE_NATIONAL, 1.0)
+    national = next((w for w in grammar("national_prefix") if text.endswith(w, 0, start_kw)), "")
+    if national:
+        return _Cand(start_kw - len(national), start_kw, NATIONAL, RULE_NATIONAL, 1.0)
     if text.endswith("兵团", 0, start_kw):
         s = start_kw - 2
         if text.endswith("新疆生产建设", 0, s):
@@ -119,14 +229,16 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
     if gaz:
         own_start, places = gaz
         own = text[own_start:start_kw]
-        level = next(lv for lv in _LEVELS if own.endswith(lv))
+        level = next(lv for lv in _levels() if own.endswith(lv))
         return _Cand(own_start, start_kw, own + "总工会", RULE_TERRITORIAL, 0.95, level=level,
                      place=places[0] if len(places) == 1 else _pick(places, text, own_start), own_start=own_start)
-    level = next((lv for lv in _LEVELS if text.endswith(lv, 0, start_kw)), None)
+    level = next((lv for lv in _levels() if text.endswith(lv, 0, start_kw)), None)
     if level is None:
         return None
     name_end = start_kw - len(level)
-    name_start = scan_name(text, name_end, limit=10)
+    name_start = descriptor_start(text, name_end, limit=12, trim_verbs=True)
+    if name_start < 0:
+        return None  # a count: 6个街道总工会
     # cut higher-level places off the front: 杭州市萧山区|新湾街道
     for cut in range(name_end - 2, name_start, -1):
         if _gaz_match_ending(text, cut, full_only=True):
@@ -142,12 +254,12 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
         name = ""
     if not name:
         before = text[max(0, name_end - 2):name_end]
-        if any(before.endswith(d) for d in _DEMONSTRATIVE) or not _CJK.match(before[-1:] or " ") or True:
-            return f"bare:{level}" if not any(before.endswith(g) for g in _GENERIC_PREFIX) else None
-    if name in _DEMONSTRATIVE or name.endswith(_DEMONSTRATIVE):
+        if any(before.endswith(d) for d in _demonstrative()) or not _CJK.match(before[-1:] or " ") or True:
+            return f"bare:{level}" if not any(before.endswith(g) for g in _generic()) else None
+    if name in _demonstrative() or name.endswith(_demonstrative()):
         return f"bare:{level}"
-    if name.startswith(_GENERIC_PREFIX) or len(name) < 2:
-        if len(name) == 1 and name not in _GENERIC_PREFIX and level in ("镇", "乡"):
+    if name.startswith(_generic()) or len(name) < 2:
+        if len(name) == 1 and name not in _generic() and level in ("镇", "乡"):
             pass  # 1-character town names are rare but real; still too risky
         return None
     return _Cand(name_start, start_kw, name + level + "总工会", RULE_TERRITORIAL, 0.8, level=level, own_start=name_start)
@@ -177,9 +289,14 @@ def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
     return None
 
 
-_ABBREV = re.compile(r"(?P<lvl>自治区|街道|省|市|州|县|区|旗|镇)总(?!工会|[体量额数值和结经裁监部队编理干会务站局署社厂人长师投产计收支规面营销价成资共])")
+@lru_cache(maxsize=1)
+def _abbrev_re() -> re.Pattern[str]:
+    """"<level>总" not followed by a character that makes 总 part of another word (市总体, 县总量)."""
+    block = "".join(grammar("abbrev_block"))
+    levels = "|".join(map(re.escape, grammar("abbrev_level")))
+    return re.compile(rf"(?P<lvl>{levels})总(?!工会|[{re.escape(block)}])")
+
 _ANY_UNION_TAIL = re.compile(r"总工会")
-_HEADLINE_UNION = re.compile(r"[\u4e00-\u9fff]{2,8}?工会(?![联会员法])")
 
 
 def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
@@ -197,7 +314,7 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
             if text.endswith("该", 0, start):
                 start -= 1
             bare.append((start, match.end(), level))
-    for match in _ABBREV.finditer(text):
+    for match in _abbrev_re().finditer(text):
         kw = match.end() - 1  # the 总
         level = match.group("lvl")
         gaz = _gaz_match_ending(text, kw, full_only=True)
@@ -213,27 +330,76 @@ def _explicit_and_bare(text: str) -> tuple[list[_Cand], list[tuple[int, int, str
         prev = text[start - 1:start] if start else ""
         if prev == "该":
             bare.append((start - 1, kw + 1, level))
-        elif not prev or not _CJK.match(prev) or prev in "与和及由向在经对是同了据从" or _after_verb(text, start):
+        elif not prev or not _CJK.match(prev) or prev in grammar("bare_before") or _after_verb(text, start):
             bare.append((start, kw + 1, level))
+    cands += _distributed(text)
     two_cands, two_bare = _two_levels(text)
     cands += two_cands
     bare += two_bare
-    for match in re.finditer("全总(?![结监体量额数计值])", text):
-        if not text[max(0, match.start() - 1):match.start()] in ("安", "完", "健", "齐", "周"):
+    for match in _national_short_re().finditer(text):
+        if not text[max(0, match.start() - 1):match.start()] in grammar("national_block_before"):
             cands.append(_Cand(match.start(), match.end(), NATIONAL, RULE_ABBREV, 0.8))
     return cands, bare
 
 
+@lru_cache(maxsize=1)
+def _national_short_re() -> re.Pattern[str]:
+    shorts = "|".join(map(re.escape, grammar("national_short")))
+    return re.compile(rf"(?:{shorts})(?![{re.escape(''.join(grammar('national_block_after')))}])")
+
+
+@lru_cache(maxsize=1)
+def _shared_lead_re() -> re.Pattern[str]:
+    """What may stand between coordinated places and their shared 总工会: 等县市, 和, 市."""
+    links = "|".join(map(re.escape, grammar("shared_lead") + grammar("coordinator")))
+    return re.compile(rf"(?:{links})?[{_GAZ_LEVEL_CHARS}师]{{0,3}}$")
+
+
+def _distributed(text: str) -> list[_Cand]:
+    """A shared head distributes over coordinated places: 某某市、某某县等县市总工会 → each place's 总工会."""
+    out: list[_Cand] = []
+    for match in re.finditer("总工会", text):
+        end = match.start()
+        if _gaz_match_ending(text, end, full_only=True) is None:
+            lead = _shared_lead_re().search(text, max(0, end - 4), end)  # 等县市|总工会
+            end = lead.start() if lead else end
+        items: list[_Cand] = []
+        while True:
+            gaz = _gaz_match_ending(text, end, full_only=True)
+            if gaz is None:
+                # a name the gazetteer does not know, ending in a level: 第某师某某市
+                own_start = descriptor_start(text, end, limit=12, trim_verbs=True)
+                if not 0 <= own_start < end - 2 or text[end - 1] not in _GAZ_LEVEL_CHARS or _is_generic(text, own_start, end):
+                    break
+                gaz = (own_start, ())
+            own_start, places = gaz
+            items.append(_Cand(own_start, end, text[own_start:end] + "总工会", RULE_TERRITORIAL, 0.75,
+                               level=next(lv for lv in _levels() if text[own_start:end].endswith(lv)),
+                               place=places[0] if len(places) == 1 else _pick(places, text, own_start) if places else None,
+                               own_start=own_start))
+            if text[own_start - 1:own_start] not in grammar("coordinator") or own_start < 1:
+                break
+            end = own_start - 1
+        if len(items) >= 2:
+            out += items
+    return out
+
+
 # "<place>(、<lower level>)两级(总)工会": the unions of two levels acting together
 # (贵港市两级总工会 = the city union and its county unions; 某市、区两级工会 = the city union and the district union).
-_TWO_LEVELS = re.compile(r"(?P<lvl>省|自治区|市|州|盟|县|区|旗)(?:[、和与及]?(?P<lower>市|州|县|区|旗|乡|镇|街道))?两级(?:总)?工会")
+@lru_cache(maxsize=1)
+def _two_levels_re() -> re.Pattern[str]:
+    upper = "|".join(map(re.escape, grammar("upper_level")))
+    lower = "|".join(map(re.escape, grammar("lower_level")))
+    links = re.escape("".join(grammar("coordinator")))
+    return re.compile(rf"(?P<lvl>{upper})(?:[{links}]?(?P<lower>{lower}))?两级(?:总)?工会")
 
 
 def _two_levels(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
     """The named union of a two-level construction, and a bare reference for its named lower level."""
     cands: list[_Cand] = []
     bare: list[tuple[int, int, str]] = []
-    for match in _TWO_LEVELS.finditer(text):
+    for match in _two_levels_re().finditer(text):
         gaz = _gaz_match_ending(text, match.end("lvl"), full_only=True)
         if gaz is None:
             continue
@@ -256,13 +422,14 @@ def _after_verb(text: str, pos: int) -> bool:
 @lru_cache(maxsize=1)
 def _industry_re() -> re.Pattern[str]:
     names = "|".join(map(re.escape, industries()))
-    return re.compile(rf"(?:中国|中华全国)?(?:{names})(?:系统)?工会(?![联会员法])")
+    prefixes = "|".join(map(re.escape, grammar("industry_prefix")))
+    return re.compile(rf"(?:{prefixes})?(?:{names})(?:系统)?工会(?![联会员法])")
 
 
 @lru_cache(maxsize=1)
 def _industry_start() -> re.Pattern[str]:
     """Where an industry union can start: 中 (中国, 中华全国) or the first character of a name."""
-    words = ("中国", "中华全国") + industries() + (("系统", "工会") if "" in industries() else ())
+    words = grammar("industry_prefix") + industries() + (("系统", "工会") if "" in industries() else ())
     return re.compile("[" + re.escape("".join(sorted({w[0] for w in words if w}))) + "]")
 
 
@@ -274,64 +441,164 @@ def _industry(text: str) -> list[_Cand]:
         if gaz:
             start = gaz[0]
         before = text[max(0, start - 1):start]
-        if before in ("该", "各", "本") or (start == match.start() and not match.group().startswith("中")
-                                             and not text.startswith("机械", start) and before and _CJK.match(before)
-                                             and before not in "的与和及由向在经对是同了据从、"):
+        if before in _demonstrative() + ("各",) or (start == match.start() and not match.group().startswith(grammar("industry_prefix"))
+                                                      and not text.startswith("机械", start) and before
+                                                      and _CJK.match(before)
+                                                      and before not in grammar("bare_before") + ("的", "、")):
             continue
-        if start == match.start() and not match.group().startswith(("中国", "中华")) and len(match.group()) <= 4:
+        if start == match.start() and not match.group().startswith(grammar("industry_prefix")) and len(match.group()) <= 4:
             continue  # bare 铁路工会/教育工会 without a place or 中国 is generic
         out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.85))
-    for match in re.finditer(r"系统工会(?![联会员法])", text):
-        start = scan_name(text, match.start(), limit=12)
-        name = text[start:match.start()]
-        if len(name) >= 2 and not name.startswith(_GENERIC_PREFIX):
-            out.append(_Cand(start, match.end(), text[start:match.end()], RULE_INDUSTRY, 0.8))
     return out
 
 
+@dataclass
+class _Ref:
+    """An anaphoric or short mention, resolved against the article's named unions.
+
+    ``suffix``: the label of the union it names ends with this (公司工会, 车间工会小组, 财贸轻纺烟草工会);
+    ``unit``: failing that, "<the nearest enterprise ending with unit>工会" (公司 → X公司工会);
+    ``level``: a town-level reference (街道工会联合会) resolved to a union of that level with the same head.
+    """
+
+    start: int
+    end: int
+    suffix: str
+    unit: str = ""
+    level: str = ""
+    prefix: str = ""  # a bare level character before the name (市|第一医院工会): the article's place of it
+
+
+_HEAD = re.compile(r"工会联合会|联合工会|工会委员会|工会小组|分工会|工会")
+
+
 @lru_cache(maxsize=1)
-def _bare_heads() -> tuple[str, ...]:
-    return org_suffixes() + ("段", "站")
+def _block_after_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("block_after"))))
 
 
-def _enterprise(text: str) -> tuple[list[_Cand], list[tuple[int, int, str]]]:
-    """Enterprise unions and 联合工会/工会联合会; plus bare "(该)<head>工会" references."""
+@lru_cache(maxsize=1)
+def _unit_heads() -> tuple[str, ...]:
+    """Enterprise suffixes and unit words, longest first (what a workplace union's descriptor ends with)."""
+    return longest_first(org_suffixes() + grammar("unit"))
+
+
+def _strip_units(desc: str) -> str:
+    """The descriptor without its trailing unit words and ordinals (集团公司 → '', 加工厂二车间 → '')."""
+    heads = _unit_heads()
+    while desc:
+        unit = next((h for h in heads if desc.endswith(h)), None)
+        if unit is None:
+            break
+        desc = desc[: -len(unit)]
+        desc = _ORDINAL_END.sub("", desc)
+    return desc
+
+
+def _is_generic(text: str, start: int, end: int) -> bool:
+    """A descriptor that names no one union: 各级, 基层, 企业, 全国产业, 村级, 行业 …"""
+    desc = text[start:end]
+    if not desc:
+        return True
+    word = next((g for g in _generic() if desc.startswith(g)), "")
+    place = longest_starting(text, start, longest=min(12, end - start))
+    if place and place[0] - start > len(word):
+        return False  # 全椒县…, 本溪市…: a place, not 全/本
+    return bool(word) or "各" in desc or desc.endswith(grammar("category_end"))
+
+
+_LEVEL_CHARS = "省市县区州盟旗乡镇村"
+
+
+def _after_places(text: str, start: int, end: int) -> int:
+    """The end of the gazetteer places at the front of ``text[start:end]`` (``start`` when none)."""
+    pos = start
+    while pos < end and (place := longest_starting(text, pos, longest=min(12, end - pos))):
+        pos = place[0]
+    return pos
+
+
+def _coordinated_generic(text: str, start: int) -> bool:
+    """A descriptor coordinated with a generic one shares its plurality: 各乡镇和|园区工会."""
+    if not text.endswith(("和", "与", "及", "、"), 0, start):
+        return False
+    other = descriptor_start(text, start - 1, limit=8)
+    return 0 <= other < start - 1 and _is_generic(text, other, start - 1)
+
+
+def _own_town(text: str, start: int, end: int) -> int:
+    """Cut higher places off a town-level name ending at ``end`` (before its level word):
+    某某县|鸣凤镇, 某某镇|青石村 → where the own name starts."""
+    for cut in range(start + 2, end - 1):
+        if _gaz_match_ending(text, cut, full_only=True) or text.endswith(grammar("town_level"), start, cut):
+            start = cut
+    return start
+
+
+def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
+    """Unions named by "<descriptor><head>" with the head 工会 / 联合工会 / 工会联合会 / 分工会 / 工会小组 /
+    工会委员会 (总工会 is :func:`_territorial`'s): enterprise and unit unions, town-level unions, zone and
+    office (机关) unions, industry unions, federations; short and anaphoric forms as references."""
     out: list[_Cand] = []
-    refs: list[tuple[int, int, str]] = []
-    enterprises = find_enterprises(text)
-    ends = {e: (s, suffix) for s, e, suffix in enterprises}
-    for match in re.finditer(r"工会(?![联会员法])", text):
-        if text[match.start() - 1:match.start()] in ("总", "合"):
+    refs: list[_Ref] = []
+    block = _block_after_re()
+    for match in _HEAD.finditer(text):
+        head, hs, he = match.group(), match.start(), match.end()
+        if head == "工会" and text[hs - 1:hs] == "总" or block.match(text, he):
             continue
-        head_end = match.start()
-        if head_end in ends:
-            s, _suffix = ends[head_end]
-            out.append(_Cand(s, match.end(), text[s:match.end()], RULE_ENTERPRISE, 0.85))
+        if head == "工会小组" and text.startswith("长", he):
+            continue  # 工会小组长: a post
+        ds = descriptor_start(text, hs)
+        if ds < 0:
+            continue  # 6个社区联合工会: a count
+        desc = text[ds:hs]
+        label_head = "工会" if head == "工会委员会" else head
+        anaphoric = any(text.endswith(d, 0, ds) for d in _demonstrative())
+        if not desc:
+            if anaphoric or head != "工会":
+                refs.append(_Ref(ds, he, head))
             continue
-        # bare "(该)<head>工会": 厂工会, 该段工会, 合作社工会
-        heads = _bare_heads()
-        if not text.endswith(heads, 0, head_end):
+        national = next((w for w in grammar("industry_prefix") if desc.startswith(w)), "")
+        if national and len(desc) > len(national) and not _is_generic(text, ds + len(national), hs):
+            out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY, 0.85))
             continue
-        for head in heads:
-            if text.endswith(head, 0, head_end):
-                s = head_end - len(head)
-                before = text[s - 1:s] if s else ""
-                if before == "该":
-                    refs.append((s - 1, match.end(), head))
-                elif not before or not _CJK.match(before) or before in "与和及由向在经对是同了据从入立建":
-                    refs.append((s, match.end(), head))
-                break
-    for match in re.finditer(r"(?:联合工会|工会联合会)", text):
-        start = scan_name(text, match.start(), limit=14)
-        name = text[start:match.start()]
-        if match.group() == "联合工会" and text[start:match.start()].endswith("("):
+        if _is_generic(text, ds, hs) or _coordinated_generic(text, ds):
             continue
-        if (len(name) < 2 or name in ("街道", "乡镇", "社区", "园区") or name.startswith(_GENERIC_PREFIX)
-                or name.endswith(("类", "型", "性", "级", "等", "区域", "行业"))):
-            if name in ("街道", "乡镇", "镇", "社区", "园区", "行业"):
-                refs.append((start, match.end(), name + "|" + match.group()))
-            continue
-        out.append(_Cand(start, match.end(), text[start:match.end()], RULE_FEDERATION, 0.8))
+        town = next((lv for lv in grammar("town_level") if desc.endswith(lv)), "")
+        zone = next((z for z in grammar("zone") if desc.endswith(z)), "")
+        core = _strip_units(desc)
+        if town and not zone:
+            own = _own_town(text, ds, hs - len(town))
+            if own == hs - len(town):
+                refs.append(_Ref(ds, he, label_head, level=town))
+            else:
+                out.append(_Cand(own, he, text[own:hs] + label_head, RULE_TERRITORIAL, 0.8, level=town, own_start=own))
+        elif zone:
+            rule = RULE_ZONE
+            out.append(_Cand(ds, he, desc + label_head, rule, 0.8, level=zone if desc == zone else "",
+                             own_start=ds))
+        elif desc.endswith("直机关"):
+            out.append(_Cand(ds, he, desc + label_head, RULE_OFFICE, 0.8, level=desc[0] if len(desc) == 4 else "",
+                             own_start=ds))
+        elif desc.endswith("机关") and len(desc) > 2 and not _is_generic(text, ds, hs - 2):
+            out.append(_Cand(ds, he, desc + label_head, RULE_OFFICE, 0.8))
+        elif core != desc or desc.endswith(_unit_heads()):
+            # a workplace: X公司工会, X车务段工会, X项目工会小组; 公司工会 / 该车间工会 → the article's one
+            unit = next((h for h in _unit_heads() if desc.endswith(h)), "")
+            if core and core[0] in _GAZ_LEVEL_CHARS and not longest_starting(text, ds) and not anaphoric:
+                refs.append(_Ref(ds, he, desc + label_head, prefix=core[0]))
+            elif not core or anaphoric:
+                refs.append(_Ref(ds, he, desc + label_head, unit=unit))
+            else:
+                out.append(_Cand(ds, he, desc + label_head, RULE_ENTERPRISE, 0.85))
+        elif ds < (rest := _after_places(text, ds, hs)) < hs:
+            if text[rest] not in _LEVEL_CHARS and not _is_generic(text, rest, hs):
+                # a place's industry union or federation: 某省交通运输工会, 某县快递行业联合工会
+                out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY if head == "工会" else RULE_FEDERATION, 0.8))
+        elif head != "工会" and len(desc) >= 2 or desc.endswith("系统") and len(desc) >= 3:
+            out.append(_Cand(ds, he, desc + label_head, RULE_FEDERATION if head != "工会" else RULE_INDUSTRY, 0.75))
+        elif len(desc) >= 2:
+            refs.append(_Ref(ds, he, desc + label_head))  # 财贸轻纺烟草工会 → the article's 中国财贸轻纺烟草工会
     # parenthesised names: 农家乐(民宿)联合工会
     for match in re.finditer(r"([\u4e00-\u9fff]{2,8}[（(][\u4e00-\u9fff]{1,6}[)）])联合工会", text) if "联合工会" in text else ():
         start = scan_name(text, match.start(1) + len(match.group(1).split("(")[0].split("（")[0]), limit=10)
@@ -353,33 +620,46 @@ def _post_union(text: str) -> list[_Cand]:
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
         # "<enterprise>(为依托)成立(了)工会": the union founded in that enterprise
-        match = _FOUNDED.match(text, e)
+        match = _founded_re().match(text, e)
         if match:
             out.append(_Cand(match.start(1), match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
-        match = re.match(r"(?:和|与|及)(工会)(?![联会员法])", text[e:e + 4])
+        match = _and_union_re().match(text[e:e + 4])
         if match:
             out.append(_Cand(e + match.start(1), e + match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.7,
                              attrs=[("enterprise", text[s:e])]))
     return out
 
 
-_FOUNDED = re.compile(r"(?:为依托|为基础|为主体|为单位)?[，,]?(?:正式|率先|先后|相继|依法|已|已经)?(?:成立|组建|建立)了?(工会)(?![联会员法组委])")
+@lru_cache(maxsize=1)
+def _and_union_re() -> re.Pattern[str]:
+    """"<enterprise>和工会": the enterprise's own union, coordinated with it."""
+    links = "|".join(map(re.escape, [w for w in grammar("coordinator") if w != "、"]))
+    return re.compile(rf"(?:{links})(工会)(?![联会员法])")
+
+
+@lru_cache(maxsize=1)
+def _founded_re() -> re.Pattern[str]:
+    """"(为依托)(，)(正式)成立(了)工会" after an enterprise."""
+    base, adverb, verb = ("|".join(map(re.escape, grammar(kind))) for kind in ("found_base", "found_adverb", "found_verb"))
+    return re.compile(rf"(?:{base})?[，,]?(?:{adverb})?(?:{verb})了?(工会)(?![联会员法组委])")
 
 
 def _place_union(text: str) -> list[_Cand]:
     """"<place with level>工会" (海西州工会, 宁波市工会) = that place's 总工会."""
     out = []
-    for match in re.finditer(r"工会(?![联会员法系])", text):
-        if text[match.start() - 1:match.start()] in ("总", "合"):
+    block = _block_after_re()
+    for match in re.finditer("工会", text):
+        if text[match.start() - 1:match.start()] in ("总", "合") or block.match(text, match.end()) \
+                or text.startswith("联", match.end()):
             continue
         gaz = _gaz_match_ending(text, match.start(), full_only=True)
         if gaz is None:
             continue
         own_start, places = gaz
         own = text[own_start:match.start()]
-        level = next((lv for lv in _LEVELS if own.endswith(lv)), "")
+        level = next((lv for lv in _levels() if own.endswith(lv)), "")
         if level and len(own) >= 3:
             out.append(_Cand(own_start, match.end(), own + "总工会", RULE_TERRITORIAL, 0.75, level=level,
                              place=places[0] if len(places) == 1 else _pick(places, text, own_start),
@@ -395,8 +675,8 @@ def ukg_unions(doc: Doc) -> Doc:
     article = doc._.article
     cands, bare = _explicit_and_bare(text)
     cands += _industry(text)
-    enterprise, refs = _enterprise(text)
-    cands += enterprise
+    named, refs = _named(text)
+    cands += named
     cands += _post_union(text)
     cands += _place_union(text)
 
@@ -420,6 +700,8 @@ def ukg_unions(doc: Doc) -> Doc:
             c.start = chain
 
     explicit = _dedupe(cands)
+    _prefix_places(text, explicit)
+    _aliases(explicit)
     resolved = list(explicit)
     sentences_all = sentence_spans(text)
     # bare level references → the nearest union of that level (before, else after)
@@ -427,19 +709,10 @@ def ukg_unions(doc: Doc) -> Doc:
         target = _resolve_level(text, explicit, start, level, sentences_all)
         if target is not None:
             resolved.append(_Cand(start, end, target.label, RULE_ANAPHORA, 0.75, level=level, place=target.place))
-    for start, end, head in refs:
-        if "|" in head:
-            head_word, kind = head.split("|")
-            target = _nearest(explicit, start, lambda c, k=kind, h=head_word: c.label.endswith(k) and h in c.label)
-        else:
-            target = _nearest(explicit, start, lambda c, h=head: c.rule == RULE_ENTERPRISE and c.label.endswith(h + "工会"))
-            if target is None:
-                ent = _nearest_enterprise(text, start, head)
-                if ent is not None:
-                    resolved.append(_Cand(start, end, ent + "工会", RULE_ANAPHORA, 0.65))
-                continue
-        if target is not None:
-            resolved.append(_Cand(start, end, target.label, RULE_ANAPHORA, 0.7))
+    for ref in refs:
+        label = _resolve_ref(text, explicit, ref)
+        if label:
+            resolved.append(_Cand(ref.start, ref.end, label, RULE_ANAPHORA, 0.7))
     # headline-style "<place>工会" (宁波工会, 海西州工会) only when the article names that union
     for match in re.finditer(r"工会", text):
         if text[match.start() - 1:match.start()] in ("总", "合") or _covered(resolved, match.start(), match.end()):
@@ -491,7 +764,7 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
     in_sentence = [c for c in explicit if s <= c.start < e and same(c)]
     if in_sentence:
         return min(in_sentence, key=lambda c: abs(c.start - pos))
-    places = [p for p in _places_in(text) if p[2].endswith(level) and len(p[2]) > len(level) + 1]
+    places = _level_places(text, level)
     before = [p for p in places if s <= p[0] and p[1] <= pos]
     if before:
         return _place_cand(before[-1], level)
@@ -503,14 +776,56 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
             for up in parents(c.place):
                 if up.name.endswith(level):
                     return _Cand(pos, pos, up.name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=up)
-    if level in ("镇", "乡", "街道"):
+    if level in grammar("town_level"):
         for match in reversed(list(re.finditer(level, text[:pos]))):
             ns = scan_name(text, match.start(), limit=6)
             name = text[ns:match.start()]
-            if 2 <= len(name) <= 4 and not _is_verbish(name) and not name.startswith(_GENERIC_PREFIX):
+            if 2 <= len(name) <= 4 and not _is_verbish(name) and not name.startswith(_generic()):
                 return _Cand(pos, pos, name + level + "总工会", RULE_ANAPHORA, 0.6, level=level)
     before = [p for p in places if p[1] <= pos]
-    return _place_cand(before[-1], level) if before else None
+    if before or places:
+        return _place_cand(before[-1] if before else places[0], level)
+    if level in ("省", "自治区"):
+        # a province named by its short form anywhere in the article (广西 … 自治区总工会)
+        found = sorted((text.find(p.short), p) for p in _provinces(level) if p.short and p.short in text)
+        if found:
+            return _Cand(pos, pos, found[0][1].name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=found[0][1])
+    if level == "兵团":
+        return _Cand(pos, pos, "兵团总工会", RULE_ANAPHORA, 0.6, level=level)
+    return None
+
+
+def _canonical_place(place: Place) -> str:
+    """A division's name as union names use it: the everyday form of autonomous prefectures (某某州)."""
+    for full, everyday in (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+        if place.name.endswith(full) and place.short:
+            return place.short + everyday
+    return place.name
+
+
+def _of_level(name: str, level: str) -> bool:
+    return name.endswith(level) and not (level == "区" and name.endswith("自治区"))
+
+
+def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
+    """The article's places of ``level`` (as written, or short forms of a unique division of that level)."""
+    out = []
+    for start, end, name, places in _places_in(text):
+        if _of_level(name, level) and len(name) > len(level) + 1:
+            out.append((start, end, name, places))
+            continue
+        fitting = [p for p in places if _of_level(_canonical_place(p), level)]
+        if len(fitting) == 1 and name[-1] not in _GAZ_LEVEL_CHARS:
+            out.append((start, end, _canonical_place(fitting[0]), (fitting[0],)))
+    return out
+
+
+@lru_cache(maxsize=2)
+def _provinces(level: str) -> tuple[Place, ...]:
+    from kg.places import names
+
+    return tuple(sorted({p for n in names() for p in lookup(n) if p.level == "province" and _of_level(p.name, level)},
+                        key=lambda p: p.code))
 
 
 def _place_cand(found, level: str) -> _Cand:
@@ -541,17 +856,92 @@ def _nearest(cands: list[_Cand], pos: int, accept) -> _Cand | None:
     return min(after, key=lambda c: c.start) if after else None
 
 
-def _nearest_enterprise(text: str, pos: int, head: str) -> str | None:
-    ents = [(s, e) for s, e, suffix in find_enterprises(text) if text[s:e].endswith(head)]
-    before = [(s, e) for s, e in ents if e <= pos]
-    if before:
-        s, e = max(before, key=lambda x: x[1])
-        return text[s:e]
-    after = [(s, e) for s, e in ents if s >= pos]
-    if after:
-        s, e = min(after)
-        return text[s:e]
-    return None
+def _resolve_ref(text: str, explicit: list[_Cand], ref: _Ref) -> str:
+    """The label a :class:`_Ref` stands for ('' when the article names no such union)."""
+    if ref.level:
+        accept = lambda c: ref.level in c.label and c.label.endswith((ref.suffix, "总工会"))  # noqa: E731
+    elif ref.suffix == "工会":
+        accept = lambda c: True  # noqa: E731  该工会: the union just named
+    else:
+        accept = lambda c: c.label.endswith(ref.suffix) and c.label != ref.suffix  # noqa: E731
+    target = _nearest(explicit, ref.start, accept)
+    if target is not None:
+        return target.label
+    if ref.prefix:
+        place = _article_place(text, ref.start, _PLACE_LEVEL.get(ref.prefix, "city"), explicit)
+        return (place.short or place.name[:-1]) + ref.suffix if place is not None else ""
+    if ref.unit:
+        name = _nearest_unit(text, ref)
+        if name:
+            return name + ref.suffix[len(ref.suffix) - len(ref.suffix.split(ref.unit)[-1]):]
+    return ""
+
+
+def _nearest_unit(text: str, ref: _Ref) -> str:
+    """The nearest named workplace ending with ``ref.unit`` (公司 → 某某工程公司), also inside a longer chain."""
+    before, after = "", ""
+    for match in re.finditer(re.escape(ref.unit), text):
+        if ref.start <= match.start() < ref.end:
+            continue
+        start = descriptor_start(text, match.end())
+        if start < 0 or not _strip_units(text[start:match.end()]) or text[start] in _GAZ_LEVEL_CHARS:
+            continue
+        if match.end() <= ref.start:
+            before = text[start:match.end()]
+        elif not after:
+            after = text[start:match.end()]
+    return before or after
+
+
+_PLACE_LEVEL = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county", "旗": "county"}
+
+
+def _prefix_places(text: str, cands: list[_Cand]) -> None:
+    """Bare zone and office unions (经开区工会, 市直机关工会) take the article's place of their level:
+    某某经开区工会, 某某市直机关工会."""
+    for c in cands:
+        if c.rule not in (RULE_ZONE, RULE_OFFICE) or not c.level:
+            continue
+        wanted = _PLACE_LEVEL.get(c.level, "city")
+        place = _article_place(text, c.start, wanted, cands)
+        if place is not None:
+            short = place.short or place.name[:-1]
+            c.alias = c.label
+            c.label = short + c.label
+            c.attrs.append(("alias", c.alias))
+
+
+def _article_place(text: str, pos: int, level: str, cands: list[_Cand]) -> Place | None:
+    """The place of ``level`` the article is about near ``pos``: its union of that level, else its nearest place."""
+    unions = [c for c in cands if c.place is not None and c.place.level == level]
+    if unions:
+        return min(unions, key=lambda c: abs(c.start - pos)).place
+    found = [(s, [p for p in places if p.level == level]) for s, _e, _n, places in _places_in(text)]
+    found = [(s, ps[0]) for s, ps in found if len(ps) == 1]
+    return min(found, key=lambda x: abs(x[0] - pos))[1] if found else None
+
+
+_WORKPLACE_HEADS = ("工会小组", "分工会", "工会")
+
+
+def _aliases(cands: list[_Cand]) -> None:
+    """Short names of a union the article names in full take the full label: a suffix of it
+    (财贸轻纺烟草工会 → 中国财贸轻纺烟草工会, 县供电公司工会 → 国网某县供电公司工会), or a shortened
+    workplace name with the same unit and head (青禾公司工会 → 青禾食品股份公司工会)."""
+    labels = sorted({c.label for c in cands}, key=lambda x: (len(x), x))
+    for c in cands:
+        if c.rule in (RULE_TERRITORIAL, RULE_NATIONAL, RULE_ABBREV) or len(c.label) < 4:
+            continue
+        longer = next((b for b in labels if len(b) > len(c.label) and b.endswith(c.label)), None)
+        if longer is None and c.rule == RULE_ENTERPRISE:
+            tail = next((h + head for head in _WORKPLACE_HEADS for h in _unit_heads() if c.label.endswith(h + head)), "")
+            core = c.label[: len(c.label) - len(tail)]
+            if tail and len(core) >= 2:
+                longer = next((b for b in labels if len(b) > len(c.label) and core in b and b.endswith(tail)), None)
+        if longer is not None:
+            c.alias, c.label = c.label, longer
+            c.attrs.append(("alias", c.alias))
+            c.rule = RULE_ALIAS
 
 
 def _located(doc: Doc, c: _Cand, mention: Mention, sentences: list[tuple[int, int]]) -> None:
@@ -573,7 +963,9 @@ def _sentence(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return next(((a, b) for a, b in sentences if a <= pos < b), (pos, pos))
 
 
-_PARTNER_LINK = re.compile(r"^(?:和|与|、|及|同|联合|携手|会同|牵手|共同)$")
+@lru_cache(maxsize=1)
+def _partner_link_re() -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(map(re.escape, grammar("partner_link"))) + ")")
 
 
 def _partners(doc: Doc, mentions: list[Mention], sentences: list[tuple[int, int]]) -> None:
@@ -585,11 +977,11 @@ def _partners(doc: Doc, mentions: list[Mention], sentences: list[tuple[int, int]
             if a.label == b.label:
                 continue
             gap = text[a.end:b.start]
-            if _PARTNER_LINK.match(gap) or (gap.startswith("主办") and "承办" in text[b.end:b.end + 6]):
+            if _partner_link_re().fullmatch(gap) or (gap.startswith("主办") and "承办" in text[b.end:b.end + 6]):
                 add_relation(doc, Relation(predicate=PARTNER, subject=a, object=b, sentence_start=s, sentence_end=e,
                                            rule=RULE_PARTNER, confidence=0.7))
         for a, b in zip(inside, inside[1:]):
             gap = text[a.end:b.start]
-            if re.fullmatch(r"(?:所属|下属|直属|所辖)的?", gap):
+            if gap.removesuffix("的") in grammar("sub_link"):
                 add_relation(doc, Relation(predicate=SUB_ORGANIZATION_OF, subject=b, object=a, sentence_start=s,
                                            sentence_end=e, rule=RULE_SUB, confidence=0.7))

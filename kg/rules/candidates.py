@@ -1,0 +1,263 @@
+"""Rule component ukg_candidates: initiative candidates from general grammars, cast wide for recall.
+
+The hand rules of ukg_initiatives find initiatives precisely in the constructions they were written
+for; news from other papers names activities, services and facilities in many more ways.  This
+component proposes every span that a general grammar of such names allows, and the learned
+initiative model (ukg_decide) decides which are initiatives.  Grammars, over jieba's words and their
+tags (quoted and 《》 titles are single units):
+
+- ``initiative.np/v1``: a noun phrase ending in a head noun of kg/data/candidates-v1.tsv (活动, 服务,
+  热线, 驿站, 托管班 …), reaching left over content words up to a function word, a count, a verb of
+  its clause or punctuation (区总工会开通送温暖救助热线 → 送温暖救助热线);
+- ``initiative.trigger_object/v1``: each item of the object of a trigger verb (开展/设立/发放/提供 … A、B和C);
+- ``initiative.list_item/v1``: the items of a list closed by 等 + a collective head (A、B、C等服务);
+- ``initiative.quoted_bare/v1``: a quoted name without a head after it (摆起“暖心市集”);
+- ``initiative.document_any/v1``: any title in 《》.
+
+The candidates go to ``doc.user_data["ukg-candidates"]`` (not to the mentions: the hand rules of
+ukg_mission do not see them), as Mentions whose label is the span as written, simplified.
+
+Example:
+    >>> sorted({text for _s, _e, text, _rule in find_candidates("某区总工会开通了职工法律服务热线，提供理发、义诊等服务。")})
+    ['义诊', '服务', '理发', '职工法律服务热线']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import posseg
+from kg.lexicon import longest_first, words
+from kg.records import GROUP, INITIATIVE, ORGANIZATION, PERSON, UNION, Mention
+from kg.text import to_simplified
+
+LEXICON = "candidates-v1.tsv"
+
+RULE_NP = "initiative.np/v1"
+RULE_TRIGGER_OBJECT = "initiative.trigger_object/v1"
+RULE_LIST_ITEM = "initiative.list_item/v1"
+RULE_QUOTED_BARE = "initiative.quoted_bare/v1"
+RULE_DOCUMENT_ANY = "initiative.document_any/v1"
+
+#: How far (in characters) a noun phrase may reach left of its head, and an item's longest length.
+MAX_NAME = 24
+
+_UNIT = re.compile(r"“[^“”\n]{1,40}”|‘[^‘’\n]{1,40}’|「[^「」\n]{1,40}」|《[^《》\n]{1,80}》")
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# jieba tags that never stand inside a name: function words, numbers and counters, pronouns, time and
+# place words, interjections (a number opens a name only in a title: 12351职工服务热线 → 职工服务热线).
+_BARRIER_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m", "q", "mq", "t", "f",
+                           "y", "e", "o", "w", "zg", "tg", "rr", "rz"})
+# Words that end an item on the right: particles and the 等 closing a list.
+_ITEM_SEPARATORS = frozenset({"、", "和", "及", "与", "以及", "或"})
+_CLAUSE_END = frozenset("，。；！？：,;!?:\n()（）")
+_NOUNISH_TAGS = frozenset({"H", "n", "nz", "vn", "v", "an", "nr", "ns", "nt", "j", "l", "i", "ng", "nrt", "nrfg", "unk", "Q", "D"})
+_ASPECT = frozenset({"了", "起", "出", "好", "上", "过", "起了", "出了", "好了", "上了"})
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, tuple[str, ...]]:
+    lex = words(LEXICON)
+    return {kind: longest_first(items) for kind, items in lex.items()}
+
+
+def _units(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, tag) units of a text: jieba's words with their tags, a quoted name or a 《》
+    title as one unit (tag Q or D)."""
+    tags = posseg.word_tags()
+    quoted = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
+    units: list[tuple[int, int, str, str]] = []
+    k = 0
+    for start, end, word in tokens:
+        while k < len(quoted) and quoted[k][1] <= start:
+            k += 1
+        if k < len(quoted) and quoted[k][0] <= start < quoted[k][1]:
+            qs, qe = quoted[k]
+            if units and units[-1][0] == qs:
+                continue  # (a token inside the quoted unit already added)
+            units.append((qs, qe, text[qs:qe], "D" if text[qs] == "《" else "Q"))
+            continue
+        if word.isspace():
+            units.append((start, end, word, "w"))
+            continue
+        tag = tags.get(word)
+        if tag is None:
+            tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
+        units.append((start, end, word, tag))
+    return units
+
+
+def _mark_heads(text: str, units: list) -> list:
+    """Units that end a head noun longer than their own word (登记|点, 咨询|台) take the tag H: jieba
+    tags their last piece as a count or verb, but it closes a name."""
+    out = []
+    for unit in units:
+        head = _head_at(text, unit) if unit[3] not in ("Q", "D", "w") else None
+        out.append((unit[0], unit[1], unit[2], "H") if head and len(head) > len(unit[2]) else unit)
+    return out
+
+
+def _is_barrier(unit: tuple[int, int, str, str], blocked: list[tuple[int, int]]) -> bool:
+    start, end, word, tag = unit
+    lex = _lexicon()
+    if tag == "H":
+        return any(s < end and start < e for s, e in blocked)
+    if tag in _BARRIER_TAGS or word in _CLAUSE_END or word in _ITEM_SEPARATORS or word.isspace():
+        return True
+    if tag == "w" or word in lex["barrier"] or word in lex["trigger"] or word in _ASPECT:
+        return True
+    return any(s < end and start < e for s, e in blocked)
+
+
+def _head_at(text: str, unit: tuple[int, int, str, str]) -> str | None:
+    """The head noun ending at the unit's end (longest), if the unit ends one."""
+    end = unit[1]
+    for head in _lexicon()["head"]:
+        if text.endswith(head, 0, end) and end - len(head) >= unit[0] - 8:
+            return head
+    return None
+
+
+def _noun_phrases(text: str, units: list, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    out = []
+    for k, unit in enumerate(units):
+        if unit[3] in ("Q", "D") or _is_barrier(unit, blocked) or _head_at(text, unit) is None:
+            continue
+        # chained heads (疗休养|活动, 服务|热线): only the last makes the phrase
+        if k + 1 < len(units) and not _is_barrier(units[k + 1], blocked) and _head_at(text, units[k + 1]):
+            continue
+        first = k
+        while first > 0 and not _is_barrier(units[first - 1], blocked) and unit[1] - units[first - 1][0] <= MAX_NAME:
+            first -= 1
+        out.append((units[first][0], unit[1], RULE_NP))
+    return out
+
+
+def _items(units: list, lo: int, hi: int, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The items of units[lo:hi] split at list separators, each less its leading counts, particles and
+    adverbs; items that do not end in a noun-like unit are left out."""
+    out, current = [], []
+    for unit in units[lo:hi] + [(0, 0, "、", "w")]:
+        if unit[2] in _ITEM_SEPARATORS:
+            while current and (current[0][3] in _BARRIER_TAGS or current[0][2] in _ASPECT or current[0][3] == "w"):
+                current.pop(0)
+            if current and current[-1][3] in _NOUNISH_TAGS and current[-1][1] - current[0][0] <= MAX_NAME \
+                    and not any(s < current[-1][1] and current[0][0] < e for s, e in blocked):
+                out.append((current[0][0], current[-1][1]))
+            current = []
+        else:
+            current.append(unit)
+    return out
+
+
+def _clause_end(units: list, k: int) -> int:
+    """Index of the first unit from k that ends a clause (or the end)."""
+    while k < len(units) and not (units[k][2] in _CLAUSE_END or units[k][2] == "\n"):
+        k += 1
+    return k
+
+
+def _trigger_objects(units: list, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    out = []
+    triggers = set(_lexicon()["trigger"])
+    for k, unit in enumerate(units):
+        if unit[2] not in triggers:
+            continue
+        j = k + 1
+        while j < len(units) and units[j][2] in _ASPECT:
+            j += 1
+        end = _clause_end(units, j)
+        stop = next((i for i in range(j, end) if units[i][2] in ("等", "等等") or units[i][2] in triggers), end)
+        out += [(s, e, RULE_TRIGGER_OBJECT) for s, e in _items(units, j, stop, blocked)]
+    return out
+
+
+def _list_items(text: str, units: list, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    out = []
+    list_heads = _lexicon()["list_head"]
+    triggers = set(_lexicon()["trigger"])
+    for k, unit in enumerate(units):
+        if unit[2] not in ("等", "等等") or not text.startswith(list_heads, _after_count(text, unit[1])):
+            continue
+        first = k
+        while first > 0:
+            previous = units[first - 1]
+            if previous[2] in _CLAUSE_END or previous[2] in triggers or previous[3] == "p":
+                break
+            first -= 1
+        items = _items(units, first, k, blocked)
+        if len(items) >= 2:
+            out += [(s, e, RULE_LIST_ITEM) for s, e in items]
+    return out
+
+
+_COUNT_AFTER = re.compile(r"(?:[0-9一二两三四五六七八九十百]+[余多]?[个项类种大])?(?:常规|便民|暖心|特色|各类|多项|系列)?")
+
+
+def _after_count(text: str, pos: int) -> int:
+    return _COUNT_AFTER.match(text, pos).end()
+
+
+def find_candidates(text: str, *, tokens: list[tuple[int, int, str]] | None = None,
+                    blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str, str]]:
+    """Initiative candidates of a simplified text: (start, end, name, rule), several rules per span possible.
+
+    ``tokens`` are jieba's words as (start, end, word) (cut here when not given); ``blocked`` spans
+    (unions, organisations, persons) are never inside a candidate.
+    """
+    blocked = blocked or []
+    if tokens is None:
+        tokens, pos = [], 0
+        for word in posseg.cut(text):
+            tokens.append((pos, pos + len(word), word))
+            pos += len(word)
+    units = _mark_heads(text, _units(text, tokens))
+    found = _noun_phrases(text, units, blocked) + _trigger_objects(units, blocked) + _list_items(text, units, blocked)
+    for start, end, word, tag in units:
+        if tag == "D" and end - start >= 5:
+            found.append((start, end, RULE_DOCUMENT_ANY))
+        elif tag == "Q" and 4 <= end - start <= 22 and not re.search(r"[，。；！？]", word) \
+                and not any(s < end and start < e for s, e in blocked):
+            found.append((start, end, RULE_QUOTED_BARE))
+    out = set()
+    for start, end, rule in found:
+        start = _strip(text, start, end)
+        if end - start >= 2:
+            out.add((start, end, text[start:end], rule))
+    return sorted(out)
+
+
+_LEAD = re.compile(r"(?:[0-9０-９.]+|[一二两三四五六七八九十百千万几]+)[余多]?[万千百亿]?[余多]?(?:元|名|位|个|项|场|次|家|所|户|批|份|册|本|套|期|届|年度|年)?"
+                   r"|今年|去年|明年|当天|当日|近日|日前|首批|首届|首次|本届|本次|此次|该|全市|全区|全县|全省|全国|全年")
+
+
+def _strip(text: str, start: int, end: int) -> int:
+    """Skip leading counts, sums, dates and demonstratives of a candidate."""
+    while start < end:
+        m = _LEAD.match(text, start, end)
+        if not m or m.end() == start:
+            break
+        start = m.end()
+    return start
+
+
+@Language.component("ukg_candidates")
+def ukg_candidates(doc: Doc) -> Doc:
+    """Store the grammar candidates of an article that mentions a union in ``doc.user_data["ukg-candidates"]``."""
+    found: list[Mention] = []
+    if any(m.kind == UNION for m in doc._.mentions):
+        article = doc._.article
+        blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
+        tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+        for start, end, name, rule in find_candidates(doc.text, tokens=tokens, blocked=blocked):
+            surface = article.text[start:end] if article is not None else name
+            found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=to_simplified(name),
+                                 rule=rule, confidence=0.3))
+    doc.user_data["ukg-candidates"] = found
+    # the hand rules' initiatives and groups before ukg_mission prunes them: ukg_decide reconsiders them all
+    doc.user_data["ukg-snapshot"] = [m for m in doc._.mentions if m.kind in (INITIATIVE, GROUP)]
+    return doc

@@ -1,0 +1,596 @@
+"""Rule component ukg_decide: learned decisions over the candidates and the hand rules' answers.
+
+Three decisions, each a logistic-regression model of kg/model.py over named features that the
+grammar computes (kg/data/model/ ships the models; ``kg train`` fits others):
+
+- ``initiative``: is this candidate span an initiative?  Candidates are the hand rules' initiatives
+  and the grammar candidates of ukg_candidates; features: the rules that proposed the span, its head
+  noun and last characters, the word before and after it, quotes, length, the headline, whether a
+  union acts in its sentence, how often the article names it …  Of overlapping accepted spans the
+  most probable is kept.
+- ``launched``: did this union launch this (accepted) initiative?  One candidate pair per union of
+  the article; features: the hand rule that linked them (launched.subject, .paragraph, .article …),
+  where the union stands (same sentence before the initiative, nearest, marked as an object, hosting),
+  how central it is (most mentioned, in the headline, first named, how many unions), its level.
+- ``benefited``: did this initiative benefit this group?  Pairs of an accepted initiative and a group
+  candidate of its own or a neighbouring sentence; features: the hand rule that linked them
+  (benefited.marker …), the words before and after the group (为/向/慰问/面向 …, 参加 …), clause and
+  sentence distance, whether the group is inside the initiative's name, in a list, the nearest
+  initiative, an agent of the service …  Groups that no accepted pair serves are dropped.
+
+Every fact the models make names the model (``model.<decision>/<model id>``) as its rule, and its
+probability is the confidence.  Without models (``make_nlp(model=None)`` is the default model; the
+hand rules alone are ``make_nlp(model="rules")``) the component is not in the pipeline.
+
+Example:
+    >>> from kg.nlp import make_nlp, process
+    >>> from kg.records import Article
+    >>> doc = process(make_nlp(model=str(DEFAULT_MODEL)), Article(id="x#0", source_file="x", position=0,
+    ...     text="青禾县总工会为环卫工人开展“夏送清凉”活动。"))
+    >>> sorted((r.predicate, r.subject.label, r.object.label, r.rule.split("/")[0]) for r in doc._.relations)
+    [('benefited', '“夏送清凉”活动', '环卫工人', 'model.benefited'), ('launched', '青禾县总工会', '“夏送清凉”活动', 'model.launched')]
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg import posseg
+from kg.lexicon import longest_first, path, words
+from kg.model import ModelSet, load_models
+from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, Relation
+from kg.rules import candidates as grammar
+from kg.rules import initiatives as hand_initiatives
+from kg.rules import mission
+from kg.text import sentence_spans, to_simplified
+
+#: The model shipped with union-kg (trained on the tune split: the seeds and the odd dev texts).
+DEFAULT_MODEL = path("model")
+
+#: Group candidates further than this many sentences from an initiative are not paired with it.
+MAX_SENTENCE_GAP = 1
+
+
+# --------------------------------------------------------------------------- article context
+
+
+class Context:
+    """What the features of one article need: sentences, paragraphs, clauses, words, unions."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = text = doc.text
+        self.spans = sentence_spans(text)
+        self.starts = [s for s, _e in self.spans]
+        self.para = mission._paragraph_ids(text, self.spans)
+        article = doc._.article
+        headline = to_simplified(article.headline) if article is not None and article.headline else ""
+        self.headline_end = len(headline) if headline and text.startswith(headline) else 0
+        self.token_ends = {t.idx + len(t.text): t.text for t in doc}
+        self.token_starts = {t.idx: t.text for t in doc}
+        self.unions = sorted((m for m in doc._.mentions if m.kind == UNION), key=lambda m: m.start)
+        counts = Counter(u.label for u in self.unions)
+        self.union_counts = counts
+        self.union_rank = {label: rank for rank, (label, _n) in
+                           enumerate(sorted(counts.items(), key=lambda item: (-item[1], self._first(item[0]))), 1)}
+        main = mission._main_union(self.unions)
+        self.main_union = main.label if main else None
+        self._votes: tuple[tuple, dict] | None = None
+
+    def votes(self, inits: list[Mention]) -> dict[str, dict[tuple[str, str], str]]:
+        """The hand rules' answers for these initiatives and every group candidate: predicate →
+        (subject label, object label) → rule id (ukg_mission run on them, the doc left as it was)."""
+        key = tuple(id(i) for i in inits)
+        if self._votes is None or self._votes[0] != key:
+            self._votes = (key, _hand_votes(self.doc, inits))
+        return self._votes[1]
+
+    def _first(self, label: str) -> int:
+        return next(u.start for u in self.unions if u.label == label)
+
+    def sentence(self, pos: int) -> int:
+        i = bisect_right(self.starts, pos) - 1
+        return max(i, 0)
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        return self.spans[self.sentence(pos)] if self.spans else (0, len(self.text))
+
+    def word_before(self, pos: int) -> str:
+        """The jieba word ending at ``pos`` (skipping an aspect particle), or the two characters before."""
+        word = self.token_ends.get(pos)
+        if word in ("了", "起", "出") and pos - 1 in self.token_ends:
+            word = self.token_ends.get(pos - 1)
+        if word is None or not word.strip():
+            word = self.text[max(0, pos - 2):pos]
+        return _WHITESPACE.sub("_", word)
+
+    def word_after(self, pos: int) -> str:
+        word = self.token_starts.get(pos)
+        if word is None or not word.strip():
+            word = self.text[pos:pos + 2]
+        return _WHITESPACE.sub("_", word)
+
+
+_WHITESPACE = re.compile(r"\s")
+
+
+def _bucket(value: int, edges: tuple[int, ...]) -> str:
+    """The bucket of a count: '0', '1', …, or 'N+' past the last edge."""
+    for edge in edges:
+        if value <= edge:
+            return str(edge)
+    return f"{edges[-1]}+"
+
+
+def _rule_name(rule: str) -> str:
+    """A rule id without its version (features survive a version bump of the rule)."""
+    return rule.split("/", 1)[0]
+
+
+_PUNCT = re.compile(r"[，。；：！？、,.;:!?\s]")
+
+
+def _mark(char: str) -> str:
+    """A coarse class of a character for features: punctuation is itself, Chinese is 'C', else 'O'."""
+    if not char:
+        return "END"
+    if _PUNCT.match(char) or char in "“”《》‘’()（）":
+        return char if not char.isspace() else "NL"
+    return "C" if "\u4e00" <= char <= "\u9fff" else "O"
+
+
+# --------------------------------------------------------------------------- initiatives
+
+
+@lru_cache(maxsize=1)
+def _initiative_heads() -> tuple[str, ...]:
+    return longest_first(words(grammar.LEXICON)["head"])
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> frozenset[str]:
+    return frozenset(words(grammar.LEXICON)["trigger"]) | frozenset(hand_initiatives.triggers()["launch"])
+
+
+def initiative_features(context: Context, mention: Mention, rules: set[str], *, old: str,
+                        occurrences: int, groups: list[Mention], part_of_longer: bool) -> tuple[str, ...]:
+    """Features of one initiative candidate span (``rules``: the rules that proposed it; ``old``: how
+    the hand rules' spans relate to it: 'same', 'inside', 'contains', 'overlaps' or 'none')."""
+    text = context.text
+    name = text[mention.start:mention.end]
+    bare = name.strip("“”‘’「」『』《》")
+    f = [f"rule={_rule_name(r)}" for r in sorted(rules)]
+    f.append(f"old={old}")
+    head = next((h for h in _initiative_heads() if bare.endswith(h)), None)
+    f.append(f"head={head}" if head else "head=none")
+    if head and len(bare) == len(head):
+        f.append("bare_head")
+    f.append(f"last1={bare[-1:]}")
+    f.append(f"last2={bare[-2:]}")
+    f.append(f"first1={bare[:1]}")
+    if name.startswith(("“", "‘", "「")):
+        f.append("quote_start")
+        f.append("quote_whole" if name.endswith(("”", "’", "」")) else "quote_then_head")
+    elif "“" in name:
+        f.append("quote_inside")
+    if name.startswith("《"):
+        f.append("document")
+    f.append("len=" + _bucket(len(bare), (2, 3, 4, 6, 9, 14)))
+    before = context.word_before(mention.start)
+    f.append(f"before={before}")
+    if before in _triggers():
+        f.append("before_trigger")
+    f.append(f"after={context.word_after(mention.end)}")
+    f.append(f"after_mark={_mark(text[mention.end:mention.end + 1])}")
+    f.append(f"before_mark={_mark(text[mention.start - 1:mention.start] if mention.start else '')}")
+    if mention.end <= context.headline_end:
+        f.append("headline")
+    s, e = context.sentence_span(mention.start)
+    unions = [u for u in context.unions if s <= u.start < e]
+    f.append("union_in_sentence" if unions else "no_union_in_sentence")
+    if any(u.end <= mention.start for u in unions):
+        f.append("union_before")
+    f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
+    if not hand_initiatives.is_acceptable(name):
+        f.append("unacceptable")
+    if any(mention.start <= g.start and g.end <= mention.end for g in groups):
+        f.append("contains_group")
+    if any(c.isdigit() for c in bare):
+        f.append("digit")
+    if mission._MODAL.search(text, s, mention.start):
+        f.append("modal_before")
+    if "的" in bare:
+        f.append("has_de")
+    if part_of_longer:
+        f.append("part_of_longer")
+    first = context.word_after(mention.start)
+    if len(first) <= len(name):
+        tag = posseg.word_tags().get(first, "unk")
+        f += [f"first_word={first}", f"first_tag={tag}"]
+    last = context.token_ends.get(mention.end)
+    if last:
+        f.append(f"last_tag={posseg.word_tags().get(last, 'unk')}")
+    return tuple(f)
+
+
+def _relation(spans: tuple[int, int], other: tuple[int, int]) -> str:
+    if spans == other:
+        return "same"
+    if other[0] <= spans[0] and spans[1] <= other[1]:
+        return "inside"
+    if spans[0] <= other[0] and other[1] <= spans[1]:
+        return "contains"
+    if spans[0] < other[1] and other[0] < spans[1]:
+        return "overlaps"
+    return "none"
+
+
+def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tuple[str, ...]]]:
+    """Every initiative candidate span of the article (the hand rules' and the grammar's) with its features."""
+    snapshot = doc.user_data.get("ukg-snapshot", doc._.mentions)
+    old = [m for m in snapshot if m.kind == INITIATIVE]
+    groups = [m for m in snapshot if m.kind == GROUP]
+    by_span: dict[tuple[int, int], tuple[Mention, set[str]]] = {}
+    for m in old + list(doc.user_data.get("ukg-candidates", ())):
+        entry = by_span.setdefault((m.start, m.end), (m, set()))
+        entry[1].add(m.rule)
+    old_spans = sorted((m.start, m.end) for m in old)
+    old_starts = [s for s, _e in old_spans]
+    labels = Counter(m.label for m, _r in by_span.values())
+    names = {m.label.strip("“”‘’「」『』《》") for m, _r in by_span.values()}
+    out = []
+    for (start, end), (mention, rules) in sorted(by_span.items()):
+        relation = "none"
+        lo = bisect_left(old_starts, start - 40)
+        for span in old_spans[lo:bisect_right(old_starts, end)]:
+            r = _relation((start, end), span)
+            if r != "none" and (relation == "none" or r == "same"):
+                relation = r
+        bare = mention.label.strip("“”‘’「」『』《》")
+        longer = any(len(n) > len(bare) and bare in n for n in names)
+        features = initiative_features(context, mention, rules, old=relation, occurrences=labels[mention.label],
+                                       groups=groups, part_of_longer=longer)
+        out.append((mention, features))
+    return out
+
+
+# --------------------------------------------------------------------------- launched
+
+
+_LEVELS = (("全国总工会", "national"), ("全总", "national"), ("省总工会", "province"), ("自治区总工会", "province"),
+           ("市总工会", "city"), ("州总工会", "city"), ("盟总工会", "city"), ("县总工会", "county"),
+           ("区总工会", "county"), ("旗总工会", "county"), ("镇总工会", "town"), ("乡总工会", "town"),
+           ("街道总工会", "town"), ("工会联合会", "federation"), ("联合工会", "federation"), ("总工会", "other_federation"))
+
+
+def _level(label: str) -> str:
+    return next((level for suffix, level in _LEVELS if label.endswith(suffix)), "enterprise")
+
+
+def launched_features(context: Context, union_label: str, init: Mention, *, votes: dict) -> tuple[str, ...]:
+    """Features of the pair (a union of the article, an initiative mention)."""
+    text = context.text
+    f = []
+    rule = votes.get((union_label, init.label))
+    f.append(f"rule={_rule_name(rule)}" if rule else "rule=none")
+    idx = context.sentence(init.start)
+    s, e = context.spans[idx] if context.spans else (0, len(text))
+    mentions = [u for u in context.unions if u.label == union_label]
+    in_sentence = [u for u in mentions if s <= u.start < e]
+    before = [u for u in in_sentence if u.end <= init.start]
+    if in_sentence:
+        f.append("same_sentence")
+    if before:
+        f.append("before_in_sentence")
+        nearest = max((u for u in context.unions if s <= u.start and u.end <= init.start), key=lambda u: u.end)
+        if nearest.label == union_label:
+            f.append("nearest_before")
+        anchor = max(before, key=lambda u: u.end)
+        if mission._is_object(text, anchor, s):
+            f.append("object_marked")
+        if mission._host_after().match(text[anchor.end:anchor.end + 6]):
+            f.append("host_after")
+        gap = init.start - anchor.end
+        f.append("gap=" + _bucket(gap, (2, 6, 15, 30)))
+    elif in_sentence:
+        f.append("after_in_sentence")
+    else:
+        earlier = [u for u in mentions if u.end <= init.start]
+        if earlier:
+            k = context.sentence(max(earlier, key=lambda u: u.end).start)
+            f.append("sentences_back=" + _bucket(idx - k, (1, 2, 4)))
+            if context.para[k] == context.para[idx]:
+                f.append("same_paragraph")
+        else:
+            f.append("only_after")
+    if union_label == context.main_union:
+        f.append("main")
+    f.append("rank=" + _bucket(context.union_rank.get(union_label, 9), (1, 2, 3)))
+    f.append("unions=" + _bucket(len(context.union_counts), (1, 2, 3)))
+    if any(u.end <= context.headline_end for u in mentions):
+        f.append("union_in_headline")
+    if context.unions and context.unions[0].label == union_label:
+        f.append("first_union")
+    f.append(f"level={_level(union_label)}")
+    if init.end <= context.headline_end:
+        f.append("init_in_headline")
+    f.append("init_p=" + _probability_bucket(init.confidence))
+    return tuple(f)
+
+
+def _probability_bucket(p: float) -> str:
+    return next(f"<{edge}" for edge in (0.3, 0.5, 0.7, 0.9, 1.01) if p < edge)
+
+
+# --------------------------------------------------------------------------- groups and benefited
+
+
+@lru_cache(maxsize=1)
+def _group_markers() -> tuple[frozenset[str], frozenset[str]]:
+    m = mission.markers()
+    return frozenset(m["pre"]), frozenset(m["post"])
+
+
+def group_features(context: Context, group: Mention, *, inits: list[Mention], marked: set[int],
+                   agents: set[int], served_by_rules: set[str], occurrences: int) -> tuple[str, ...]:
+    """Features of one group candidate: is it a group that an initiative of the article serves?"""
+    text = context.text
+    pre, post = _group_markers()
+    f = [f"rule={_rule_name(group.rule)}", f"ghead={group.label[-2:]}", f"glast={group.label[-1:]}"]
+    before, after = context.word_before(group.start), context.word_after(group.end)
+    f += [f"gbefore={before}", f"gafter={after}"]
+    if before in pre:
+        f.append("pre_marker")
+    if after in post:
+        f.append("post_marker")
+    f.append(f"before_mark={_mark(text[group.start - 1:group.start] if group.start else '')}")
+    f.append(f"after_mark={_mark(text[group.end:group.end + 1])}")
+    if id(group) in marked:
+        f.append("marked")
+    if id(group) in agents:
+        f.append("agent")
+    if group.label in served_by_rules:
+        f.append("served_by_rules")
+    if any(i.start <= group.start and group.end <= i.end for i in inits):
+        f.append("in_initiative")
+    s, e = context.sentence_span(group.start)
+    in_sentence = [i for i in inits if s <= i.start < e]
+    f.append("inits_in_sentence=" + _bucket(len(in_sentence), (0, 1, 2)))
+    c = mission._clause(text, group.start)
+    if any(c[0] <= i.start < c[1] for i in in_sentence):
+        f.append("init_in_clause")
+    if group.end <= context.headline_end:
+        f.append("headline")
+    f.append("len=" + _bucket(len(group.label), (2, 3, 4, 6)))
+    f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
+    if any(u for u in context.unions if s <= u.start < e):
+        f.append("union_in_sentence")
+    return tuple(f)
+
+
+def group_candidates(doc: Doc, context: Context, inits: list[Mention]) -> list[tuple[Mention, tuple[str, ...]]]:
+    """Every group candidate mention of the article with its features, given the chosen initiatives."""
+    snapshot = doc.user_data.get("ukg-snapshot", doc._.mentions)
+    groups = sorted((m for m in snapshot if m.kind == GROUP), key=lambda m: m.start)
+    if not groups:
+        return []
+    marked, agents = _marked_and_agents(context, groups, inits)
+    served = {obj for _subject, obj in context.votes(inits)[BENEFITED]}
+    counts = Counter(g.label for g in groups)
+    return [(g, group_features(context, g, inits=inits, marked=marked, agents=agents, served_by_rules=served,
+                               occurrences=counts[g.label])) for g in groups]
+
+
+def benefited_features(context: Context, init: Mention, group: Mention, *, votes: dict,
+                       inits_by_sentence: dict) -> tuple[str, ...]:
+    """Features of the pair (an initiative mention, a served group mention)."""
+    text = context.text
+    f = []
+    rule = votes.get((init.label, group.label))
+    f.append(f"rule={_rule_name(rule)}" if rule else "rule=none")
+    gi, ii = context.sentence(group.start), context.sentence(init.start)
+    if init.start <= group.start and group.end <= init.end:
+        f.append("in_name")
+        if mission._served_in_name(text, group, init):
+            f.append("in_name_served")
+    f.append("sentences=" + str(max(-2, min(2, gi - ii))))
+    if gi == ii:
+        gc, ic = mission._clause(text, group.start), mission._clause(text, init.start)
+        lo, hi = min(gc[0], ic[0]), max(gc[0], ic[0])
+        clauses = len(mission._CLAUSE.findall(text, lo, hi))
+        f.append("clauses=" + _bucket(clauses, (0, 1, 2)))
+        f.append("group_before" if group.end <= init.start else "group_after")
+        others = inits_by_sentence.get(gi, [])
+        f.append("inits_in_sentence=" + _bucket(len({i.label for i in others}), (1, 2, 3)))
+        nearest = min(others, key=lambda i: min(abs(i.start - group.end), abs(group.start - i.end)), default=None)
+        if nearest is not None and nearest.label == init.label:
+            f.append("nearest_init")
+        if mission._BENEFACTIVE_BEFORE.search(text, max(context.spans[gi][0], group.start - 8), group.start):
+            f.append("benefactive_before")
+    else:
+        if not inits_by_sentence.get(gi):
+            f.append("group_sentence_without_init")
+        if context.para[gi] == context.para[ii]:
+            f.append("same_paragraph")
+    if init.end <= context.headline_end:
+        f.append("init_in_headline")
+    f.append("init_p=" + _probability_bucket(init.confidence))
+    f.append("group_p=" + _probability_bucket(group.confidence))
+    return tuple(f)
+
+
+def _marked_and_agents(context: Context, groups: list[Mention], inits: list[Mention]) -> tuple[set[int], set[int]]:
+    """The group mentions the hand rules' markers mark (为/向/面向 Y, Y 参加 …) and those that act as agents."""
+    text = context.text
+    marked, agents = set(), set()
+    skip = [(m.start, m.end) for m in context.unions]
+    for s, e in context.spans:
+        in_sentence = [g for g in groups if s <= g.start < e]
+        if not in_sentence:
+            continue
+        for g, _pos in mission._marked_groups(text, in_sentence, inits, s, e, skip):
+            marked.add(id(g))
+        for g in in_sentence:
+            if mission._AGENT_OUTREACH.match(text, g.end, e) and not mission._BENEFACTIVE_BEFORE.search(
+                    text, max(s, g.start - 8), g.start):
+                agents.add(id(g))
+    return marked, agents
+
+
+# --------------------------------------------------------------------------- the cascade
+
+
+def _hand_votes(doc: Doc, inits: list[Mention]) -> dict[str, dict[tuple[str, str], str]]:
+    saved_mentions, saved_relations, saved_index = doc._.mentions, doc._.relations, dict(doc.user_data)
+    snapshot = doc.user_data.get("ukg-snapshot", saved_mentions)
+    groups = [m for m in snapshot if m.kind == GROUP]
+    doc._.mentions = [m for m in saved_mentions if m.kind not in (INITIATIVE, GROUP)] + list(inits) + groups
+    doc._.relations = [r for r in saved_relations if r.predicate not in (LAUNCHED, BENEFITED)]
+    try:
+        mission.ukg_mission(doc)
+        votes: dict[str, dict[tuple[str, str], str]] = {LAUNCHED: {}, BENEFITED: {}}
+        for r in doc._.relations:
+            if r.predicate in votes:
+                votes[r.predicate].setdefault((r.subject.label, r.object.label), r.rule)
+    finally:
+        doc._.mentions, doc._.relations = saved_mentions, saved_relations
+        doc.user_data.clear()
+        doc.user_data.update(saved_index)
+    return votes
+
+
+def launched_pairs(doc: Doc, context: Context, inits: list[Mention]) -> list[tuple[str, Mention, tuple[str, ...]]]:
+    """(union label, initiative, features) for every union of the article and every chosen initiative."""
+    votes = context.votes(inits)[LAUNCHED]
+    return [(union_label, init, launched_features(context, union_label, init, votes=votes))
+            for init in inits for union_label in sorted(context.union_counts)]
+
+
+def benefited_pairs(doc: Doc, context: Context, inits: list[Mention],
+                    groups: list[Mention]) -> list[tuple[Mention, Mention, tuple[str, ...]]]:
+    """(initiative, group, features) for every accepted group and every chosen initiative of its
+    sentence, of a neighbouring sentence of its paragraph, or of the headline."""
+    votes = context.votes(inits)[BENEFITED]
+    by_sentence: dict[int, list[Mention]] = {}
+    for init in inits:
+        by_sentence.setdefault(context.sentence(init.start), []).append(init)
+    out = []
+    for group in groups:
+        gi = context.sentence(group.start)
+        for init in inits:
+            ii = context.sentence(init.start)
+            near = abs(gi - ii) <= MAX_SENTENCE_GAP and context.para[gi] == context.para[ii]
+            if near or init.end <= context.headline_end:
+                out.append((init, group, benefited_features(context, init, group, votes=votes,
+                                                            inits_by_sentence=by_sentence)))
+    return out
+
+
+def top_of(pairs: list, key) -> set[int]:
+    """Indexes of the pairs that are the most probable of their key's (ties: the first)."""
+    best: dict = {}
+    for k, (p, item) in enumerate(pairs):
+        group = key(item)
+        if group not in best or p > pairs[best[group]][0]:
+            best[group] = k
+    return set(best.values())
+
+
+def decide(doc: Doc, models: ModelSet) -> Doc:
+    """Replace the hand rules' initiatives, groups, launched and benefited facts by the models' decisions."""
+    context = Context(doc)
+    initiative_model = models.get("initiative")
+    scored = [(initiative_model.probability(features), mention)
+              for mention, features in initiative_candidates(doc, context)]
+    chosen = choose(scored, threshold=initiative_model.threshold, rule=models.rule("initiative"))
+
+    group_model = models.get("group")
+    groups = []
+    for group, features in group_candidates(doc, context, chosen):
+        ok, p = group_model.decide(features)
+        if ok:
+            groups.append(Mention(kind=GROUP, text=group.text, start=group.start, end=group.end, label=group.label,
+                                  rule=models.rule("group"), confidence=round(p, 3)))
+
+    relations: list[Relation] = []
+    unions_by_label: dict[str, list[Mention]] = {}
+    for u in context.unions:
+        unions_by_label.setdefault(u.label, []).append(u)
+    launched_model, benefited_model = models.get("launched"), models.get("benefited")
+    scored_pairs = [(launched_model.probability(f), (u, i)) for u, i, f in launched_pairs(doc, context, chosen)]
+    top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+    for k, (p, (union_label, init)) in enumerate(scored_pairs):
+        if launched_model.accepts(p, top=k in top):
+            union = _nearest(unions_by_label[union_label], init)
+            relations.append(_fact(context, LAUNCHED, union, init, rule=models.rule("launched"), p=p))
+    scored_pairs = [(benefited_model.probability(f), (i, g)) for i, g, f in benefited_pairs(doc, context, chosen, groups)]
+    top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+    served: dict[int, Mention] = {}
+    for k, (p, (init, group)) in enumerate(scored_pairs):
+        if benefited_model.accepts(p, top=k in top):
+            served[id(group)] = group
+            relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
+
+    kept = [m for m in doc._.mentions if m.kind not in (INITIATIVE, GROUP)]
+    mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))
+    present = {id(m) for m in mentions}
+    others = [r for r in doc._.relations if r.predicate not in (LAUNCHED, BENEFITED)
+              and id(r.subject) in present and id(r.object) in present]
+    doc._.mentions = mentions
+    doc._.relations = others + relations
+    mission._unify_group_labels(doc)
+    return doc
+
+
+def choose(scored: list[tuple[float, Mention]], *, threshold: float, rule: str) -> list[Mention]:
+    """The initiatives of an article from its scored candidates: those at or above the threshold, the most
+    probable of overlapping spans (then the longer, then the first), with short forms taking the full
+    name they abbreviate (kg.rules.initiatives.short_forms)."""
+    chosen: list[Mention] = []
+    for p, mention in sorted(scored, key=lambda item: (-item[0], -(item[1].end - item[1].start), item[1].start)):
+        if p < threshold or any(mention.start < c.end and c.start < mention.end for c in chosen):
+            continue
+        chosen.append(Mention(kind=INITIATIVE, text=mention.text, start=mention.start, end=mention.end,
+                              label=mention.label, rule=rule, confidence=round(p, 3)))
+    chosen.sort(key=lambda m: (m.start, m.end))
+    labels = hand_initiatives.short_forms([m.label for m in chosen])
+    if labels:
+        chosen = [Mention(kind=m.kind, text=m.text, start=m.start, end=m.end, label=labels.get(m.label, m.label),
+                          rule=m.rule, confidence=m.confidence) for m in chosen]
+    return chosen
+
+
+def _nearest(unions: list[Mention], init: Mention) -> Mention:
+    """The union mention that states the fact best: the last before the initiative, else the first after."""
+    before = [u for u in unions if u.end <= init.start]
+    return max(before, key=lambda u: u.end) if before else min(unions, key=lambda u: u.start)
+
+
+def _fact(context: Context, predicate: str, subject: Mention, obj: Mention, *, rule: str, p: float) -> Relation:
+    """A relation whose evidence is the sentence of its object (where both ends stand in one sentence, that one)."""
+    s, e = context.sentence_span(obj.start)
+    return Relation(predicate=predicate, subject=subject, object=obj, sentence_start=s, sentence_end=e,
+                    rule=rule, confidence=round(p, 3))
+
+
+@lru_cache(maxsize=4)
+def _models(folder: str) -> ModelSet:
+    return load_models(Path(folder))
+
+
+@Language.factory("ukg_decide", default_config={"model": ""})
+def make_decide(nlp: Language, name: str, model: str):
+    """The ukg_decide component with the models of folder ``model`` (default: the shipped one)."""
+    models = _models(model or str(DEFAULT_MODEL))
+
+    def ukg_decide(doc: Doc) -> Doc:
+        return decide(doc, models)
+
+    return ukg_decide
