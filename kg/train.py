@@ -220,7 +220,7 @@ def fit_models(articles: list[Annotated], gold: dict, *, model_id: str, folds: i
         for init, group, features in benefited_pairs(a.doc, context, chosen[id(a)], accepted.get(id(a), [])):
             key = (init.label, group.label)
             benefited_rows.append(Example(a.file, "benefited", key, features, int(_pair_matches(key, facts["benefited"]))))
-            benefited_groups.append((id(a), group.start, group.end))
+            benefited_groups.append((id(a), id(group)))
     fit("launched", launched_rows, launched_groups)
     fit("benefited", benefited_rows, benefited_groups)
     meta = {"decisions": info, "trained_on": files, "min_files": MIN_FILES, "l2": L2}

@@ -111,6 +111,18 @@ class Context:
             word = self.text[max(0, pos - 2):pos]
         return _WHITESPACE.sub("_", word)
 
+    def words(self, start: int, end: int) -> list[str]:
+        """The jieba words of text[start:end] (cut at the doc's token boundaries), white space left out."""
+        out, pos = [], start
+        while pos < end:
+            word = self.token_starts.get(pos)
+            if word is None or pos + len(word) > end:
+                word = self.text[pos:end]
+            if word.strip():
+                out.append(_WHITESPACE.sub("_", word))
+            pos += len(word)
+        return out
+
     def word_after(self, pos: int) -> str:
         word = self.token_starts.get(pos)
         if word is None or not word.strip():
@@ -414,6 +426,11 @@ def benefited_features(context: Context, init: Mention, group: Mention, *, votes
             f.append("nearest_init")
         if mission._BENEFACTIVE_BEFORE.search(text, max(context.spans[gi][0], group.start - 8), group.start):
             f.append("benefactive_before")
+        lo, hi = (init.end, group.start) if init.end <= group.start else (group.end, init.start)
+        if 0 <= hi - lo <= 12:
+            f += [f"between={w}" for w in context.words(lo, hi)]
+        elif hi > lo:
+            f.append("between_long")
     else:
         if not inits_by_sentence.get(gi):
             f.append("group_sentence_without_init")
@@ -475,21 +492,41 @@ def launched_pairs(doc: Doc, context: Context, inits: list[Mention]) -> list[tup
 
 def benefited_pairs(doc: Doc, context: Context, inits: list[Mention],
                     groups: list[Mention]) -> list[tuple[Mention, Mention, tuple[str, ...]]]:
-    """(initiative, group, features) for every accepted group and every chosen initiative of its
-    sentence, of a neighbouring sentence of its paragraph, or of the headline."""
+    """(initiative, group, features) per distinct (initiative label, group label) of the article.
+
+    Mention pairs are formed of every accepted group and every chosen initiative of its sentence, of a
+    sentence at most :data:`MAX_SENTENCE_GAP` away or of its paragraph, or of the headline; the
+    features of a label pair are those of any of its mention pairs and what the article says of the
+    two labels (how often each is named, whether the group is the article's most named group, the
+    initiative its topic).  The mention pair of the closest mentions stands for the fact.
+    """
     votes = context.votes(inits)[BENEFITED]
     by_sentence: dict[int, list[Mention]] = {}
     for init in inits:
         by_sentence.setdefault(context.sentence(init.start), []).append(init)
+    group_counts = Counter(g.label for g in groups)
+    init_counts = Counter(i.label for i in inits)
+    first_body = next((k for k, (s, _e) in enumerate(context.spans) if s >= context.headline_end), 0)
+    topic = {i.label for i in inits if i.end <= context.headline_end or context.sentence(i.start) == first_body}
+    top_group = max(sorted(group_counts), key=lambda g: group_counts[g]) if group_counts else None
     out = []
     for group in groups:
         gi = context.sentence(group.start)
         for init in inits:
             ii = context.sentence(init.start)
             near = abs(gi - ii) <= MAX_SENTENCE_GAP and context.para[gi] == context.para[ii]
-            if near or init.end <= context.headline_end:
-                out.append((init, group, benefited_features(context, init, group, votes=votes,
-                                                            inits_by_sentence=by_sentence)))
+            if not (near or init.end <= context.headline_end):
+                continue
+            features = set(benefited_features(context, init, group, votes=votes, inits_by_sentence=by_sentence))
+            features |= {"group_named=" + _bucket(group_counts[group.label], (1, 2, 4)),
+                         "init_named=" + _bucket(init_counts[init.label], (1, 2, 4)),
+                         "groups=" + _bucket(len(group_counts), (1, 2, 4, 8)),
+                         "inits=" + _bucket(len(init_counts), (1, 2, 4, 8))}
+            if group.label == top_group:
+                features.add("top_group")
+            if init.label in topic:
+                features.add("topic_init")
+            out.append((init, group, tuple(sorted(features))))
     return out
 
 
