@@ -49,7 +49,8 @@ from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, R
 from kg.rules import candidates as grammar
 from kg.rules import initiatives as hand_initiatives
 from kg.rules import mission
-from kg.text import sentence_spans, to_simplified
+from kg.eval import labels_match
+from kg.text import normalize_label, sentence_spans, to_simplified
 
 #: The model shipped with union-kg (trained on the tune split: the seeds and the odd dev texts).
 DEFAULT_MODEL = path("model")
@@ -222,6 +223,13 @@ def initiative_features(context: Context, mention: Mention, rules: set[str], *, 
         f.append("has_de")
     if part_of_longer:
         f.append("part_of_longer")
+    lo = mission._clause(text, mention.start)[0]
+    trigger = _last_trigger(text, max(lo, mention.start - 20), mention.start)
+    f.append(f"clause_trigger={trigger}" if trigger else "clause_trigger=none")
+    if any(lo <= u.start and u.end <= mention.start for u in unions):
+        f.append("union_in_clause_before")
+    if text.startswith(("为主题", "为主线", "为载体", "为抓手", "为契机", "为平台"), mention.end):
+        f.append("frame_role")
     first = context.word_after(mention.start)
     if len(first) <= len(name):
         tag = posseg.word_tags().get(first, "unk")
@@ -230,6 +238,19 @@ def initiative_features(context: Context, mention: Mention, rules: set[str], *, 
     if last:
         f.append(f"last_tag={posseg.word_tags().get(last, 'unk')}")
     return tuple(f)
+
+
+@lru_cache(maxsize=1)
+def _trigger_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, longest_first(_triggers()))))
+
+
+def _last_trigger(text: str, start: int, end: int) -> str | None:
+    """The last trigger verb in text[start:end]."""
+    found = None
+    for m in _trigger_pattern().finditer(text, start, end):
+        found = m.group()
+    return found
 
 
 def _relation(spans: tuple[int, int], other: tuple[int, int]) -> str:
@@ -598,10 +619,30 @@ def choose(scored: list[tuple[float, Mention]], *, threshold: float, rule: str) 
                               label=mention.label, rule=rule, confidence=round(p, 3)))
     chosen.sort(key=lambda m: (m.start, m.end))
     labels = hand_initiatives.short_forms([m.label for m in chosen])
+    labels.update(_same_names(chosen, labels))
     if labels:
         chosen = [Mention(kind=m.kind, text=m.text, start=m.start, end=m.end, label=labels.get(m.label, m.label),
                           rule=m.rule, confidence=m.confidence) for m in chosen]
     return chosen
+
+
+def _same_names(chosen: list[Mention], labels: dict[str, str]) -> dict[str, str]:
+    """Names of one article that name the same initiative by the scoring's rule (one contains the other
+    and is at least half as long, after normalising: “送温暖”活动 ~ “两节”送温暖活动) take the name of the
+    most probable of them (then the longer)."""
+    best: dict[str, tuple[float, int, str]] = {}
+    for m in chosen:
+        label = labels.get(m.label, m.label)
+        best[label] = max(best.get(label, (0.0, 0, label)), (m.confidence, len(label), label))
+    ranked = sorted(best.values(), reverse=True)
+    norms = {label: normalize_label(label) for _p, _n, label in ranked}
+    out: dict[str, str] = {}
+    for k, (_p, _n, label) in enumerate(ranked):
+        for _q, _m, better in ranked[:k]:
+            if better not in out and labels_match(norms[label], norms[better]):
+                out[label] = better
+                break
+    return {short: out.get(full, full) for short, full in labels.items()} | out
 
 
 def _nearest(unions: list[Mention], init: Mention) -> Mention:
