@@ -171,9 +171,10 @@ def read_articles(data: bytes, *, source_file: str, suffix: str) -> tuple[list[A
         if suffix == ".jsonl":
             return _read_jsonl(text, source_file=source_file)
         if suffix in (".html", ".htm"):
-            lines, meta_date = html_lines(text)
+            lines, meta_date, headings = _html_page(text)
             lines = [(n, normalize(t)) for n, t in lines]
-            articles = _split_lines(lines, source_file=source_file, default_date=meta_date)
+            h1 = frozenset(normalize(h).strip() for h in headings)
+            articles = _split_lines(lines, source_file=source_file, default_date=meta_date, headings=h1)
         else:
             articles = split_page(normalize(text), source_file=source_file)
     except RecursionError:
@@ -453,6 +454,8 @@ class _TextExtractor:
         self._skip_tag: str | None = None
         self._skip_depth = 0
         self.date: str | None = None
+        self.headings: list[str] = []  # the text of <h1> elements: the page's own headline
+        self._h1 = 0
 
     def feed(self, html: str) -> None:
         """Read the whole page (one call; a construct still open at the end ends the page)."""
@@ -524,6 +527,8 @@ class _TextExtractor:
             return
         if tag in _BLOCK_TAGS:
             self._break()
+        if tag == "h1":
+            self._h1 += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "meta":
@@ -540,6 +545,8 @@ class _TextExtractor:
             return
         if tag in _BLOCK_TAGS:
             self._break()
+        if tag == "h1" and self._h1:
+            self._h1 -= 1
 
     def handle_data(self, data: str, line: int) -> None:
         if self._skip_tag or not data:
@@ -559,6 +566,8 @@ class _TextExtractor:
         text = "".join(self._parts).strip()
         if text:
             self.lines.append((self._start or 1, text))
+            if self._h1:
+                self.headings.append(text)
         self._parts, self._start = [], None
 
     def close(self) -> None:
@@ -577,10 +586,16 @@ def html_lines(html: str) -> tuple[list[tuple[int, str]], str | None]:
     >>> html_lines('<nav>首页 | 新闻</nav><h1>标题</h1><script>x()</script><p>正文。</p>')
     ([(1, '标题'), (1, '正文。')], None)
     """
+    lines, date, _ = _html_page(html)
+    return lines, date
+
+
+def _html_page(html: str) -> tuple[list[tuple[int, str]], str | None, list[str]]:
+    """:func:`html_lines`, and the text of the page's ``<h1>`` elements."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
-    return parser.lines, parser.date
+    return parser.lines, parser.date, parser.headings
 
 
 # --------------------------------------------------------------------------- page layout
@@ -1177,7 +1192,14 @@ def split_page(text: str, *, source_file: str) -> list[Article]:
     return _split_lines(lines, source_file=source_file)
 
 
-def _split_lines(lines: list[tuple[int, str]], *, source_file: str, default_date: str | None = None) -> list[Article]:
+def _split_lines(
+    lines: list[tuple[int, str]],
+    *,
+    source_file: str,
+    default_date: str | None = None,
+    headings: frozenset[str] = frozenset(),
+) -> list[Article]:
+    """Lines of a page → articles; ``headings`` are lines the source marks as headlines (HTML ``<h1>``)."""
     kept, chrome_date, listed = _strip_chrome(_unwrap(lines))
     page_date = default_date or chrome_date
     paras = [para for number, line in kept for para in _classify(number, line)]
@@ -1186,7 +1208,9 @@ def _split_lines(lines: list[tuple[int, str]], *, source_file: str, default_date
     articles: list[Article] = []
     with_body = [d for d in drafts if d.body]
     for draft in with_body or [d for d in drafts if d.head][:1]:  # credits alone are no article
-        articles.append(_article(draft, source_file=source_file, position=len(articles), page_date=page_date))
+        articles.append(
+            _article(draft, source_file=source_file, position=len(articles), page_date=page_date, headings=headings)
+        )
     return articles
 
 
@@ -1239,12 +1263,15 @@ def _segment(paras: list[_Para], *, listed: frozenset[str] = frozenset()) -> lis
     return drafts
 
 
-def _article(draft: _Draft, *, source_file: str, position: int, page_date: str | None) -> Article:
+def _article(
+    draft: _Draft, *, source_file: str, position: int, page_date: str | None, headings: frozenset[str] = frozenset()
+) -> Article:
     head_lines = [p.text for p in draft.head]
     body = "\n".join(draft.body)
     text = "\n".join(head_lines) + ("\n\n" + body if head_lines and body else body)
     if head_lines:
-        headline = _main_headline(head_lines)
+        marked = [line for line in head_lines if line in headings]
+        headline = marked[-1] if marked else _main_headline(head_lines)
     else:
         first = draft.body[0] if draft.body else ""
         if draft.dateline and first.startswith(draft.dateline):

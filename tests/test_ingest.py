@@ -734,3 +734,57 @@ def test_page_dumps_split_without_chrome(page: str, headlines: list[str], date: 
     assert [word for word in dropped if word in text] == []
     sentences = [s.strip() for s in page.split("\n") if "。" in s and "摘要" not in s]
     assert [s for s in sentences if s not in text] == []  # every sentence of the articles survives
+
+
+PORTAL_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>青禾市总工会为快递小哥送上冬日暖包_青禾新闻网</title></head>
+<body>
+<div class="top"><a href="/">青禾新闻网首页</a> | <a href="/app">客户端下载</a> | <a href="/login">登录</a></div>
+<div class="left">
+ <div class="pos">您的位置:<a href="/">首页</a> &gt; <a href="/gh">工会</a> &gt; 正文</div>
+ <h1>青禾市总工会为快递小哥送上冬日暖包</h1>
+ <div class="info">2023-12-18 10:21 来源:青禾日报 作者:张小明 <span>【字号:<a>大</a> <a>中</a> <a>小</a>】</span></div>
+ <div class="con">
+  <p>本报讯(记者 张小明)12月17日,青禾市总工会为300名快递员送上棉手套和保温杯。</p>
+  <p>图为工会干部为快递员发放暖包。李小红 摄</p>
+  <p>市总工会负责人介绍,今年冬季将新建20家户外劳动者驿站。</p>
+ </div>
+ <div class="editor">(责任编辑:王大海)</div>
+ <div class="share">分享到:<a>微信</a> <a>微博</a></div>
+ <div class="xg"><h3>相关新闻</h3><ul>
+  <li><a href="/1">东岭县总工会为环卫工人送清凉</a><span>2023-07-02</span></li>
+  <li><a href="/2">南湖区总工会启动金秋助学活动</a><span>2023-08-20</span></li></ul></div>
+</div>
+<div class="bottom"><p><a>关于我们</a> | <a>联系我们</a> | <a>网站地图</a></p><p>青禾新闻网 版权所有 青ICP备12345678号</p></div>
+</body></html>
+"""
+
+EPAPER_HTML = """<html><head><meta charset="utf-8"><title>东岭工人报 第03版</title></head><body>
+<table><tr><td colspan="2">东岭工人报 2022年09月15日 星期四 <a>上一版</a> <a>下一版</a></td></tr>
+<tr><td><table><tr><td>标题导航</td></tr>
+ <tr><td>• <a href="c1.htm">东岭县总工会开展金秋助学</a></td></tr>
+ <tr><td>• <a href="c2.htm">南湖区举办职工乒乓球赛</a></td></tr></table></td>
+<td><h3>帮扶一户 温暖一家</h3><h1>东岭县总工会开展金秋助学</h1>
+ <div>本报讯(通讯员 李小红)9月13日,东岭县总工会为86名困难职工子女每人发放助学金2000元。</div>
+ <div>县总工会主席王大海表示,将把助学活动办成常态化品牌。</div></td></tr>
+<tr><td colspan="2">东岭工人报社 地址:东岭市建设路8号 东ICP备00000001号</td></tr></table></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("html", "headline", "date", "kept", "dropped"),
+    [
+        (PORTAL_HTML, "青禾市总工会为快递小哥送上冬日暖包", "2023-12-18",
+         ["12月17日", "图为工会干部为快递员发放暖包。", "今年冬季将新建20家户外劳动者驿站。"],
+         ["客户端下载", "您的位置", "字号", "责任编辑", "分享到", "相关新闻", "东岭县总工会", "南湖区总工会", "版权所有", "关于我们"]),
+        (EPAPER_HTML, "东岭县总工会开展金秋助学", "2022-09-15",  # the <h1>, not the kicker over it
+         ["为86名困难职工子女", "常态化品牌。"],
+         ["标题导航", "南湖区举办职工乒乓球赛", "上一版", "地址", "ICP备"]),
+    ],
+    ids=["portal", "e-paper-table"],
+)
+def test_html_pages_without_chrome_classes(html: str, headline: str, date: str, kept: list[str], dropped: list[str]) -> None:
+    articles, problems = read_articles(html.encode("utf-8"), source_file="p.html", suffix=".html")
+    assert problems == [] and articles[0].headline == headline and {a.date for a in articles} == {date}
+    text = "\n".join(a.text for a in articles)  # (a photo credit closes its article, as on paper pages)
+    assert [s for s in kept if s not in text] == []
+    assert [s for s in dropped if s in text] == []
