@@ -669,8 +669,8 @@ def _is_credit(simple: str) -> bool:
 # after the last sentence of the page.  Credits, bylines, datelines and labels (阅读提示) are never chrome.
 
 _CHROME_FILE = "chrome-v1.tsv"
-(_BLANK, _META, _CHROME, _LIST, _ITEM, _SUMMARY, _KEEP, _SENT, _TITLE, _TEXT) = (
-    "blank meta chrome list item summary keep sentence title text".split()
+(_BLANK, _META, _CHROME, _LIST, _ITEM, _KEEP, _SENT, _TITLE, _TEXT) = (
+    "blank meta chrome list item keep sentence title text".split()
 )
 _BULLET = re.compile(r"^[·•●▪◆◇○◎►▶▸※■□★☆]\s*")
 _BRACKET_TOKEN = re.compile(r"【[^【】]{1,12}】|\[[^\[\]]{1,12}\]")
@@ -696,7 +696,6 @@ class _ChromeWords:
     label: frozenset[str]
     meta: re.Pattern[str]
     alone: frozenset[str]
-    summary: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -711,7 +710,6 @@ def _chrome_words() -> _ChromeWords:
         label=frozenset(table["label"]),
         meta=re.compile(rf"^(?:{alternation('meta')})\s*:|\s(?:{alternation('meta')})\s*:", re.I),
         alone=frozenset(word.lower() for word in table["alone"]),
-        summary=re.compile(rf"^(?:{alternation('summary')})\s*:"),
     )
 
 
@@ -790,8 +788,6 @@ def _line_role(simple: str) -> tuple[str, str]:
     buttons = _BRACKET_TOKEN.findall(simple)
     if buttons and len(re.sub(r"\s", "", _BRACKET_TOKEN.sub("", simple))) <= 4:
         return _CHROME, "buttons"
-    if words.summary.match(simple):
-        return _SUMMARY, ""
     if _is_sentence(simple):
         return _SENT, ""
     if _BULLET.match(simple) and len(simple) <= 2 * _MAX_TITLE and len(_TRAILING_DATE.sub("", simple)) <= _MAX_TITLE:
@@ -823,23 +819,22 @@ def _chrome(lines: list[str]) -> tuple[list[str | None], frozenset[str]]:
     kind = [role for role, _ in roles]
     why: list[str | None] = [reason or None for _, reason in roles]
     n = len(kind)
-    for i in range(n):  # the list under a list label: bulleted items (with summaries), or adjacent titles
+    for i in range(n):  # the list under a list label: bulleted items, or adjacent titles
         if kind[i] != _LIST:
             continue
-        bullets = blank = after_item = False
+        bullets = blank = False
         for j in range(i + 1, n):
             k = kind[j]
-            if k == _ITEM or (k == _SUMMARY and after_item) or (k == _TITLE and not bullets and not blank):
+            if k == _ITEM or (k == _TITLE and not bullets and not blank):
                 why[j] = "list item"
                 bullets = bullets or k == _ITEM
-                after_item = k != _TITLE
             elif k == _BLANK:
                 blank = True
             elif k not in (_META, _CHROME):
                 break
-    run: list[int] = []  # runs of two or more bulleted titles, blank lines and summaries between them allowed
+    run: list[int] = []  # runs of two or more bulleted titles, blank lines between them allowed
     for i in [*range(n), n]:
-        if i < n and (kind[i] in (_BLANK, _SUMMARY) and run or kind[i] == _ITEM):
+        if i < n and (kind[i] == _BLANK and run or kind[i] == _ITEM):
             run.append(i)
             continue
         if sum(kind[j] == _ITEM for j in run) >= 2:
