@@ -7,12 +7,14 @@ Decisions (the later stages rely on them):
   NUL bytes or a known binary signature (PDF, ZIP, PNG, …) make the file binary.
 * **Normal form** (:func:`normalize`): Unicode NFKC, so full-width digits, letters and punctuation
   become half-width ("，" → ",", "（" → "(") — the gold scoring compares labels in NFKC too;
-  newlines are unified, control and zero-width characters dropped, trailing spaces stripped.
+  newlines are unified, control and zero-width characters dropped, trailing spaces stripped, and
+  pinyin with tone marks printed in brackets after a character ("會(huì)") dropped.
   Traditional characters are *kept*: labels say what the source says, and the nlp stage works on
   the length-preserving simplified view :func:`kg.text.to_simplified`.  The layout heuristics
   below look at that simplified view, so they work for traditional pages as well.
 * **Article text**: headline lines first (kicker, headline, sub-headline, one a line), a blank
-  line, then the body paragraphs separated by "\\n".  The dateline (本报讯(记者…), 本报南京11月22日电)
+  line, then the body paragraphs separated by "\\n".  The dateline (本报讯(记者…), 本报南京11月22日电,
+  中工网讯, any "<paper or site>讯")
   stays at the start of the first body paragraph and is also stored in ``dateline``.  Photo
   credits ("通讯员某某 摄") and byline lines ("本报记者 某某") are not in the text; the names go to
   ``byline``.  Captions stay in the body: they state facts.
@@ -24,17 +26,26 @@ Decisions (the later stages rely on them):
   a "阅读提示" label, or is followed within a few paragraphs by a photo credit (a photo story).
   A single short line inside a running article is a section heading and stays in it.  A photo
   credit closes its article: what follows belongs to a new one (a body without headline gets the
-  first words of its first paragraph as headline).  "(上接第1版)" starts a new article.
+  first words of its first paragraph as headline).  "(上接第1版)" starts a new article, and so
+  does a headline that a headline list of the page names.
 * **Editor's notes** ("……——编者") with a headline of their own become their own article; without
   one they stay with the article they are printed in.
 * **Dates**: ISO ``YYYY-MM-DD`` only from a full date the source states (a JSONL ``date`` field, a
-  dateline with a year, a page-header date line, an HTML publish-date meta tag).  Month and day
-  without a year give no date.
+  dateline with a year, a page-header date or meta line before the text, an HTML publish-date
+  meta tag).  Month and day without a year give no date.
+* **Page chrome** (:func:`page_chrome`, ``ingest.chrome/v1``): site navigation, breadcrumbs, meta
+  lines (来源/发布时间 with the page date), tool and share bars, headline lists of other stories
+  (under a label such as 相关新闻, in a run of bullets, four or more title lines in a row, titles a
+  later headline repeats, the page's headlines run together), editor lines and footers are dropped
+  from pages of any kind before the split, by features of each line (length, sentence punctuation,
+  separators, brackets, bullets, a date, the chrome words of kg/data/chrome-v1.tsv) and its place:
+  title lines above the chrome over the first headline block and short lines in the chrome after
+  the last sentence go too.  Credits, bylines, datelines and captions stay.  A title that a headline
+  list of the page names starts an article.
 * **HTML**: script, style, nav, header, footer, aside, form and elements whose class/id says
-  nav/menu/footer/breadcrumb/sidebar are dropped, block elements become line breaks, then the text
-  goes through :func:`split_page`.  Lines that are clearly site chrome (link lists separated by "|",
-  版权所有, ICP备, 责任编辑, …) are dropped from pages of any kind.  ``line`` for HTML articles is the
-  line of the HTML source where the article's first text is.
+  nav/menu/footer/breadcrumb/sidebar are dropped, block elements become line breaks, then the lines
+  go through the page chrome filter and the split as a text page does.  ``line`` for HTML articles
+  is the line of the HTML source where the article's first text is.
 * **Hostile input** (tests/test_fuzz.py): time is linear in the input (an HTML tokenizer of our own,
   regular expressions without ambiguous repetitions); a file cut anywhere (inside a character, a tag,
   a JSONL line) keeps what comes before the cut; every problem is one line.
@@ -56,7 +67,7 @@ from html import unescape
 from pathlib import Path
 from typing import Iterable
 
-from kg import dates
+from kg import dates, lexicon
 from kg.records import Article, Problem
 from kg.text import to_simplified
 
@@ -67,6 +78,7 @@ __all__ = [
     "discover",
     "html_lines",
     "normalize",
+    "page_chrome",
     "parse_date",
     "read_articles",
     "read_file",
@@ -159,9 +171,10 @@ def read_articles(data: bytes, *, source_file: str, suffix: str) -> tuple[list[A
         if suffix == ".jsonl":
             return _read_jsonl(text, source_file=source_file)
         if suffix in (".html", ".htm"):
-            lines, meta_date = html_lines(text)
+            lines, meta_date, headings = _html_page(text)
             lines = [(n, normalize(t)) for n, t in lines]
-            articles = _split_lines(lines, source_file=source_file, default_date=meta_date)
+            h1 = frozenset(normalize(h).strip() for h in headings)
+            articles = _split_lines(lines, source_file=source_file, default_date=meta_date, headings=h1)
         else:
             articles = split_page(normalize(text), source_file=source_file)
     except RecursionError:
@@ -337,11 +350,21 @@ _MAYBE_CONTROL = re.compile(
 def normalize(text: str) -> str:
     """NFKC, "\\n" newlines, no control/zero-width characters, no trailing spaces; traditional kept.
 
+    Pinyin that a scraped page prints after a character ("總工會(huì)") is dropped (``ingest.pinyin/v1``).
+
     >>> normalize("工會，１２３\\u200b（記者）  \\r\\n")
     '工會,123(記者)\\n'
+    >>> normalize("活動(dòng)開展")
+    '活動開展'
     """
     text = _NEWLINES.sub("\n", unicodedata.normalize("NFKC", text)).replace("\t", " ")
+    text = _PINYIN.sub("", text)
     return _TRAILING_SPACE.sub("", _MAYBE_CONTROL.sub(_drop_controls, text))
+
+
+# A pinyin syllable with its tone mark in brackets right after a Chinese character: a reading aid that
+# page converters insert, never text (a Latin abbreviation in brackets has no tone marks).
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
 
 
 def _drop_controls(match: re.Match[str]) -> str:
@@ -431,6 +454,8 @@ class _TextExtractor:
         self._skip_tag: str | None = None
         self._skip_depth = 0
         self.date: str | None = None
+        self.headings: list[str] = []  # the text of <h1> elements: the page's own headline
+        self._h1 = 0
 
     def feed(self, html: str) -> None:
         """Read the whole page (one call; a construct still open at the end ends the page)."""
@@ -502,6 +527,8 @@ class _TextExtractor:
             return
         if tag in _BLOCK_TAGS:
             self._break()
+        if tag == "h1":
+            self._h1 += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "meta":
@@ -518,6 +545,8 @@ class _TextExtractor:
             return
         if tag in _BLOCK_TAGS:
             self._break()
+        if tag == "h1" and self._h1:
+            self._h1 -= 1
 
     def handle_data(self, data: str, line: int) -> None:
         if self._skip_tag or not data:
@@ -537,6 +566,8 @@ class _TextExtractor:
         text = "".join(self._parts).strip()
         if text:
             self.lines.append((self._start or 1, text))
+            if self._h1:
+                self.headings.append(text)
         self._parts, self._start = [], None
 
     def close(self) -> None:
@@ -555,10 +586,16 @@ def html_lines(html: str) -> tuple[list[tuple[int, str]], str | None]:
     >>> html_lines('<nav>首页 | 新闻</nav><h1>标题</h1><script>x()</script><p>正文。</p>')
     ([(1, '标题'), (1, '正文。')], None)
     """
+    lines, date, _ = _html_page(html)
+    return lines, date
+
+
+def _html_page(html: str) -> tuple[list[tuple[int, str]], str | None, list[str]]:
+    """:func:`html_lines`, and the text of the page's ``<h1>`` elements."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
-    return parser.lines, parser.date
+    return parser.lines, parser.date, parser.headings
 
 
 # --------------------------------------------------------------------------- page layout
@@ -577,10 +614,12 @@ _CREDIT = re.compile(
 _BYLINE = re.compile(rf"^(?:{_ROLE}|文|图|文/图)\s*/?\s*{_NAMES}$")
 # A credit at the end of a caption paragraph without 摄: "…助力乡村振兴。新华社记者 王晓旭".
 _TAIL_BYLINE = re.compile(rf"^(?:本报|新华社|中新社)(?:特约|首席)?(?:记者|通讯员)\s+{_NAME}(?:[、\s]+{_NAME})*$")
+# A credit closing a caption on the caption's line: "…送上慰问品 记者 某某 摄".
+_CAPTION_CREDIT = re.compile(rf"\s(?:{_ROLE}\s*)?{_NAME}\s*摄(?:影)?$")
 _REPORTED = r"(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生)[\u4e00-\u9fff、·\s]{2,50}?报道"
 _DATELINE = re.compile(
     rf"""^(?:
-        (?:本报|新华社|中新社|新华网|人民网|中新网)
+        (?:新华社|中新社|[\u4e00-\u9fff]{{0,6}}?[报网刊台])  # 本报, 中工网, 南国早报, 本刊: any paper or site
             (?:讯|[\u4e00-\u9fff]{{0,10}}?(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日(?:电|讯))
             (?:\s*\([^()]{{1,80}}\))?(?:\s*{_REPORTED})?
       | {_REPORTED}
@@ -592,17 +631,6 @@ _JUMP_IN = re.compile(r"^[\((](?:上接|接上|紧接)第?[\d一二三四五六�
 _JUMP_OUT = re.compile(r"[\((](?:下转|转)第?[\d一二三四五六七八九十]{1,9}版[\))]$")  # searched in a line's tail
 _LABELS = frozenset({"阅读提示", "核心提示", "编者按", "导读", "提要", "内容提要", "编者的话"})
 _SIGNATURE = re.compile(r"^——\s*(?:编者|编辑部?|本报编辑部|本报评论员)$")
-_PAGE_DATE = re.compile(
-    r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:星期|周)[一二三四五六日天])?"
-    r"(?:\s*(?:农历\S*))?(?:\s*第?\s*\d+\s*版)?$"
-)
-_CHROME = re.compile(
-    r"版权所有|copyright|©|ICP备|ICP证|公网安备|责任编辑|编辑:|返回顶部|打印本页|关闭窗口|分享到|扫一扫|上一篇|下一篇|"
-    r"字号[:】]|【字号|当前位置|您的位置|网站地图|联系我们|设为首页|加入收藏",
-    re.I,
-)
-# Article meta lines of web pages: "来源:工人日报 2022-01-05 10:20", "发布时间:2022年1月5日".
-_META_LINE = re.compile(r"^(?:来源|稿源|发布时间|发布日期|发稿时间|时间|日期|作者|浏览次数|点击数?)[:]|[\s](?:来源|作者)[:]")
 _SEPARATED = re.compile(r"(?<!\s)\s*[|｜>»]\s*")  # (?<!\s): tried once per run of blanks, not at each blank
 _FINAL = ("。", "!", "?", ".", "…", ";", ":")
 _CLOSERS = "”’」』\"')]》>"
@@ -627,22 +655,275 @@ class _Para:
     simple: str  # simplified view of ``text``, same length
 
 
-def _is_chrome(line: str) -> bool:
-    """Site navigation or page chrome in a page dump (link lists, copyright, editor lines)."""
-    if len(line) <= 80 and "。" not in line and _CHROME.search(line):
+def _is_credit(simple: str) -> bool:
+    return len(simple) <= _MAX_CREDIT and bool(_CREDIT.match(simple) or _BYLINE.match(simple))
+
+
+# --------------------------------------------------------------------------- page chrome (ingest.chrome/v1)
+# "Site navigation, headline lists of other stories, related links and footers are not articles and state
+# no facts" (GUIDELINE).  Each line of a page first gets a role from its own features: its length, sentence
+# punctuation, separators, brackets, a leading bullet, a date, and the chrome words of kg/data/chrome-v1.tsv.
+# The context then decides about the lines that only look like titles: the items of a list under a list label
+# or in a run of bullets, a run of four or more title lines, a title that a later headline repeats (a table of
+# contents), the title lines before the chrome that precedes the first headline block, and the short lines
+# after the last sentence of the page.  Credits, bylines, datelines and labels (阅读提示) are never chrome.
+
+_CHROME_FILE = "chrome-v1.tsv"
+(_BLANK, _META, _CHROME, _LIST, _ITEM, _KEEP, _SENT, _TITLE, _TEXT) = (
+    "blank meta chrome list item keep sentence title text".split()
+)
+_BULLET = re.compile(r"^[·•●▪◆◇○◎►▶▸※■□★☆]\s*")
+_BRACKET_TOKEN = re.compile(r"【[^【】]{1,12}】|\[[^\[\]]{1,12}\]")
+_FULL_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+# Dates, times, weekdays and page or issue numbers of a meta line ("天山网 2008-11-14 10:12", "星期五 第2版").
+_META_TOKEN = re.compile(
+    rf"{_FULL_DATE.pattern}|{_CLOCK.pattern}|\d{{1,2}}月\d{{1,2}}日|(?:星期|周)[一二三四五六日天]|第\s*\d+\s*[版期]"
+)
+_TOC_PREFIX = re.compile(r"^(?:第?\d{1,3}版[::\s]*)")
+_TRAILING_DATE = re.compile(r"\s*[\[(]?\s*(?:\d{2,4}[-/.])?\d{1,2}[-/.]\d{1,2}\s*[\])]?$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CODE = re.compile(r"[{};<>=]")
+_MAX_CHROME = 80  # chrome words only count in lines up to this long
+_MAX_TITLE = 50
+_MAX_TAIL = 40  # a line after the last sentence up to this long is chrome
+_LISTED = frozenset({"list item", "headline list", "repeated headline"})
+
+
+@dataclass(frozen=True)
+class _ChromeWords:
+    mark: re.Pattern[str]
+    label: frozenset[str]
+    meta: re.Pattern[str]
+    alone: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _chrome_words() -> _ChromeWords:
+    table = lexicon.words(_CHROME_FILE)
+
+    def alternation(kind: str) -> str:
+        return "|".join(re.escape(word) for word in lexicon.longest_first(table[kind]))
+
+    return _ChromeWords(
+        mark=re.compile(alternation("mark"), re.I),
+        label=frozenset(table["label"]),
+        meta=re.compile(rf"^(?:{alternation('meta')})\s*:|\s(?:{alternation('meta')})\s*:", re.I),
+        alone=frozenset(word.lower() for word in table["alone"]),
+    )
+
+
+def _bare(simple: str) -> str:
+    """A line without bullets, brackets, colons, "更多" and blanks: what a button or label says."""
+    return re.sub(r"[\s·•●▪◆◇○◎►▶▸※■□★☆:()\[\]【】<>»]|更多", "", _BULLET.sub("", simple)).lower()
+
+
+def _is_sentence(simple: str) -> bool:
+    """Body text: a "。", or "!?;" at the end of a longer line or inside a line too long for a headline."""
+    if "。" in simple:
         return True
-    parts = [p for p in _SEPARATED.split(line) if p]
-    if len(parts) >= 3 and len(_SEPARATED.findall(line)) >= 2 and all(len(p) <= 8 for p in parts):
+    if len(simple) > 20 and simple.rstrip(_CLOSERS).endswith(("!", "?", ";", "…")):
         return True
-    words = line.split()
-    if len(words) < 5 or any(len(w) > 4 for w in words) or re.search(r"[,。;:!?]", line):
+    return len(simple) > _MAX_TITLE and bool(re.search(r"[!?;]", simple))
+
+
+def _is_meta(simple: str, words: _ChromeWords) -> bool:
+    """An article's meta line: "来源:…", "发布时间:…", or a date with a few short words around it."""
+    if len(simple) > _MAX_CHROME or "。" in simple:
         return False
-    simple = to_simplified(line)
+    if words.meta.search(simple):
+        return True
+    if not _META_TOKEN.search(simple):
+        return False
+    rest = _BRACKET_TOKEN.sub(" ", _META_TOKEN.sub(" ", simple))
+    tokens = [t for t in re.split(r"[\s|]+", rest) if t]
+    if not (_FULL_DATE.search(simple) or _CLOCK.search(simple)):
+        return not tokens  # a month and day alone ("8月27日"); with words it may be a headline
+    return len(tokens) <= 3 and all(len(t) <= 10 for t in tokens) and not re.search(r"[,;!?]", rest)
+
+
+def _is_menu(simple: str) -> bool:
+    """Link lists and breadcrumbs: "首页 | 新闻 | 图片", "首页 > 工会动态 > 正文", "甲甲 乙乙 丙丙 丁丁 戊戊"."""
+    parts = [p for p in _SEPARATED.split(simple) if p.strip()]
+    separators = len(_SEPARATED.findall(simple))
+    if len(parts) >= 3 and separators >= 2 and all(len(p) <= 8 for p in parts):
+        return True
+    if re.search(r"[>»]", simple) and len(parts) >= 2 and not re.search(r"[,。!?;]", simple):
+        if all(len(p.strip()) <= 16 for p in parts):
+            return True
+    words = simple.split()
+    if len(words) < 5 or any(len(w) > 4 for w in words) or re.search(r"[,。;:!?]", simple):
+        return False
     return not _is_credit(simple)  # "本报记者 甲乙 通讯员 丙丁 摄" is no menu
 
 
-def _is_credit(simple: str) -> bool:
-    return len(simple) <= _MAX_CREDIT and bool(_CREDIT.match(simple) or _BYLINE.match(simple))
+def _line_role(simple: str) -> tuple[str, str]:
+    """The role of one stripped, simplified line on its own, and why (for the chrome roles)."""
+    if not simple:
+        return _BLANK, ""
+    words = _chrome_words()
+    if _DATELINE.match(simple) or _JUMP_IN.match(simple):
+        return (_SENT if _is_sentence(simple) else _KEEP), ""
+    if _is_credit(simple.strip("()")) or _SIGNATURE.match(simple) or _bare(simple) in _LABELS:
+        return _KEEP, ""
+    if _CAPTION_CREDIT.search(simple[-40:]):  # a caption with its credit
+        return _KEEP, ""
+    if _is_meta(simple, words):
+        return _META, "meta line"
+    marks = {m.group().lower() for m in words.mark.finditer(simple)} if len(simple) <= 400 else set()
+    if marks and (len(simple) <= _MAX_CHROME and "。" not in simple or len(marks) >= 2):
+        return _CHROME, "chrome word"
+    bare = _bare(simple)
+    if bare in words.alone:
+        return _CHROME, "button"
+    if bare in words.label:
+        return _LIST, "list label"
+    if _is_menu(simple):
+        return _CHROME, "menu"
+    if not _CJK.search(simple):
+        if len(simple) <= 20:
+            return _CHROME, "no Chinese"
+    elif len(simple) >= 20 and len(_CJK.findall(simple)) < 0.2 * len(simple) and len(_CODE.findall(simple)) >= 3:
+        return _CHROME, "code"
+    buttons = _BRACKET_TOKEN.findall(simple)
+    if buttons and len(re.sub(r"\s", "", _BRACKET_TOKEN.sub("", simple))) <= 4:
+        return _CHROME, "buttons"
+    if _is_sentence(simple):
+        return _SENT, ""
+    if _BULLET.match(simple) and len(simple) <= 2 * _MAX_TITLE and len(_TRAILING_DATE.sub("", simple)) <= _MAX_TITLE:
+        return _ITEM, ""
+    return (_TITLE if len(simple) <= _MAX_TITLE else _TEXT), ""
+
+
+def _toc_key(simple: str) -> str:
+    """A title as a headline list gives it: without bullet, page number and trailing date."""
+    return _TRAILING_DATE.sub("", _TOC_PREFIX.sub("", _BULLET.sub("", simple))).strip()
+
+
+def page_chrome(lines: list[str]) -> list[str | None]:
+    """Why each line of a page is site chrome (``ingest.chrome/v1``), or None for a line of the articles.
+
+    ``lines`` are the page's lines (blank lines included: they separate lists); the result has one
+    entry per line: a short reason ("menu", "list item", …) or None.
+
+    >>> page_chrome(["首页 > 新闻 > 正文", "工会送清凉", "", "本报讯 市总工会送清凉。", "相关新闻", "· 甲县工会开展活动"])
+    ['menu', None, None, None, 'list label', 'list item']
+    """
+    return _chrome(lines)[0]
+
+
+def _chrome(lines: list[str]) -> tuple[list[str | None], frozenset[str]]:
+    """:func:`page_chrome`, and the titles that the page's headline lists name (:func:`_toc_key` form)."""
+    simples = [to_simplified(line.strip()) for line in lines]
+    roles = [_line_role(simple) for simple in simples]
+    kind = [role for role, _ in roles]
+    why: list[str | None] = [reason or None for _, reason in roles]
+    n = len(kind)
+    for i in range(n):  # the list under a list label: bulleted items, or adjacent titles
+        if kind[i] != _LIST:
+            continue
+        bullets = blank = False
+        for j in range(i + 1, n):
+            k = kind[j]
+            if k == _ITEM or (k == _TITLE and not bullets and not blank):
+                why[j] = "list item"
+                bullets = bullets or k == _ITEM
+            elif k == _BLANK:
+                blank = True
+            elif k not in (_META, _CHROME):
+                break
+    run: list[int] = []  # runs of two or more bulleted titles, blank lines between them allowed
+    for i in [*range(n), n]:
+        if i < n and (kind[i] == _BLANK and run or kind[i] == _ITEM):
+            run.append(i)
+            continue
+        if sum(kind[j] == _ITEM for j in run) >= 2:
+            for j in run:
+                if kind[j] != _BLANK:
+                    why[j] = why[j] or "list item"
+        run = []
+    start = 0
+    for i in range(n + 1):  # four or more adjacent title lines: a headline list
+        if i < n and kind[i] == _TITLE:
+            continue
+        if i - start >= 4:
+            for j in range(start, i):
+                why[j] = why[j] or "headline list"
+        start = i + 1
+    keys = [_toc_key(s) if k in (_TITLE, _ITEM) else "" for s, k in zip(simples, kind)]
+    last = {key: i for i, key in enumerate(keys) if len(key) >= 6}
+    for i, key in enumerate(keys):  # a table of contents: titles that a later headline repeats
+        if len(key) >= 6 and last[key] > i:
+            why[i] = why[i] or "repeated headline"
+    listed = {key for i, key in enumerate(keys) if len(key) >= 6 and why[i] in _LISTED}
+    sentences = [i for i in range(n) if kind[i] == _SENT and why[i] is None]
+    if not sentences:
+        return why, frozenset(listed)
+    first, final = sentences[0], sentences[-1]
+    titles = [(i, key) for i, key in enumerate(keys) if len(key) >= 6 and kind[i] == _TITLE][:200]
+    for i in range(min(first, 100)):  # a line of the page's headlines run together ("<title>" of an e-paper page)
+        if kind[i] in (_TITLE, _TEXT) and why[i] is None and len(simples[i]) >= 12:
+            inside = {key for j, key in titles if j != i and key != simples[i] and key in simples[i]}
+            if len(inside) >= 2:
+                why[i] = "headline list"
+                listed |= inside
+    block = _headline_block(kind, why, first)
+    chrome_before = max((i for i in range(block) if why[i] is not None), default=-1)
+    for i in range(chrome_before):  # titles above the chrome over the first headline: site banners, menus
+        if kind[i] in (_TITLE, _ITEM) and why[i] is None and _title_like(simples[i]):
+            why[i] = "before the headline"
+    footer = next((i for i in range(final + 1, n) if why[i] is not None and kind[i] != _META), n)
+    for i in range(footer + 1, n):  # short lines in the chrome after the last sentence: footers, link lists
+        if kind[i] in (_TITLE, _ITEM) and why[i] is None and len(simples[i]) <= _MAX_TAIL and _title_like(simples[i]):
+            why[i] = "after the text"
+    return why, frozenset(listed)
+
+
+def _headline_block(kind: list[str], why: list[str | None], first: int) -> int:
+    """Where the headline block (at most three title lines) over the first sentence of the page starts.
+
+    Chrome, meta lines, credits and bylines right over the text are passed over; once the block has
+    begun, meta lines and bylines between its lines are too, while any other chrome ends it (a headline
+    block holds no chrome; a box of links does).
+    """
+    start, count = first, 0
+    j = first - 1
+    while j >= 0 and (why[j] is not None or kind[j] in (_BLANK, _META, _KEEP)):
+        j -= 1
+    while j >= 0 and count < 3:
+        if (why[j] is not None and kind[j] != _META) or (why[j] is None and kind[j] not in (_TITLE, _BLANK, _KEEP)):
+            break
+        if why[j] is None and kind[j] == _TITLE:
+            start, count = j, count + 1
+        j -= 1
+    return start
+
+
+def _title_like(simple: str) -> bool:
+    """A short line that may be a title (a longer one with a comma is a piece of a sentence)."""
+    return len(simple) <= 20 or not re.search(r"[,、]", simple)
+
+
+def _strip_chrome(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], str | None, frozenset[str]]:
+    """The lines of the articles (stripped, blank lines dropped), the page date its chrome states, and
+    the titles its headline lists name.
+
+    The page date is the first full date in a meta or chrome line before the first line of text.
+    """
+    why, listed = _chrome([text for _, text in lines])
+    kept: list[tuple[int, str]] = []
+    page_date = None
+    in_text = False
+    for (number, text), reason in zip(lines, why):
+        stripped = text.strip()
+        if not stripped:
+            continue
+        if reason is None:
+            kept.append((number, stripped))
+            in_text = in_text or _is_sentence(stripped)
+        elif not in_text and page_date is None and _FULL_DATE.search(stripped):
+            page_date = parse_date(stripped)
+    return kept, page_date, listed
 
 
 def _unwrap(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -654,20 +935,22 @@ def _unwrap(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     if not width or sum(width - 1 <= n <= width + 1 for n in lengths) < 0.5 * len(lengths):
         return lines
     out: list[tuple[int, str]] = []
-    carry: tuple[int, str] | None = None
+    start = 0
+    parts: list[str] = []  # the paragraph being joined (joining it string by string took quadratic time)
     for number, text in lines:
-        if carry is not None:
-            if text.strip() and not text[:1].isspace():
-                number, text = carry[0], carry[1] + text.strip()
-            else:
-                out.append(carry)
-            carry = None
-        if len(text.strip()) >= width - 1:
-            carry = (number, text.strip())
+        stripped = text.strip()
+        if parts:
+            if stripped and not text[:1].isspace():
+                parts.append(stripped)
+                continue
+            out.append((start, "".join(parts)))
+            parts = []
+        if len(stripped) >= width - 1:
+            start, parts = number, [stripped]
         else:
             out.append((number, text))
-    if carry is not None:
-        out.append(carry)
+    if parts:
+        out.append((start, "".join(parts)))
     return out
 
 
@@ -743,10 +1026,15 @@ def _run_end(paras: list[_Para], start: int) -> int:
     return end
 
 
-def _starts_article(paras: list[_Para], index: int, *, after_break: bool) -> bool:
-    """Does the headline-like paragraph at ``index`` begin a new article (rather than a section heading)?"""
+def _starts_article(
+    paras: list[_Para], index: int, *, after_break: bool, listed: frozenset[str] = frozenset()
+) -> bool:
+    """Does the headline-like paragraph at ``index`` begin a new article (rather than a section heading)?
+
+    ``listed``: the titles a headline list of the page names (:func:`_toc_key` form): those are headlines.
+    """
     end = _run_end(paras, index)
-    if end - index >= 2:
+    if end - index >= 2 or any(_toc_key(p.simple) in listed for p in paras[index:end]):
         return True
     if end == len(paras):
         return False
@@ -764,17 +1052,17 @@ def _starts_article(paras: list[_Para], index: int, *, after_break: bool) -> boo
     return False
 
 
-def _continues(paras: list[_Para], index: int) -> bool:
+def _continues(paras: list[_Para], index: int, *, listed: frozenset[str] = frozenset()) -> bool:
     """May the paragraph at ``index`` be the rest of a sentence broken by the layout?"""
     para = paras[index]
     if para.kind == BODY:
         return True
     if para.kind != HEAD:
         return False
-    return not _CLAUSE_SPACE.search(para.simple) and not _starts_article(paras, index, after_break=True)
+    return not _CLAUSE_SPACE.search(para.simple) and not _starts_article(paras, index, after_break=True, listed=listed)
 
 
-def _repair(paras: list[_Para]) -> list[_Para]:
+def _repair(paras: list[_Para], *, listed: frozenset[str] = frozenset()) -> list[_Para]:
     """Join body paragraphs broken mid-sentence (even mid-name) to their continuation."""
     out: list[_Para] = []
     i = 0
@@ -784,7 +1072,7 @@ def _repair(paras: list[_Para]) -> list[_Para]:
             para.kind in (BODY, DATELINE)
             and not _ends_sentence(para.simple)
             and i + 1 < len(paras)
-            and _continues(paras, i + 1)
+            and _continues(paras, i + 1, listed=listed)
         ):
             nxt = paras[i + 1]
             para = _Para(para.text + nxt.text.lstrip(), para.line, para.kind, para.simple + nxt.simple.lstrip())
@@ -838,9 +1126,13 @@ def _dateline_parts(para: _Para) -> tuple[str, str | None, str | None]:
 def _main_headline(lines: list[str]) -> str:
     """The main headline of a block of kicker / headline / sub-headline lines.
 
+    A photo caption that ends with its credit ("…送上慰问品 记者 某某 摄") is no headline.
+
     >>> _main_headline(["新闻特写", "技能大师直播带课"]), _main_headline(["市总工会晒出服务成绩单", "152万人次受益"])
     ('技能大师直播带课', '市总工会晒出服务成绩单')
     """
+    captions = [line for line in lines if _CAPTION_CREDIT.search(to_simplified(line[-40:]))]
+    lines = [line for line in lines if line not in captions] or lines
     lines = lines[-3:]
     if len(lines) == 1:
         return lines[0]
@@ -895,30 +1187,29 @@ def split_page(text: str, *, source_file: str) -> list[Article]:
     return _split_lines(lines, source_file=source_file)
 
 
-def _split_lines(lines: list[tuple[int, str]], *, source_file: str, default_date: str | None = None) -> list[Article]:
-    page_date = default_date
-    kept: list[tuple[int, str]] = []
-    for number, line in _unwrap(lines):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if _PAGE_DATE.match(stripped) or (len(stripped) <= 80 and _META_LINE.search(stripped)):
-            page_date = page_date or parse_date(stripped)
-            continue
-        if _is_chrome(stripped):
-            continue
-        kept.append((number, stripped))
+def _split_lines(
+    lines: list[tuple[int, str]],
+    *,
+    source_file: str,
+    default_date: str | None = None,
+    headings: frozenset[str] = frozenset(),
+) -> list[Article]:
+    """Lines of a page → articles; ``headings`` are lines the source marks as headlines (HTML ``<h1>``)."""
+    kept, chrome_date, listed = _strip_chrome(_unwrap(lines))
+    page_date = default_date or chrome_date
     paras = [para for number, line in kept for para in _classify(number, line)]
-    paras = _repair(paras)
-    drafts = _segment(paras)
+    paras = _repair(paras, listed=listed)
+    drafts = _segment(paras, listed=listed)
     articles: list[Article] = []
     with_body = [d for d in drafts if d.body]
     for draft in with_body or [d for d in drafts if d.head][:1]:  # credits alone are no article
-        articles.append(_article(draft, source_file=source_file, position=len(articles), page_date=page_date))
+        articles.append(
+            _article(draft, source_file=source_file, position=len(articles), page_date=page_date, headings=headings)
+        )
     return articles
 
 
-def _segment(paras: list[_Para]) -> list[_Draft]:
+def _segment(paras: list[_Para], *, listed: frozenset[str] = frozenset()) -> list[_Draft]:
     drafts: list[_Draft] = []
     current: _Draft | None = None
 
@@ -934,7 +1225,7 @@ def _segment(paras: list[_Para]) -> list[_Draft]:
             end = _run_end(paras, i)
             prev = paras[i - 1] if i else None
             after_break = prev is not None and prev.kind in (BODY, DATELINE) and not _ends_sentence(prev.simple)
-            if current is None or current.closed or _starts_article(paras, i, after_break=after_break):
+            if current is None or current.closed or _starts_article(paras, i, after_break=after_break, listed=listed):
                 current = new(para.line)
                 current.head = paras[i:end]
             else:
@@ -967,12 +1258,15 @@ def _segment(paras: list[_Para]) -> list[_Draft]:
     return drafts
 
 
-def _article(draft: _Draft, *, source_file: str, position: int, page_date: str | None) -> Article:
+def _article(
+    draft: _Draft, *, source_file: str, position: int, page_date: str | None, headings: frozenset[str] = frozenset()
+) -> Article:
     head_lines = [p.text for p in draft.head]
     body = "\n".join(draft.body)
     text = "\n".join(head_lines) + ("\n\n" + body if head_lines and body else body)
     if head_lines:
-        headline = _main_headline(head_lines)
+        marked = [line for line in head_lines if line in headings]
+        headline = marked[-1] if marked else _main_headline(head_lines)
     else:
         first = draft.body[0] if draft.body else ""
         if draft.dateline and first.startswith(draft.dateline):
@@ -1073,10 +1367,8 @@ def _clause_like(para: _Para) -> bool:
 
 def _jsonl_article(body: str, *, title: str, source_file: str, position: int, line: int) -> Article:
     """One JSONL record: layout-repaired like a page but never split into several articles."""
-    paras = []
-    for number, raw in enumerate(body.split("\n"), start=1):
-        if raw.strip() and not _is_chrome(raw.strip()):
-            paras.extend(_classify(number, raw))
+    kept, _, _ = _strip_chrome(list(enumerate(body.split("\n"), start=1)))
+    paras = [para for number, line in kept for para in _classify(number, line)]
     # A record is one article: a short line with a comma is a piece of a sentence, not a heading.
     paras = [_Para(p.text, p.line, BODY, p.simple) if _clause_like(p) else p for p in paras]
     paras = [p if p.kind != HEAD else _Para(p.text, p.line, BODY, p.simple) for p in _repair(paras)]

@@ -89,6 +89,8 @@ def test_unknown_suffix_is_a_problem() -> None:
         ("标题   \n正文\t内容  ", "标题\n正文 内容"),
         ("工會聯合會", "工會聯合會"),  # traditional characters are kept
         ("\u3000\u3000段落", "  段落"),
+        ("東嶺縣總工會(huì)開展(zhǎn)活動", "東嶺縣總工會開展活動"),  # pinyin printed after characters
+        ("世界卫生组织(WHO)与工会(gonghui)", "世界卫生组织(WHO)与工会(gonghui)"),  # no tone marks: kept
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
@@ -181,6 +183,7 @@ def test_split_page_articles() -> None:
         (["东湖区工会服务站投入使用", "5000名户外劳动者有了歇脚处"], "东湖区工会服务站投入使用"),  # sub-headline
         (["江城工会启动疗休养活动", "将惠及两万名一线职工"], "江城工会启动疗休养活动"),
         (["送清凉活动全面启动"], "送清凉活动全面启动"),
+        (["市总工会走访慰问一线职工", "慰问组为工人送上慰问品 记者 张小明 摄"], "市总工会走访慰问一线职工"),  # a caption
     ],
 )
 def test_main_headline(head: list[str], main: str) -> None:
@@ -198,6 +201,8 @@ def test_main_headline(head: list[str], main: str) -> None:
         ("本报讯(记者周红)", None),
         ("本报讯 记者周红 通讯员吴刚报道", None),
         ("通讯员吴刚报道", None),
+        ("青禾网讯(记者周红)", None),  # any paper or site: 网讯, 报讯, 刊讯
+        ("东岭日报北京2022年3月5日电(记者周红)", "2022-03-05"),
     ],
 )
 def test_dateline_and_date(dateline: str, date: str | None) -> None:
@@ -581,3 +586,204 @@ def test_the_seed_pages_in_another_dress_score_as_shipped(variant: str, tmp_path
     other = robustness.score_variant(variant, seeds=robustness.ROOT / "seeds", gold=robustness.GOLD, work=tmp_path)
     assert shipped.total.tp > 500
     assert [(s.category, s.tp, s.fp, s.fn) for s in other.scores] == [(s.category, s.tp, s.fp, s.fn) for s in shipped.scores]
+
+
+# --------------------------------------------------------------------------- page chrome (ingest.chrome/v1)
+# Made-up sites, places, people and headlines; each case is one line of a page dump in its context.
+
+
+@pytest.mark.parametrize(
+    ("lines", "reasons"),
+    [
+        (["首页 > 新闻中心 > 工会要闻 > 正文", "青禾市总工会送清凉", "本报讯 青禾市总工会为环卫工人送去防暑用品。"], ["menu", None, None]),
+        (["网站首页 | 工会动态 | 劳模风采 | 维权服务 | 专题", "东岭县总工会开展职工培训", "近日,东岭县总工会举办技能培训班。"], ["menu", None, None]),
+        (["青禾新闻网>>工会频道", "南湖区总工会走访困难职工", "南湖区总工会日前走访困难职工20户。"], ["menu", None, None]),
+        (["您的位置:首页 > 基层动态", "东岭工会办起职工夜校", "东岭县总工会办起职工夜校。"], ["chrome word", None, None]),
+        (["青禾县总工会举办读书会", "来源:青禾日报  发布时间:2021-05-06 08:30  浏览次数:12", "青禾县总工会举办职工读书会。"], [None, "meta line", None]),
+        (["青禾县总工会举办读书会", "东岭新闻网 2021-05-06 08:30", "青禾县总工会举办职工读书会。"], [None, "meta line", None]),
+        (["南湖日报  2021年5月6日 星期四  第3版", "南湖区总工会开展义诊", "南湖区总工会开展义诊活动。"], ["meta line", None, None]),
+        (["南湖区总工会开展义诊", "【字号:大 中 小】【打印】", "南湖区总工会开展义诊活动。"], [None, "chrome word", None]),
+        (["南湖区总工会开展义诊", "南湖区总工会开展义诊活动。", "【打印】 【关闭】"], [None, None, "buttons"]),
+        (["南湖区总工会开展义诊", "分享到: 微信 微博", "南湖区总工会开展义诊活动。"], [None, "chrome word", None]),
+        (["南湖区总工会开展义诊活动。", "上一篇:东岭县总工会举办职工书法展", "下一篇:青禾市职工篮球赛开赛"], [None, "chrome word", "chrome word"]),
+        (["南湖区总工会开展义诊活动。", "(责任编辑:王大海)", "青禾日报社 版权所有 青ICP备12345678号"], [None, "chrome word", "chrome word"]),
+        (["南湖区总工会开展义诊活动。", "主办:青禾市总工会 | 地址:青禾市人民路1号 | 电话:1234567"], [None, "chrome word"]),
+        (["南湖区总工会开展义诊活动。", "3月5日", "图为职工在义诊现场"], [None, "meta line", None]),  # a meta line opens no footer
+        (["登录", "收藏", "东岭工会送清凉", "东岭县总工会为一线职工送清凉。"], ["button", "button", None, None]),
+        (["东岭工会送清凉", "0", "东岭县总工会为一线职工送清凉。", "image"], [None, "no Chinese", None, "button"]),
+        # A list of other stories under its label, bulleted or not; with dates and summaries.
+        (["东岭县总工会为一线职工送清凉。", "相关新闻", "· 青禾市总工会开展金秋助学 [ 09-01 ]", "· 南湖区职工运动会开幕 [ 08-30 ]"],
+         [None, "list label", "list item", "list item"]),
+        (["东岭县总工会为一线职工送清凉。", "热点推荐", "青禾市总工会开展金秋助学", "南湖区职工运动会开幕"],
+         [None, "list label", "list item", "list item"]),
+        (["目录", "", "• 青禾市总工会开展金秋助学", "", "• 南湖区职工运动会开幕", "", "青禾市总工会开展金秋助学",
+          "本报讯 青禾市总工会启动金秋助学活动。"],
+         ["before the headline", None, "list item", None, "list item", None, None, None]),
+        # Four title lines in a row without a sentence: a headline list of other stories.
+        (["东岭工会送清凉", "", "东岭发展看变化 高铁站投入使用", "东岭发展看变化 新建公园十二座", "东岭发展看变化 菜篮子更丰富",
+          "东岭发展看变化 农民收入翻番", "", "东岭县总工会为一线职工送清凉。"],
+         [None, None, "headline list", "headline list", "headline list", "headline list", None, None]),
+        # A headline that a later line repeats: the first one is a table of contents.
+        (["· 2版 东岭县总工会为快递员办实事", "东岭县总工会为快递员办实事", "本报讯 东岭县总工会为快递员送去冬衣。"],
+         ["repeated headline", None, None]),
+        # The page's headlines run together on one line (an e-paper page's title).
+        (["东岭工会送清凉南湖职工运动会开幕青禾工会开展金秋助学", "东岭工会送清凉", "东岭县总工会为一线职工送清凉。",
+          "南湖职工运动会开幕", "南湖区职工运动会日前开幕。"],
+         ["headline list", None, None, None, None]),
+        # Titles above the chrome over the headline, and short lines in the footer: site banners and menus.
+        (["青禾新闻", "青禾新闻客户端", "扫码下载客户端", "东岭工会送清凉", "东岭县总工会为一线职工送清凉。", "版权所有 青禾新闻",
+          "青禾工会公众号", "职工服务热线"],
+         ["before the headline", "before the headline", "chrome word", None, None, "chrome word", "after the text", "after the text"]),
+    ],
+    ids=["breadcrumb", "menu", "breadcrumb-2", "location", "meta-fields", "meta-date", "masthead", "toolbar", "buttons", "share",
+         "prev-next", "editor-footer", "footer-address", "date-before-caption", "app-buttons", "no-chinese", "related", "related-plain", "bullet-run",
+         "headline-list", "toc-repeat", "run-together", "banners"],
+)
+def test_page_chrome(lines: list[str], reasons: list[str | None]) -> None:
+    from kg.ingest import page_chrome
+
+    assert page_chrome(lines) == reasons
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["东岭工会送清凉", "本报记者 张小明", "东岭县总工会为一线职工送清凉。", "活动持续三天。", "通讯员 李小红 摄"],
+        ["东岭工会送清凉", "东岭县总工会为一线职工送清凉。", "图为职工在驿站休息", "李小红 摄"],  # a caption without 。
+        ["新闻特写", "老师傅的直播课", "——东岭县总工会开展技能直播", "本报讯(记者张小明)东岭县总工会开展技能直播。"],
+        ["东岭工会送清凉", "东岭县总工会为一线职工送清凉。", "以赛促学 以赛促训", "比赛设焊工、电工两个工种。"],
+        ["阅读提示", "东岭县总工会今年将新建驿站十个。", "东岭工会送清凉", "青禾网讯 东岭县总工会为一线职工送清凉。"],
+        ["东岭县总工会为一线职工送清凉。", "南湖区总工会开展义诊活动"],  # a page ending in a caption-like line
+        ["青禾职工运动会 3月5日开幕", "青禾市第五届职工运动会将于3月5日开幕。"],  # a date in a headline
+        ["东岭工会送清凉", "东岭县总工会为一线职工送清凉,", "慰问组还走访了困难职工家庭"],  # a sentence cut by the page
+    ],
+    ids=["byline-credit", "caption", "kicker-sub", "section-heading", "label-dateline", "tail-caption", "dated-headline", "cut-sentence"],
+)
+def test_page_chrome_keeps_article_lines(lines: list[str]) -> None:
+    from kg.ingest import page_chrome
+
+    assert page_chrome(lines) == [None] * len(lines)
+
+
+RAW_DUMP = """首页 | 要闻 | 工会 | 评论 | 视频 | 图片
+当前位置:青禾新闻网 > 工会频道 > 正文
+
+青禾市总工会为外卖骑手建起“暖心驿站”
+青禾新闻网 2022-11-03 09:15 【打印】【字号:大 中 小】
+
+青禾发展这五年 地铁三号线通车
+青禾发展这五年 新建口袋公园四十个
+青禾发展这五年 老旧小区焕新颜
+青禾发展这五年 城乡居民收入稳步增长
+
+  本报讯(记者 张小明)11月2日,青禾市总工会在城区建成12家“暖心驿站”,为外卖骑手、快递员提供饮水、充电和休息服务。
+
+  驿站由市总工会联合商圈共建。
+
+  “跑单累了能进来歇歇脚。”外卖骑手王大海说。
+
+【责任编辑:李小红】
+
+相关新闻
+· 东岭县总工会开展职工技能竞赛 [ 11-01 ]
+· 南湖区总工会为环卫工人送冬衣 [ 10-30 ]
+
+关于我们 - 联系我们 - 网站地图
+青禾新闻网版权所有 未经授权禁止转载  青ICP备12345678号
+"""
+
+EPAPER = """东岭工会送清凉南湖职工运动会开幕青禾工会开展金秋助学
+第02版 要闻 | 上一版 下一版 | 往期回顾
+出版日期:2023年07月14日
+
+标题导航
+  • 东岭工会送清凉
+  • 南湖职工运动会开幕
+  • 青禾工会开展金秋助学
+
+东岭工会送清凉
+
+  本报讯(记者 张小明)东岭县总工会日前为一线职工送去防暑用品,惠及职工1200人。
+
+南湖职工运动会开幕
+
+  南湖区第三届职工运动会日前开幕,来自40家企业的800名职工参赛。
+
+青禾工会开展金秋助学
+
+  本报讯 青禾市总工会启动金秋助学活动,为60名困难职工子女发放助学金。
+
+本版编辑 王大海
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "headlines", "date", "dropped"),
+    [
+        (RAW_DUMP, ["青禾市总工会为外卖骑手建起“暖心驿站”"], "2022-11-03", ["青禾发展这五年", "东岭县总工会", "南湖区总工会", "版权", "责任编辑"]),
+        (EPAPER, ["东岭工会送清凉", "南湖职工运动会开幕", "青禾工会开展金秋助学"], "2023-07-14", ["标题导航", "本版编辑", "往期回顾"]),
+    ],
+    ids=["raw-dump", "e-paper"],
+)
+def test_page_dumps_split_without_chrome(page: str, headlines: list[str], date: str, dropped: list[str]) -> None:
+    articles = split_page(normalize(page), source_file="p.txt")
+    assert [a.headline for a in articles] == headlines
+    assert {a.date for a in articles} == {date}
+    text = "\n".join(a.text for a in articles)
+    assert [word for word in dropped if word in text] == []
+    sentences = [s.strip() for s in page.split("\n") if "。" in s]
+    assert [s for s in sentences if s not in text] == []  # every sentence of the articles survives
+
+
+PORTAL_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>青禾市总工会为快递小哥送上冬日暖包_青禾新闻网</title></head>
+<body>
+<div class="top"><a href="/">青禾新闻网首页</a> | <a href="/app">客户端下载</a> | <a href="/login">登录</a></div>
+<div class="left">
+ <div class="pos">您的位置:<a href="/">首页</a> &gt; <a href="/gh">工会</a> &gt; 正文</div>
+ <h1>青禾市总工会为快递小哥送上冬日暖包</h1>
+ <div class="info">2023-12-18 10:21 来源:青禾日报 作者:张小明 <span>【字号:<a>大</a> <a>中</a> <a>小</a>】</span></div>
+ <div class="con">
+  <p>本报讯(记者 张小明)12月17日,青禾市总工会为300名快递员送上棉手套和保温杯。</p>
+  <p>图为工会干部为快递员发放暖包。李小红 摄</p>
+  <p>市总工会负责人介绍,今年冬季将新建20家户外劳动者驿站。</p>
+ </div>
+ <div class="editor">(责任编辑:王大海)</div>
+ <div class="share">分享到:<a>微信</a> <a>微博</a></div>
+ <div class="xg"><h3>相关新闻</h3><ul>
+  <li><a href="/1">东岭县总工会为环卫工人送清凉</a><span>2023-07-02</span></li>
+  <li><a href="/2">南湖区总工会启动金秋助学活动</a><span>2023-08-20</span></li></ul></div>
+</div>
+<div class="bottom"><p><a>关于我们</a> | <a>联系我们</a> | <a>网站地图</a></p><p>青禾新闻网 版权所有 青ICP备12345678号</p></div>
+</body></html>
+"""
+
+EPAPER_HTML = """<html><head><meta charset="utf-8"><title>东岭工人报 第03版</title></head><body>
+<table><tr><td colspan="2">东岭工人报 2022年09月15日 星期四 <a>上一版</a> <a>下一版</a></td></tr>
+<tr><td><table><tr><td>标题导航</td></tr>
+ <tr><td>• <a href="c1.htm">东岭县总工会开展金秋助学</a></td></tr>
+ <tr><td>• <a href="c2.htm">南湖区举办职工乒乓球赛</a></td></tr></table></td>
+<td><h3>帮扶一户 温暖一家</h3><h1>东岭县总工会开展金秋助学</h1>
+ <div>本报讯(通讯员 李小红)9月13日,东岭县总工会为86名困难职工子女每人发放助学金2000元。</div>
+ <div>县总工会主席王大海表示,将把助学活动办成常态化品牌。</div></td></tr>
+<tr><td colspan="2">东岭工人报社 地址:东岭市建设路8号 东ICP备00000001号</td></tr></table></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("html", "headline", "date", "kept", "dropped"),
+    [
+        (PORTAL_HTML, "青禾市总工会为快递小哥送上冬日暖包", "2023-12-18",
+         ["12月17日", "图为工会干部为快递员发放暖包。", "今年冬季将新建20家户外劳动者驿站。"],
+         ["客户端下载", "您的位置", "字号", "责任编辑", "分享到", "相关新闻", "东岭县总工会", "南湖区总工会", "版权所有", "关于我们"]),
+        (EPAPER_HTML, "东岭县总工会开展金秋助学", "2022-09-15",  # the <h1>, not the kicker over it
+         ["为86名困难职工子女", "常态化品牌。"],
+         ["标题导航", "南湖区举办职工乒乓球赛", "上一版", "地址", "ICP备"]),
+    ],
+    ids=["portal", "e-paper-table"],
+)
+def test_html_pages_without_chrome_classes(html: str, headline: str, date: str, kept: list[str], dropped: list[str]) -> None:
+    articles, problems = read_articles(html.encode("utf-8"), source_file="p.html", suffix=".html")
+    assert problems == [] and articles[0].headline == headline and {a.date for a in articles} == {date}
+    text = "\n".join(a.text for a in articles)  # (a photo credit closes its article, as on paper pages)
+    assert [s for s in kept if s not in text] == []
+    assert [s for s in dropped if s in text] == []
