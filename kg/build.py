@@ -176,8 +176,12 @@ def build(
     incremental: bool = True,
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
+    model: str | None = None,
 ) -> BuildSummary:
     """Build the graph of every readable source under ``paths`` into ``out``.
+
+    ``model`` is a folder of decision models written by ``kg train`` (default: the shipped one; see
+    :func:`kg.nlp.make_nlp`); a build with another model than the last one rebuilds everything.
 
     ``jobs`` worker processes extract; files unchanged since the last build into ``out`` are
     reused unless ``incremental`` is false.  Bad inputs are reported through ``on_problem`` (one
@@ -192,11 +196,11 @@ def build(
         if on_problem:
             on_problem(problem)
     with locked(out, wait=wait):
-        generation = Generation.start(out)
+        generation = Generation.start(out, version=pipeline_version(model))
         try:
             previous = generation.previous_records() if incremental else {}
             summary = _run(sources, generation=generation, previous=previous, jobs=jobs,
-                           problems=problems, on_problem=on_problem, on_file=on_file)
+                           problems=problems, on_problem=on_problem, on_file=on_file, model=model)
         except BaseException:
             generation.discard()
             raise
@@ -204,7 +208,8 @@ def build(
     return BuildSummary(**{**summary.__dict__, "timings": timings})
 
 
-def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems: list[Problem], on_problem, on_file):
+def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems: list[Problem], on_problem, on_file,
+         model: str | None = None):
     timings: Counter = Counter()
     plan: list[tuple[Path, str, str | None, FileRecord | None]] = []
     t = time.perf_counter()
@@ -216,7 +221,7 @@ def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems
     # A kept file sharing a graph with a stale one (same file name in two folders) is redone.
     plan = [(p, n, s, r if r is None or not stale.intersection(r.graphs) else None) for p, n, s, r in plan]
     timings["ingest"] += time.perf_counter() - t
-    events = events_of(plan, jobs=jobs, timings=timings, segment=generation.previous_archive)
+    events = events_of(plan, jobs=jobs, timings=timings, segment=generation.previous_archive, model=model)
     return assemble(events, generation=generation, retract=stale, files=len(sources), problems=problems, own=True,
                     timings=timings, on_problem=on_problem, on_file=on_file, total=len(plan), jobs=jobs)
 
@@ -233,12 +238,14 @@ def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems
 # Memory is bounded by a few batches per worker, whatever the size of a file or of the corpus.
 
 
-def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None) -> Iterator[tuple]:
-    """The events of ``plan`` ((path, name, sha, reused record or None) per file), extracting in ``jobs`` processes."""
+def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
+              model: str | None = None) -> Iterator[tuple]:
+    """The events of ``plan`` ((path, name, sha, reused record or None) per file), extracting in ``jobs``
+    processes with the decision models of ``model`` (see :func:`kg.nlp.make_nlp`)."""
     # Small jobs are not worth worker processes: estimate the number of batches (~3 bytes a character).
     batches = sum(max(1, _size(path) // (3 * BATCH_CHARS)) for path, _name, _sha, reuse in plan if reuse is None)
     workers = min(jobs, batches)
-    pool = _pool(workers) if workers > 1 else None
+    pool = _pool(workers, model) if workers > 1 else None
 
     def produce() -> Iterator[tuple]:
         for path, name, sha, reuse in plan:
@@ -247,14 +254,14 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None)
                 continue
             if pool is not None and _size(path) <= 3 * BATCH_CHARS:
                 # A small file is read by the worker too: reading and splitting pages is no serial work here.
-                yield ("file", pool.submit(extract_file, path, name), name, sha)
+                yield ("file", pool.submit(extract_file, path, name, model), name, sha)
                 continue
             t = time.perf_counter()
             articles, problems, sha_read = _read(path, name)
             timings["ingest"] += time.perf_counter() - t
             yield ("begin", name, sha_read or sha or "", tuple(problems))
             for batch in _batches(articles):
-                yield ("batch", pool.submit(extract_batch, batch) if pool else _Lazy(extract_batch, batch))
+                yield ("batch", pool.submit(extract_batch, batch, model) if pool else _Lazy(extract_batch, batch, model))
             yield ("end",)
 
     # batches queued beyond the one being consumed: enough that a slow step here leaves no worker idle
@@ -295,11 +302,11 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None)
 class _Lazy:
     """A batch extracted in this process when its result is wanted (``jobs=1``)."""
 
-    def __init__(self, function, argument) -> None:
-        self.function, self.argument = function, argument
+    def __init__(self, function, *arguments) -> None:
+        self.function, self.arguments = function, arguments
 
     def result(self):
-        return self.function(self.argument)
+        return self.function(*self.arguments)
 
 
 class Loader:
@@ -524,10 +531,10 @@ def read_manifest(path: Path) -> Iterator[FileRecord]:
             yield FileRecord.from_json(line, where=(path, handle.tell() - len(line)))
 
 
-def _same_version(manifest: Path) -> bool:
+def _same_version(manifest: Path, version: str) -> bool:
     try:
         with open(manifest, "rb") as handle:
-            return json.loads(handle.readline() or b"{}").get("version") == pipeline_version()
+            return json.loads(handle.readline() or b"{}").get("version") == version
     except (OSError, ValueError, AttributeError):
         return False
 
@@ -569,7 +576,8 @@ def _batches(articles: list[Article]) -> Iterator[list[Article]]:
         yield batch
 
 
-def extract_file(path: Path, name: str) -> tuple[tuple[Problem, ...], str | None, list[BatchResult]]:
+def extract_file(path: Path, name: str, model: str | None = None
+                 ) -> tuple[tuple[Problem, ...], str | None, list[BatchResult]]:
     """Read one source file and extract its articles: (reading problems, content hash, batch results).
 
     Runs in worker processes, for files small enough to be one batch or about.
@@ -577,7 +585,7 @@ def extract_file(path: Path, name: str) -> tuple[tuple[Problem, ...], str | None
     t = time.perf_counter()
     articles, problems, sha = _read(path, name)
     spent = time.perf_counter() - t
-    results = [extract_batch(batch) for batch in _batches(articles)]
+    results = [extract_batch(batch, model) for batch in _batches(articles)]
     if results:
         first = results[0]
         timings = dict(first.timings)
@@ -586,15 +594,16 @@ def extract_file(path: Path, name: str) -> tuple[tuple[Problem, ...], str | None
     return tuple(problems), sha, results
 
 
-def extract_batch(articles: list[Article]) -> BatchResult:
+def extract_batch(articles: list[Article], model: str | None = None) -> BatchResult:
     """Extract a batch of articles: their graphs as N-Quads, their entities, relation counts, problems.
 
-    A pure function of the articles (and the shipped lexicons); runs in worker processes.
+    A pure function of the articles (and the shipped lexicons, and the models of ``model``); runs in
+    worker processes.
     """
     from kg.extract import extract
     from kg.nlp import make_nlp
 
-    nlp = make_nlp()
+    nlp = make_nlp(model)
     tokenizer = _timed_tokenizer(nlp)
     timings: Counter = Counter()
     index = EntityIndex()
@@ -656,21 +665,22 @@ def _timed_tokenizer(nlp) -> _TimedTokenizer:
     return nlp.tokenizer
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _pool(workers: int, model: str | None = None) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     # fork shares the parent's loaded modules (fast start); workers never touch the parent's store.
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if "fork" in methods:
-        _warm_up()  # the pipeline, jieba's dictionary and the lexicons, made once and shared by the workers
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),))
+        _warm_up(model)  # the pipeline, jieba's dictionary and the lexicons, made once and shared by the workers
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                               initargs=(os.getpid(), model))
 
 
-def _warm_up() -> None:
+def _warm_up(model: str | None = None) -> None:
     from kg.extract import extract
     from kg.nlp import make_nlp
 
     extract(Article(id="warm-up#0", source_file="warm-up", position=0, text="某市总工会为一线职工开展“送清凉”活动。"),
-            nlp=make_nlp())
+            nlp=make_nlp(model))
 
 
 def _die_with(parent: int) -> None:
@@ -692,11 +702,11 @@ def _die_with(parent: int) -> None:
             pass
 
 
-def _init_worker(parent: int) -> None:
+def _init_worker(parent: int, model: str | None = None) -> None:
     _die_with(parent)
     from kg.nlp import make_nlp
 
-    make_nlp()
+    make_nlp(model)
 
 
 # --------------------------------------------------------------------------- generations and the lock
@@ -740,9 +750,10 @@ def current_generation(out: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
-@lru_cache(maxsize=1)
-def pipeline_version() -> str:
-    """Hash of everything extraction depends on: kg's code and lexicons, the ontology, jieba and spaCy versions."""
+@lru_cache(maxsize=8)
+def pipeline_version(model: str | None = None) -> str:
+    """Hash of everything extraction depends on: kg's code, lexicons and shipped models, the ontology,
+    jieba and spaCy versions, and the files of another ``model`` folder when one is given."""
     from importlib.metadata import version
 
     digest = hashlib.sha256(f"{FORMAT}|{version('jieba')}|{version('spacy')}".encode())
@@ -753,18 +764,26 @@ def pipeline_version() -> str:
         if path.exists():
             digest.update(str(path.relative_to(path.parents[1])).encode())
             digest.update(path.read_bytes())
+    if model:
+        folder = Path(model)
+        digest.update(b"model:" + str(model).encode() if not folder.is_dir() else b"model")
+        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 class Generation:
     """One build's output folder under ``out/.generations``; invisible until :meth:`publish`."""
 
-    def __init__(self, out: Path, path: Path, previous: Path | None) -> None:
+    def __init__(self, out: Path, path: Path, previous: Path | None, version: str | None = None) -> None:
         self.out, self.path, self.previous = out, path, previous
+        self.version = version or pipeline_version()
         self.previous_archive: Path | None = None
 
     @classmethod
-    def start(cls, out: Path) -> Generation:
+    def start(cls, out: Path, *, version: str | None = None) -> Generation:
         """A new, empty generation; debris of killed builds is removed first (the caller holds the lock)."""
         previous = current_generation(out)
         root = out / GENERATIONS
@@ -774,14 +793,14 @@ class Generation:
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
         path = root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{os.urandom(3).hex()}"
         path.mkdir()
-        return cls(out, path, previous)
+        return cls(out, path, previous, version)
 
     def previous_records(self) -> dict[tuple[str, str], list[FileRecord]]:
         """Records of the published generation by (file, sha256), when built by this same pipeline."""
         if self.previous is None or not (self.previous / MANIFEST).is_file() or not (self.previous / "store").is_dir():
             return {}
         manifest = self.previous / MANIFEST
-        if not _same_version(manifest):
+        if not _same_version(manifest, self.version):
             return {}
         records: dict[tuple[str, str], list[FileRecord]] = {}
         try:
@@ -810,7 +829,7 @@ class Generation:
 
     @contextmanager
     def writer(self) -> Iterator[_Writer]:
-        header = {"format": FORMAT, "version": pipeline_version()}
+        header = {"format": FORMAT, "version": self.version}
         writer = _Writer(self.path / MANIFEST, self.path / ARCHIVE, header=header)
         try:
             yield writer

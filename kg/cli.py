@@ -43,6 +43,7 @@ def build(
     wait: bool = typer.Option(False, "--wait", help="If another build is writing into OUT, wait for it instead of failing."),
     full: bool = typer.Option(False, "--full", help="Rebuild everything, even files unchanged since the last build into OUT."),
     timings: bool = typer.Option(False, "--timings", help="Print seconds per stage (ingest, nlp, extract, resolve, graph, export) as JSON to stderr."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Decision models written by kg train ('shipped': those of kg/data/model; 'rules': the hand rules alone)."),
 ) -> None:
     """Build the knowledge graph: OUT/graph.ttl, graph.nq, graph.graphml, graph.gexf and the Oxigraph store OUT/store/.
 
@@ -55,10 +56,11 @@ def build(
     """
     from kg.build import build as run_build
 
+    models = _models(model)
     progress, on_file = _progress(quiet, "extracting")
     with progress, _user_errors(out_dir):
         summary = run_build(sources, out=out_dir, jobs=jobs or _cores(), wait=wait, incremental=not full,
-                            on_problem=_report_problem, on_file=on_file)
+                            on_problem=_report_problem, on_file=on_file, model=models)
     if not quiet:
         _print_summary(summary)
         if summary.reused:
@@ -68,6 +70,64 @@ def build(
     if summary.problems:
         err.print(f"{len(summary.problems)} input(s) failed; the others were built.", markup=False)
         raise typer.Exit(1)
+
+
+def _models(model: Path | None) -> str | None:
+    """The --model option as kg.nlp.make_nlp takes it: None, "rules", or a checked model folder."""
+    from kg.model import ModelError, load_models
+    from kg.nlp import RULES, SHIPPED
+
+    if model is None or str(model) in (RULES, SHIPPED):
+        return None if model is None else str(model)
+    try:
+        load_models(model)
+    except ModelError as error:
+        fail(str(error))
+    return str(model.resolve())
+
+
+@app.command()
+def train(
+    gold_dir: Path = typer.Argument(..., help="A folder of gold JSON annotations (the format of ../shared/gold)."),
+    sources: list[Path] = typer.Argument(..., help="The annotated source files or folders (files without gold are skipped)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder to write the models into (model.json and one TSV per decision)."),
+    model_id: Optional[str] = typer.Option(None, "--id", help="The models' id, written into each fact's provenance (default: the folder's name)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Train the decision models (initiative, group, launched, benefited) on annotated sources.
+
+    Candidates come from the hand rules and the candidate grammars; each decision gets a logistic
+    regression over the features seen in at least three files, with the threshold that maximises
+    F1 over out-of-fold predictions.  Deterministic: the same inputs give the same files.  Use the
+    result with kg build --model OUT.
+
+    Example: kg train my-gold/ my-pages/ -o models/my-paper && kg build my-pages/ --model models/my-paper
+    """
+    from kg.eval import GoldError
+    from kg.model import save_models
+    from kg.train import train as run_train
+
+    try:
+        models = run_train(gold_dir, sources, model_id=model_id or out_dir.resolve().name, on_problem=_report_problem)
+    except GoldError as error:
+        fail(str(error))
+    if not models.models:
+        fail(f"{gold_dir}: no source file matches the gold annotations (nothing to learn from)")
+    with _user_errors(out_dir):
+        save_models(models, out_dir)
+    if not quiet:
+        from rich.table import Table
+
+        table = Table(title=f"union-kg models {models.id} (out-of-fold scores of distinct items)")
+        for column in ("decision", "samples", "positives", "threshold", "P", "R", "F1"):
+            table.add_column(column, justify="left" if column == "decision" else "right")
+        for decision, model in models.models.items():
+            info = models.meta["decisions"][decision]
+            scores = info["out_of_fold"]
+            table.add_row(decision, str(info["samples"]), str(info["positives"]), f"{model.threshold:.2f}",
+                          f"{scores['precision']:.3f}", f"{scores['recall']:.3f}", f"{scores['f1']:.3f}")
+        out.print(table)
+        err.print(f"wrote {out_dir}", markup=False)
 
 
 def _cores() -> int:
@@ -122,6 +182,7 @@ def extract_shard(
     out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for shard-I-of-N.nq.gz and shard-I-of-N.jsonl."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Extraction processes (default: the number of cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Decision models written by kg train ('shipped': those of kg/data/model; 'rules': the hand rules alone)."),
 ) -> None:
     """Extract one shard of the sources to N-Quads (one named graph per article), for kg load; run one per machine.
 
@@ -136,10 +197,11 @@ def extract_shard(
         where = parse_shard(shard)
     except ValueError as error:
         fail(str(error))
+    models = _models(model)
     progress, on_file = _progress(quiet, "extracting")
     with progress, _user_errors(out_dir):
         summary = run_extract(sources, shard=where, out=out_dir, jobs=jobs or _cores(),
-                              on_problem=_report_problem, on_file=on_file)
+                              on_problem=_report_problem, on_file=on_file, model=models)
     if not quiet:
         out.print(f"shard {where[0]}/{where[1]}: {summary.files} files, {summary.articles} articles", markup=False)
         for path in summary.outputs.values():
@@ -156,6 +218,7 @@ def load_shards(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for writing the outputs (default: the number of cores)."),
     wait: bool = typer.Option(False, "--wait", help="If a build is writing into OUT, wait for it instead of failing."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    model: Optional[Path] = typer.Option(None, "--model", help="The decision models the shards were extracted with (kg extract --model)."),
 ) -> None:
     """Merge shards into OUT: the store, graph.ttl, graph.nq, graph.graphml, graph.gexf, as kg build writes them.
 
@@ -166,10 +229,11 @@ def load_shards(
     """
     from kg.shard import load as run_load
 
+    models = _models(model)
     progress, on_file = _progress(quiet, "loading")
     with progress, _user_errors(out_dir):
         summary = run_load(shard_dirs, out=out_dir, jobs=jobs or _cores(), wait=wait,
-                           on_problem=_report_problem, on_file=on_file)
+                           on_problem=_report_problem, on_file=on_file, model=models)
     if not quiet:
         _print_summary(summary)
     if summary.problems:

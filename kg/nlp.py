@@ -49,8 +49,10 @@ PIPELINE = (
 )
 #: ``make_nlp(model=RULES)``: the hand rules alone, without the learned decisions of ukg_decide.
 RULES = "rules"
-#: What ``make_nlp()`` runs: the hand rules, until the learned models beat them.
-DEFAULT_MODEL = RULES
+#: ``make_nlp(model=SHIPPED)``: the decision models shipped in kg/data/model.
+SHIPPED = "shipped"
+#: What ``make_nlp()`` runs.
+DEFAULT_MODEL = SHIPPED
 
 for _name, _default in (("article", None), ("mentions", None), ("relations", None)):
     if not Doc.has_extension(_name):
@@ -61,9 +63,11 @@ for _name, _default in (("article", None), ("mentions", None), ("relations", Non
 def make_nlp(model: str | None = None) -> Language:
     """The shared pipeline (built once per process and model).
 
-    ``model`` is a folder written by ``kg train`` (default: the model shipped in kg/data/model), or
-    :data:`RULES` for the hand rules alone (no ukg_decide).
+    ``model`` is a folder of decision models written by ``kg train``, :data:`SHIPPED` for those in
+    kg/data/model, or :data:`RULES` for the hand rules alone (no ukg_decide); default
+    :data:`DEFAULT_MODEL`.
     """
+    model = model or DEFAULT_MODEL
     import logging
 
     import jieba
@@ -75,8 +79,8 @@ def make_nlp(model: str | None = None) -> Language:
     nlp.tokenizer = _Tokenizer(nlp.vocab)
     for name in PIPELINE:
         if name == "ukg_decide":
-            if (model or DEFAULT_MODEL) != RULES:
-                nlp.add_pipe(name, config={"model": str(model or "")})
+            if model != RULES:
+                nlp.add_pipe(name, config={"model": "" if model == SHIPPED else str(model)})
         else:
             nlp.add_pipe(name)
     return nlp

@@ -82,8 +82,10 @@ def extract_shard(
     jobs: int = 1,
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
+    model: str | None = None,
 ) -> ShardSummary:
-    """Extract shard ``(I, N)`` of the sources under ``paths`` into ``out`` (see the module docstring)."""
+    """Extract shard ``(I, N)`` of the sources under ``paths`` into ``out`` (see the module docstring),
+    with the decision models of ``model`` (see :func:`kg.nlp.make_nlp`)."""
     index, count = shard
     sources, problems = discover(paths)
     for problem in problems:
@@ -96,12 +98,12 @@ def extract_shard(
     manifest, archive = out / f"{name}.jsonl", out / f"{name}.nq.gz"
     tmp_manifest, tmp_archive = out / f".{name}.jsonl.tmp-{os.getpid()}", out / f".{name}.nq.gz.tmp-{os.getpid()}"
     manifest.unlink(missing_ok=True)  # the old shard is incomplete from now on
-    header = {"format": FORMAT, "version": pipeline_version(), "shard": [index, count], "sources": len(sources)}
+    header = {"format": FORMAT, "version": pipeline_version(model), "shard": [index, count], "sources": len(sources)}
     try:
         writer = _Writer(tmp_manifest, tmp_archive, header=header)
         try:
             sink = _Sink(writer, store=None, timings=Counter(), on_problem=on_problem, on_file=on_file, total=len(plan))
-            for event in events_of(plan, jobs=jobs, timings=sink.timings):
+            for event in events_of(plan, jobs=jobs, timings=sink.timings, model=model):
                 sink.take(event)
         finally:
             writer.close()
@@ -117,8 +119,9 @@ def extract_shard(
                         outputs={"archive": archive, "manifest": manifest})
 
 
-def find_shards(dirs: Iterable[Path]) -> list[tuple[Path, Path, dict]]:
-    """(manifest, archive, header) of every shard in ``dirs``, checked to form complete sets of one kg version.
+def find_shards(dirs: Iterable[Path], *, model: str | None = None) -> list[tuple[Path, Path, dict]]:
+    """(manifest, archive, header) of every shard in ``dirs``, checked to form complete sets of one kg
+    version (this one, with the decision models of ``model``).
 
     Raises :class:`~kg.build.BuildError` with a one-line reason otherwise.
     """
@@ -144,8 +147,9 @@ def find_shards(dirs: Iterable[Path]) -> list[tuple[Path, Path, dict]]:
     versions = {header.get("version") for _m, _a, header in found}
     if len(versions) > 1:
         raise BuildError(f"shards made by different kg versions ({', '.join(sorted(map(str, versions)))}); extract them again with one version")
-    if found and versions != {pipeline_version()}:
-        raise BuildError(f"{found[0][0]}: made by another kg version; extract the shards again with this one")
+    if found and versions != {pipeline_version(model)}:
+        raise BuildError(f"{found[0][0]}: made by another kg version or model; extract the shards again with this "
+                         "one (and load them with the --model they were extracted with)")
     seen: dict[int, set[int]] = {}
     for manifest, _archive, header in found:
         index, count = header["shard"]
@@ -166,13 +170,15 @@ def load(
     wait: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
+    model: str | None = None,
 ) -> BuildSummary:
-    """Merge the shards in ``dirs`` into a new generation of ``out`` and publish it (see the module docstring).
+    """Merge the shards in ``dirs`` into a new generation of ``out`` and publish it (see the module docstring);
+    ``model``: the decision models the shards were extracted with.
 
     ``jobs`` > 1 writes the sorted files in a second process while the views are made.
     """
     started = time.perf_counter()
-    shards = find_shards(dirs)
+    shards = find_shards(dirs, model=model)
     records: list[tuple[FileRecord, Path]] = []
     for manifest, archive, _header in shards:
         try:
@@ -180,7 +186,7 @@ def load(
         except (ValueError, KeyError, TypeError) as error:
             raise BuildError(f"{manifest}: bad record ({error})") from None
     with locked(out, wait=wait):
-        generation = Generation.start(out)
+        generation = Generation.start(out, version=pipeline_version(model))
         try:
             events = (("reused", record, archive, False) for record, archive in records)
             timings: Counter = Counter()

@@ -36,9 +36,9 @@ GOLD = (_SHARED or ROOT.parent / "shared") / "gold" / "seeds"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from kg.nlp import make_nlp
+    from kg.nlp import RULES, make_nlp
 
-    return make_nlp()
+    return make_nlp(model=RULES)
 
 
 @pytest.fixture(scope="session")

@@ -93,7 +93,7 @@ def test_a_new_pipeline_version_or_full_rebuilds_everything(small: Path, tmp_pat
     build([small], out=out)
     assert build([small], out=out).reused == 1
     assert build([small], out=out, incremental=False).reused == 0
-    monkeypatch.setattr(kg.build, "pipeline_version", lambda: "another-version")
+    monkeypatch.setattr(kg.build, "pipeline_version", lambda model=None: "another-version")
     assert build([small], out=out).reused == 0
 
 

@@ -601,8 +601,15 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
     present = {id(m) for m in mentions}
     others = [r for r in doc._.relations if r.predicate not in (LAUNCHED, BENEFITED)
               and id(r.subject) in present and id(r.object) in present]
+    # one fact per (predicate, ends, evidence sentence): the most probable (mention pairs of one label pair
+    # in one sentence, or names unified, would otherwise make one statement with several confidences)
+    best: dict[tuple, Relation] = {}
+    for r in relations:
+        key = (r.predicate, r.subject.key, r.object.key, r.sentence_start)
+        if key not in best or r.confidence > best[key].confidence:
+            best[key] = r
     doc._.mentions = mentions
-    doc._.relations = others + relations
+    doc._.relations = others + list(best.values())
     mission._unify_group_labels(doc)
     return doc
 
