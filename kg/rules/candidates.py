@@ -143,8 +143,9 @@ def _items(units: list, lo: int, hi: int, blocked: list[tuple[int, int]]) -> lis
     out, current = [], []
     for unit in units[lo:hi] + [(0, 0, "、", "w")]:
         if unit[2] in _ITEM_SEPARATORS:
-            while current and (current[0][3] in _BARRIER_TAGS or current[0][2] in _ASPECT or current[0][3] == "w"):
-                current.pop(0)
+            # the item starts after its last function word, count or clause verb (驿站里|免费测血压)
+            cut = max((k + 1 for k, u in enumerate(current) if u[3] != "H" and _is_barrier(u, [])), default=0)
+            current = current[cut:]
             if current and current[-1][3] in _NOUNISH_TAGS and current[-1][1] - current[0][0] <= MAX_NAME \
                     and not any(s < current[-1][1] and current[0][0] < e for s, e in blocked):
                 out.append((current[0][0], current[-1][1]))

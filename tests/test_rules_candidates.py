@@ -1,0 +1,51 @@
+"""kg.rules.candidates: initiative candidates from general grammars (fresh sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.rules.candidates import find_candidates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a noun phrase ending in a head noun, reaching left to the verb of its clause
+        ("青禾县总工会近日开通了农民工维权服务热线。", {"农民工维权服务热线"}),
+        # the object of a trigger verb, less its count and sum
+        ("区总工会为每户发放了800元暖冬慰问金。", {"暖冬慰问金"}),
+        # items of a list closed by 等 + a collective head
+        ("驿站里免费测血压、修电动车、缝补衣物等便民服务天天都有。", {"免费测血压", "修电动车", "缝补衣物"}),
+        # items of a trigger verb's object split at 、 and 和
+        ("街道工会提供法律咨询、心理疏导和技能培训。", {"法律咨询", "心理疏导", "技能培训"}),
+        # a quoted name without a head, and a title in 《》
+        ("镇总工会在广场办起“暖心早餐铺”，并印发《新业态劳动者入会指引》。", {"“暖心早餐铺”", "《新业态劳动者入会指引》"}),
+        # a head noun jieba cuts in two (登记|点) still closes the phrase
+        ("园区工会在驿站设立入会登记点。", {"入会登记点"}),
+        # traditional script is the simplified view the pipeline passes
+        ("市总工会启动“金秋助学”活动。", {"“金秋助学”活动"}),
+    ],
+)
+def test_candidates_include(text: str, expected: set[str]) -> None:
+    found = {name for _s, _e, name, _rule in find_candidates(text)}
+    assert expected <= found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("青禾县总工会在会上部署了今年的工作。", {"青禾县总工会"}),  # a blocked span is never inside a candidate
+        ("他说：“大家辛苦了。”", {"“大家辛苦了。”"}),  # a quoted sentence is no name
+    ],
+)
+def test_candidates_exclude(text: str, absent: set[str]) -> None:
+    found = {name for _s, _e, name, _rule in find_candidates(text, blocked=[(0, 6)] if "总工会" in text else [])}
+    assert not absent & found, found
+
+
+def test_spans_and_rules() -> None:
+    text = "某市总工会开展“送技能进工地”行动。"
+    found = find_candidates(text)
+    assert all(text[s:e] == name for s, e, name, _rule in found)
+    rules = {rule for _s, _e, name, rule in found if name == "“送技能进工地”行动"}
+    assert rules == {"initiative.np/v1", "initiative.trigger_object/v1"}

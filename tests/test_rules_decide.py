@@ -1,0 +1,61 @@
+"""kg.rules.decide with the shipped models: clear cases any sound model gets right (fresh sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp import SHIPPED, make_nlp, process
+from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
+
+
+@pytest.fixture(scope="module")
+def model_nlp():
+    return make_nlp(model=SHIPPED)
+
+
+def facts(nlp, text: str) -> set[tuple[str, str, str]]:
+    doc = process(nlp, Article(id="t#0", source_file="t.txt", position=0, text=text))
+    return {(r.predicate, r.subject.label, r.object.label) for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("青禾县总工会为环卫工人开展“夏送清凉”活动。",
+         {(LAUNCHED, "青禾县总工会", "“夏送清凉”活动"), (BENEFITED, "“夏送清凉”活动", "环卫工人")}),
+        ("青禾市总工会开展“金秋助学”活动，资助困难职工子女。",
+         {(LAUNCHED, "青禾市总工会", "“金秋助学”活动"), (BENEFITED, "“金秋助学”活动", "困难职工子女")}),
+        ("松江区总工会面向外卖骑手推出“暖心驿站”服务。",
+         {(LAUNCHED, "松江区总工会", "“暖心驿站”服务"), (BENEFITED, "“暖心驿站”服务", "外卖骑手")}),
+    ],
+)
+def test_clear_facts(model_nlp, text: str, expected: set) -> None:
+    assert expected <= facts(model_nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天天气晴朗，市民在公园散步。",  # no union: nothing to launch
+        "青禾县总工会召开全委会议，总结去年工作。",  # a meeting about work is no initiative for anyone
+    ],
+)
+def test_no_benefited_facts(model_nlp, text: str) -> None:
+    assert not {f for f in facts(model_nlp, text) if f[0] == BENEFITED}
+
+
+def test_facts_name_the_model_and_carry_its_probability(model_nlp) -> None:
+    doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0, text="青禾县总工会为环卫工人开展“夏送清凉”活动。"))
+    decided = [r for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)]
+    assert decided and all(r.rule.startswith(("model.launched/", "model.benefited/")) for r in decided)
+    assert all(0 < r.confidence <= 1 for r in decided)
+    kinds = {m.kind: m for m in doc._.mentions}
+    assert kinds[INITIATIVE].rule.startswith("model.initiative/") and kinds[GROUP].rule.startswith("model.group/")
+
+
+def test_no_relation_points_to_a_dropped_mention(model_nlp) -> None:
+    # an initiative the model drops takes the quantity that measures it along (no dangling ukg:measures)
+    doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0,
+                                    text="青禾县总工会了解到，东岭机械公司开展投入50万元的职工技能培训活动。"))
+    present = {id(m) for m in doc._.mentions}
+    assert all(id(r.subject) in present and id(r.object) in present for r in doc._.relations)

@@ -1,0 +1,103 @@
+"""kg train / kg.train: models learned from annotations, deterministic, used by kg build --model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.model import load_models
+from kg.train import annotate, fit_models
+
+runner = CliRunner()
+
+# Made-up news: (text, unions, initiatives, groups, launched, benefited)
+STORIES = [
+    ("青禾县总工会近日开展“冬日暖心”活动，为环卫工人送去棉衣。县总工会还开通了维权服务热线。",
+     ["青禾县总工会"], ["“冬日暖心”活动", "维权服务热线"], ["环卫工人"],
+     [["青禾县总工会", "“冬日暖心”活动"], ["青禾县总工会", "维权服务热线"]], [["“冬日暖心”活动", "环卫工人"]]),
+    ("白沙市总工会启动“技能提升”行动，面向快递员开设培训班。会议还部署了明年的工作。",
+     ["白沙市总工会"], ["“技能提升”行动", "培训班"], ["快递员"],
+     [["白沙市总工会", "“技能提升”行动"], ["白沙市总工会", "培训班"]], [["“技能提升”行动", "快递员"], ["培训班", "快递员"]]),
+    ("云岭区总工会举办“书香工地”读书活动，向建筑工人赠送图书。区总工会负责人出席。",
+     ["云岭区总工会"], ["“书香工地”读书活动"], ["建筑工人"],
+     [["云岭区总工会", "“书香工地”读书活动"]], [["“书香工地”读书活动", "建筑工人"]]),
+    ("松江镇总工会设立爱心驿站，为外卖骑手提供饮水和充电服务。镇领导参加了揭牌仪式。",
+     ["松江镇总工会"], ["爱心驿站"], ["外卖骑手"],
+     [["松江镇总工会", "爱心驿站"]], [["爱心驿站", "外卖骑手"]]),
+    ("临川市总工会开展“金秋助学”活动，资助困难职工子女上大学。市总工会还召开了座谈会。",
+     ["临川市总工会"], ["“金秋助学”活动"], ["困难职工子女"],
+     [["临川市总工会", "“金秋助学”活动"]], [["“金秋助学”活动", "困难职工子女"]]),
+    ("北湖县总工会推出“安心托管”服务，面向双职工家庭子女开放。县总工会还发放了慰问金。",
+     ["北湖县总工会"], ["“安心托管”服务", "慰问金"], ["双职工家庭子女"],
+     [["北湖县总工会", "“安心托管”服务"], ["北湖县总工会", "慰问金"]], [["“安心托管”服务", "双职工家庭子女"]]),
+]
+
+
+@pytest.fixture(scope="module")
+def annotated(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("annotated")
+    gold, sources = root / "gold", root / "sources"
+    gold.mkdir()
+    sources.mkdir()
+    for k, (text, unions, initiatives, groups, launched, benefited) in enumerate(STORIES):
+        name = f"story{k}.txt"
+        (sources / name).write_text(text, encoding="utf-8")
+        article = {"headline": text[:10], "unions": unions, "initiatives": initiatives, "groups": groups,
+                   "persons": [], "launched": launched, "benefited": benefited}
+        (gold / f"story{k}.json").write_text(json.dumps({"file": name, "articles": [article]}, ensure_ascii=False),
+                                             encoding="utf-8")
+    return gold, sources
+
+
+def test_examples_are_labelled_by_the_gold(annotated) -> None:
+    gold, sources = annotated
+    articles, facts = annotate(gold, [sources])
+    assert len(articles) == len(STORIES) and set(facts) == {f"story{k}.txt" for k in range(len(STORIES))}
+    positives = {(a.file, example.key) for a in articles for _m, example in a.candidates if example.label}
+    assert ("story0.txt", "“冬日暖心”活动") in positives
+    negatives = {(a.file, example.key) for a in articles for _m, example in a.candidates if not example.label}
+    assert ("story1.txt", "工作") in negatives  # 部署了明年的工作: a candidate, not an initiative
+
+
+def test_training_is_deterministic_and_builds_use_the_model(annotated, tmp_path) -> None:
+    gold, sources = annotated
+    first, second = tmp_path / "m1", tmp_path / "m2"
+    for folder in (first, second):
+        result = runner.invoke(app, ["train", str(gold), str(sources), "-o", str(folder), "--id", "toy"])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in first.iterdir()) == ["benefited.tsv", "group.tsv", "initiative.tsv", "launched.tsv", "model.json"]
+    for path in first.iterdir():
+        assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+    models = load_models(first)
+    assert models.id == "toy" and set(models.meta["trained_on"]) == {f"story{k}.txt" for k in range(len(STORIES))}
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(sources), "-o", str(out), "--model", str(first), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "model.launched/toy" in (out / "graph.nq").read_text(encoding="utf-8")
+
+
+def test_fit_models_needs_no_more_than_the_articles(annotated) -> None:
+    gold, sources = annotated
+    articles, facts = annotate(gold, [sources])
+    models = fit_models(articles, facts, model_id="toy", folds=3)
+    assert set(models.models) == {"initiative", "group", "launched", "benefited"}
+    assert all(0 < m.threshold < 1 for m in models.models.values())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "SOURCES", "--model", "/nonexistent/model"], "no model.json"),
+        (["train", "/nonexistent/gold", "SOURCES", "-o", "OUT"], "no such gold directory"),
+    ],
+)
+def test_bad_model_or_gold_is_a_one_line_error(annotated, tmp_path, args, message) -> None:
+    _gold, sources = annotated
+    args = [str(sources) if a == "SOURCES" else str(tmp_path / "out") if a == "OUT" else a for a in args]
+    result = runner.invoke(app, args + ["-o", str(tmp_path / "o")] if args[0] == "build" else args)
+    assert result.exit_code == 1
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
