@@ -26,14 +26,14 @@ import numpy as np
 from kg.eval import _basename, labels_match, load_gold
 from kg.ingest import discover, read_file
 from kg.model import LinearModel, ModelSet, fit_logistic
-from kg.records import Problem
+from kg.records import Mention, Problem
 from kg.text import normalize_label
 
-DECISIONS = ("initiative", "group", "launched", "benefited")
+DECISIONS = ("initiative", "group", "group_form", "launched", "benefited")
 #: A feature must be seen in at least this many source files to get a weight.
 MIN_FILES = 3
 FOLDS = 5
-L2 = {"initiative": 2.0, "group": 2.0, "launched": 2.0, "benefited": 2.0}
+L2 = {"initiative": 2.0, "group": 2.0, "group_form": 2.0, "launched": 2.0, "benefited": 2.0}
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,11 @@ class Annotated:
 def _matches(label: str, gold: Iterable[str]) -> bool:
     norm = normalize_label(label)
     return any(labels_match(norm, normalize_label(g)) for g in gold)
+
+
+def _exactly(label: str, gold: Iterable[str]) -> bool:
+    norm = normalize_label(label)
+    return any(norm == normalize_label(g) for g in gold)
 
 
 def _pair_matches(pair: tuple[str, str], gold: Iterable[tuple[str, str]]) -> bool:
@@ -170,7 +175,7 @@ def fit_models(articles: list[Annotated], gold: dict, *, model_id: str, folds: i
     """Fit the four models as a cascade, each on what the earlier ones choose out of fold:
     initiatives; groups given the chosen initiatives; benefited pairs of the accepted groups; launched
     pairs of the chosen initiatives.  Thresholds maximise the out-of-fold F1 of distinct items."""
-    from kg.rules.decide import Context, benefited_pairs, choose, group_candidates, launched_pairs
+    from kg.rules.decide import Context, benefited_pairs, choose, choose_groups, group_candidates, launched_pairs
 
     files = sorted({a.file for a in articles})
     fold_of = {file: k % folds for k, file in enumerate(files)}
@@ -196,20 +201,30 @@ def fit_models(articles: list[Annotated], gold: dict, *, model_id: str, folds: i
         chosen[id(a)] = choose(scored, threshold=models["initiative"].threshold, rule="train")
 
     contexts = {id(a): Context(a.doc) for a in articles}
-    group_rows, group_mentions = [], {}
+    group_rows: list[Example] = []
+    form_rows: list[Example] = []
+    group_of: dict[int, tuple[int, Mention, int]] = {}  # id of a row → (id of its article, its group, its family)
     for a in articles:
         facts = gold[a.file]
-        for group, features in group_candidates(a.doc, contexts[id(a)], chosen[id(a)]):
+        candidates = group_candidates(a.doc, contexts[id(a)], chosen[id(a)])
+        exact = {family for group, _f, family in candidates if _exactly(group.label, facts["groups"])}
+        for group, features, family in candidates:
             row = Example(a.file, "group", group.label, features, int(_matches(group.label, facts["groups"])))
             group_rows.append(row)
-            group_mentions[id(row)] = (id(a), group)
+            group_of[id(row)] = (id(a), group, (id(a), family))
+            if family in exact:  # which form of a phrase the gold names
+                form_rows.append(Example(a.file, "group_form", group.label, features,
+                                         int(_exactly(group.label, facts["groups"]))))
+                group_of[id(form_rows[-1])] = group_of[id(row)]
     probabilities = fit("group", group_rows)
-    accepted: dict[int, list] = {}
+    forms = fit("group_form", form_rows)
+    form_of = {id(group_of[id(r)][1]): forms[id(r)] for r in form_rows}
+    scored: dict[int, list] = {}
     for row in group_rows:
-        if probabilities[id(row)] >= models["group"].threshold:
-            article, group = group_mentions[id(row)]
-            accepted.setdefault(article, []).append(replace(group, confidence=round(probabilities[id(row)], 3)))
-
+        article, group, family = group_of[id(row)]
+        scored.setdefault(article, []).append((probabilities[id(row)], form_of.get(id(group), 0.0), group, family))
+    accepted = {article: choose_groups(items, threshold=models["group"].threshold, rule="train")
+                for article, items in scored.items()}
     launched_rows, launched_groups, benefited_rows, benefited_groups = [], [], [], []
     for a in articles:
         facts, context = gold[a.file], contexts[id(a)]

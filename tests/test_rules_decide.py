@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.eval import labels_match
 from kg.nlp import SHIPPED, make_nlp, process
+from kg.text import normalize_label
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
 
 
@@ -30,7 +32,11 @@ def facts(nlp, text: str) -> set[tuple[str, str, str]]:
     ],
 )
 def test_clear_facts(model_nlp, text: str, expected: set) -> None:
-    assert expected <= facts(model_nlp, text)
+    found = facts(model_nlp, text)
+    # names as the scoring matches them (“暖心驿站” names “暖心驿站”服务 too)
+    missing = [e for e in expected if not any(e[0] == f[0] and labels_match(normalize_label(e[1]), normalize_label(f[1]))
+                                              and labels_match(normalize_label(e[2]), normalize_label(f[2])) for f in found)]
+    assert not missing, found
 
 
 @pytest.mark.parametrize(

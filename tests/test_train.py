@@ -69,7 +69,8 @@ def test_training_is_deterministic_and_builds_use_the_model(annotated, tmp_path)
     for folder in (first, second):
         result = runner.invoke(app, ["train", str(gold), str(sources), "-o", str(folder), "--id", "toy"])
         assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in first.iterdir()) == ["benefited.tsv", "group.tsv", "initiative.tsv", "launched.tsv", "model.json"]
+    assert sorted(p.name for p in first.iterdir()) == ["benefited.tsv", "group.tsv", "group_form.tsv", "initiative.tsv",
+                                                           "launched.tsv", "model.json"]
     for path in first.iterdir():
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
     models = load_models(first)
@@ -84,7 +85,7 @@ def test_fit_models_needs_no_more_than_the_articles(annotated) -> None:
     gold, sources = annotated
     articles, facts = annotate(gold, [sources])
     models = fit_models(articles, facts, model_id="toy", folds=3)
-    assert set(models.models) == {"initiative", "group", "launched", "benefited"}
+    assert set(models.models) == {"initiative", "group", "group_form", "launched", "benefited"}
     assert all(0 < m.threshold < 1 for m in models.models.values())
 
 

@@ -42,6 +42,7 @@ RULE_TRIGGER_OBJECT = "initiative.trigger_object/v1"
 RULE_LIST_ITEM = "initiative.list_item/v1"
 RULE_QUOTED_BARE = "initiative.quoted_bare/v1"
 RULE_DOCUMENT_ANY = "initiative.document_any/v1"
+RULE_GROUP_SUFFIX = "group.suffix/v1"
 
 #: How far (in characters) a noun phrase may reach left of its head, and an item's longest length.
 MAX_NAME = 24
@@ -232,6 +233,36 @@ def find_candidates(text: str, *, tokens: list[tuple[int, int, str]] | None = No
     return sorted(out)
 
 
+_GROUP_TAGS = frozenset({"n", "nr", "nz", "ng", "nrt", "nrfg", "l", "j", "vn", "v", None})
+
+
+def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
+                          blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Group candidates of a simplified text: (start, end, label) of every word naming people, by a
+    head word or a suffix of kg/data/candidates-v1.tsv (交通协管员, 一线焊工, 养殖户), with its defining
+    modifiers (kg.rules.groups.modifier_start); labels as the group taxonomy prefers them.
+
+    >>> [label for _s, _e, label in find_group_candidates("为一线焊工和养殖户送去慰问品", [(0, 1, "为"),
+    ...     (1, 3, "一线"), (3, 5, "焊工"), (5, 6, "和"), (6, 9, "养殖户"), (9, 11, "送去")], [])]
+    ['一线焊工', '养殖户']
+    """
+    from kg.rules.groups import load_taxonomy, modifier_start
+
+    lex = _lexicon()
+    suffixes, heads, stops = frozenset(lex["group_suffix"]), frozenset(lex["group_head"]), frozenset(lex["group_stop"])
+    tags = posseg.word_tags()
+    taxonomy = load_taxonomy()
+    out = []
+    for start, end, word in tokens:
+        if len(word) < 2 or word in stops or not (word in heads or (word[-1] in suffixes and tags.get(word) in _GROUP_TAGS)):
+            continue
+        if any(s < end and start < e for s, e in blocked):
+            continue
+        first = modifier_start(text, start, end, blocked)
+        out.append((first, end, taxonomy.preferred(text[first:end])))
+    return out
+
+
 _LEAD = re.compile(r"(?:[0-9０-９.]+|[一二两三四五六七八九十百千万几]+)[余多]?[万千百亿]?[余多]?(?:元|名|位|个|项|场|次|家|所|户|批|份|册|本|套|期|届|年度|年)?"
                    r"|今年|去年|明年|当天|当日|近日|日前|首批|首届|首次|本届|本次|此次|该|全市|全区|全县|全省|全国|全年")
 
@@ -259,6 +290,20 @@ def ukg_candidates(doc: Doc) -> Doc:
             found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=to_simplified(name),
                                  rule=rule, confidence=0.3))
     doc.user_data["ukg-candidates"] = found
-    # the hand rules' initiatives and groups before ukg_mission prunes them: ukg_decide reconsiders them all
-    doc.user_data["ukg-snapshot"] = [m for m in doc._.mentions if m.kind in (INITIATIVE, GROUP)]
+    # the hand rules' initiatives and groups before ukg_mission prunes them, and the groups of the suffix
+    # grammar: ukg_decide reconsiders them all
+    snapshot = [m for m in doc._.mentions if m.kind in (INITIATIVE, GROUP)]
+    if found:
+        article = doc._.article
+        # only heads that no group of the hand rules covers (广大职工, 新就业形态劳动者 are theirs)
+        taken = [(m.start, m.end) for m in snapshot if m.kind == GROUP]
+        blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
+        tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+        for start, end, label in find_group_candidates(doc.text, tokens, blocked + taken):
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                surface = article.text[start:end] if article is not None else doc.text[start:end]
+                snapshot.append(Mention(kind=GROUP, text=surface, start=start, end=end, label=label,
+                                        rule=RULE_GROUP_SUFFIX, confidence=0.3))
+    doc.user_data["ukg-snapshot"] = snapshot
     return doc

@@ -408,17 +408,69 @@ def group_features(context: Context, group: Mention, *, inits: list[Mention], ma
     return tuple(f)
 
 
-def group_candidates(doc: Doc, context: Context, inits: list[Mention]) -> list[tuple[Mention, tuple[str, ...]]]:
-    """Every group candidate mention of the article with its features, given the chosen initiatives."""
+def group_candidates(doc: Doc, context: Context,
+                     inits: list[Mention]) -> list[tuple[Mention, tuple[str, ...], int]]:
+    """Every group candidate of the article with its features and its family, given the chosen initiatives.
+
+    Each group phrase of the grammars comes with its shorter forms at word boundaries (生活困难一线职工,
+    困难一线职工, 一线职工, 职工: the family of one phrase); the model weighs the modifiers dropped and
+    kept, and of a family the most probable accepted form is taken (:func:`choose_groups`).
+    """
+    from kg.rules.groups import load_taxonomy
+
     snapshot = doc.user_data.get("ukg-snapshot", doc._.mentions)
     groups = sorted((m for m in snapshot if m.kind == GROUP), key=lambda m: m.start)
     if not groups:
         return []
-    marked, agents = _marked_and_agents(context, groups, inits)
+    taxonomy = load_taxonomy()
+    variants: list[tuple[Mention, int, str | None]] = []
+    for family, g in enumerate(groups):
+        variants.append((g, family, None))
+        cuts = [pos for pos in range(g.start + 1, g.end - 1) if pos in context.token_starts]
+        for pos in cuts:
+            dropped = context.text[g.start:pos]
+            label = taxonomy.preferred(context.text[pos:g.end])
+            variants.append((Mention(kind=GROUP, text=g.text[pos - g.start:], start=pos, end=g.end, label=label,
+                                     rule=g.rule, confidence=g.confidence), family, dropped))
+    mentions = [v[0] for v in variants]
+    marked, agents = _marked_and_agents(context, mentions, inits)
     served = {obj for _subject, obj in context.votes(inits)[BENEFITED]}
     counts = Counter(g.label for g in groups)
-    return [(g, group_features(context, g, inits=inits, marked=marked, agents=agents, served_by_rules=served,
-                               occurrences=counts[g.label])) for g in groups]
+    out = []
+    for mention, family, dropped in variants:
+        features = group_features(context, mention, inits=inits, marked=marked, agents=agents,
+                                  served_by_rules=served, occurrences=counts[mention.label])
+        words = len(context.words(mention.start, mention.end))
+        extra = ["variant=full" if dropped is None else "variant=cut", "words=" + _bucket(words, (1, 2, 3))]
+        if dropped is not None:
+            extra.append(f"dropped={context.words(mention.start - len(dropped), mention.start)[-1]}")
+        if words > 1:
+            extra.append(f"modifier={context.words(mention.start, mention.end)[0]}")
+        out.append((mention, features + tuple(extra), family))
+    return out
+
+
+def choose_groups(scored: list[tuple[float, float, Mention, int]], *, threshold: float, rule: str) -> list[Mention]:
+    """The groups of an article from (p served, p form, candidate, family) of every form of every phrase:
+    a family whose most probable form is at or above the threshold is a group, named by its form the
+    form model prefers (then the longer); of overlapping families the most probable is kept."""
+    families: dict[int, list[tuple[float, float, Mention]]] = {}
+    for p, form, mention, family in scored:
+        families.setdefault(family, []).append((p, form, mention))
+    picked = []
+    for family, forms in families.items():
+        p = max(f[0] for f in forms)
+        if p < threshold:
+            continue
+        _p, _form, mention = max(forms, key=lambda f: (f[1], f[2].end - f[2].start))
+        picked.append((p, mention))
+    chosen: list[Mention] = []
+    for p, mention in sorted(picked, key=lambda item: (-item[0], item[1].start)):
+        if any(mention.start < c.end and c.start < mention.end for c in chosen):
+            continue
+        chosen.append(Mention(kind=GROUP, text=mention.text, start=mention.start, end=mention.end, label=mention.label,
+                              rule=rule, confidence=round(p, 3)))
+    return sorted(chosen, key=lambda m: (m.start, m.end))
 
 
 def benefited_features(context: Context, init: Mention, group: Mention, *, votes: dict,
@@ -569,13 +621,10 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
               for mention, features in initiative_candidates(doc, context)]
     chosen = choose(scored, threshold=initiative_model.threshold, rule=models.rule("initiative"))
 
-    group_model = models.get("group")
-    groups = []
-    for group, features in group_candidates(doc, context, chosen):
-        ok, p = group_model.decide(features)
-        if ok:
-            groups.append(Mention(kind=GROUP, text=group.text, start=group.start, end=group.end, label=group.label,
-                                  rule=models.rule("group"), confidence=round(p, 3)))
+    group_model, form_model = models.get("group"), models.get("group_form")
+    groups = choose_groups([(group_model.probability(features), form_model.probability(features), group, family)
+                            for group, features, family in group_candidates(doc, context, chosen)],
+                           threshold=group_model.threshold, rule=models.rule("group"))
 
     relations: list[Relation] = []
     unions_by_label: dict[str, list[Mention]] = {}

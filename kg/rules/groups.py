@@ -206,6 +206,16 @@ def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]])
     return first
 
 
+def modifier_start(text: str, start: int, end: int, blocked: list[tuple[int, int]]) -> int:
+    """Where the defining modifiers of a group head at [start, end) begin (see :func:`_left_start`).
+
+    >>> text = "看望坚守岗位的一线交通协管员"
+    >>> text[modifier_start(text, 11, 14, []):14]
+    '一线交通协管员'
+    """
+    return _left_start(text, start, end, blocked)
+
+
 _COORDINATORS = "和及与或、"
 # A count (36名, 百余名, 上千位): the group phrase starts after its counter.
 _COUNT = re.compile(r"(?:[0-9０-９]|(?<!一)[一二三四五六七八九十两几数百千万亿][余多]?)[名位户支批]")
