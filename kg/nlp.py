@@ -81,6 +81,8 @@ def make_nlp(model: str | None = None) -> Language:
         if name == "ukg_decide":
             if model != RULES:
                 nlp.add_pipe(name, config={"model": "" if model == SHIPPED else str(model)})
+        elif name == "ukg_mission" and model != RULES:
+            continue  # ukg_decide asks the mission rules about the initiatives it chose itself
         else:
             nlp.add_pipe(name)
     return nlp

@@ -114,12 +114,20 @@ def _is_barrier(unit: tuple[int, int, str, str], blocked: list[tuple[int, int]])
     return any(s < end and start < e for s, e in blocked)
 
 
+@lru_cache(maxsize=1)
+def _heads() -> tuple[frozenset[str], tuple[int, ...]]:
+    """The head nouns as a set, and their lengths, longest first."""
+    heads = _lexicon()["head"]
+    return frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True))
+
+
 def _head_at(text: str, unit: tuple[int, int, str, str]) -> str | None:
     """The head noun ending at the unit's end (longest), if the unit ends one."""
     end = unit[1]
-    for head in _lexicon()["head"]:
-        if text.endswith(head, 0, end) and end - len(head) >= unit[0] - 8:
-            return head
+    heads, lengths = _heads()
+    for length in lengths:
+        if end - length >= unit[0] - 8 and text[end - length:end] in heads:
+            return text[end - length:end]
     return None
 
 
@@ -277,6 +285,14 @@ def _strip(text: str, start: int, end: int) -> int:
     return start
 
 
+def _tokens(doc: Doc) -> list[tuple[int, int, str]]:
+    """The doc's words as (start, end, word), made once per doc (ukg_decide reads them too)."""
+    tokens = doc.user_data.get("ukg-tokens")
+    if tokens is None:
+        tokens = doc.user_data["ukg-tokens"] = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+    return tokens
+
+
 @Language.component("ukg_candidates")
 def ukg_candidates(doc: Doc) -> Doc:
     """Store the grammar candidates of an article that mentions a union in ``doc.user_data["ukg-candidates"]``."""
@@ -284,7 +300,7 @@ def ukg_candidates(doc: Doc) -> Doc:
     if any(m.kind == UNION for m in doc._.mentions):
         article = doc._.article
         blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
-        tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+        tokens = _tokens(doc)
         for start, end, name, rule in find_candidates(doc.text, tokens=tokens, blocked=blocked):
             surface = article.text[start:end] if article is not None else name
             found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=to_simplified(name),
@@ -298,7 +314,7 @@ def ukg_candidates(doc: Doc) -> Doc:
         # only heads that no group of the hand rules covers (广大职工, 新就业形态劳动者 are theirs)
         taken = [(m.start, m.end) for m in snapshot if m.kind == GROUP]
         blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
-        tokens = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+        tokens = _tokens(doc)
         for start, end, label in find_group_candidates(doc.text, tokens, blocked + taken):
             if not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))

@@ -74,8 +74,11 @@ class Context:
         article = doc._.article
         headline = to_simplified(article.headline) if article is not None and article.headline else ""
         self.headline_end = len(headline) if headline and text.startswith(headline) else 0
-        self.token_ends = {t.idx + len(t.text): t.text for t in doc}
-        self.token_starts = {t.idx: t.text for t in doc}
+        tokens = doc.user_data.get("ukg-tokens")
+        if tokens is None:
+            tokens = doc.user_data["ukg-tokens"] = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+        self.token_ends = {end: word for _start, end, word in tokens}
+        self.token_starts = {start: word for start, _end, word in tokens}
         self.unions = sorted((m for m in doc._.mentions if m.kind == UNION), key=lambda m: m.start)
         counts = Counter(u.label for u in self.unions)
         self.union_counts = counts
@@ -168,6 +171,18 @@ def _initiative_heads() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _head_lengths() -> tuple[frozenset[str], tuple[int, ...]]:
+    heads = _initiative_heads()
+    return frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True))
+
+
+def _head_of(name: str) -> str | None:
+    """The longest head noun of kg/data/candidates-v1.tsv that ends ``name``."""
+    heads, lengths = _head_lengths()
+    return next((name[-n:] for n in lengths if n <= len(name) and name[-n:] in heads), None)
+
+
+@lru_cache(maxsize=1)
 def _triggers() -> frozenset[str]:
     return frozenset(words(grammar.LEXICON)["trigger"]) | frozenset(hand_initiatives.triggers()["launch"])
 
@@ -181,7 +196,7 @@ def initiative_features(context: Context, mention: Mention, rules: set[str], *, 
     bare = name.strip("“”‘’「」『』《》")
     f = [f"rule={_rule_name(r)}" for r in sorted(rules)]
     f.append(f"old={old}")
-    head = next((h for h in _initiative_heads() if bare.endswith(h)), None)
+    head = _head_of(bare)
     f.append(f"head={head}" if head else "head=none")
     if head and len(bare) == len(head):
         f.append("bare_head")
@@ -277,7 +292,7 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
     old_spans = sorted((m.start, m.end) for m in old)
     old_starts = [s for s, _e in old_spans]
     labels = Counter(m.label for m, _r in by_span.values())
-    names = {m.label.strip("“”‘’「」『』《》") for m, _r in by_span.values()}
+    longer_names = sorted({m.label.strip("“”‘’「」『』《》") for m, _r in by_span.values()}, key=len, reverse=True)
     out = []
     for (start, end), (mention, rules) in sorted(by_span.items()):
         relation = "none"
@@ -287,7 +302,7 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
             if r != "none" and (relation == "none" or r == "same"):
                 relation = r
         bare = mention.label.strip("“”‘’「」『』《》")
-        longer = any(len(n) > len(bare) and bare in n for n in names)
+        longer = any(bare in n for n in longer_names if len(n) > len(bare))
         features = initiative_features(context, mention, rules, old=relation, occurrences=labels[mention.label],
                                        groups=groups, part_of_longer=longer)
         out.append((mention, features))
@@ -432,8 +447,10 @@ def group_candidates(doc: Doc, context: Context,
             label = taxonomy.preferred(context.text[pos:g.end])
             variants.append((Mention(kind=GROUP, text=g.text[pos - g.start:], start=pos, end=g.end, label=label,
                                      rule=g.rule, confidence=g.confidence), family, dropped))
-    mentions = [v[0] for v in variants]
-    marked, agents = _marked_and_agents(context, mentions, inits)
+    # the hand rules' marks of a phrase hold for its shorter forms (they look before the phrase and after its head)
+    marked_phrases, agent_phrases = _marked_and_agents(context, groups, inits)
+    marked = {id(m) for m, family, _d in variants if id(groups[family]) in marked_phrases}
+    agents = {id(m) for m, family, _d in variants if id(groups[family]) in agent_phrases}
     served = {obj for _subject, obj in context.votes(inits)[BENEFITED]}
     counts = Counter(g.label for g in groups)
     out = []
