@@ -55,7 +55,7 @@ Group mentions that no initiative serves are dropped (the guideline counts only 
 Example:
     >>> from kg.records import Article, Mention, UNION
     >>> from kg.nlp import make_nlp, make_doc
-    >>> nlp = make_nlp()
+    >>> nlp = make_nlp(model="rules")
     >>> text = "市总工会为环卫工人开展“夏送清凉”活动。"
     >>> doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
     >>> doc._.mentions.append(Mention(kind=UNION, text="市总工会", start=0, end=4, label="某市总工会", rule="t"))
