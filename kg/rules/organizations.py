@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import posseg
+from kg.lexicon import longest_first, words
 from kg.places import lookup
 from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
 from kg.rules import add_mention, add_relation
@@ -31,6 +32,9 @@ RULE_ENTERPRISE = "org.enterprise/v1"
 RULE_GOVERNMENT = "org.government/v1"
 RULE_PLATFORM = "org.platform/v1"
 RULE_LOCATED = "org.located_in/v1"
+RULE_ASSOCIATION = "org.association/v1"
+#: The words of the name grammar (lead prepositions, names with a conjunction, association heads).
+GRAMMAR = "org-grammar-v1.tsv"
 
 _CJK = "\u4e00-\u9fff"
 # Characters that can never be inside a name (punctuation, quotes, spaces, digits as counts).
@@ -69,6 +73,25 @@ def platforms() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _platform_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((word, re.compile(re.escape(word))) for word in platforms())
+
+
+def grammar(kind: str) -> tuple[str, ...]:
+    """The words of one type of kg/data/org-grammar-v1.tsv, longest first.
+
+    >>> "从" in grammar("lead_preposition")
+    True
+    """
+    return _grammar(kind)
+
+
+@lru_cache(maxsize=None)
+def _grammar(kind: str) -> tuple[str, ...]:
+    return longest_first(words(GRAMMAR).get(kind, ()))
+
+
+@lru_cache(maxsize=1)
+def _joined_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("joined_name"))))
 
 
 # The words of the chunks cut for the text at hand (its names are scanned from the same ends several times).
@@ -111,8 +134,13 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
     stops = name_stops()
     start = end
     pos = end
+    # names with a conjunction inside (人力资源和社会保障局): the scan does not stop inside them
+    joined = [(m.start() + chunk_start, m.end() + chunk_start) for m in _joined_re().finditer(chunk)] if "和" in chunk \
+        or "与" in chunk else []
     for word, flag in reversed(tokens):
         pos -= len(word)
+        if pos < start and any(js <= pos < je for js, je in joined):
+            continue
         if flag in ("m", "q", "mq") and not re.search(r"[0-9０-９零一二三四五六七八九十百千万亿两几多首]", word):
             flag = "n"  # 米/市巷: jieba's measure tags on name characters
         if word in stops or (flag in _STOP_FLAGS and not lookup(word) and word not in "（）()·"):
@@ -130,6 +158,10 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
             continue
         break
     while start < end and text[start] in "）)·":
+        start += 1
+    # a preposition jieba glued to an unknown name's first character (从|青禾 read as a person's name)
+    first = next(((w, f) for w, f in _tokens(text[start:end], text)[:1]), None) if start < end else None
+    if first is not None and first[1] == "nr" and len(first[0]) >= 3 and first[0][0] in grammar("lead_preposition"):
         start += 1
     return start
 

@@ -20,7 +20,7 @@ A union mention is <descriptor> <level>? <head> (on the simplified text, charact
   names that union; short forms of a named union (a suffix, or brand + unit) take its full label.
 Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 村级工会联合会) give nothing.
 The grammar's words are data: kg/data/union-grammar-v1.tsv (levels, generic words, boundaries,
-units, zones …) and kg/data/union-industries-v1.txt, read through kg.lexicon.
+units, zones …) and kg/data/union-industries-v2.txt, read through kg.lexicon.
 
 Example:
     >>> from kg.nlp import make_nlp, process
@@ -55,11 +55,11 @@ RULE_TERRITORIAL = "union.grammar/v1"
 RULE_ABBREV = "union.abbrev/v1"
 RULE_ANAPHORA = "union.anaphora/v1"
 RULE_HEADLINE = "union.headline/v1"
-RULE_INDUSTRY = "union.industry/v1"
+RULE_INDUSTRY = "union.industry/v2"
 RULE_ENTERPRISE = "union.enterprise/v1"
 RULE_FEDERATION = "union.federation/v1"
 RULE_ZONE = "union.zone/v1"
-RULE_OFFICE = "union.office/v1"
+RULE_OFFICE = "union.office/v2"
 RULE_ALIAS = "union.alias/v1"
 RULE_LOCATED = "union.located_in/v1"
 RULE_PARTNER = "union.partner/v1"
@@ -69,7 +69,7 @@ NATIONAL = "中华全国总工会"
 #: The vocabulary of the grammar (levels, generic words, boundaries, units …), see its header.
 GRAMMAR = "union-grammar-v1.tsv"
 #: National industry-union names (铁路, 金融 …).
-INDUSTRIES = "union-industries-v1.txt"
+INDUSTRIES = "union-industries-v2.txt"
 _GAZ_LEVEL_CHARS = "省市县区州盟旗"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -181,7 +181,7 @@ class _Cand:
 
 @lru_cache(maxsize=1)
 def industries() -> tuple[str, ...]:
-    """Industry-union names (kg/data/union-industries-v1.txt), longest first.
+    """Industry-union names (kg/data/union-industries-v2.txt), longest first.
 
     >>> "铁路" in industries()
     True
@@ -225,6 +225,10 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
             s -= 4
         return _Cand(s, start_kw, "新疆生产建设兵团总工会" if s < start_kw - 2 else "兵团总工会", RULE_TERRITORIAL,
                      0.9, level="兵团", own_start=s) if s < start_kw - 2 else "bare:兵团"
+    division = _DIVISION.search(text, max(0, start_kw - 6), start_kw)
+    if division is not None:  # a division of the production corps: (兵团)第八师总工会 → 第八师总工会
+        return _Cand(division.start(), start_kw, division.group() + "总工会", RULE_TERRITORIAL, 0.85, level="师",
+                     own_start=division.start())
     gaz = _gaz_match_ending(text, start_kw, full_only=True)
     if gaz:
         own_start, places = gaz
@@ -240,17 +244,18 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
     if name_start < 0:
         return None  # a count: 6个街道总工会
     # cut higher-level places off the front: 杭州市萧山区|新湾街道
+    placed = False  # a higher place written before the name: it is a name, whatever jieba reads (某区|下应|街道)
     for cut in range(name_end - 2, name_start, -1):
         if _gaz_match_ending(text, cut, full_only=True):
-            name_start = cut
+            name_start, placed = cut, True
             break
     while True:
         match = _gaz_prefix(text, name_start, name_end)
         if match is None:
             break
-        name_start = match
+        name_start, placed = match, True
     name = text[name_start:name_end]
-    if name and (level in ("省", "自治区") or _is_verbish(name)):
+    if name and (level in ("省", "自治区") or (_is_verbish(name) and not (placed and level in grammar("town_level")))):
         name = ""
     if not name:
         before = text[max(0, name_end - 2):name_end]
@@ -263,6 +268,9 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
             pass  # 1-character town names are rare but real; still too risky
         return None
     return _Cand(name_start, start_kw, name + level + "总工会", RULE_TERRITORIAL, 0.8, level=level, own_start=name_start)
+
+
+_DIVISION = re.compile(r"第[一二三四五六七八九十]{1,3}师$")
 
 
 def _is_verbish(name: str) -> bool:
@@ -434,13 +442,28 @@ def _industry_start() -> re.Pattern[str]:
 
 
 def _industry(text: str) -> list[_Cand]:
+    """Industry and system unions: 中国某某工会, <place>某某工会, <level>某某工会 (the article's place)."""
     out = []
+    block = _block_after_re()
     for match in finditer_at(_industry_re(), _industry_start(), text):
         start = match.start()
+        if block.match(text, match.end()):
+            continue  # 教育工会工作, 卫生工会干部
         gaz = _gaz_match_ending(text, start, full_only=False)
         if gaz:
             start = gaz[0]
         before = text[max(0, start - 1):start]
+        if start == match.start() and before and before in _GAZ_LEVEL_CHARS \
+                and not match.group().startswith(grammar("industry_prefix")):
+            # <place not in the gazetteer><level>某某工会 as written; a bare level (省卫生工会, 该市教育工会)
+            # is the article's place of that level (see _prefix_places)
+            name_start = descriptor_start(text, start, limit=10, trim_verbs=True)
+            name = text[name_start:start] if name_start >= 0 else ""
+            if name == before:
+                out.append(_Cand(start - 1, match.end(), text[start - 1:match.end()], RULE_INDUSTRY, 0.8, level=before))
+            elif len(name) >= 3 and not _is_generic(text, name_start, start):
+                out.append(_Cand(name_start, match.end(), text[name_start:match.end()], RULE_INDUSTRY, 0.8))
+            continue
         if before in _demonstrative() + ("各",) or (start == match.start() and not match.group().startswith(grammar("industry_prefix"))
                                                       and not text.startswith("机械", start) and before
                                                       and _CJK.match(before)
@@ -469,7 +492,7 @@ class _Ref:
     prefix: str = ""  # a bare level character before the name (市|第一医院工会): the article's place of it
 
 
-_HEAD = re.compile(r"工会联合会|联合工会|工会委员会|工会小组|分工会|工会")
+_HEAD = re.compile(r"工会联合会|联合工会|工会工作委员会|工会委员会|工会小组|分工会|工会")
 
 
 @lru_cache(maxsize=1)
@@ -544,15 +567,25 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
     block = _block_after_re()
     for match in _HEAD.finditer(text):
         head, hs, he = match.group(), match.start(), match.end()
-        if head == "工会" and text[hs - 1:hs] == "总" or block.match(text, he):
+        if head.startswith("工会") and text[hs - 1:hs] == "总" or head == "工会" and block.match(text, he):
             continue
         if head == "工会小组" and text.startswith("长", he):
             continue  # 工会小组长: a post
+        label_head = "工会" if head == "工会委员会" else head
+        office = _office_re().search(text, max(0, hs - 6), hs)
+        if office is not None:
+            out.append(_office(text, office, he, label_head))
+            continue
         ds = descriptor_start(text, hs)
         if ds < 0:
             continue  # 6个社区联合工会: a count
         desc = text[ds:hs]
-        label_head = "工会" if head == "工会委员会" else head
+        if desc == "机关" and text.endswith("总工会", 0, ds):
+            # the union of a union's own staff (某区总工会机关工会): named with that union as written
+            owner = _territorial(text, ds - 3)
+            if isinstance(owner, _Cand):
+                out.append(_Cand(ds, he, text[owner.start:hs] + label_head, RULE_OFFICE, 0.75))
+            continue
         anaphoric = any(text.endswith(d, 0, ds) for d in _demonstrative())
         if not desc:
             if anaphoric or head != "工会":
@@ -592,7 +625,8 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             else:
                 out.append(_Cand(ds, he, desc + label_head, RULE_ENTERPRISE, 0.85))
         elif ds < (rest := _after_places(text, ds, hs)) < hs:
-            if text[rest] not in _LEVEL_CHARS and not _is_generic(text, rest, hs):
+            if text[rest] not in _LEVEL_CHARS and (not _is_generic(text, rest, hs)
+                                                   or head != "工会" and text.startswith(grammar("federation_sector"), rest)):
                 # a place's industry union or federation: 某省交通运输工会, 某县快递行业联合工会
                 out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY if head == "工会" else RULE_FEDERATION, 0.8))
         elif head != "工会" and len(desc) >= 2 or desc.endswith("系统") and len(desc) >= 3:
@@ -606,6 +640,30 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             out = [c for c in out if not (c.start >= start and c.end <= match.end())]
             out.append(_Cand(start, match.end(), text[start:match.end()], RULE_FEDERATION, 0.8))
     return out, refs
+
+
+# "<level>直(属)机关" before a union head: the organs of a province, city or county (省直机关工会, 市直属机关工会)
+_OFFICE = re.compile(r"(?P<lvl>[省市县区州盟旗])直属?机关$")
+
+
+def _office_re() -> re.Pattern[str]:
+    return _OFFICE
+
+
+def _office(text: str, office: re.Match[str], end: int, label_head: str) -> _Cand:
+    """The union of a place's organs: with the place written (某省直机关工会, 某市市直机关工会) as written, else
+    the article's place of that level is prefixed (市直属机关工会 → 某市市直属机关工会, see _prefix_places)."""
+    at, level = office.start("lvl"), office.group("lvl")
+    hs = office.end()
+    gaz = _gaz_match_ending(text, at + 1, full_only=True) or _gaz_match_ending(text, at, full_only=True)
+    if gaz is not None and gaz[0] < at:
+        start = gaz[0]
+    else:
+        start = descriptor_start(text, at + 1, limit=10, trim_verbs=True)
+        start = start if 0 <= start < at - 1 and not _is_generic(text, start, at + 1) else at
+    bare = start == at
+    return _Cand(start, end, text[start:hs] + label_head, RULE_OFFICE, 0.8, level=level if bare else "",
+                 own_start=start)
 
 
 def _post_union(text: str) -> list[_Cand]:
@@ -900,7 +958,7 @@ def _prefix_places(text: str, cands: list[_Cand]) -> None:
     """Bare zone and office unions (经开区工会, 市直机关工会) take the article's place of their level:
     某某经开区工会, 某某市直机关工会."""
     for c in cands:
-        if c.rule not in (RULE_ZONE, RULE_OFFICE) or not c.level:
+        if c.rule not in (RULE_ZONE, RULE_OFFICE, RULE_INDUSTRY) or not c.level:
             continue
         wanted = _PLACE_LEVEL.get(c.level, "city")
         place = _article_place(text, c.start, wanted, cands)
