@@ -61,6 +61,7 @@ RULE_FEDERATION = "union.federation/v1"
 RULE_ZONE = "union.zone/v1"
 RULE_OFFICE = "union.office/v2"
 RULE_ALIAS = "union.alias/v1"
+RULE_THIS_BODY = "union.this_body/v1"
 RULE_LOCATED = "union.located_in/v1"
 RULE_PARTNER = "union.partner/v1"
 RULE_SUB = "union.sub_organization/v1"
@@ -236,6 +237,21 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
         level = next(lv for lv in _levels() if own.endswith(lv))
         return _Cand(own_start, start_kw, own + "总工会", RULE_TERRITORIAL, 0.95, level=level,
                      place=places[0] if len(places) == 1 else _pick(places, text, own_start), own_start=own_start)
+    zone = next((z for z in grammar("zone") if text.endswith(z, 0, start_kw)), "")
+    if zone:  # 某某经开区总工会; bare 经开区总工会 takes the article's city (see _prefix_places)
+        name_start = descriptor_start(text, start_kw - len(zone), limit=10, trim_verbs=True)
+        if name_start < 0 or _is_generic(text, name_start, start_kw - len(zone)) and name_start < start_kw - len(zone):
+            return None
+        if name_start == start_kw - len(zone):
+            before = text[max(0, name_start - 2):name_start]
+            if any(before.endswith(g) for g in _generic()):
+                return None
+        own = name_start  # higher places cut off: 某省|某市高新区 → the last place written before the zone
+        while (found := longest_starting(text, own, longest=min(12, start_kw - len(zone) - own))) \
+                and found[0] < start_kw - len(zone) and longest_starting(text, found[0], longest=start_kw - len(zone) - found[0]):
+            own = found[0]
+        return _Cand(own, start_kw, text[own:start_kw] + "总工会", RULE_ZONE, 0.8,
+                     level=zone if name_start == start_kw - len(zone) else "", own_start=own)
     level = next((lv for lv in _levels() if text.endswith(lv, 0, start_kw)), None)
     if level is None:
         return None
@@ -771,6 +787,7 @@ def ukg_unions(doc: Doc) -> Doc:
         label = _resolve_ref(text, explicit, ref)
         if label:
             resolved.append(_Cand(ref.start, ref.end, label, RULE_ANAPHORA, 0.7))
+    resolved += _this_body(text, explicit)
     # headline-style "<place>工会" (宁波工会, 海西州工会) only when the article names that union
     for match in re.finditer(r"工会", text):
         if text[match.start() - 1:match.start()] in ("总", "合") or _covered(resolved, match.start(), match.end()):
@@ -799,6 +816,32 @@ def ukg_unions(doc: Doc) -> Doc:
             _located(doc, c, mention, sentences)
     _partners(doc, [m for _, m in mentions], sentences)
     return doc
+
+
+@lru_cache(maxsize=1)
+def _this_body_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"该会/本会" (not 该会议, 本会员) and the heads of other bodies that 该会 could stand for (协会, 委员会 …)."""
+    block = re.escape("".join(grammar("this_body_block")))
+    other = "|".join(map(re.escape, grammar("other_body")))
+    return re.compile(rf"(?:该|本)会(?![{block}])"), re.compile(rf"(?<!工)(?:{other})")
+
+
+def _this_body(text: str, explicit: list[_Cand]) -> list[_Cand]:
+    """该会 / 本会 (union.this_body/v1): the union named last before it, when no other body (某协会, 某委员会)
+    was named after that union, within the few sentences before."""
+    found: list[_Cand] = []
+    if "会" not in text:
+        return found
+    this, other = _this_body_re()
+    for match in this.finditer(text):
+        before = [c for c in explicit if c.end <= match.start() and match.start() - c.end <= 200]
+        if not before:
+            continue
+        target = max(before, key=lambda c: c.end)
+        if other.search(text, target.end, match.start()):
+            continue
+        found.append(_Cand(match.start(), match.end(), target.label, RULE_THIS_BODY, 0.65, place=target.place))
+    return found
 
 
 @lru_cache(maxsize=2)
