@@ -143,6 +143,8 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
             continue
         if flag in ("m", "q", "mq") and not re.search(r"[0-9０-９零一二三四五六七八九十百千万亿两几多首]", word):
             flag = "n"  # 米/市巷: jieba's measure tags on name characters
+        if flag == "t" and word in grammar("age_noun"):
+            flag = "n"  # 青年企业家协会: an age group, not a time word
         if word in stops or (flag in _STOP_FLAGS and not lookup(word) and word not in "（）()·"):
             break
         if flag == "d" and not lookup(word):
@@ -222,6 +224,48 @@ def _gov_matches(text: str) -> Iterator[re.Match[str]]:
                 break
         else:
             pos = hint.start() + 1
+
+
+@lru_cache(maxsize=1)
+def _association_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("association"))))
+
+
+_UNION_END = re.compile(r"工会$|总$")
+
+
+def find_associations(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of associations, federations and societies (org.association/v1): "<name><head>"
+    with a name of at least two characters that is not a union's (工会联合会 is a union), not generic
+    (有关行业协会) and not counted (6个兴趣协会).  Read by kg.rules.persons for the organisation of a
+    post written after one (某协会会长); not emitted on their own (such a name is often an initiative:
+    成立某某协会).
+
+    >>> t = "中国纺织工业联合会副会长、青禾市青年企业家协会会长和青禾市快递行业工会联合会"
+    >>> [t[s:e] for s, e in find_associations(t)]
+    ['中国纺织工业联合会', '青禾市青年企业家协会']
+    """
+    out: list[tuple[int, int]] = []
+    if "会" not in text:
+        return out
+    for match in _association_re().finditer(text):
+        if _UNION_END.search(text, max(0, match.start() - 2), match.start()):
+            continue  # 某某行业工会联合会: a union
+        start = scan_name(text, match.start(), limit=16)
+        if match.group() != "联合会" and start == match.start():
+            start = scan_name(text, match.end(), limit=16)  # 妇女联合会 as one jieba word
+            if start >= match.start():
+                start = match.start()
+        if text[start:start + 1] in "年月日" and text[start - 1:start].isdigit():
+            start += 1  # 2023年|中国某某协会
+        name = text[start:match.start()]
+        whole = text[start:match.end()]
+        if whole == match.group() and len(whole) < 5 or len(whole) < 4 or name in _GENERIC_NAMES \
+                or name.startswith(grammar("generic_start")) or name.endswith(("各", "类", "等")) \
+                or text[start:start + 1] in "个家所批" and re.match(r"[0-9０-９一二三四五六七八九十几多]", text[start - 1:start]):
+            continue
+        out.append((start, match.end()))
+    return out
 
 
 def _place_prefix_ok(name: str) -> bool:

@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import longest_first, rows, word_list, words
 from kg.records import MEMBERSHIP, ORGANIZATION, PERSON, UNION, Mention, Relation
-from kg.rules.organizations import _tokens
+from kg.rules.organizations import RULE_ASSOCIATION, _tokens, find_associations
 from kg.text import finditer_at, sentence_spans, start_pattern
 
 RULE_POST_NAME = "person.post_name/v2"
@@ -107,6 +107,22 @@ def post_ending(text: str, end: int) -> int | None:
     """
     found = _post_end_re().search(text, max(0, end - 14), end)
     return found.start() if found else None
+
+
+@lru_cache(maxsize=1)
+def _post_start_re() -> re.Pattern[str]:
+    return re.compile(_post_source())
+
+
+def post_starting(text: str, start: int) -> int | None:
+    """End of the longest post that starts at ``start``, or None.
+
+    >>> t = "某协会常务副会长王某"
+    >>> t[3:post_starting(t, 3)]
+    '常务副会长'
+    """
+    found = _post_start_re().match(text, start)
+    return found.end() if found else None
 
 
 @lru_cache(maxsize=1)
@@ -418,6 +434,7 @@ _CLAUSE_END = re.compile(r"[，。；,;！!？?、]|$")
 def ukg_persons(doc: Doc) -> Doc:
     """Person mentions with their posts, and membership relations to the posts' organisations."""
     text = doc.text
+    _associations(doc)
     art = _Article(text, [m for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)])
     sentences = sentence_spans(text)
     starts = [a for a, _b in sentences]
@@ -434,6 +451,22 @@ def ukg_persons(doc: Doc) -> Doc:
         elif _CLAUSE_END.match(text, post_end):
             _name_post(doc, art, post_end, sentences, starts)
     return doc
+
+
+def _associations(doc: Doc) -> None:
+    """Associations and federations written right before a post (某省工商业联合会副主席, 某协会会长) become
+    Organization mentions (org.association/v1), the organisation of that post."""
+    from kg.rules import add_mention
+
+    text = doc.text
+    if "会" not in text:
+        return
+    taken = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    for start, end in find_associations(text):
+        if post_starting(text, end) is None or any(s < end and start < e for s, e in taken):
+            continue
+        add_mention(doc, Mention(kind=ORGANIZATION, text=doc._.article.text[start:end], start=start, end=end,
+                                 label=text[start:end], rule=RULE_ASSOCIATION, confidence=0.7))
 
 
 def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int, int]], starts: list[int]) -> None:
