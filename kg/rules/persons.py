@@ -45,6 +45,10 @@ from kg.text import finditer_at, sentence_spans, start_pattern
 RULE_POST_NAME = "person.post_name/v2"
 RULE_MEMBERSHIP = "person.membership/v2"
 RULE_NAME_POST = "person.name_post/v2"
+RULE_NAME_BEFORE_POST = "person.name_before_post/v1"
+RULE_CLAUSE = "person.post_clause/v1"
+#: Parts of minority names written without a surname (才让卓玛, 巴特尔).
+MINORITY = "minority-names-v1.txt"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 # jieba flags of function words (adverb, preposition, conjunction, pronoun, numeral, measure word,
@@ -161,6 +165,14 @@ def _name_like(words: tuple[tuple[str, str], ...], sur: int) -> bool:
 _MINORITY_SURNAME = re.compile(r"[\u4e00-\u9fff]{2,6}·")  # matched at a position (not on a copy of the rest)
 
 
+@lru_cache(maxsize=1)
+def _minority_re() -> re.Pattern[str]:
+    """One to three parts of a minority name (kg/data/minority-names-v1.txt) where a name may end."""
+    g = _grammar()
+    after = _alternation(g["follower"] + g["copula"] + g["copula_adverb"])
+    return re.compile(f"(?:{_alternation(word_list(MINORITY))}){{1,3}}(?=[^\u4e00-\u9fff]|$|{after})")
+
+
 def name_at(text: str, start: int) -> int | None:
     """End of a person's name starting at ``start``, or None.
 
@@ -182,6 +194,9 @@ def name_at(text: str, start: int) -> int | None:
     minority = _MINORITY_SURNAME.match(text, start)
     if minority:
         return _minority_end(text, minority.end())
+    minority = _minority_re().match(text, start)
+    if minority and len(minority.group()) >= 3:
+        return minority.end()  # 才让卓玛, 阿依古丽 (no dot)
     single, compound = surnames()
     if text[start:start + 2] in compound:
         sur = 2
@@ -381,10 +396,17 @@ def _chain(art: _Article, post_start: int, post_end: int) -> list[_Segment]:
     return out
 
 
+# a short note in brackets between a post and the name: 副主席(挂职), 主席(兼)
+_NOTE = re.compile(r"[(（][\u4e00-\u9fff]{1,6}[)）] ?")
+
+
 def _names_after(text: str, pos: int) -> list[tuple[int, int]]:
     """Names right after a post (one space allowed), also coordinated ones (甲某、乙某)."""
     if text[pos:pos + 1] in (" ", "\u3000"):
         pos += 1
+    note = _NOTE.match(text, pos)  # 副主席(挂职)甲某
+    if note:
+        pos = note.end()
     out: list[tuple[int, int]] = []
     while True:
         end = name_at(text, pos)
@@ -439,6 +461,7 @@ def ukg_persons(doc: Doc) -> Doc:
     sentences = sentence_spans(text)
     starts = [a for a, _b in sentences]
     heads, head_starts = _head_re()
+    last_end, last_org = -1, None  # where the names of the last post → name record end, and their union
     for match in finditer_at(heads, head_starts, text):
         post_end = match.end()
         names = _names_after(text, post_end)
@@ -447,10 +470,106 @@ def ukg_persons(doc: Doc) -> Doc:
             if post_start is None:
                 continue
             chain = _chain(art, post_start, post_end)
+            if last_org is not None and text[last_end:chain[0].role_start] in _LIST_MARKS:
+                # 主席甲，副主席乙、丙: bare posts listed after a named official's take that official's union
+                for seg in chain:
+                    if seg.org is None and seg.role_start == seg.post_start:
+                        seg.org = last_org
             _record(doc, art, names, chain, sentences, starts, rule=RULE_POST_NAME, confidence=0.8)
+            last_end = names[-1][1]
+            last_org = next((seg.org for seg in reversed(chain) if seg.org is not None and seg.org.kind == UNION), None)
+        elif _name_before_post(doc, art, post_end, sentences, starts):
+            continue
+        elif text.startswith("的", post_end):
+            _post_clause(doc, art, post_end, sentences, starts)
         elif _CLAUSE_END.match(text, post_end):
             _name_post(doc, art, post_end, sentences, starts)
     return doc
+
+
+# what may stand between one official's name and the next bare post of the same list (主席甲，副主席乙)
+_LIST_MARKS = (",", "、", ";", "，", "；")
+
+
+def _name_ending_at_post(text: str, post_start: int) -> int | None:
+    """Start of a name written right before a post (甲某主席, 某区总工会甲某副主席), or None: a surname and
+    one or two given characters, not glued by jieba to the word before it, not itself after a post."""
+    single, compound = surnames()
+    not_given = _not_given()
+    if post_ending(text, post_start) is not None:
+        return None  # a post before the post (党组书记、主席 is a chain)
+    for length in (3, 2, 4):
+        start = post_start - length
+        if start < 0:
+            continue
+        sur = 2 if text[start:start + 2] in compound else 1 if text[start:start + 1] in single else 0
+        given = text[start + sur:post_start]
+        if not sur or not 1 <= len(given) <= 2 or not _CJK.fullmatch(given) or any(c in not_given for c in given):
+            continue
+        words = _tokens(text[start:post_start], text)
+        if not (words[0][1].startswith("nr") or len(words[0][0]) <= sur
+                and not any(flag.startswith(_FUNCTION_FLAGS + ("v",)) for _w, flag in words[1:])):
+            continue  # jieba reads no name there: 成立|由 (a verb and a preposition)
+        if start and _CJK.match(text[start - 1]):
+            lo = max(0, start - 4)
+            cuts, at = set(), lo
+            for word, _flag in _tokens(text[lo:post_start], text):
+                cuts.add(at)
+                at += len(word)
+            if start not in cuts:
+                continue  # the surname is the end of another word
+        return start
+    return None
+
+
+def _name_before_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int, int]],
+                      starts: list[int]) -> bool:
+    """"甲某主席一行", "某区总工会甲某副主席" (person.name_before_post/v1): a name right before a post that is
+    followed by a mark or a predicate word.  The organisation: one written right before the name; for a
+    union chair's post (主席), else the union named last in the sentence or the article's only union."""
+    text = art.text
+    post_start = post_ending(text, post_end)
+    if post_start is None or not _after_name_re().match(text, post_end) or text.startswith(_UNIT_AFTER, post_end):
+        return False
+    start = _name_ending_at_post(text, post_start)
+    if start is None or (before := post_ending(text, start)) is not None and before < start:
+        return False
+    org = art.by_end.get(start)
+    if org is None and text[post_start:post_end].endswith("主席"):
+        sent_start = _sentence(sentences, starts, start)[0]
+        org = art.union_before(start, sent_start)
+        if org is None and len({m.label for m in art.unions}) == 1:
+            org = art.unions[0]
+    seg = _Segment(post_start, post_start, post_end, org)
+    _record(doc, art, [(start, post_start)], [seg], sentences, starts, rule=RULE_NAME_BEFORE_POST, confidence=0.7)
+    return True
+
+
+# words after a post that make it part of another noun, not a title after a name (主席团, 主任委员)
+_UNIT_AFTER = ("团", "委员", "台", "会议")
+
+
+def _post_clause(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int, int]], starts: list[int]) -> None:
+    """"兼任某市总工会副主席的甲某" (person.post_clause/v1): a copula, ``[org]post``, 的 and the name, maybe after
+    another post of the person (兼任某工会副主席的某局副局长甲某)."""
+    text = art.text
+    post_start = post_ending(text, post_end)
+    if post_start is None:
+        return
+    chain = _chain(art, post_start, post_end)
+    if _copula_re().search(text, max(0, chain[0].role_start - 8), chain[0].role_start) is None:
+        return
+    pos = post_end + 1
+    names = _names_after(text, pos)
+    if not names:
+        heads, _starts = _head_re()
+        other = heads.search(text, pos, pos + 24)
+        if other is None or re.search(r"[^\u4e00-\u9fff]", text[pos:other.start()]):
+            return
+        names = _names_after(text, other.end())
+    chain = [seg for seg in chain if seg.org is not None]
+    if names and chain:
+        _record(doc, art, names, chain, sentences, starts, rule=RULE_CLAUSE, confidence=0.7)
 
 
 def _associations(doc: Doc) -> None:
