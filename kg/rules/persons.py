@@ -194,7 +194,7 @@ def name_at(text: str, start: int) -> int | None:
     minority = _MINORITY_SURNAME.match(text, start)
     if minority:
         return _minority_end(text, minority.end())
-    minority = _minority_re().match(text, start)
+    minority = _minority_re().match(text, start) if text[start - 1:start] != "·" else None
     if minority and len(minority.group()) >= 3:
         return minority.end()  # 才让卓玛, 阿依古丽 (no dot)
     single, compound = surnames()
@@ -595,7 +595,10 @@ def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int
     if post_start is None:
         return
     chain = _chain(art, post_start, post_end)
-    copula = _copula_re().search(text, max(0, chain[0].role_start - 8), chain[0].role_start)
+    at = chain[0].role_start
+    if text[at - 1:at] in ("该", "本") and at - 1 > 0:
+        at -= 1  # 甲某是该公司工会主席
+    copula = _copula_re().search(text, max(0, at - 8), at)
     if copula is None:
         return
     names = _names_before(text, copula.start())

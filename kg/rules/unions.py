@@ -56,7 +56,7 @@ RULE_ABBREV = "union.abbrev/v1"
 RULE_ANAPHORA = "union.anaphora/v1"
 RULE_HEADLINE = "union.headline/v1"
 RULE_INDUSTRY = "union.industry/v2"
-RULE_ENTERPRISE = "union.enterprise/v1"
+RULE_ENTERPRISE = "union.enterprise/v2"
 RULE_FEDERATION = "union.federation/v1"
 RULE_ZONE = "union.zone/v1"
 RULE_OFFICE = "union.office/v2"
@@ -682,14 +682,25 @@ def _office(text: str, office: re.Match[str], end: int, label_head: str) -> _Can
                  own_start=start)
 
 
+# "<enterprise><post>、(<post>、)工会主席": the enterprise's union (its posts chained by 、，)
+_POST_CHAIN_UNION = re.compile(r"(?:[\u4e00-\u9fff]{1,8}[、，,]){1,3}(?P<union>工会)(?:常务副|副)?主席")
+_LATER_UNION_CHAIR = re.compile(r"[^。；;！!？?,，]{0,20}[，,](?P<union>工会)(?:常务副|副)?主席")
+
+
 def _post_union(text: str) -> list[_Cand]:
-    """"<enterprise><post>、工会主席" → "<enterprise>工会" (中铁X公司党委副书记、工会主席王某)."""
+    """"<enterprise><post>、(<post>、)工会主席" and "(在)<enterprise>…，工会主席" → "<enterprise>工会"
+    (某建工公司党委副书记、工会主席王某; 在某纺织公司，工会主席李某介绍); "<enterprise>(为依托)成立工会";
+    "<enterprise>和工会"."""
     out = []
-    for s, e, _suffix in find_enterprises(text):
-        tail = text[e:e + 16]
-        match = re.match(r"[\u4e00-\u9fff]{1,8}[、，,]工会(?:副)?主席", tail)
+    enterprises = find_enterprises(text)
+    for i, (s, e, _suffix) in enumerate(enterprises):
+        following = enterprises[i + 1][0] if i + 1 < len(enterprises) else len(text)
+        match = _POST_CHAIN_UNION.match(text, e, min(following, e + 40))
+        if match is None:
+            # "(在)<enterprise>(…)，工会主席甲某": the chair of that enterprise's union, later in the sentence
+            match = _LATER_UNION_CHAIR.match(text, e, min(following, e + 30))
         if match:
-            kw = e + match.group().rindex("工会")
+            kw = match.start("union")
             out.append(_Cand(kw, kw + 2, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
