@@ -259,8 +259,7 @@ def find_associations(text: str) -> list[tuple[int, int]]:
         if text[start:start + 1] in "年月日" and text[start - 1:start].isdigit():
             start += 1  # 2023年|中国某某协会
         name = text[start:match.start()]
-        whole = text[start:match.end()]
-        if whole == match.group() and len(whole) < 5 or len(whole) < 4 or name in _GENERIC_NAMES \
+        if len(name) < 2 or name in _GENERIC_NAMES \
                 or name.startswith(grammar("generic_start")) or name.endswith(("各", "类", "等")) \
                 or text[start:start + 1] in "个家所批" and re.match(r"[0-9０-９一二三四五六七八九十几多]", text[start - 1:start]):
             continue
