@@ -814,7 +814,10 @@ def ukg_unions(doc: Doc) -> Doc:
 
     sentences = sentence_spans(text)
     mentions: list[tuple[_Cand, Mention]] = []
+    footers = _footer_lines(text)
     for c in sorted(_dedupe(resolved), key=lambda c: (c.start, c.end)):
+        if any(a <= c.start < b for a, b in footers):
+            continue  # a web page's footer (主办:某省总工会 | 地址 …) states no fact (union.footer/v1)
         attrs = list(c.attrs)
         if c.alias and ("alias", c.alias) not in attrs:
             attrs.append(("alias", c.alias))
@@ -827,6 +830,30 @@ def ukg_unions(doc: Doc) -> Doc:
             _located(doc, c, mention, sentences)
     _partners(doc, [m for _, m in mentions], sentences)
     return doc
+
+
+@lru_cache(maxsize=1)
+def _footer_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("footer_marker"))), re.IGNORECASE)
+
+
+def _footer_lines(text: str) -> list[tuple[int, int]]:
+    r"""The spans of a raw page's footer lines (版权所有, ©, ICP备, 地址 and 电话 …): their unions are the site's
+    owner, not actors of the article (union.footer/v1).
+
+    >>> t = "某市总工会开展活动。\n主办:某某省总工会 | 地址:某路1号 | 电话:1234"
+    >>> [t[a:b][:2] for a, b in _footer_lines(t)]
+    ['主办']
+    """
+    out: list[tuple[int, int]] = []
+    if "\n" not in text:
+        return out
+    pos = 0
+    for line in text.split("\n"):
+        if len(_footer_re().findall(line)) >= 2 or any(m in line for m in grammar("footer_strong")):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
 
 
 @lru_cache(maxsize=1)
