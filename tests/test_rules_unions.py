@@ -139,6 +139,19 @@ def test_grammar_words_are_read_from_the_data_file():
         # an enterprise's union from a chain of posts, or a chair of 工会 later in the sentence
         ("青禾纺织有限公司党委副书记、纪委书记、工会主席张美华介绍。", {"青禾纺织有限公司工会"}),
         ("在青禾纺织有限公司，工会主席张美华介绍了情况。", {"青禾纺织有限公司工会"}),
+        # workplaces of culture, media, services and public order
+        ("青禾电视台工会开展活动。", {"青禾电视台工会"}),
+        ("青禾日报社工会组织职工体检。", {"青禾日报社工会"}),
+        ("青禾图书馆工会开展读书活动。", {"青禾图书馆工会"}),
+        ("青禾监狱工会开展慰问。", {"青禾监狱工会"}),
+        # a raw page's footer names the site's owner, not an actor
+        ("鼎城区总工会开展活动。\n主办:澧县总工会 | 地址:某路1号 | 电话:12345", {"鼎城区总工会"}),
+        ("鼎城区总工会开展活动。\n澧县总工会版权所有", {"鼎城区总工会"}),
+        # a dateline gives the place of a bare level
+        ("本报常德3月5日电 近日，市总工会为环卫工人送去慰问品。", {"常德市总工会"}),
+        ("益阳讯 市总工会近日开展送温暖活动。", {"益阳市总工会"}),
+        # a category is no name
+        ("鼎城区总工会在当地组织农民专业合作社工会。", {"鼎城区总工会"}),
         # traditional script
         ("常德市教育工會舉辦教師節活動。", {"常德市教育工会"}),
         ("湘潭經開區總工會舉辦職工運動會。", {"湘潭经开区总工会"}),

@@ -11,7 +11,7 @@ Two constructions, read by a small grammar whose words are data:
 Each segment gives one membership(person → org, role = the segment as written) (person.membership/v2).
 The org is the union or organisation mention ending where the post starts (or before a unit of it:
 某市总工会宣传部部长); a short union word without a name ("总工会主席", "联合工会主席",
-kg/data/union-shorts-v1.tsv) stands for a union of the article with that ending; a bare post takes
+kg/data/union-shorts-v2.tsv) stands for a union of the article with that ending; a bare post takes
 the union of the segment on its left ("某市总工会党组书记、主席"); a bare post after 当选(为) belongs to
 the union named last in the sentence.  Posts: kg/data/posts-v2.tsv ([body][rank]head or a title).
 Names: a surname (kg/data/surnames-v1.txt) + 1–2 given characters followed by a mark or a word that
@@ -244,9 +244,19 @@ def _minority_end(text: str, given_start: int) -> int | None:
 
 @lru_cache(maxsize=1)
 def _short_endings() -> dict[str, tuple[str, ...]]:
-    """Short union words written before a post (kg/data/union-shorts-v1.tsv) → the label endings of
+    """Short union words written before a post (kg/data/union-shorts-v2.tsv) → the label endings of
     the unions they stand for."""
-    return {short: tuple(endings.split()) for short, endings in rows("union-shorts-v1.tsv")}
+    return {row[0]: tuple(row[1].split()) for row in rows("union-shorts-v2.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _short_exceptions() -> dict[str, tuple[str, ...]]:
+    """Short union words → the label endings of unions they never stand for (工会 is no 总工会)."""
+    return {row[0]: tuple(row[2].split()) if len(row) > 2 else () for row in rows("union-shorts-v2.tsv")}
+
+
+# the short word that only stands for a union right before a post, never as a later reference (工会会员)
+_BARE_SHORT = "工会"
 
 
 @lru_cache(maxsize=1)
@@ -309,7 +319,11 @@ class _Article:
         ``hint`` (the rest of the chain), else the only one; None when it is not clear."""
         at = short.start("written")
         endings = _short_endings()[short.group("short")]
-        found = [m for m in self.unions if m.label.endswith(endings) and not m.start <= at < m.end]
+        exceptions = _short_exceptions()[short.group("short")]
+        if short.group("short") == _BARE_SHORT and short.group("written") != _BARE_SHORT:
+            return None  # 市工会主席: no short form of a workplace union
+        found = [m for m in self.unions if m.label.endswith(endings) and not m.start <= at < m.end
+                 and not (exceptions and m.label.endswith(exceptions))]
         found = [m for m in found if m.label.endswith(short.group("written"))] or found
         for m in found:
             if len(hint) >= 2 and _common_prefix(m.label, hint) >= 2:
@@ -324,8 +338,9 @@ class _Article:
         if named is not None and named.start < floor:
             named = None
         last_short = None
-        for last_short in _short_re().finditer(self.text, named.end if named else floor, pos):
-            pass
+        for short in _short_re().finditer(self.text, named.end if named else floor, pos):
+            if short.group("short") != _BARE_SHORT:
+                last_short = short
         if last_short is not None:
             return self.union_for_short(last_short, "")
         return named

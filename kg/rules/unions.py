@@ -949,7 +949,7 @@ def _of_level(name: str, level: str) -> bool:
 def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
     """The article's places of ``level`` (as written, or short forms of a unique division of that level)."""
     out = []
-    for start, end, name, places in _places_in(text):
+    for start, end, name, places in _places_in(text) + _dateline_place(text):
         if _of_level(name, level) and len(name) > len(level) + 1:
             out.append((start, end, name, places))
             continue
@@ -957,6 +957,30 @@ def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Plac
         if len(fitting) == 1 and name[-1] not in _GAZ_LEVEL_CHARS:
             out.append((start, end, _canonical_place(fitting[0]), (fitting[0],)))
     return out
+
+
+# a news dateline: "本报常德3月5日电", "常德讯", "本报讯(常德)": the place the article is from
+_DATELINE = re.compile(r"(?:本报|本刊|本网)?(?P<place>[\u4e00-\u9fff]{2,6}?)(?:[0-9０-９]{1,2}月[0-9０-９]{1,2}日)?(?:电|讯)")
+
+
+@lru_cache(maxsize=2)
+def _dateline_place(text: str) -> tuple:
+    """The place of a dateline at the start of the article or of one of its lines (a short name the
+    gazetteer knows), in the shape of :func:`_places_in`.
+
+    >>> [(name, p[0].level) for _s, _e, name, p in _dateline_place("本报常德3月5日电 近日，市总工会开展活动。")]
+    [('常德', 'city')]
+    """
+    found = []
+    for match in re.finditer(r"(?:^|\n)\s*", text):
+        dateline = _DATELINE.match(text, match.end(), match.end() + 16)
+        if dateline is None:
+            continue
+        name = dateline.group("place")
+        places = lookup(name)
+        if places:
+            found.append((dateline.start("place"), dateline.end("place"), name, places))
+    return tuple(found)
 
 
 @lru_cache(maxsize=2)
