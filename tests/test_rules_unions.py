@@ -150,6 +150,14 @@ def test_grammar_words_are_read_from_the_data_file():
         # a dateline gives the place of a bare level
         ("本报常德3月5日电 近日，市总工会为环卫工人送去慰问品。", {"常德市总工会"}),
         ("益阳讯 市总工会近日开展送温暖活动。", {"益阳市总工会"}),
+        # bare levels: the division enclosing the article's places; two-character county names
+        ("常德市举行劳动竞赛启动仪式，省总工会副主席王明出席。", {"湖南省总工会"}),
+        ("澧县举行招聘会，县总工会组织20家企业参加。", {"澧县总工会"}),
+        # a facility or a committee founded in an enterprise
+        ("鼎城区总工会在青禾公司建立工会服务站。", {"鼎城区总工会"}),
+        ("青禾公司成立了工会委员会。", {"青禾公司工会"}),
+        # an unbalanced bracket before a name ends it
+        ("据王芳(青禾纺织有限公司工会主席)介绍，活动很受欢迎。", {"青禾纺织有限公司工会"}),
         # a category is no name
         ("鼎城区总工会在当地组织农民专业合作社工会。", {"鼎城区总工会"}),
         # traditional script

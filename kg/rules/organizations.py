@@ -159,6 +159,13 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
             start += len(word)
             continue
         break
+    # an unbalanced "(" before the name stops it too: 甲某(某公司 → 某公司
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in ")）":
+            break
+        if text[i] in "(（":
+            start = i + 1
+            break
     while start < end and text[start] in "）)·":
         start += 1
     # a preposition jieba glued to an unknown name's first character (从|青禾 read as a person's name)

@@ -47,6 +47,7 @@ RULE_MEMBERSHIP = "person.membership/v2"
 RULE_NAME_POST = "person.name_post/v2"
 RULE_NAME_BEFORE_POST = "person.name_before_post/v1"
 RULE_CLAUSE = "person.post_clause/v1"
+RULE_APPOSITION = "person.apposition/v1"
 #: Parts of minority names written without a surname (才让卓玛, 巴特尔).
 MINORITY = "minority-names-v1.txt"
 
@@ -497,7 +498,7 @@ def ukg_persons(doc: Doc) -> Doc:
             continue
         elif text.startswith("的", post_end):
             _post_clause(doc, art, post_end, sentences, starts)
-        elif _CLAUSE_END.match(text, post_end):
+        elif _CLAUSE_END.match(text, post_end) or text.startswith((")", "）"), post_end):
             _name_post(doc, art, post_end, sentences, starts)
     return doc
 
@@ -506,12 +507,13 @@ def ukg_persons(doc: Doc) -> Doc:
 _LIST_MARKS = (",", "、", ";", "，", "；")
 
 
-def _name_ending_at_post(text: str, post_start: int) -> int | None:
+def _name_ending_at_post(text: str, post_start: int, *, allow_post: bool = False) -> int | None:
     """Start of a name written right before a post (甲某主席, 某区总工会甲某副主席), or None: a surname and
-    one or two given characters, not glued by jieba to the word before it, not itself after a post."""
+    one or two given characters, not glued by jieba to the word before it, not itself after a post.
+    ``allow_post``: ``post_start`` is any end of a name (a mark after it)."""
     single, compound = surnames()
     not_given = _not_given()
-    if post_ending(text, post_start) is not None:
+    if not allow_post and post_ending(text, post_start) is not None:
         return None  # a post before the post (党组书记、主席 is a chain)
     for length in (3, 2, 4):
         start = post_start - length
@@ -615,6 +617,16 @@ def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int
         at -= 1  # 甲某是该公司工会主席
     copula = _copula_re().search(text, max(0, at - 8), at)
     if copula is None:
+        # an apposition: "甲某，某市总工会副主席，…", "甲某(某公司工会主席)"
+        closing = ")）" if text[at - 1:at] in ("(", "（") else ",，。;；"
+        if text[at - 1:at] in _APPOSITION and text[post_end:post_end + 1] and text[post_end] in closing:
+            names = _names_before(text, at - 1)
+            # one name, itself after no post (局长甲某，某工会主席乙某 is a list), read as a name by jieba too
+            names = names if len(names) == 1 and post_ending(text, names[0][0]) is None \
+                and _name_ending_at_post(text, at - 1, allow_post=True) == names[0][0] else []
+            chain = [seg for seg in chain if seg.org is not None]
+            if names and chain:
+                _record(doc, art, names, chain, sentences, starts, rule=RULE_APPOSITION, confidence=0.6)
         return
     names = _names_before(text, copula.start())
     if not names:
@@ -627,6 +639,10 @@ def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int
     chain = [seg for seg in chain if seg.org is not None]
     if chain:
         _record(doc, art, names, chain, sentences, starts, rule=RULE_NAME_POST, confidence=0.7)
+
+
+# the marks of an apposition between a name and its post (甲某，某工会主席，; 甲某(某工会主席))
+_APPOSITION = (",", "，", "(", "（")
 
 
 def _sentence(sentences: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int]:

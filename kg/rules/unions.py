@@ -706,12 +706,12 @@ def _post_union(text: str) -> list[_Cand]:
     for s, e, _suffix in find_enterprises(text):
         # "<enterprise>(为依托)成立(了)工会": the union founded in that enterprise
         match = _founded_re().match(text, e)
-        if match:
+        if match and not _block_after_re().match(text, match.end(1)):  # 建立工会服务站: a facility
             out.append(_Cand(match.start(1), match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
         match = _and_union_re().match(text[e:e + 4])
-        if match:
+        if match and not _block_after_re().match(text, e + match.end(1)):
             out.append(_Cand(e + match.start(1), e + match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.7,
                              attrs=[("enterprise", text[s:e])]))
     return out
@@ -728,7 +728,7 @@ def _and_union_re() -> re.Pattern[str]:
 def _founded_re() -> re.Pattern[str]:
     """"(为依托)(，)(正式)成立(了)工会" after an enterprise."""
     base, adverb, verb = ("|".join(map(re.escape, grammar(kind))) for kind in ("found_base", "found_adverb", "found_verb"))
-    return re.compile(rf"(?:{base})?[，,]?(?:{adverb})?(?:{verb})了?(工会)(?![联会员法组委])")
+    return re.compile(rf"(?:{base})?[，,]?(?:{adverb})?(?:{verb})了?(工会)(?:委员会)?(?![联会员法组委])")
 
 
 def _place_union(text: str) -> list[_Cand]:
@@ -931,6 +931,14 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
             return _Cand(pos, pos, found[0][1].name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=found[0][1])
     if level == "兵团":
         return _Cand(pos, pos, "兵团总工会", RULE_ANAPHORA, 0.6, level=level)
+    # the division enclosing the article's places (某市 … 省总工会 → that city's province), nearest first
+    found = sorted(_places_in(text), key=lambda p: (p[1] > pos, abs(pos - p[1])))
+    for _s, _e, _name, candidates in found:
+        if len(candidates) != 1:
+            continue
+        for up in parents(candidates[0]):
+            if _of_level(_canonical_place(up), level):
+                return _Cand(pos, pos, _canonical_place(up) + "总工会", RULE_ANAPHORA, 0.55, level=level, place=up)
     return None
 
 
@@ -948,7 +956,7 @@ def _of_level(name: str, level: str) -> bool:
 
 def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
     """The article's places of ``level`` (as written, or short forms of a unique division of that level)."""
-    out = []
+    out = list(_short_counties(text, level))
     for start, end, name, places in _places_in(text) + _dateline_place(text):
         if _of_level(name, level) and len(name) > len(level) + 1:
             out.append((start, end, name, places))
@@ -956,7 +964,21 @@ def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Plac
         fitting = [p for p in places if _of_level(_canonical_place(p), level)]
         if len(fitting) == 1 and name[-1] not in _GAZ_LEVEL_CHARS:
             out.append((start, end, _canonical_place(fitting[0]), (fitting[0],)))
-    return out
+    return sorted(out, key=lambda found: (found[0], found[1]))
+
+
+def _short_counties(text: str, level: str) -> tuple:
+    """Two-character full names of a level (澧县, 沛县: one character and the level), which the place finder
+    leaves out as too short to be told from ordinary words; here only where the gazetteer knows them and
+    the character before is no ideograph of another word (in the shape of :func:`_places_in`)."""
+    if len(level) != 1:
+        return ()
+    found = []
+    for match in re.finditer(rf"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{re.escape(level)}(?![\u4e00-\u9fff]?总)", text):
+        places = lookup(match.group())
+        if places and places[0].name == match.group():
+            found.append((match.start(), match.end(), match.group(), places))
+    return tuple(found)
 
 
 # a news dateline: "本报常德3月5日电", "常德讯", "本报讯(常德)": the place the article is from
