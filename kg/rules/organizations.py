@@ -2,7 +2,11 @@
 
 Also the shared name grammar used by the union rules: :func:`scan_name` finds where
 an organisation name that ends at a given offset starts (jieba tokens, stopping at
-function words, time words and typical verbs).
+function words, time words and typical verbs; a preposition jieba glued to an unknown
+name's first character is cut, 从|青禾县; department names with 和 inside are kept;
+an unbalanced "(" ends the name), and :func:`find_associations` (org.association/v1)
+the associations and federations that kg.rules.persons takes as a post's organisation.
+The grammar's words: kg/data/org-grammar-v1.tsv.
 
 Example:
     >>> text = "近日苏盐阀门机械公司开展活动"

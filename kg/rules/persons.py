@@ -2,13 +2,20 @@
 
 Two constructions, read by a small grammar whose words are data:
 
-- **post → name** (person.post_name/v2): a chain of ``[org][post]`` segments joined by 、，兼
+- **post → name** (person.post_name/v3): a chain of ``[org][post]`` segments joined by 、，兼
   directly before one or more names joined by 、 ("某省委常委、省总工会主席甲某",
   "某区人大常委会副主任兼区总工会主席乙某", "省总工会兼职副主席甲某、乙某").
-- **name → post** (person.name_post/v2): names, a copula and ``[org]post`` ending the clause
+- **name → post** (person.name_post/v3): names, a copula and ``[org]post`` ending the clause
   ("甲某当选为主席", "乙某现任某市总工会副主席").
 
-Each segment gives one membership(person → org, role = the segment as written) (person.membership/v2).
+- **name before post** (person.name_before_post/v1): "甲某主席一行", "某区总工会甲某副主席": the org written
+  before the name, else (for a chair) the union of the sentence or the article's only union.
+- **post clause** (person.post_clause/v1): "兼任某工会副主席的(某局副局长)甲某".
+- **apposition** (person.apposition/v1): "甲某，某市总工会副主席，", "甲某(某公司工会主席)".
+
+Each segment gives one membership(person → org, role = the segment as written) (person.membership/v3).
+Bare posts listed after a named official take that official's union ("主席甲，副主席乙、丙"); a short note
+in brackets may stand between a post and its name ("副主席(挂职)甲某").
 The org is the union or organisation mention ending where the post starts (or before a unit of it:
 某市总工会宣传部部长); a short union word without a name ("总工会主席", "联合工会主席",
 kg/data/union-shorts-v2.tsv) stands for a union of the article with that ending; a bare post takes
@@ -16,7 +23,10 @@ the union of the segment on its left ("某市总工会党组书记、主席"); a
 the union named last in the sentence.  Posts: kg/data/posts-v2.tsv ([body][rank]head or a title).
 Names: a surname (kg/data/surnames-v1.txt) + 1–2 given characters followed by a mark or a word that
 starts a predicate (kg/data/person-grammar-v1.tsv), else jieba's reading; or a minority-style name
-with "·".  Bylines (记者/通讯员/摄 …) never match: they carry no post.
+with "·"; or one to three parts of a minority name written without surname or dot (才让卓玛, 阿依古丽;
+kg/data/minority-names-v1.txt).  Associations and federations right before a post (某省工商业联合会副主席)
+become Organization mentions (org.association/v1) for that post.  Bylines (记者/通讯员/摄 …) never match:
+they carry no post.
 
 Example:
     >>> from kg.nlp import make_nlp, process
@@ -42,9 +52,9 @@ from kg.records import MEMBERSHIP, ORGANIZATION, PERSON, UNION, Mention, Relatio
 from kg.rules.organizations import RULE_ASSOCIATION, _tokens, find_associations
 from kg.text import finditer_at, sentence_spans, start_pattern
 
-RULE_POST_NAME = "person.post_name/v2"
-RULE_MEMBERSHIP = "person.membership/v2"
-RULE_NAME_POST = "person.name_post/v2"
+RULE_POST_NAME = "person.post_name/v3"
+RULE_MEMBERSHIP = "person.membership/v3"
+RULE_NAME_POST = "person.name_post/v3"
 RULE_NAME_BEFORE_POST = "person.name_before_post/v1"
 RULE_CLAUSE = "person.post_clause/v1"
 RULE_APPOSITION = "person.apposition/v1"

@@ -1,7 +1,7 @@
 """Rule component ukg_unions: UnionBody mentions with canonical labels.
 
 A union mention is <descriptor> <level>? <head> (on the simplified text, character offsets):
-- heads: 总工会, 工会, 联合工会, 工会联合会, 分工会, 工会小组, 工会委员会 (→ 工会);
+- heads: 总工会, 工会, 联合工会, 工会联合会, 分工会, 工会小组, 工会委员会 (→ 工会), 工会工作委员会;
 - the descriptor's left edge is found by grammar (:func:`descriptor_start`): the organisation-name scan
   of kg.rules.organizations, cut after clause verbs, adverbs, particles, posts and 兼, and after an
   earlier union head; numbers and ordinals inside a chain of units stay (某厂二车间, 第某师);
@@ -10,16 +10,25 @@ A union mention is <descriptor> <level>? <head> (on the simplified text, charact
 - territorial: [higher places] <own place><level> 总工会, canonical = own place + level + 总工会
   (江苏省盐城市滨海县总工会 → 滨海县总工会, the long form kept as attr "alias"); a shared head
   distributes over coordinated places (某市、某县等县市总工会);
-- town level (镇/乡/街道/社区/村 + 工会 / 工会联合会 / 联合工会) keeps its head, own name only;
-- zone (经开区/高新区 …) and office (市直机关/X机关) unions, written bare → the article's place prefixed;
+- town level (镇/乡/街道/社区/村 + 工会 / 工会联合会 / 联合工会) keeps its head, own name only; a name after
+  a higher place is a name whatever jieba reads in it (某区下应街道总工会);
+- division unions of the production corps: 第X师总工会 (union.grammar/v2);
+- zone (经开区/高新区 … + (总)工会, union.zone/v2) and office (省直机关, 市直属机关, X机关; 某区总工会机关工会,
+  union.office/v2) unions, written bare → the article's place prefixed;
 - workplace unions: <enterprise or unit chain> + head, as written (X有限公司Y分公司工会, X车务段工会,
   X项目工会小组); a generic head alone (公司工会, 该车间工会) → the article's named one;
-- industry unions: 中国 + descriptor, <place> + descriptor (某省交通运输工会), the industry list;
+- industry and system unions (union.industry/v2): 中国 + descriptor, <place> + descriptor (某省交通运输工会),
+  <level> + sector (市教育工会 → the article's city), the sector list; federations of a place and a new
+  sector (某市新业态工会联合会, union.federation/v2);
 - abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 自治区总工会 → the article's
-  union or place of that level (short place names too); headline "<place>工会" only if the article
-  names that union; short forms of a named union (a suffix, or brand + unit) take its full label.
+  union or place of that level (short place names, a dateline's place, two-character counties, the
+  division enclosing the article's places: union.anaphora/v2); 该会/本会 → the union named last before
+  (union.this_body/v1); headline "<place>工会" only if the article names that union; short forms of a
+  named union (a suffix, or brand + unit) take its full label;
+- enterprise unions from posts (union.enterprise/v2): 某公司党委副书记、纪委书记、工会主席, 在某公司，工会主席;
+- a raw page's footer lines (版权所有, 主办: … 地址: …) give no union (union.footer/v1).
 Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 村级工会联合会) give nothing.
-The grammar's words are data: kg/data/union-grammar-v1.tsv (levels, generic words, boundaries,
+The grammar's words are data: kg/data/union-grammar-v2.tsv (levels, generic words, boundaries,
 units, zones …) and kg/data/union-industries-v2.txt, read through kg.lexicon.
 
 Example:
@@ -51,14 +60,14 @@ from kg.rules import add_mention, add_relation
 from kg.text import finditer_at, sentence_spans
 
 RULE_NATIONAL = "union.national/v1"
-RULE_TERRITORIAL = "union.grammar/v1"
+RULE_TERRITORIAL = "union.grammar/v2"
 RULE_ABBREV = "union.abbrev/v1"
-RULE_ANAPHORA = "union.anaphora/v1"
+RULE_ANAPHORA = "union.anaphora/v2"
 RULE_HEADLINE = "union.headline/v1"
 RULE_INDUSTRY = "union.industry/v2"
 RULE_ENTERPRISE = "union.enterprise/v2"
-RULE_FEDERATION = "union.federation/v1"
-RULE_ZONE = "union.zone/v1"
+RULE_FEDERATION = "union.federation/v2"
+RULE_ZONE = "union.zone/v2"
 RULE_OFFICE = "union.office/v2"
 RULE_ALIAS = "union.alias/v1"
 RULE_THIS_BODY = "union.this_body/v1"
@@ -68,7 +77,7 @@ RULE_SUB = "union.sub_organization/v1"
 
 NATIONAL = "中华全国总工会"
 #: The vocabulary of the grammar (levels, generic words, boundaries, units …), see its header.
-GRAMMAR = "union-grammar-v1.tsv"
+GRAMMAR = "union-grammar-v2.tsv"
 #: National industry-union names (铁路, 金融 …).
 INDUSTRIES = "union-industries-v2.txt"
 _GAZ_LEVEL_CHARS = "省市县区州盟旗"
@@ -76,7 +85,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def grammar(kind: str) -> tuple[str, ...]:
-    """The words of one type of kg/data/union-grammar-v1.tsv, longest first.
+    """The words of one type of kg/data/union-grammar-v2.tsv, longest first.
 
     >>> grammar("level")[:3]
     ('特别行政区', '自治区', '开发区')
