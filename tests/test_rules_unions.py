@@ -158,6 +158,11 @@ def test_grammar_words_are_read_from_the_data_file():
         ("青禾公司成立了工会委员会。", {"青禾公司工会"}),
         # an unbalanced bracket before a name ends it
         ("据王芳(青禾纺织有限公司工会主席)介绍，活动很受欢迎。", {"青禾纺织有限公司工会"}),
+        # a short city name jieba reads as a place gives a bare level its place
+        ("益阳一线职工收到慰问品。市总工会负责人介绍，活动持续一个月。", {"益阳市总工会"}),
+        # a platform company's own union; a bracket inside an enterprise name
+        ("美团工会为骑手送去清凉。", {"美团工会"}),
+        ("华润置地(常德)有限公司工会开展活动。", {"华润置地(常德)有限公司工会"}),
         # a category is no name
         ("鼎城区总工会在当地组织农民专业合作社工会。", {"鼎城区总工会"}),
         # traditional script

@@ -172,6 +172,15 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
             break
     while start < end and text[start] in "）)·":
         start += 1
+    if text[start:start + 1] in ("(", "（") and start > lo:
+        # a name does not start with a bracket (华润置地(某地)有限公司: jieba cut the name before it apart):
+        # the run of ideographs before it, up to the last stop word in it
+        run = start
+        while run > max(lo, start - 8) and "\u4e00" <= text[run - 1] <= "\u9fff":
+            run -= 1
+        cut = max((text.rfind(w, run, start) + len(w) for w in stops if text.rfind(w, run, start) >= 0), default=run)
+        if cut < start - 1:
+            start = cut
     # a preposition jieba glued to an unknown name's first character (从|青禾 read as a person's name)
     first = next(((w, f) for w, f in _tokens(text[start:end], text)[:1]), None) if start < end else None
     if first is not None and first[1] == "nr" and len(first[0]) >= 3 and first[0][0] in grammar("lead_preposition"):

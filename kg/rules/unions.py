@@ -55,7 +55,7 @@ from kg.lexicon import longest_first, word_list, words
 from kg.places import Place, is_within, lookup, parents
 from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
-from kg.rules.organizations import find_enterprises, org_suffixes, scan_name
+from kg.rules.organizations import find_enterprises, org_suffixes, platforms, scan_name
 from kg.rules import add_mention, add_relation
 from kg.text import finditer_at, sentence_spans
 
@@ -622,6 +622,9 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             continue
         if _is_generic(text, ds, hs) or _coordinated_generic(text, ds):
             continue
+        if desc in platforms():  # a platform company's own union (某某平台名工会)
+            out.append(_Cand(ds, he, desc + label_head, RULE_ENTERPRISE, 0.8))
+            continue
         town = next((lv for lv in grammar("town_level") if desc.endswith(lv)), "")
         zone = next((z for z in grammar("zone") if desc.endswith(z)), "")
         core = _strip_units(desc)
@@ -933,6 +936,10 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
     before = [p for p in places if p[1] <= pos]
     if before or places:
         return _place_cand(before[-1] if before else places[0], level)
+    shorts = _short_place_words(text, level)  # 常德：… 市总工会 (a headline's short city name)
+    if shorts:
+        before = [p for p in shorts if p[1] <= pos]
+        return _place_cand(before[-1] if before else shorts[0], level)
     if level in ("省", "自治区"):
         # a province named by its short form anywhere in the article (广西 … 自治区总工会)
         found = sorted((text.find(p.short), p) for p in _provinces(level) if p.short and p.short in text)
@@ -974,6 +981,21 @@ def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Plac
         if len(fitting) == 1 and name[-1] not in _GAZ_LEVEL_CHARS:
             out.append((start, end, _canonical_place(fitting[0]), (fitting[0],)))
     return sorted(out, key=lambda found: (found[0], found[1]))
+
+
+def _short_place_words(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
+    """Short names of divisions of ``level`` that jieba reads as place words (ns) anywhere in the article
+    (常德 for 常德市), when exactly one division of that level has that name; the place finder takes
+    short names only before a union or a lower place, to keep ordinary words out."""
+    out = []
+    pos = 0
+    for word, flag in posseg.lcut(text):
+        if flag == "ns" and len(word) >= 2 and word[-1] not in _GAZ_LEVEL_CHARS:
+            fitting = [p for p in lookup(word) if _of_level(_canonical_place(p), level) and p.short == word]
+            if len(fitting) == 1:
+                out.append((pos, pos + len(word), _canonical_place(fitting[0]), (fitting[0],)))
+        pos += len(word)
+    return out
 
 
 def _short_counties(text: str, level: str) -> tuple:
