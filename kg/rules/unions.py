@@ -970,7 +970,8 @@ def _of_level(name: str, level: str) -> bool:
     return name.endswith(level) and not (level == "区" and name.endswith("自治区"))
 
 
-def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
+@lru_cache(maxsize=8)
+def _level_places(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ...]:
     """The article's places of ``level`` (as written, or short forms of a unique division of that level)."""
     out = list(_short_counties(text, level))
     for start, end, name, places in _places_in(text) + _dateline_place(text):
@@ -980,10 +981,11 @@ def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Plac
         fitting = [p for p in places if _of_level(_canonical_place(p), level)]
         if len(fitting) == 1 and name[-1] not in _GAZ_LEVEL_CHARS:
             out.append((start, end, _canonical_place(fitting[0]), (fitting[0],)))
-    return sorted(out, key=lambda found: (found[0], found[1]))
+    return tuple(sorted(out, key=lambda found: (found[0], found[1])))
 
 
-def _short_place_words(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
+@lru_cache(maxsize=8)
+def _short_place_words(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ...]:
     """Short names of divisions of ``level`` that jieba reads as place words (ns) anywhere in the article
     (常德 for 常德市), when exactly one division of that level has that name; the place finder takes
     short names only before a union or a lower place, to keep ordinary words out."""
@@ -995,9 +997,10 @@ def _short_place_words(text: str, level: str) -> list[tuple[int, int, str, tuple
             if len(fitting) == 1:
                 out.append((pos, pos + len(word), _canonical_place(fitting[0]), (fitting[0],)))
         pos += len(word)
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=8)
 def _short_counties(text: str, level: str) -> tuple:
     """Two-character full names of a level (澧县, 沛县: one character and the level), which the place finder
     leaves out as too short to be told from ordinary words; here only where the gazetteer knows them and
