@@ -322,6 +322,12 @@ class _Article:
             if m.end not in self.by_end or m.kind == UNION:
                 self.by_end[m.end] = m
         self.unions = sorted((m for m in self.orgs if m.kind == UNION), key=lambda m: (m.start, m.end))
+        # a union's own unit named as an organisation (某市总工会办公室): its posts are the union's
+        starts = {m.start: m for m in self.unions}
+        for end, m in list(self.by_end.items()):
+            union = starts.get(m.start)
+            if m.kind != UNION and union is not None and union.end < end:
+                self.by_end[end] = union
         self.union_starts = [m.start for m in self.unions]
 
     def union_for_short(self, short: re.Match[str], hint: str) -> Mention | None:
@@ -383,6 +389,10 @@ def _segment(art: _Article, post_start: int, end: int) -> _Segment:
     org = art.by_end.get(post_start)
     if org is not None:
         return _Segment(org.start, post_start, end, org)
+    for inside in (post_start + 1, post_start + 2):  # 市总|副主席, 全总|副主席: the post grammar read 总副主席
+        org = art.by_end.get(inside)
+        if org is not None and org.kind == UNION and org.start < post_start and post_ending(text, end) is not None:
+            return _Segment(org.start, inside, end, org)
     for cut in range(post_start - 2, max(-1, post_start - 9), -1):  # a unit between: 某市总工会宣传部部长
         if cut in art.by_end and _unit_re().search(text, cut, post_start):
             org = art.by_end[cut]
@@ -422,6 +432,8 @@ def _chain(art: _Article, post_start: int, post_end: int) -> list[_Segment]:
     return out
 
 
+# coordinators of two names sharing a post (副主席甲某和乙某)
+_NAME_AND = ("和", "及", "与")
 # a short note in brackets between a post and the name: 副主席(挂职), 主席(兼)
 _NOTE = re.compile(r"[(（][\u4e00-\u9fff]{1,6}[)）] ?")
 
@@ -439,9 +451,12 @@ def _names_after(text: str, pos: int) -> list[tuple[int, int]]:
         if end is None:
             return out
         out.append((pos, end))
-        if text[end:end + 1] != "、":
+        if text[end:end + 1] == "、":
+            pos = end + 1
+        elif text[end:end + 1] in _NAME_AND and name_at(text, end + 1) is not None:
+            pos = end + 1  # 副主席甲某和乙某 (a name where a mark or a predicate word follows)
+        else:
             return out
-        pos = end + 1
 
 
 def _name_ending(text: str, end: int) -> int | None:
