@@ -120,3 +120,98 @@ def test_name_at(text, start, name):
 def test_post_ending(text, post):
     start = post_ending(text, len(text))
     assert (text[start:] if start is not None else None) == post
+
+
+def memberships_all(doc):
+    return {(r.subject.label, r.object.label) for r in doc._.relations if r.predicate == MEMBERSHIP}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # bare posts listed after a named official take that official's union
+        ("鼎城区总工会主席黄志远，副主席林秀英、郑海波出席活动。",
+         {("黄志远", "鼎城区总工会"), ("林秀英", "鼎城区总工会"), ("郑海波", "鼎城区总工会")}),
+        ("鼎城区总工会党组书记、主席黄志远，党组成员、副主席林秀英出席。",
+         {("黄志远", "鼎城区总工会"), ("林秀英", "鼎城区总工会")}),
+        # ... not across a sentence
+        ("鼎城区总工会主席黄志远出席。副主席林秀英因故缺席。", {("黄志远", "鼎城区总工会")}),
+        # a name before its post: the union written before the name, the sentence's, or the article's only one
+        ("鼎城区总工会开展慰问。黄志远主席一行来到工地。", {("黄志远", "鼎城区总工会")}),
+        ("鼎城区总工会开展慰问。区总工会林秀英副主席一行来到工地。", {("林秀英", "鼎城区总工会")}),
+        ("鼎城区总工会开展慰问，在黄志远主席的带领下，大家来到工地。", {("黄志远", "鼎城区总工会")}),
+        ("鼎城区总工会和澧县总工会开展慰问。黄志远主席说，要做好服务。", set()),  # two unions: unclear
+        ("青禾公司开展活动，李明董事长出席。", set()),  # not a union's post
+        ("鼎城区总工会成立由党组书记任组长的工作小组。", set()),  # 成立|由: no name
+        # a bracketed note between the post and the name
+        ("鼎城区总工会副主席(挂职)林秀英参加。", {("林秀英", "鼎城区总工会")}),
+        ("鼎城区总工会副主席（兼职）郑海波参加。", {("郑海波", "鼎城区总工会")}),
+        # minority names without surname or dot
+        ("拉萨市总工会副主席次仁卓嘎出席。", {("次仁卓嘎", "拉萨市总工会")}),
+        ("阿克苏市总工会副主席热依拉在会上讲话。", {("热依拉", "阿克苏市总工会")}),
+        ("鄂尔多斯市总工会副主席斯琴高娃介绍了情况。", {("斯琴高娃", "鄂尔多斯市总工会")}),
+        # 兼任…的 clauses, also with another post of the person between
+        ("兼任鼎城区总工会副主席的林秀英参加活动。", {("林秀英", "鼎城区总工会")}),
+        ("兼任鼎城区总工会副主席的区人社局副局长郑海波参加活动。", {("郑海波", "鼎城区总工会")}),
+        # the union of an enterprise from the sentence; 是该公司工会主席
+        ("在青禾纺织有限公司，工会主席张美华介绍了情况。", {("张美华", "青禾纺织有限公司工会")}),
+        ("青禾纺织有限公司开展活动。张美华是该公司工会主席。", {("张美华", "青禾纺织有限公司工会")}),
+        # 工会主席 alone: the article's one workplace union, never a territorial one
+        ("青禾纺织有限公司工会开展技能比武。工会主席张美华介绍，比赛共有200人参加。",
+         {("张美华", "青禾纺织有限公司工会")}),
+        ("鼎城区总工会开展慰问。工会主席张美华介绍了情况。", set()),
+        ("青禾公司工会和华远公司工会参加。工会主席张美华介绍了情况。", set()),
+        # an apposition: 甲某，[org]post，  甲某([org]post)
+        ("王芳，鼎城区总工会副主席，她一直关注女职工权益。", {("王芳", "鼎城区总工会")}),
+        ("据王芳(青禾纺织有限公司工会主席)介绍，活动很受欢迎。", {("王芳", "青禾纺织有限公司工会")}),
+        # ... not a list of officials, nor a verb read as a name
+        ("区委书记张兆明，鼎城区总工会主席、党组书记林秀英出席。", {("林秀英", "鼎城区总工会")}),
+        ("会议在常德召开，鼎城区总工会党组书记、主席黄志远讲话。", {("黄志远", "鼎城区总工会")}),
+        # a two-character name before a predicate word
+        ("鼎城区总工会副主席鲍祯详细介绍了情况。", {("鲍祯", "鼎城区总工会")}),
+        ("鼎城区总工会副主席鲍祯莅临指导。", {("鲍祯", "鼎城区总工会")}),
+        # short forms before a post (市总副主席, 全总副主席), a former post, a union's own units
+        ("常德市总工会开展慰问。市总副主席王明出席。", {("王明", "常德市总工会")}),
+        ("全总副主席王明出席。", {("王明", "中华全国总工会")}),
+        ("常德市总工会原主席王明出席。", {("王明", "常德市总工会")}),
+        ("常德市总工会办公室主任王强说，活动将持续。", {("王强", "常德市总工会")}),
+        ("常德市总工会机关党委书记王强说。", {("王强", "常德市总工会")}),
+        # two names joined by 和 share the post
+        ("常德市总工会副主席李红梅和王海涛出席活动。", {("李红梅", "常德市总工会"), ("王海涛", "常德市总工会")}),
+        ("常德市总工会主席王明与职工们座谈。", {("王明", "常德市总工会")}),
+        # traditional script
+        ("鼎城區總工會主席黃志遠，副主席林秀英出席。", {("黄志远", "鼎城区总工会"), ("林秀英", "鼎城区总工会")}),
+    ],
+)
+def test_union_memberships_round2(nlp, text, expected):
+    doc = run(nlp, text)
+    assert union_memberships(doc) == expected
+    assert {name for name, _org in expected} <= persons(doc)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # associations and federations before a post are the post's organisation
+        ("中国某某工业联合会副会长王建华出席。", set()),  # 某 is no name
+        ("中国轻工业联合会副会长王建华出席。", {("王建华", "中国轻工业联合会")}),
+        ("常德市工商业联合会副主席陈志强出席。", {("陈志强", "常德市工商业联合会")}),
+        ("常德市青年企业家协会会长吴敏出席。", {("吴敏", "常德市青年企业家协会")}),
+        ("有关行业协会负责人出席。", set()),
+    ],
+)
+def test_association_memberships(nlp, text, expected):
+    assert memberships_all(run(nlp, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        ("本报记者 张小明 通讯员 李小红", "张小明"),
+        ("责任编辑:刘小燕", "刘小燕"),
+        ("他向王主席汇报了工作。", "王"),
+        ("宁州市乌兰察布路上的车辆", "乌兰"),
+    ],
+)
+def test_not_names_round2(nlp, text, absent):
+    assert absent not in persons(run(nlp, text))

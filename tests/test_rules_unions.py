@@ -99,3 +99,92 @@ def test_grammar_words_are_read_from_the_data_file():
     assert "街道" in grammar("town_level")
     assert "车间" in grammar("unit")
     assert grammar("boundary")[0] != ""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # industry and system unions of a place, of a bare level (the article's place), of a place the
+        # gazetteer does not know; 中国 + a national industry
+        ("常德市教育工会举办青年教师基本功比赛。", {"常德市教育工会"}),
+        ("湘潭市建筑工会为农民工送清凉。", {"湘潭市建筑工会"}),
+        ("益阳市文化旅游工会开展导游技能比武。", {"益阳市文化旅游工会"}),
+        ("常德市总工会召开会议。市卫生工会组织医务人员开展义诊。", {"常德市总工会", "常德市卫生工会"}),
+        ("海南省总工会部署工作，省财贸工会随后召开会议。", {"海南省总工会", "海南省财贸工会"}),
+        ("青禾市商贸工会举办营业员技能比武。", {"青禾市商贸工会"}),
+        ("中国海员建设工会召开全委会。", {"中国海员建设工会"}),
+        ("常德市教育工会工作人员到校走访。", set()),  # 工会工作人员: the union's staff, not its name
+        # the unions of a place's organs (省直机关, 市直属机关), bare → the article's place
+        ("福建省直机关工会举办羽毛球比赛。", {"福建省直机关工会"}),
+        ("吉安市直属机关工会开展读书活动。", {"吉安市直属机关工会"}),
+        ("吉安市总工会召开会议。市直属机关工会作交流发言。", {"吉安市总工会", "吉安市直属机关工会"}),
+        ("武陵区总工会机关工会委员会开展志愿服务。", {"武陵区总工会", "武陵区总工会机关工会"}),
+        # division unions of the production corps
+        ("第三师总工会为职工送去慰问品。", {"第三师总工会"}),
+        # street and zone unions after a higher place, whatever jieba reads in the name
+        ("常德市武陵区下应街道总工会开展活动。", {"下应街道总工会"}),
+        ("湘潭经开区总工会举办职工运动会。", {"湘潭经开区总工会"}),
+        ("湘潭市总工会召开会议，高新区总工会负责人参加。", {"湘潭市总工会", "湘潭高新区总工会"}),
+        ("各开发区总工会要做好服务。", set()),
+        # heads: 工会工作委员会; federations of a new sector after a place
+        ("常德经开区工会工作委员会开展慰问。", {"常德经开区工会工作委员会"}),
+        ("益阳市新业态工会联合会成立。", {"益阳市新业态工会联合会"}),
+        # department names with 和 inside
+        ("常德市人力资源和社会保障局工会组织职工体检。", {"常德市人力资源和社会保障局工会"}),
+        ("湘潭市住房和城乡建设局工会开展活动。", {"湘潭市住房和城乡建设局工会"}),
+        # a preposition before a name is never part of it, also where jieba glues it to the name
+        ("记者从青禾县总工会获悉，该县将开展活动。", {"青禾县总工会"}),
+        ("经青禾纺织有限公司工会协调，双方达成一致。", {"青禾纺织有限公司工会"}),
+        ("向青禾纺织有限公司工会赠送锦旗。", {"青禾纺织有限公司工会"}),
+        # an enterprise's union from a chain of posts, or a chair of 工会 later in the sentence
+        ("青禾纺织有限公司党委副书记、纪委书记、工会主席张美华介绍。", {"青禾纺织有限公司工会"}),
+        ("在青禾纺织有限公司，工会主席张美华介绍了情况。", {"青禾纺织有限公司工会"}),
+        # workplaces of culture, media, services and public order
+        ("青禾电视台工会开展活动。", {"青禾电视台工会"}),
+        ("青禾日报社工会组织职工体检。", {"青禾日报社工会"}),
+        ("青禾图书馆工会开展读书活动。", {"青禾图书馆工会"}),
+        ("青禾监狱工会开展慰问。", {"青禾监狱工会"}),
+        # a raw page's footer names the site's owner, not an actor
+        ("鼎城区总工会开展活动。\n主办:澧县总工会 | 地址:某路1号 | 电话:12345", {"鼎城区总工会"}),
+        ("鼎城区总工会开展活动。\n澧县总工会版权所有", {"鼎城区总工会"}),
+        # a dateline gives the place of a bare level
+        ("本报常德3月5日电 近日，市总工会为环卫工人送去慰问品。", {"常德市总工会"}),
+        ("益阳讯 市总工会近日开展送温暖活动。", {"益阳市总工会"}),
+        # bare levels: the division enclosing the article's places; two-character county names
+        ("常德市举行劳动竞赛启动仪式，省总工会副主席王明出席。", {"湖南省总工会"}),
+        ("澧县举行招聘会，县总工会组织20家企业参加。", {"澧县总工会"}),
+        # a facility or a committee founded in an enterprise
+        ("鼎城区总工会在青禾公司建立工会服务站。", {"鼎城区总工会"}),
+        ("青禾公司成立了工会委员会。", {"青禾公司工会"}),
+        # an unbalanced bracket before a name ends it
+        ("据王芳(青禾纺织有限公司工会主席)介绍，活动很受欢迎。", {"青禾纺织有限公司工会"}),
+        # a short city name jieba reads as a place gives a bare level its place
+        ("益阳一线职工收到慰问品。市总工会负责人介绍，活动持续一个月。", {"益阳市总工会"}),
+        # a platform company's own union; a bracket inside an enterprise name
+        ("美团工会为骑手送去清凉。", {"美团工会"}),
+        ("华润置地(常德)有限公司工会开展活动。", {"华润置地(常德)有限公司工会"}),
+        # a category is no name
+        ("鼎城区总工会在当地组织农民专业合作社工会。", {"鼎城区总工会"}),
+        # traditional script
+        ("常德市教育工會舉辦教師節活動。", {"常德市教育工会"}),
+        ("湘潭經開區總工會舉辦職工運動會。", {"湘潭经开区总工会"}),
+    ],
+)
+def test_union_grammar_round2(nlp, text, expected):
+    assert unions(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, surfaces",
+    [
+        # 该会 / 本会 stand for the union named last before them
+        ("鼎城区总工会近日开展送清凉活动。该会负责人表示，将持续开展。", {"该会"}),
+        ("青禾纺织有限公司工会开展技能比武。本会将继续为职工服务。", {"本会"}),
+        # ... not for a meeting, nor when another body was named after the union
+        ("鼎城区总工会召开会议。该会议审议了报告。", set()),
+        ("鼎城区总工会和区工商业联合会签订协议。该会表示将积极配合。", set()),
+    ],
+)
+def test_this_body(nlp, text, surfaces):
+    doc = process(nlp, Article(id="t.txt#0", source_file="t.txt", position=0, text=text))
+    assert {m.text for m in doc._.mentions if m.kind == UNION and m.rule.startswith("union.this_body")} == surfaces

@@ -2,7 +2,11 @@
 
 Also the shared name grammar used by the union rules: :func:`scan_name` finds where
 an organisation name that ends at a given offset starts (jieba tokens, stopping at
-function words, time words and typical verbs).
+function words, time words and typical verbs; a preposition jieba glued to an unknown
+name's first character is cut, 从|青禾县; department names with 和 inside are kept;
+an unbalanced "(" ends the name), and :func:`find_associations` (org.association/v1)
+the associations and federations that kg.rules.persons takes as a post's organisation.
+The grammar's words: kg/data/org-grammar-v1.tsv.
 
 Example:
     >>> text = "近日苏盐阀门机械公司开展活动"
@@ -21,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import posseg
+from kg.lexicon import longest_first, words
 from kg.places import lookup
 from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
 from kg.rules import add_mention, add_relation
@@ -31,6 +36,9 @@ RULE_ENTERPRISE = "org.enterprise/v1"
 RULE_GOVERNMENT = "org.government/v1"
 RULE_PLATFORM = "org.platform/v1"
 RULE_LOCATED = "org.located_in/v1"
+RULE_ASSOCIATION = "org.association/v1"
+#: The words of the name grammar (lead prepositions, names with a conjunction, association heads).
+GRAMMAR = "org-grammar-v1.tsv"
 
 _CJK = "\u4e00-\u9fff"
 # Characters that can never be inside a name (punctuation, quotes, spaces, digits as counts).
@@ -69,6 +77,25 @@ def platforms() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _platform_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((word, re.compile(re.escape(word))) for word in platforms())
+
+
+def grammar(kind: str) -> tuple[str, ...]:
+    """The words of one type of kg/data/org-grammar-v1.tsv, longest first.
+
+    >>> "从" in grammar("lead_preposition")
+    True
+    """
+    return _grammar(kind)
+
+
+@lru_cache(maxsize=None)
+def _grammar(kind: str) -> tuple[str, ...]:
+    return longest_first(words(GRAMMAR).get(kind, ()))
+
+
+@lru_cache(maxsize=1)
+def _joined_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("joined_name"))))
 
 
 # The words of the chunks cut for the text at hand (its names are scanned from the same ends several times).
@@ -111,10 +138,17 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
     stops = name_stops()
     start = end
     pos = end
+    # names with a conjunction inside (人力资源和社会保障局): the scan does not stop inside them
+    joined = [(m.start() + chunk_start, m.end() + chunk_start) for m in _joined_re().finditer(chunk)] if "和" in chunk \
+        or "与" in chunk else []
     for word, flag in reversed(tokens):
         pos -= len(word)
+        if pos < start and any(js <= pos < je for js, je in joined):
+            continue
         if flag in ("m", "q", "mq") and not re.search(r"[0-9０-９零一二三四五六七八九十百千万亿两几多首]", word):
             flag = "n"  # 米/市巷: jieba's measure tags on name characters
+        if flag == "t" and word in grammar("age_noun"):
+            flag = "n"  # 青年企业家协会: an age group, not a time word
         if word in stops or (flag in _STOP_FLAGS and not lookup(word) and word not in "（）()·"):
             break
         if flag == "d" and not lookup(word):
@@ -129,7 +163,27 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
             start += len(word)
             continue
         break
+    # an unbalanced "(" before the name stops it too: 甲某(某公司 → 某公司
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in ")）":
+            break
+        if text[i] in "(（":
+            start = i + 1
+            break
     while start < end and text[start] in "）)·":
+        start += 1
+    if text[start:start + 1] in ("(", "（") and start > lo:
+        # a name does not start with a bracket (华润置地(某地)有限公司: jieba cut the name before it apart):
+        # the run of ideographs before it, up to the last stop word in it
+        run = start
+        while run > max(lo, start - 8) and "\u4e00" <= text[run - 1] <= "\u9fff":
+            run -= 1
+        cut = max((text.rfind(w, run, start) + len(w) for w in stops if text.rfind(w, run, start) >= 0), default=run)
+        if cut < start - 1:
+            start = cut
+    # a preposition jieba glued to an unknown name's first character (从|青禾 read as a person's name)
+    first = next(((w, f) for w, f in _tokens(text[start:end], text)[:1]), None) if start < end else None
+    if first is not None and first[1] == "nr" and len(first[0]) >= 3 and first[0][0] in grammar("lead_preposition"):
         start += 1
     return start
 
@@ -190,6 +244,47 @@ def _gov_matches(text: str) -> Iterator[re.Match[str]]:
                 break
         else:
             pos = hint.start() + 1
+
+
+@lru_cache(maxsize=1)
+def _association_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("association"))))
+
+
+_UNION_END = re.compile(r"工会$|总$")
+
+
+def find_associations(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of associations, federations and societies (org.association/v1): "<name><head>"
+    with a name of at least two characters that is not a union's (工会联合会 is a union), not generic
+    (有关行业协会) and not counted (6个兴趣协会).  Read by kg.rules.persons for the organisation of a
+    post written after one (某协会会长); not emitted on their own (such a name is often an initiative:
+    成立某某协会).
+
+    >>> t = "中国纺织工业联合会副会长、青禾市青年企业家协会会长和青禾市快递行业工会联合会"
+    >>> [t[s:e] for s, e in find_associations(t)]
+    ['中国纺织工业联合会', '青禾市青年企业家协会']
+    """
+    out: list[tuple[int, int]] = []
+    if "会" not in text:
+        return out
+    for match in _association_re().finditer(text):
+        if _UNION_END.search(text, max(0, match.start() - 2), match.start()):
+            continue  # 某某行业工会联合会: a union
+        start = scan_name(text, match.start(), limit=16)
+        if match.group() != "联合会" and start == match.start():
+            start = scan_name(text, match.end(), limit=16)  # 妇女联合会 as one jieba word
+            if start >= match.start():
+                start = match.start()
+        if text[start:start + 1] in "年月日" and text[start - 1:start].isdigit():
+            start += 1  # 2023年|中国某某协会
+        name = text[start:match.start()]
+        if len(name) < 2 or name in _GENERIC_NAMES \
+                or name.startswith(grammar("generic_start")) or name.endswith(("各", "类", "等")) \
+                or text[start:start + 1] in "个家所批" and re.match(r"[0-9０-９一二三四五六七八九十几多]", text[start - 1:start]):
+            continue
+        out.append((start, match.end()))
+    return out
 
 
 def _place_prefix_ok(name: str) -> bool:

@@ -2,21 +2,31 @@
 
 Two constructions, read by a small grammar whose words are data:
 
-- **post → name** (person.post_name/v2): a chain of ``[org][post]`` segments joined by 、，兼
+- **post → name** (person.post_name/v3): a chain of ``[org][post]`` segments joined by 、，兼
   directly before one or more names joined by 、 ("某省委常委、省总工会主席甲某",
   "某区人大常委会副主任兼区总工会主席乙某", "省总工会兼职副主席甲某、乙某").
-- **name → post** (person.name_post/v2): names, a copula and ``[org]post`` ending the clause
+- **name → post** (person.name_post/v3): names, a copula and ``[org]post`` ending the clause
   ("甲某当选为主席", "乙某现任某市总工会副主席").
 
-Each segment gives one membership(person → org, role = the segment as written) (person.membership/v2).
+- **name before post** (person.name_before_post/v1): "甲某主席一行", "某区总工会甲某副主席": the org written
+  before the name, else (for a chair) the union of the sentence or the article's only union.
+- **post clause** (person.post_clause/v1): "兼任某工会副主席的(某局副局长)甲某".
+- **apposition** (person.apposition/v1): "甲某，某市总工会副主席，", "甲某(某公司工会主席)".
+
+Each segment gives one membership(person → org, role = the segment as written) (person.membership/v3).
+Bare posts listed after a named official take that official's union ("主席甲，副主席乙、丙"); a short note
+in brackets may stand between a post and its name ("副主席(挂职)甲某").
 The org is the union or organisation mention ending where the post starts (or before a unit of it:
 某市总工会宣传部部长); a short union word without a name ("总工会主席", "联合工会主席",
-kg/data/union-shorts-v1.tsv) stands for a union of the article with that ending; a bare post takes
+kg/data/union-shorts-v2.tsv) stands for a union of the article with that ending; a bare post takes
 the union of the segment on its left ("某市总工会党组书记、主席"); a bare post after 当选(为) belongs to
 the union named last in the sentence.  Posts: kg/data/posts-v2.tsv ([body][rank]head or a title).
 Names: a surname (kg/data/surnames-v1.txt) + 1–2 given characters followed by a mark or a word that
 starts a predicate (kg/data/person-grammar-v1.tsv), else jieba's reading; or a minority-style name
-with "·".  Bylines (记者/通讯员/摄 …) never match: they carry no post.
+with "·"; or one to three parts of a minority name written without surname or dot (才让卓玛, 阿依古丽;
+kg/data/minority-names-v1.txt).  Associations and federations right before a post (某省工商业联合会副主席)
+become Organization mentions (org.association/v1) for that post.  Bylines (记者/通讯员/摄 …) never match:
+they carry no post.
 
 Example:
     >>> from kg.nlp import make_nlp, process
@@ -39,12 +49,17 @@ from spacy.tokens import Doc
 
 from kg.lexicon import longest_first, rows, word_list, words
 from kg.records import MEMBERSHIP, ORGANIZATION, PERSON, UNION, Mention, Relation
-from kg.rules.organizations import _tokens
+from kg.rules.organizations import RULE_ASSOCIATION, _tokens, find_associations
 from kg.text import finditer_at, sentence_spans, start_pattern
 
-RULE_POST_NAME = "person.post_name/v2"
-RULE_MEMBERSHIP = "person.membership/v2"
-RULE_NAME_POST = "person.name_post/v2"
+RULE_POST_NAME = "person.post_name/v3"
+RULE_MEMBERSHIP = "person.membership/v3"
+RULE_NAME_POST = "person.name_post/v3"
+RULE_NAME_BEFORE_POST = "person.name_before_post/v1"
+RULE_CLAUSE = "person.post_clause/v1"
+RULE_APPOSITION = "person.apposition/v1"
+#: Parts of minority names written without a surname (才让卓玛, 巴特尔).
+MINORITY = "minority-names-v1.txt"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 # jieba flags of function words (adverb, preposition, conjunction, pronoun, numeral, measure word,
@@ -110,6 +125,22 @@ def post_ending(text: str, end: int) -> int | None:
 
 
 @lru_cache(maxsize=1)
+def _post_start_re() -> re.Pattern[str]:
+    return re.compile(_post_source())
+
+
+def post_starting(text: str, start: int) -> int | None:
+    """End of the longest post that starts at ``start``, or None.
+
+    >>> t = "某协会常务副会长王某"
+    >>> t[3:post_starting(t, 3)]
+    '常务副会长'
+    """
+    found = _post_start_re().match(text, start)
+    return found.end() if found else None
+
+
+@lru_cache(maxsize=1)
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
     """(single-character, compound) surnames (kg/data/surnames-v1.txt)."""
     names = word_list("surnames-v1.txt")
@@ -145,6 +176,14 @@ def _name_like(words: tuple[tuple[str, str], ...], sur: int) -> bool:
 _MINORITY_SURNAME = re.compile(r"[\u4e00-\u9fff]{2,6}·")  # matched at a position (not on a copy of the rest)
 
 
+@lru_cache(maxsize=1)
+def _minority_re() -> re.Pattern[str]:
+    """One to three parts of a minority name (kg/data/minority-names-v1.txt) where a name may end."""
+    g = _grammar()
+    after = _alternation(g["follower"] + g["copula"] + g["copula_adverb"])
+    return re.compile(f"(?:{_alternation(word_list(MINORITY))}){{1,3}}(?=[^\u4e00-\u9fff]|$|{after})")
+
+
 def name_at(text: str, start: int) -> int | None:
     """End of a person's name starting at ``start``, or None.
 
@@ -166,6 +205,9 @@ def name_at(text: str, start: int) -> int | None:
     minority = _MINORITY_SURNAME.match(text, start)
     if minority:
         return _minority_end(text, minority.end())
+    minority = _minority_re().match(text, start) if text[start - 1:start] != "·" else None
+    if minority and len(minority.group()) >= 3:
+        return minority.end()  # 才让卓玛, 阿依古丽 (no dot)
     single, compound = surnames()
     if text[start:start + 2] in compound:
         sur = 2
@@ -213,9 +255,19 @@ def _minority_end(text: str, given_start: int) -> int | None:
 
 @lru_cache(maxsize=1)
 def _short_endings() -> dict[str, tuple[str, ...]]:
-    """Short union words written before a post (kg/data/union-shorts-v1.tsv) → the label endings of
+    """Short union words written before a post (kg/data/union-shorts-v2.tsv) → the label endings of
     the unions they stand for."""
-    return {short: tuple(endings.split()) for short, endings in rows("union-shorts-v1.tsv")}
+    return {row[0]: tuple(row[1].split()) for row in rows("union-shorts-v2.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _short_exceptions() -> dict[str, tuple[str, ...]]:
+    """Short union words → the label endings of unions they never stand for (工会 is no 总工会)."""
+    return {row[0]: tuple(row[2].split()) if len(row) > 2 else () for row in rows("union-shorts-v2.tsv")}
+
+
+# the short word that only stands for a union right before a post, never as a later reference (工会会员)
+_BARE_SHORT = "工会"
 
 
 @lru_cache(maxsize=1)
@@ -270,6 +322,12 @@ class _Article:
             if m.end not in self.by_end or m.kind == UNION:
                 self.by_end[m.end] = m
         self.unions = sorted((m for m in self.orgs if m.kind == UNION), key=lambda m: (m.start, m.end))
+        # a union's own unit named as an organisation (某市总工会办公室): its posts are the union's
+        starts = {m.start: m for m in self.unions}
+        for end, m in list(self.by_end.items()):
+            union = starts.get(m.start)
+            if m.kind != UNION and union is not None and union.end < end:
+                self.by_end[end] = union
         self.union_starts = [m.start for m in self.unions]
 
     def union_for_short(self, short: re.Match[str], hint: str) -> Mention | None:
@@ -278,7 +336,11 @@ class _Article:
         ``hint`` (the rest of the chain), else the only one; None when it is not clear."""
         at = short.start("written")
         endings = _short_endings()[short.group("short")]
-        found = [m for m in self.unions if m.label.endswith(endings) and not m.start <= at < m.end]
+        exceptions = _short_exceptions()[short.group("short")]
+        if short.group("short") == _BARE_SHORT and short.group("written") != _BARE_SHORT:
+            return None  # 市工会主席: no short form of a workplace union
+        found = [m for m in self.unions if m.label.endswith(endings) and not m.start <= at < m.end
+                 and not (exceptions and m.label.endswith(exceptions))]
         found = [m for m in found if m.label.endswith(short.group("written"))] or found
         for m in found:
             if len(hint) >= 2 and _common_prefix(m.label, hint) >= 2:
@@ -293,8 +355,9 @@ class _Article:
         if named is not None and named.start < floor:
             named = None
         last_short = None
-        for last_short in _short_re().finditer(self.text, named.end if named else floor, pos):
-            pass
+        for short in _short_re().finditer(self.text, named.end if named else floor, pos):
+            if short.group("short") != _BARE_SHORT:
+                last_short = short
         if last_short is not None:
             return self.union_for_short(last_short, "")
         return named
@@ -326,6 +389,10 @@ def _segment(art: _Article, post_start: int, end: int) -> _Segment:
     org = art.by_end.get(post_start)
     if org is not None:
         return _Segment(org.start, post_start, end, org)
+    for inside in (post_start + 1, post_start + 2):  # 市总|副主席, 全总|副主席: the post grammar read 总副主席
+        org = art.by_end.get(inside)
+        if org is not None and org.kind == UNION and org.start < post_start and post_ending(text, end) is not None:
+            return _Segment(org.start, inside, end, org)
     for cut in range(post_start - 2, max(-1, post_start - 9), -1):  # a unit between: 某市总工会宣传部部长
         if cut in art.by_end and _unit_re().search(text, cut, post_start):
             org = art.by_end[cut]
@@ -365,19 +432,31 @@ def _chain(art: _Article, post_start: int, post_end: int) -> list[_Segment]:
     return out
 
 
+# coordinators of two names sharing a post (副主席甲某和乙某)
+_NAME_AND = ("和", "及", "与")
+# a short note in brackets between a post and the name: 副主席(挂职), 主席(兼)
+_NOTE = re.compile(r"[(（][\u4e00-\u9fff]{1,6}[)）] ?")
+
+
 def _names_after(text: str, pos: int) -> list[tuple[int, int]]:
     """Names right after a post (one space allowed), also coordinated ones (甲某、乙某)."""
     if text[pos:pos + 1] in (" ", "\u3000"):
         pos += 1
+    note = _NOTE.match(text, pos)  # 副主席(挂职)甲某
+    if note:
+        pos = note.end()
     out: list[tuple[int, int]] = []
     while True:
         end = name_at(text, pos)
         if end is None:
             return out
         out.append((pos, end))
-        if text[end:end + 1] != "、":
+        if text[end:end + 1] == "、":
+            pos = end + 1
+        elif text[end:end + 1] in _NAME_AND and name_at(text, end + 1) is not None:
+            pos = end + 1  # 副主席甲某和乙某 (a name where a mark or a predicate word follows)
+        else:
             return out
-        pos = end + 1
 
 
 def _name_ending(text: str, end: int) -> int | None:
@@ -418,10 +497,12 @@ _CLAUSE_END = re.compile(r"[，。；,;！!？?、]|$")
 def ukg_persons(doc: Doc) -> Doc:
     """Person mentions with their posts, and membership relations to the posts' organisations."""
     text = doc.text
+    _associations(doc)
     art = _Article(text, [m for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)])
     sentences = sentence_spans(text)
     starts = [a for a, _b in sentences]
     heads, head_starts = _head_re()
+    last_end, last_org = -1, None  # where the names of the last post → name record end, and their union
     for match in finditer_at(heads, head_starts, text):
         post_end = match.end()
         names = _names_after(text, post_end)
@@ -430,10 +511,123 @@ def ukg_persons(doc: Doc) -> Doc:
             if post_start is None:
                 continue
             chain = _chain(art, post_start, post_end)
+            if last_org is not None and text[last_end:chain[0].role_start] in _LIST_MARKS:
+                # 主席甲，副主席乙、丙: bare posts listed after a named official's take that official's union
+                for seg in chain:
+                    if seg.org is None and seg.role_start == seg.post_start:
+                        seg.org = last_org
             _record(doc, art, names, chain, sentences, starts, rule=RULE_POST_NAME, confidence=0.8)
-        elif _CLAUSE_END.match(text, post_end):
+            last_end = names[-1][1]
+            last_org = next((seg.org for seg in reversed(chain) if seg.org is not None and seg.org.kind == UNION), None)
+        elif _name_before_post(doc, art, post_end, sentences, starts):
+            continue
+        elif text.startswith("的", post_end):
+            _post_clause(doc, art, post_end, sentences, starts)
+        elif _CLAUSE_END.match(text, post_end) or text.startswith((")", "）"), post_end):
             _name_post(doc, art, post_end, sentences, starts)
     return doc
+
+
+# what may stand between one official's name and the next bare post of the same list (主席甲，副主席乙)
+_LIST_MARKS = (",", "、", ";", "，", "；")
+
+
+def _name_ending_at_post(text: str, post_start: int, *, allow_post: bool = False) -> int | None:
+    """Start of a name written right before a post (甲某主席, 某区总工会甲某副主席), or None: a surname and
+    one or two given characters, not glued by jieba to the word before it, not itself after a post.
+    ``allow_post``: ``post_start`` is any end of a name (a mark after it)."""
+    single, compound = surnames()
+    not_given = _not_given()
+    if not allow_post and post_ending(text, post_start) is not None:
+        return None  # a post before the post (党组书记、主席 is a chain)
+    for length in (3, 2, 4):
+        start = post_start - length
+        if start < 0:
+            continue
+        sur = 2 if text[start:start + 2] in compound else 1 if text[start:start + 1] in single else 0
+        given = text[start + sur:post_start]
+        if not sur or not 1 <= len(given) <= 2 or not _CJK.fullmatch(given) or any(c in not_given for c in given):
+            continue
+        words = _tokens(text[start:post_start], text)
+        if not (words[0][1].startswith("nr") or len(words[0][0]) <= sur
+                and not any(flag.startswith(_FUNCTION_FLAGS + ("v",)) for _w, flag in words[1:])):
+            continue  # jieba reads no name there: 成立|由 (a verb and a preposition)
+        if start and _CJK.match(text[start - 1]):
+            lo = max(0, start - 4)
+            cuts, at = set(), lo
+            for word, _flag in _tokens(text[lo:post_start], text):
+                cuts.add(at)
+                at += len(word)
+            if start not in cuts:
+                continue  # the surname is the end of another word
+        return start
+    return None
+
+
+def _name_before_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int, int]],
+                      starts: list[int]) -> bool:
+    """"甲某主席一行", "某区总工会甲某副主席" (person.name_before_post/v1): a name right before a post that is
+    followed by a mark or a predicate word.  The organisation: one written right before the name; for a
+    union chair's post (主席), else the union named last in the sentence or the article's only union."""
+    text = art.text
+    post_start = post_ending(text, post_end)
+    if post_start is None or not _after_name_re().match(text, post_end) or text.startswith(_UNIT_AFTER, post_end):
+        return False
+    start = _name_ending_at_post(text, post_start)
+    if start is None or (before := post_ending(text, start)) is not None and before < start:
+        return False
+    org = art.by_end.get(start)
+    if org is None and text[post_start:post_end].endswith("主席"):
+        sent_start = _sentence(sentences, starts, start)[0]
+        org = art.union_before(start, sent_start)
+        if org is None and len({m.label for m in art.unions}) == 1:
+            org = art.unions[0]
+    seg = _Segment(post_start, post_start, post_end, org)
+    _record(doc, art, [(start, post_start)], [seg], sentences, starts, rule=RULE_NAME_BEFORE_POST, confidence=0.7)
+    return True
+
+
+# words after a post that make it part of another noun, not a title after a name (主席团, 主任委员)
+_UNIT_AFTER = ("团", "委员", "台", "会议")
+
+
+def _post_clause(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int, int]], starts: list[int]) -> None:
+    """"兼任某市总工会副主席的甲某" (person.post_clause/v1): a copula, ``[org]post``, 的 and the name, maybe after
+    another post of the person (兼任某工会副主席的某局副局长甲某)."""
+    text = art.text
+    post_start = post_ending(text, post_end)
+    if post_start is None:
+        return
+    chain = _chain(art, post_start, post_end)
+    if _copula_re().search(text, max(0, chain[0].role_start - 8), chain[0].role_start) is None:
+        return
+    pos = post_end + 1
+    names = _names_after(text, pos)
+    if not names:
+        heads, _starts = _head_re()
+        other = heads.search(text, pos, pos + 24)
+        if other is None or re.search(r"[^\u4e00-\u9fff]", text[pos:other.start()]):
+            return
+        names = _names_after(text, other.end())
+    chain = [seg for seg in chain if seg.org is not None]
+    if names and chain:
+        _record(doc, art, names, chain, sentences, starts, rule=RULE_CLAUSE, confidence=0.7)
+
+
+def _associations(doc: Doc) -> None:
+    """Associations and federations written right before a post (某省工商业联合会副主席, 某协会会长) become
+    Organization mentions (org.association/v1), the organisation of that post."""
+    from kg.rules import add_mention
+
+    text = doc.text
+    if "会" not in text:
+        return
+    taken = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    for start, end in find_associations(text):
+        if post_starting(text, end) is None or any(s < end and start < e for s, e in taken):
+            continue
+        add_mention(doc, Mention(kind=ORGANIZATION, text=doc._.article.text[start:end], start=start, end=end,
+                                 label=text[start:end], rule=RULE_ASSOCIATION, confidence=0.7))
 
 
 def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int, int]], starts: list[int]) -> None:
@@ -443,8 +637,21 @@ def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int
     if post_start is None:
         return
     chain = _chain(art, post_start, post_end)
-    copula = _copula_re().search(text, max(0, chain[0].role_start - 8), chain[0].role_start)
+    at = chain[0].role_start
+    if text[at - 1:at] in ("该", "本") and at - 1 > 0:
+        at -= 1  # 甲某是该公司工会主席
+    copula = _copula_re().search(text, max(0, at - 8), at)
     if copula is None:
+        # an apposition: "甲某，某市总工会副主席，…", "甲某(某公司工会主席)"
+        closing = ")）" if text[at - 1:at] in ("(", "（") else ",，。;；"
+        if text[at - 1:at] in _APPOSITION and text[post_end:post_end + 1] and text[post_end] in closing:
+            names = _names_before(text, at - 1)
+            # one name, itself after no post (局长甲某，某工会主席乙某 is a list), read as a name by jieba too
+            names = names if len(names) == 1 and post_ending(text, names[0][0]) is None \
+                and _name_ending_at_post(text, at - 1, allow_post=True) == names[0][0] else []
+            chain = [seg for seg in chain if seg.org is not None]
+            if names and chain:
+                _record(doc, art, names, chain, sentences, starts, rule=RULE_APPOSITION, confidence=0.6)
         return
     names = _names_before(text, copula.start())
     if not names:
@@ -457,6 +664,10 @@ def _name_post(doc: Doc, art: _Article, post_end: int, sentences: list[tuple[int
     chain = [seg for seg in chain if seg.org is not None]
     if chain:
         _record(doc, art, names, chain, sentences, starts, rule=RULE_NAME_POST, confidence=0.7)
+
+
+# the marks of an apposition between a name and its post (甲某，某工会主席，; 甲某(某工会主席))
+_APPOSITION = (",", "，", "(", "（")
 
 
 def _sentence(sentences: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """Rule component ukg_unions: UnionBody mentions with canonical labels.
 
 A union mention is <descriptor> <level>? <head> (on the simplified text, character offsets):
-- heads: 总工会, 工会, 联合工会, 工会联合会, 分工会, 工会小组, 工会委员会 (→ 工会);
+- heads: 总工会, 工会, 联合工会, 工会联合会, 分工会, 工会小组, 工会委员会 (→ 工会), 工会工作委员会;
 - the descriptor's left edge is found by grammar (:func:`descriptor_start`): the organisation-name scan
   of kg.rules.organizations, cut after clause verbs, adverbs, particles, posts and 兼, and after an
   earlier union head; numbers and ordinals inside a chain of units stay (某厂二车间, 第某师);
@@ -10,17 +10,26 @@ A union mention is <descriptor> <level>? <head> (on the simplified text, charact
 - territorial: [higher places] <own place><level> 总工会, canonical = own place + level + 总工会
   (江苏省盐城市滨海县总工会 → 滨海县总工会, the long form kept as attr "alias"); a shared head
   distributes over coordinated places (某市、某县等县市总工会);
-- town level (镇/乡/街道/社区/村 + 工会 / 工会联合会 / 联合工会) keeps its head, own name only;
-- zone (经开区/高新区 …) and office (市直机关/X机关) unions, written bare → the article's place prefixed;
+- town level (镇/乡/街道/社区/村 + 工会 / 工会联合会 / 联合工会) keeps its head, own name only; a name after
+  a higher place is a name whatever jieba reads in it (某区下应街道总工会);
+- division unions of the production corps: 第X师总工会 (union.grammar/v2);
+- zone (经开区/高新区 … + (总)工会, union.zone/v2) and office (省直机关, 市直属机关, X机关; 某区总工会机关工会,
+  union.office/v2) unions, written bare → the article's place prefixed;
 - workplace unions: <enterprise or unit chain> + head, as written (X有限公司Y分公司工会, X车务段工会,
   X项目工会小组); a generic head alone (公司工会, 该车间工会) → the article's named one;
-- industry unions: 中国 + descriptor, <place> + descriptor (某省交通运输工会), the industry list;
+- industry and system unions (union.industry/v2): 中国 + descriptor, <place> + descriptor (某省交通运输工会),
+  <level> + sector (市教育工会 → the article's city), the sector list; federations of a place and a new
+  sector (某市新业态工会联合会, union.federation/v2);
 - abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 自治区总工会 → the article's
-  union or place of that level (short place names too); headline "<place>工会" only if the article
-  names that union; short forms of a named union (a suffix, or brand + unit) take its full label.
+  union or place of that level (short place names, a dateline's place, two-character counties, the
+  division enclosing the article's places: union.anaphora/v2); 该会/本会 → the union named last before
+  (union.this_body/v1); headline "<place>工会" only if the article names that union; short forms of a
+  named union (a suffix, or brand + unit) take its full label;
+- enterprise unions from posts (union.enterprise/v2): 某公司党委副书记、纪委书记、工会主席, 在某公司，工会主席;
+- a raw page's footer lines (版权所有, 主办: … 地址: …) give no union (union.footer/v1).
 Generic and plural mentions (工会, 各级工会, 基层工会, 企业工会, 村级工会联合会) give nothing.
-The grammar's words are data: kg/data/union-grammar-v1.tsv (levels, generic words, boundaries,
-units, zones …) and kg/data/union-industries-v1.txt, read through kg.lexicon.
+The grammar's words are data: kg/data/union-grammar-v2.tsv (levels, generic words, boundaries,
+units, zones …) and kg/data/union-industries-v2.txt, read through kg.lexicon.
 
 Example:
     >>> from kg.nlp import make_nlp, process
@@ -46,36 +55,37 @@ from kg.lexicon import longest_first, word_list, words
 from kg.places import Place, is_within, lookup, parents
 from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
-from kg.rules.organizations import find_enterprises, org_suffixes, scan_name
+from kg.rules.organizations import find_enterprises, org_suffixes, platforms, scan_name
 from kg.rules import add_mention, add_relation
 from kg.text import finditer_at, sentence_spans
 
 RULE_NATIONAL = "union.national/v1"
-RULE_TERRITORIAL = "union.grammar/v1"
+RULE_TERRITORIAL = "union.grammar/v2"
 RULE_ABBREV = "union.abbrev/v1"
-RULE_ANAPHORA = "union.anaphora/v1"
+RULE_ANAPHORA = "union.anaphora/v2"
 RULE_HEADLINE = "union.headline/v1"
-RULE_INDUSTRY = "union.industry/v1"
-RULE_ENTERPRISE = "union.enterprise/v1"
-RULE_FEDERATION = "union.federation/v1"
-RULE_ZONE = "union.zone/v1"
-RULE_OFFICE = "union.office/v1"
+RULE_INDUSTRY = "union.industry/v2"
+RULE_ENTERPRISE = "union.enterprise/v2"
+RULE_FEDERATION = "union.federation/v2"
+RULE_ZONE = "union.zone/v2"
+RULE_OFFICE = "union.office/v2"
 RULE_ALIAS = "union.alias/v1"
+RULE_THIS_BODY = "union.this_body/v1"
 RULE_LOCATED = "union.located_in/v1"
 RULE_PARTNER = "union.partner/v1"
 RULE_SUB = "union.sub_organization/v1"
 
 NATIONAL = "中华全国总工会"
 #: The vocabulary of the grammar (levels, generic words, boundaries, units …), see its header.
-GRAMMAR = "union-grammar-v1.tsv"
+GRAMMAR = "union-grammar-v2.tsv"
 #: National industry-union names (铁路, 金融 …).
-INDUSTRIES = "union-industries-v1.txt"
+INDUSTRIES = "union-industries-v2.txt"
 _GAZ_LEVEL_CHARS = "省市县区州盟旗"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def grammar(kind: str) -> tuple[str, ...]:
-    """The words of one type of kg/data/union-grammar-v1.tsv, longest first.
+    """The words of one type of kg/data/union-grammar-v2.tsv, longest first.
 
     >>> grammar("level")[:3]
     ('特别行政区', '自治区', '开发区')
@@ -181,7 +191,7 @@ class _Cand:
 
 @lru_cache(maxsize=1)
 def industries() -> tuple[str, ...]:
-    """Industry-union names (kg/data/union-industries-v1.txt), longest first.
+    """Industry-union names (kg/data/union-industries-v2.txt), longest first.
 
     >>> "铁路" in industries()
     True
@@ -225,6 +235,10 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
             s -= 4
         return _Cand(s, start_kw, "新疆生产建设兵团总工会" if s < start_kw - 2 else "兵团总工会", RULE_TERRITORIAL,
                      0.9, level="兵团", own_start=s) if s < start_kw - 2 else "bare:兵团"
+    division = _DIVISION.search(text, max(0, start_kw - 6), start_kw)
+    if division is not None:  # a division of the production corps: (兵团)第八师总工会 → 第八师总工会
+        return _Cand(division.start(), start_kw, division.group() + "总工会", RULE_TERRITORIAL, 0.85, level="师",
+                     own_start=division.start())
     gaz = _gaz_match_ending(text, start_kw, full_only=True)
     if gaz:
         own_start, places = gaz
@@ -232,6 +246,21 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
         level = next(lv for lv in _levels() if own.endswith(lv))
         return _Cand(own_start, start_kw, own + "总工会", RULE_TERRITORIAL, 0.95, level=level,
                      place=places[0] if len(places) == 1 else _pick(places, text, own_start), own_start=own_start)
+    zone = next((z for z in grammar("zone") if text.endswith(z, 0, start_kw)), "")
+    if zone:  # 某某经开区总工会; bare 经开区总工会 takes the article's city (see _prefix_places)
+        name_start = descriptor_start(text, start_kw - len(zone), limit=10, trim_verbs=True)
+        if name_start < 0 or _is_generic(text, name_start, start_kw - len(zone)) and name_start < start_kw - len(zone):
+            return None
+        if name_start == start_kw - len(zone):
+            before = text[max(0, name_start - 2):name_start]
+            if any(before.endswith(g) for g in _generic()):
+                return None
+        own = name_start  # higher places cut off: 某省|某市高新区 → the last place written before the zone
+        while (found := longest_starting(text, own, longest=min(12, start_kw - len(zone) - own))) \
+                and found[0] < start_kw - len(zone) and longest_starting(text, found[0], longest=start_kw - len(zone) - found[0]):
+            own = found[0]
+        return _Cand(own, start_kw, text[own:start_kw] + "总工会", RULE_ZONE, 0.8,
+                     level=zone if name_start == start_kw - len(zone) else "", own_start=own)
     level = next((lv for lv in _levels() if text.endswith(lv, 0, start_kw)), None)
     if level is None:
         return None
@@ -240,17 +269,18 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
     if name_start < 0:
         return None  # a count: 6个街道总工会
     # cut higher-level places off the front: 杭州市萧山区|新湾街道
+    placed = False  # a higher place written before the name: it is a name, whatever jieba reads (某区|下应|街道)
     for cut in range(name_end - 2, name_start, -1):
         if _gaz_match_ending(text, cut, full_only=True):
-            name_start = cut
+            name_start, placed = cut, True
             break
     while True:
         match = _gaz_prefix(text, name_start, name_end)
         if match is None:
             break
-        name_start = match
+        name_start, placed = match, True
     name = text[name_start:name_end]
-    if name and (level in ("省", "自治区") or _is_verbish(name)):
+    if name and (level in ("省", "自治区") or (_is_verbish(name) and not (placed and level in grammar("town_level")))):
         name = ""
     if not name:
         before = text[max(0, name_end - 2):name_end]
@@ -263,6 +293,9 @@ def _territorial(text: str, start_kw: int) -> _Cand | str | None:
             pass  # 1-character town names are rare but real; still too risky
         return None
     return _Cand(name_start, start_kw, name + level + "总工会", RULE_TERRITORIAL, 0.8, level=level, own_start=name_start)
+
+
+_DIVISION = re.compile(r"第[一二三四五六七八九十]{1,3}师$")
 
 
 def _is_verbish(name: str) -> bool:
@@ -434,13 +467,28 @@ def _industry_start() -> re.Pattern[str]:
 
 
 def _industry(text: str) -> list[_Cand]:
+    """Industry and system unions: 中国某某工会, <place>某某工会, <level>某某工会 (the article's place)."""
     out = []
+    block = _block_after_re()
     for match in finditer_at(_industry_re(), _industry_start(), text):
         start = match.start()
+        if block.match(text, match.end()):
+            continue  # 教育工会工作, 卫生工会干部
         gaz = _gaz_match_ending(text, start, full_only=False)
         if gaz:
             start = gaz[0]
         before = text[max(0, start - 1):start]
+        if start == match.start() and before and before in _GAZ_LEVEL_CHARS \
+                and not match.group().startswith(grammar("industry_prefix")):
+            # <place not in the gazetteer><level>某某工会 as written; a bare level (省卫生工会, 该市教育工会)
+            # is the article's place of that level (see _prefix_places)
+            name_start = descriptor_start(text, start, limit=10, trim_verbs=True)
+            name = text[name_start:start] if name_start >= 0 else ""
+            if name == before:
+                out.append(_Cand(start - 1, match.end(), text[start - 1:match.end()], RULE_INDUSTRY, 0.8, level=before))
+            elif len(name) >= 3 and not _is_generic(text, name_start, start):
+                out.append(_Cand(name_start, match.end(), text[name_start:match.end()], RULE_INDUSTRY, 0.8))
+            continue
         if before in _demonstrative() + ("各",) or (start == match.start() and not match.group().startswith(grammar("industry_prefix"))
                                                       and not text.startswith("机械", start) and before
                                                       and _CJK.match(before)
@@ -469,7 +517,7 @@ class _Ref:
     prefix: str = ""  # a bare level character before the name (市|第一医院工会): the article's place of it
 
 
-_HEAD = re.compile(r"工会联合会|联合工会|工会委员会|工会小组|分工会|工会")
+_HEAD = re.compile(r"工会联合会|联合工会|工会工作委员会|工会委员会|工会小组|分工会|工会")
 
 
 @lru_cache(maxsize=1)
@@ -544,15 +592,25 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
     block = _block_after_re()
     for match in _HEAD.finditer(text):
         head, hs, he = match.group(), match.start(), match.end()
-        if head == "工会" and text[hs - 1:hs] == "总" or block.match(text, he):
+        if head.startswith("工会") and text[hs - 1:hs] == "总" or head == "工会" and block.match(text, he):
             continue
         if head == "工会小组" and text.startswith("长", he):
             continue  # 工会小组长: a post
+        label_head = "工会" if head == "工会委员会" else head
+        office = _office_re().search(text, max(0, hs - 6), hs)
+        if office is not None:
+            out.append(_office(text, office, he, label_head))
+            continue
         ds = descriptor_start(text, hs)
         if ds < 0:
             continue  # 6个社区联合工会: a count
         desc = text[ds:hs]
-        label_head = "工会" if head == "工会委员会" else head
+        if desc == "机关" and text.endswith("总工会", 0, ds):
+            # the union of a union's own staff (某区总工会机关工会): named with that union as written
+            owner = _territorial(text, ds - 3)
+            if isinstance(owner, _Cand):
+                out.append(_Cand(ds, he, text[owner.start:hs] + label_head, RULE_OFFICE, 0.75))
+            continue
         anaphoric = any(text.endswith(d, 0, ds) for d in _demonstrative())
         if not desc:
             if anaphoric or head != "工会":
@@ -563,6 +621,9 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY, 0.85))
             continue
         if _is_generic(text, ds, hs) or _coordinated_generic(text, ds):
+            continue
+        if desc in platforms():  # a platform company's own union (某某平台名工会)
+            out.append(_Cand(ds, he, desc + label_head, RULE_ENTERPRISE, 0.8))
             continue
         town = next((lv for lv in grammar("town_level") if desc.endswith(lv)), "")
         zone = next((z for z in grammar("zone") if desc.endswith(z)), "")
@@ -592,7 +653,8 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
             else:
                 out.append(_Cand(ds, he, desc + label_head, RULE_ENTERPRISE, 0.85))
         elif ds < (rest := _after_places(text, ds, hs)) < hs:
-            if text[rest] not in _LEVEL_CHARS and not _is_generic(text, rest, hs):
+            if text[rest] not in _LEVEL_CHARS and (not _is_generic(text, rest, hs)
+                                                   or head != "工会" and text.startswith(grammar("federation_sector"), rest)):
                 # a place's industry union or federation: 某省交通运输工会, 某县快递行业联合工会
                 out.append(_Cand(ds, he, desc + label_head, RULE_INDUSTRY if head == "工会" else RULE_FEDERATION, 0.8))
         elif head != "工会" and len(desc) >= 2 or desc.endswith("系统") and len(desc) >= 3:
@@ -608,25 +670,60 @@ def _named(text: str) -> tuple[list[_Cand], list[_Ref]]:
     return out, refs
 
 
+# "<level>直(属)机关" before a union head: the organs of a province, city or county (省直机关工会, 市直属机关工会)
+_OFFICE = re.compile(r"(?P<lvl>[省市县区州盟旗])直属?机关$")
+
+
+def _office_re() -> re.Pattern[str]:
+    return _OFFICE
+
+
+def _office(text: str, office: re.Match[str], end: int, label_head: str) -> _Cand:
+    """The union of a place's organs: with the place written (某省直机关工会, 某市市直机关工会) as written, else
+    the article's place of that level is prefixed (市直属机关工会 → 某市市直属机关工会, see _prefix_places)."""
+    at, level = office.start("lvl"), office.group("lvl")
+    hs = office.end()
+    gaz = _gaz_match_ending(text, at + 1, full_only=True) or _gaz_match_ending(text, at, full_only=True)
+    if gaz is not None and gaz[0] < at:
+        start = gaz[0]
+    else:
+        start = descriptor_start(text, at + 1, limit=10, trim_verbs=True)
+        start = start if 0 <= start < at - 1 and not _is_generic(text, start, at + 1) else at
+    bare = start == at
+    return _Cand(start, end, text[start:hs] + label_head, RULE_OFFICE, 0.8, level=level if bare else "",
+                 own_start=start)
+
+
+# "<enterprise><post>、(<post>、)工会主席": the enterprise's union (its posts chained by 、，)
+_POST_CHAIN_UNION = re.compile(r"(?:[\u4e00-\u9fff]{1,8}[、，,]){1,3}(?P<union>工会)(?:常务副|副)?主席")
+_LATER_UNION_CHAIR = re.compile(r"[^。；;！!？?,，]{0,20}[，,](?P<union>工会)(?:常务副|副)?主席")
+
+
 def _post_union(text: str) -> list[_Cand]:
-    """"<enterprise><post>、工会主席" → "<enterprise>工会" (中铁X公司党委副书记、工会主席王某)."""
+    """"<enterprise><post>、(<post>、)工会主席" and "(在)<enterprise>…，工会主席" → "<enterprise>工会"
+    (某建工公司党委副书记、工会主席王某; 在某纺织公司，工会主席李某介绍); "<enterprise>(为依托)成立工会";
+    "<enterprise>和工会"."""
     out = []
-    for s, e, _suffix in find_enterprises(text):
-        tail = text[e:e + 16]
-        match = re.match(r"[\u4e00-\u9fff]{1,8}[、，,]工会(?:副)?主席", tail)
+    enterprises = find_enterprises(text)
+    for i, (s, e, _suffix) in enumerate(enterprises):
+        following = enterprises[i + 1][0] if i + 1 < len(enterprises) else len(text)
+        match = _POST_CHAIN_UNION.match(text, e, min(following, e + 40))
+        if match is None:
+            # "(在)<enterprise>(…)，工会主席甲某": the chair of that enterprise's union, later in the sentence
+            match = _LATER_UNION_CHAIR.match(text, e, min(following, e + 30))
         if match:
-            kw = e + match.group().rindex("工会")
+            kw = match.start("union")
             out.append(_Cand(kw, kw + 2, text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
         # "<enterprise>(为依托)成立(了)工会": the union founded in that enterprise
         match = _founded_re().match(text, e)
-        if match:
+        if match and not _block_after_re().match(text, match.end(1)):  # 建立工会服务站: a facility
             out.append(_Cand(match.start(1), match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.75,
                              attrs=[("enterprise", text[s:e])]))
     for s, e, _suffix in find_enterprises(text):
         match = _and_union_re().match(text[e:e + 4])
-        if match:
+        if match and not _block_after_re().match(text, e + match.end(1)):
             out.append(_Cand(e + match.start(1), e + match.end(1), text[s:e] + "工会", RULE_ENTERPRISE, 0.7,
                              attrs=[("enterprise", text[s:e])]))
     return out
@@ -643,7 +740,7 @@ def _and_union_re() -> re.Pattern[str]:
 def _founded_re() -> re.Pattern[str]:
     """"(为依托)(，)(正式)成立(了)工会" after an enterprise."""
     base, adverb, verb = ("|".join(map(re.escape, grammar(kind))) for kind in ("found_base", "found_adverb", "found_verb"))
-    return re.compile(rf"(?:{base})?[，,]?(?:{adverb})?(?:{verb})了?(工会)(?![联会员法组委])")
+    return re.compile(rf"(?:{base})?[，,]?(?:{adverb})?(?:{verb})了?(工会)(?:委员会)?(?![联会员法组委])")
 
 
 def _place_union(text: str) -> list[_Cand]:
@@ -713,6 +810,7 @@ def ukg_unions(doc: Doc) -> Doc:
         label = _resolve_ref(text, explicit, ref)
         if label:
             resolved.append(_Cand(ref.start, ref.end, label, RULE_ANAPHORA, 0.7))
+    resolved += _this_body(text, explicit)
     # headline-style "<place>工会" (宁波工会, 海西州工会) only when the article names that union
     for match in re.finditer(r"工会", text):
         if text[match.start() - 1:match.start()] in ("总", "合") or _covered(resolved, match.start(), match.end()):
@@ -728,7 +826,10 @@ def ukg_unions(doc: Doc) -> Doc:
 
     sentences = sentence_spans(text)
     mentions: list[tuple[_Cand, Mention]] = []
+    footers = _footer_lines(text)
     for c in sorted(_dedupe(resolved), key=lambda c: (c.start, c.end)):
+        if any(a <= c.start < b for a, b in footers):
+            continue  # a web page's footer (主办:某省总工会 | 地址 …) states no fact (union.footer/v1)
         attrs = list(c.attrs)
         if c.alias and ("alias", c.alias) not in attrs:
             attrs.append(("alias", c.alias))
@@ -741,6 +842,56 @@ def ukg_unions(doc: Doc) -> Doc:
             _located(doc, c, mention, sentences)
     _partners(doc, [m for _, m in mentions], sentences)
     return doc
+
+
+@lru_cache(maxsize=1)
+def _footer_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, grammar("footer_marker"))), re.IGNORECASE)
+
+
+def _footer_lines(text: str) -> list[tuple[int, int]]:
+    r"""The spans of a raw page's footer lines (版权所有, ©, ICP备, 地址 and 电话 …): their unions are the site's
+    owner, not actors of the article (union.footer/v1).
+
+    >>> t = "某市总工会开展活动。\n主办:某某省总工会 | 地址:某路1号 | 电话:1234"
+    >>> [t[a:b][:2] for a, b in _footer_lines(t)]
+    ['主办']
+    """
+    out: list[tuple[int, int]] = []
+    if "\n" not in text:
+        return out
+    pos = 0
+    for line in text.split("\n"):
+        if len(_footer_re().findall(line)) >= 2 or any(m in line for m in grammar("footer_strong")):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+@lru_cache(maxsize=1)
+def _this_body_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"该会/本会" (not 该会议, 本会员) and the heads of other bodies that 该会 could stand for (协会, 委员会 …)."""
+    block = re.escape("".join(grammar("this_body_block")))
+    other = "|".join(map(re.escape, grammar("other_body")))
+    return re.compile(rf"(?:该|本)会(?![{block}])"), re.compile(rf"(?<!工)(?:{other})")
+
+
+def _this_body(text: str, explicit: list[_Cand]) -> list[_Cand]:
+    """该会 / 本会 (union.this_body/v1): the union named last before it, when no other body (某协会, 某委员会)
+    was named after that union, within the few sentences before."""
+    found: list[_Cand] = []
+    if "会" not in text:
+        return found
+    this, other = _this_body_re()
+    for match in this.finditer(text):
+        before = [c for c in explicit if c.end <= match.start() and match.start() - c.end <= 200]
+        if not before:
+            continue
+        target = max(before, key=lambda c: c.end)
+        if other.search(text, target.end, match.start()):
+            continue
+        found.append(_Cand(match.start(), match.end(), target.label, RULE_THIS_BODY, 0.65, place=target.place))
+    return found
 
 
 @lru_cache(maxsize=2)
@@ -785,6 +936,10 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
     before = [p for p in places if p[1] <= pos]
     if before or places:
         return _place_cand(before[-1] if before else places[0], level)
+    shorts = _short_place_words(text, level)  # 常德：… 市总工会 (a headline's short city name)
+    if shorts:
+        before = [p for p in shorts if p[1] <= pos]
+        return _place_cand(before[-1] if before else shorts[0], level)
     if level in ("省", "自治区"):
         # a province named by its short form anywhere in the article (广西 … 自治区总工会)
         found = sorted((text.find(p.short), p) for p in _provinces(level) if p.short and p.short in text)
@@ -792,6 +947,14 @@ def _resolve_level(text: str, explicit: list[_Cand], pos: int, level: str,
             return _Cand(pos, pos, found[0][1].name + "总工会", RULE_ANAPHORA, 0.6, level=level, place=found[0][1])
     if level == "兵团":
         return _Cand(pos, pos, "兵团总工会", RULE_ANAPHORA, 0.6, level=level)
+    # the division enclosing the article's places (某市 … 省总工会 → that city's province), nearest first
+    found = sorted(_places_in(text), key=lambda p: (p[1] > pos, abs(pos - p[1])))
+    for _s, _e, _name, candidates in found:
+        if len(candidates) != 1:
+            continue
+        for up in parents(candidates[0]):
+            if _of_level(_canonical_place(up), level):
+                return _Cand(pos, pos, _canonical_place(up) + "总工会", RULE_ANAPHORA, 0.55, level=level, place=up)
     return None
 
 
@@ -807,17 +970,73 @@ def _of_level(name: str, level: str) -> bool:
     return name.endswith(level) and not (level == "区" and name.endswith("自治区"))
 
 
-def _level_places(text: str, level: str) -> list[tuple[int, int, str, tuple[Place, ...]]]:
+@lru_cache(maxsize=8)
+def _level_places(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ...]:
     """The article's places of ``level`` (as written, or short forms of a unique division of that level)."""
-    out = []
-    for start, end, name, places in _places_in(text):
+    out = list(_short_counties(text, level))
+    for start, end, name, places in _places_in(text) + _dateline_place(text):
         if _of_level(name, level) and len(name) > len(level) + 1:
             out.append((start, end, name, places))
             continue
         fitting = [p for p in places if _of_level(_canonical_place(p), level)]
         if len(fitting) == 1 and name[-1] not in _GAZ_LEVEL_CHARS:
             out.append((start, end, _canonical_place(fitting[0]), (fitting[0],)))
-    return out
+    return tuple(sorted(out, key=lambda found: (found[0], found[1])))
+
+
+@lru_cache(maxsize=8)
+def _short_place_words(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ...]:
+    """Short names of divisions of ``level`` that jieba reads as place words (ns) anywhere in the article
+    (常德 for 常德市), when exactly one division of that level has that name; the place finder takes
+    short names only before a union or a lower place, to keep ordinary words out."""
+    out = []
+    pos = 0
+    for word, flag in posseg.lcut(text):
+        if flag == "ns" and len(word) >= 2 and word[-1] not in _GAZ_LEVEL_CHARS:
+            fitting = [p for p in lookup(word) if _of_level(_canonical_place(p), level) and p.short == word]
+            if len(fitting) == 1:
+                out.append((pos, pos + len(word), _canonical_place(fitting[0]), (fitting[0],)))
+        pos += len(word)
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _short_counties(text: str, level: str) -> tuple:
+    """Two-character full names of a level (澧县, 沛县: one character and the level), which the place finder
+    leaves out as too short to be told from ordinary words; here only where the gazetteer knows them and
+    the character before is no ideograph of another word (in the shape of :func:`_places_in`)."""
+    if len(level) != 1:
+        return ()
+    found = []
+    for match in re.finditer(rf"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{re.escape(level)}(?![\u4e00-\u9fff]?总)", text):
+        places = lookup(match.group())
+        if places and places[0].name == match.group():
+            found.append((match.start(), match.end(), match.group(), places))
+    return tuple(found)
+
+
+# a news dateline: "本报常德3月5日电", "常德讯", "本报讯(常德)": the place the article is from
+_DATELINE = re.compile(r"(?:本报|本刊|本网)?(?P<place>[\u4e00-\u9fff]{2,6}?)(?:[0-9０-９]{1,2}月[0-9０-９]{1,2}日)?(?:电|讯)")
+
+
+@lru_cache(maxsize=2)
+def _dateline_place(text: str) -> tuple:
+    """The place of a dateline at the start of the article or of one of its lines (a short name the
+    gazetteer knows), in the shape of :func:`_places_in`.
+
+    >>> [(name, p[0].level) for _s, _e, name, p in _dateline_place("本报常德3月5日电 近日，市总工会开展活动。")]
+    [('常德', 'city')]
+    """
+    found = []
+    for match in re.finditer(r"(?:^|\n)\s*", text):
+        dateline = _DATELINE.match(text, match.end(), match.end() + 16)
+        if dateline is None:
+            continue
+        name = dateline.group("place")
+        places = lookup(name)
+        if places:
+            found.append((dateline.start("place"), dateline.end("place"), name, places))
+    return tuple(found)
 
 
 @lru_cache(maxsize=2)
@@ -900,7 +1119,7 @@ def _prefix_places(text: str, cands: list[_Cand]) -> None:
     """Bare zone and office unions (经开区工会, 市直机关工会) take the article's place of their level:
     某某经开区工会, 某某市直机关工会."""
     for c in cands:
-        if c.rule not in (RULE_ZONE, RULE_OFFICE) or not c.level:
+        if c.rule not in (RULE_ZONE, RULE_OFFICE, RULE_INDUSTRY) or not c.level:
             continue
         wanted = _PLACE_LEVEL.get(c.level, "city")
         place = _article_place(text, c.start, wanted, cands)
