@@ -47,6 +47,7 @@ from kg.lexicon import longest_first, path, words
 from kg.model import ModelSet, load_models
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, Relation
 from kg.rules import candidates as grammar
+from kg.rules.candidates import RULE_GROUP_SUFFIX
 from kg.rules import initiatives as hand_initiatives
 from kg.rules import mission
 from kg.eval import labels_match
@@ -86,14 +87,18 @@ class Context:
                            enumerate(sorted(counts.items(), key=lambda item: (-item[1], self._first(item[0]))), 1)}
         main = mission._main_union(self.unions)
         self.main_union = main.label if main else None
-        self._votes: tuple[tuple, dict] | None = None
+        self._votes: tuple[tuple, tuple] | None = None
 
     def votes(self, inits: list[Mention]) -> dict[str, dict[tuple[str, str], str]]:
         """The hand rules' answers for these initiatives and every group candidate: predicate →
         (subject label, object label) → rule id (ukg_mission run on them, the doc left as it was)."""
+        return self.hand(inits)[0]
+
+    def hand(self, inits: list[Mention]) -> tuple[dict[str, dict[tuple[str, str], str]], list[Relation]]:
+        """The hand rules' answers for these initiatives, as votes and as relations (see :meth:`votes`)."""
         key = tuple(id(i) for i in inits)
         if self._votes is None or self._votes[0] != key:
-            self._votes = (key, _hand_votes(self.doc, inits))
+            self._votes = (key, _hand_relations(self.doc, inits))
         return self._votes[1]
 
     def _first(self, label: str) -> int:
@@ -555,6 +560,12 @@ def _marked_and_agents(context: Context, groups: list[Mention], inits: list[Ment
 
 
 def _hand_votes(doc: Doc, inits: list[Mention]) -> dict[str, dict[tuple[str, str], str]]:
+    return _hand_relations(doc, inits)[0]
+
+
+def _hand_relations(doc: Doc, inits: list[Mention]) -> tuple[dict[str, dict[tuple[str, str], str]], list[Relation]]:
+    """ukg_mission run on these initiatives and every group candidate, the doc left as it was: its
+    answers as votes (predicate → (subject label, object label) → rule id) and as relations."""
     saved_mentions, saved_relations, saved_index = doc._.mentions, doc._.relations, dict(doc.user_data)
     snapshot = doc.user_data.get("ukg-snapshot", saved_mentions)
     groups = [m for m in snapshot if m.kind == GROUP]
@@ -562,15 +573,15 @@ def _hand_votes(doc: Doc, inits: list[Mention]) -> dict[str, dict[tuple[str, str
     doc._.relations = [r for r in saved_relations if r.predicate not in (LAUNCHED, BENEFITED)]
     try:
         mission.ukg_mission(doc)
-        votes: dict[str, dict[tuple[str, str], str]] = {LAUNCHED: {}, BENEFITED: {}}
-        for r in doc._.relations:
-            if r.predicate in votes:
-                votes[r.predicate].setdefault((r.subject.label, r.object.label), r.rule)
+        relations = [r for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)]
     finally:
         doc._.mentions, doc._.relations = saved_mentions, saved_relations
         doc.user_data.clear()
         doc.user_data.update(saved_index)
-    return votes
+    votes: dict[str, dict[tuple[str, str], str]] = {LAUNCHED: {}, BENEFITED: {}}
+    for r in relations:
+        votes[r.predicate].setdefault((r.subject.label, r.object.label), r.rule)
+    return votes, relations
 
 
 def launched_pairs(doc: Doc, context: Context, inits: list[Mention]) -> list[tuple[str, Mention, tuple[str, ...]]]:
@@ -631,36 +642,61 @@ def top_of(pairs: list, key) -> set[int]:
 
 
 def decide(doc: Doc, models: ModelSet) -> Doc:
-    """Replace the hand rules' initiatives, groups, launched and benefited facts by the models' decisions."""
+    """Replace the hand rules' initiatives, groups, launched and benefited facts by the models' decisions.
+
+    A decision the model folder has no model for is the hand rules' (``kg train`` writes all five; a
+    folder without one measures the model against the hand rule it replaces): the initiatives of
+    ukg_initiatives, the group phrases of ukg_groups as written, the launched and benefited relations
+    of ukg_mission.
+    """
     context = Context(doc)
+    snapshot = doc.user_data.get("ukg-snapshot", doc._.mentions)
     initiative_model = models.get("initiative")
-    scored = [(initiative_model.probability(features), mention)
-              for mention, features in initiative_candidates(doc, context)]
-    chosen = choose(scored, threshold=initiative_model.threshold, rule=models.rule("initiative"))
+    if initiative_model is None:
+        chosen = sorted((m for m in snapshot if m.kind == INITIATIVE), key=lambda m: (m.start, m.end))
+    else:
+        scored = [(initiative_model.probability(features), mention)
+                  for mention, features in initiative_candidates(doc, context)]
+        chosen = choose(scored, threshold=initiative_model.threshold, rule=models.rule("initiative"))
 
     group_model, form_model = models.get("group"), models.get("group_form")
-    groups = choose_groups([(group_model.probability(features), form_model.probability(features), group, family)
-                            for group, features, family in group_candidates(doc, context, chosen)],
-                           threshold=group_model.threshold, rule=models.rule("group"))
+    if group_model is None:
+        groups = sorted((m for m in snapshot if m.kind == GROUP and m.rule != RULE_GROUP_SUFFIX),
+                        key=lambda m: (m.start, m.end))
+    else:
+        groups = choose_groups([(group_model.probability(features),
+                                 form_model.probability(features) if form_model else float(family_full), group, family)
+                                for group, features, family, family_full in _with_full(group_candidates(doc, context, chosen))],
+                               threshold=group_model.threshold, rule=models.rule("group"))
 
     relations: list[Relation] = []
     unions_by_label: dict[str, list[Mention]] = {}
     for u in context.unions:
         unions_by_label.setdefault(u.label, []).append(u)
     launched_model, benefited_model = models.get("launched"), models.get("benefited")
-    scored_pairs = [(launched_model.probability(f), (u, i)) for u, i, f in launched_pairs(doc, context, chosen)]
-    top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
-    for k, (p, (union_label, init)) in enumerate(scored_pairs):
-        if launched_model.accepts(p, top=k in top):
-            union = _nearest(unions_by_label[union_label], init)
-            relations.append(_fact(context, LAUNCHED, union, init, rule=models.rule("launched"), p=p))
-    scored_pairs = [(benefited_model.probability(f), (i, g)) for i, g, f in benefited_pairs(doc, context, chosen, groups)]
-    top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+    if launched_model is None:
+        relations += [r for r in context.hand(chosen)[1] if r.predicate == LAUNCHED]
+    else:
+        scored_pairs = [(launched_model.probability(f), (u, i)) for u, i, f in launched_pairs(doc, context, chosen)]
+        top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+        for k, (p, (union_label, init)) in enumerate(scored_pairs):
+            if launched_model.accepts(p, top=k in top):
+                union = _nearest(unions_by_label[union_label], init)
+                relations.append(_fact(context, LAUNCHED, union, init, rule=models.rule("launched"), p=p))
     served: dict[int, Mention] = {}
-    for k, (p, (init, group)) in enumerate(scored_pairs):
-        if benefited_model.accepts(p, top=k in top):
-            served[id(group)] = group
-            relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
+    if benefited_model is None:
+        labels = {g.label for g in groups}
+        for r in context.hand(chosen)[1]:
+            if r.predicate == BENEFITED and r.object.label in labels:
+                served[id(r.object)] = r.object
+                relations.append(r)
+    else:
+        scored_pairs = [(benefited_model.probability(f), (i, g)) for i, g, f in benefited_pairs(doc, context, chosen, groups)]
+        top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+        for k, (p, (init, group)) in enumerate(scored_pairs):
+            if benefited_model.accepts(p, top=k in top):
+                served[id(group)] = group
+                relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
 
     kept = [m for m in doc._.mentions if m.kind not in (INITIATIVE, GROUP)]
     mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))
@@ -678,6 +714,11 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
     doc._.relations = others + list(best.values())
     mission._unify_group_labels(doc)
     return doc
+
+
+def _with_full(candidates: list[tuple[Mention, tuple[str, ...], int]]) -> list[tuple[Mention, tuple[str, ...], int, bool]]:
+    """The group candidates with a flag for the full form of each phrase (the form without a form model)."""
+    return [(m, f, family, "variant=full" in f) for m, f, family in candidates]
 
 
 def choose(scored: list[tuple[float, Mention]], *, threshold: float, rule: str) -> list[Mention]:

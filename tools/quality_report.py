@@ -1,0 +1,105 @@
+"""Extraction quality tables for a closing note: seeds, the dev tune and check splits, the check split
+per form, and ablations of the decision models against the hand rules they replace (check split).
+
+Run from the project root (the shared data beside it, or KG_SHARED):
+
+    .venv/bin/python tools/quality_report.py                  # the tables with the shipped models
+    .venv/bin/python tools/quality_report.py --ablations      # and one row per decision left to the hand rules
+    .venv/bin/python tools/quality_report.py --model rules    # the hand rules alone
+
+The check split is only ever scored (no errors are printed for it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.build import build  # noqa: E402
+from kg.eval import CATEGORIES, evaluate  # noqa: E402
+from kg.lexicon import path as data_path  # noqa: E402
+
+
+def shared() -> Path:
+    folder = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
+    if not (folder / "gold" / "dev").is_dir():
+        sys.exit(f"error: {folder}: no shared data (set KG_SHARED)")
+    return folder
+
+
+def split(folder: Path, tmp: Path, name: str, keep) -> tuple[Path, Path]:
+    """Copy the dev texts and gold for which ``keep(stem)`` holds into tmp/name: (sources, gold)."""
+    sources, gold = tmp / name / "sources", tmp / name / "gold"
+    sources.mkdir(parents=True)
+    gold.mkdir(parents=True)
+    for text in sorted((folder / "dev").glob("d*.txt")):
+        if keep(text.stem):
+            shutil.copy(text, sources)
+            shutil.copy(folder / "gold" / "dev" / f"{text.stem}.json", gold)
+    return sources, gold
+
+
+def scores(sources: Path, gold: Path, out: Path, model: str | None) -> dict:
+    build([sources], out=out, jobs=1, model=model)
+    report = evaluate(gold, graph=out / "graph.nq")
+    return {c: report.category(c) for c in (*CATEGORIES, "micro")}
+
+
+def table(rows: list[tuple[str, dict]], measure: str = "prf") -> str:
+    head = "| | " + " | ".join(c for c in (*CATEGORIES, "micro")) + " |"
+    lines = [head, "|---" * (len(CATEGORIES) + 2) + "|"]
+    for name, row in rows:
+        cells = [f"{row[c].precision:.2f} / {row[c].recall:.2f} / {row[c].f1:.2f}" for c in (*CATEGORIES, "micro")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="a model folder, 'shipped' or 'rules' (default: kg's default)")
+    parser.add_argument("--ablations", action="store_true", help="also leave each decision to the hand rules (check split)")
+    args = parser.parse_args()
+    folder = shared()
+    forms = {row["id"]: row["form"] for row in csv.DictReader(open(folder / "gold" / "dev" / "FORMS.tsv", encoding="utf-8"), delimiter="\t")}
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        tune = split(folder, tmp, "tune", lambda stem: int(stem[1:]) % 2 == 1)
+        check = split(folder, tmp, "check", lambda stem: int(stem[1:]) % 2 == 0)
+        rows = [("seeds", scores(folder / "seeds", folder / "gold" / "seeds", tmp / "out-seeds", args.model)),
+                ("tune (odd dev)", scores(*tune, tmp / "out-tune", args.model)),
+                ("check (even dev)", scores(*check, tmp / "out-check", args.model))]
+        print("P / R / F1\n")
+        print(table(rows))
+        per_form = []
+        for form in sorted(set(forms.values())):
+            sources, gold = split(folder, tmp, f"check-{form}", lambda stem: int(stem[1:]) % 2 == 0 and forms[stem] == form)
+            count = len(list(sources.iterdir()))
+            per_form.append((f"check: {form} ({count})", scores(sources, gold, tmp / f"out-{form}", args.model)))
+        print("\nCheck split per form\n")
+        print(table(per_form))
+        if args.ablations:
+            base = Path(args.model) if args.model not in (None, "shipped", "rules") else data_path("model")
+            meta = json.loads((base / "model.json").read_text(encoding="utf-8"))
+            ablated = [("all models", rows[2][1])]
+            for decision in sorted(meta["decisions"]):
+                variant = tmp / f"without-{decision}"
+                shutil.copytree(base, variant)
+                reduced = dict(meta, decisions={d: v for d, v in meta["decisions"].items() if d != decision})
+                (variant / "model.json").write_text(json.dumps(reduced, ensure_ascii=False), encoding="utf-8")
+                ablated.append((f"{decision}: hand rule", scores(*check, tmp / f"out-without-{decision}", str(variant))))
+            ablated.append(("hand rules alone", scores(*check, tmp / "out-rules", "rules")))
+            print("\nCheck split: each model against the hand rule it replaces\n")
+            print(table(ablated))
+
+
+if __name__ == "__main__":
+    main()
