@@ -115,7 +115,7 @@ def describe(rule_id: str) -> str:
 
     >>> describe("model.launched/some-model").startswith("The learned launched model")
     True
-    >>> describe("nothing.like/v1")
+    >>> describe("unknown")
     ''
     """
     base, _, version = rule_id.partition("/")
