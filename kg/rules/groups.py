@@ -8,7 +8,9 @@ part of the data contract, which take the taxonomy's preferred label ("外卖小
 the surface stays in Mention.text.  A group named in full and by its standard abbreviation in one article
 (劳动模范/劳模, kg/data/group-abbreviations-v1.tsv) takes one label there (v3, :func:`unify_abbreviations`).
 A 的-relative of a verb and its object (参加活动的Y) tells an event, not a defining state (group.phrase/v4).  Candidates are emitted with a modest confidence: ukg_mission keeps
-only the groups some initiative serves.
+only the groups some initiative serves.  The words are data: kg/data/groups-v2.tsv (taxonomy),
+kg/data/group-grammar-v1.tsv (heads, stops, fixed names, facilities, modifiers, levels) and
+kg/data/group-abbreviations-v1.tsv, read through kg.lexicon.
 
 Example:
     >>> tax = load_taxonomy()

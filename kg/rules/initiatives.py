@@ -30,6 +30,10 @@ quoted and launch_object rules).
 Initiatives are only looked for in articles that mention a union body: a
 government programme reported without a union is no initiative.
 
+The words are data (read through kg.lexicon): the nouns of names in kg/data/initiatives-v1.tsv, the trigger
+verbs in kg/data/triggers-v1.tsv, the grammar's function words in kg/data/initiative-grammar-v1.tsv; rule ids
+and confidences come from the rule registry (kg/data/rules-v1.tsv).
+
 Example:
     >>> [t for _s, _e, t, _r, _c in find_initiatives("市总工会开展“夏送清凉”活动和困难职工帮扶工作。")]
     ['“夏送清凉”活动', '困难职工帮扶工作']

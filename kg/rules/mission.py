@@ -52,6 +52,10 @@ benefited:
 
 Group mentions that no initiative serves are dropped (the guideline counts only served groups).
 
+The words are data (read through kg.lexicon): kg/data/triggers-v1.tsv, kg/data/beneficiary-v1.tsv and the
+grammar's function words in kg/data/mission-grammar-v1.tsv; rule ids and confidences come from the rule
+registry (kg/data/rules-v1.tsv).
+
 Example:
     >>> from kg.records import Article, Mention, UNION
     >>> from kg.nlp import make_nlp, make_doc
