@@ -20,6 +20,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
+from kg.lexicon import alternation, entries, words
 from kg.text import finditer_at, replace_chars, to_simplified
 
 __all__ = ["parse_date", "resolve_date", "find_dates", "find_date_expressions"]
@@ -36,9 +37,20 @@ _FULL = re.compile(
     rf"(?<!\d)(?:{_Y}\s*年\s*{_M}\s*月\s*{_D}\s*[日号]"
     rf"|(?P<y2>\d{{4}})(?P<sep>[-/.])(?P<m2>\d{{1,2}})(?P=sep)(?P<d2>\d{{1,2}})(?![\d.]))"
 )
+#: The calendar words (kg/data/dates-v1.tsv); the number grammar is here.
+WORDS = "dates-v1.tsv"
+_WORDS = words(WORDS)
 #: Expressions that point at no particular date.
-_VAGUE = re.compile(r"日前|近日|近期|目前|此前|近年(来)?|近来|最近|当前|眼下|不久前|前不久|今后|未来|如今|过去")
-_SUFFIX = r"(?:上旬|中旬|下旬|初|底|末|中|份)?"
+_VAGUE = re.compile(alternation(_WORDS["vague"]))
+_SUFFIX = rf"(?:{alternation(_WORDS['month_part'])})?"
+_YEAR_PART = alternation(_WORDS["year_part"])
+_HALF_YEAR = alternation(_WORDS["half_year"])
+_RELATIVE_DAY = {word: int(offset) for word, offset in entries(WORDS, "relative_day")}
+_RELATIVE_YEAR = {word: int(offset) for word, offset in entries(WORDS, "relative_year")}
+_RELATIVE_MONTH = {word: int(offset) for word, offset in entries(WORDS, "relative_month")}
+_REL = rf"(?:{alternation(_RELATIVE_YEAR)})"
+_REL_MONTH = rf"(?:{alternation(_RELATIVE_MONTH)})"
+_REL_DAY = rf"(?:{alternation(_RELATIVE_DAY)})"
 
 
 def _number(text: str) -> int | None:
@@ -118,7 +130,7 @@ def resolve_date(expr: str, *, reference: str | None) -> str | None:
         return None
     if (full := parse_date(text)) and len(find_dates(text)) == 1 and find_dates(text)[0][:2] == (0, len(text)):
         return full
-    if match := re.fullmatch(rf"(?P<y>\d{{4}}|[{_CN}]{{4}})\s*年\s*(?:{_M}\s*月{_SUFFIX}|初|底|末|中)?", text):
+    if match := re.fullmatch(rf"(?P<y>\d{{4}}|[{_CN}]{{4}})\s*年\s*(?:{_M}\s*月{_SUFFIX}|{_YEAR_PART})?", text):
         year = _number(match.group("y"))
         return _month_or_year(year, match.group("m"))
     if reference is None:
@@ -127,19 +139,15 @@ def resolve_date(expr: str, *, reference: str | None) -> str | None:
         ref = date.fromisoformat(reference[:10])
     except ValueError:
         return None
-    relative_day = {"今天": 0, "今日": 0, "当天": 0, "当日": 0, "昨天": -1, "昨日": -1, "前天": -2,
-                    "明天": 1, "明日": 1, "后天": 2}
-    if text in relative_day:
-        return (ref + timedelta(days=relative_day[text])).isoformat()
-    relative_year = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "次年": 1}
-    if match := re.fullmatch(rf"(?P<r>今年|本年|去年|上年|前年|明年|次年)(?:{_M}\s*月{_SUFFIX}(?:{_D}\s*[日号])?|初|底|末|中|上半年|下半年)?", text):
-        year = ref.year + relative_year[match.group("r")]
+    if text in _RELATIVE_DAY:
+        return (ref + timedelta(days=_RELATIVE_DAY[text])).isoformat()
+    if match := re.fullmatch(rf"(?P<r>{_REL})(?:{_M}\s*月{_SUFFIX}(?:{_D}\s*[日号])?|{_YEAR_PART}|{_HALF_YEAR})?", text):
+        year = ref.year + _RELATIVE_YEAR[match.group("r")]
         if match.group("d"):
             return _iso(year, _number(match.group("m")), _number(match.group("d")))
         return _month_or_year(year, match.group("m"))
-    relative_month = {"本月": 0, "这个月": 0, "当月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
-    if match := re.fullmatch(rf"(?P<r>本月|这个月|当月|上个?月|下个?月)(?:{_D}\s*[日号])?{_SUFFIX}", text):
-        month_index = ref.year * 12 + ref.month - 1 + relative_month[match.group("r")]
+    if match := re.fullmatch(rf"(?P<r>{_REL_MONTH})(?:{_D}\s*[日号])?{_SUFFIX}", text):
+        month_index = ref.year * 12 + ref.month - 1 + _RELATIVE_MONTH[match.group("r")]
         year, month = divmod(month_index, 12)
         if match.group("d"):
             return _iso(year, month + 1, _number(match.group("d")))
@@ -181,15 +189,14 @@ def _month_or_year(year: int | None, month_text: str | None) -> str | None:
 #: Candidate date expressions, longest forms first; each is resolved by resolve_date.
 _MN = rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})"
 _DN = _MN
-_REL = r"(?:今年|本年|去年|上年|前年|明年|次年)"
 _EXPRESSION = re.compile(
     rf"(?<![\d{_CN}])(?:"
     rf"(?:\d{{4}}|[{_CN}]{{4}})\s*年\s*(?:{_MN}\s*月\s*(?:{_DN}\s*[日号]|{_SUFFIX}))?"
     rf"|\d{{4}}([-/.])\d{{1,2}}\1\d{{1,2}}(?![\d.])"
-    rf"|{_REL}(?:{_MN}\s*月{_SUFFIX}(?:{_DN}\s*[日号])?|初|底|末|中|上半年|下半年)?"
-    rf"|(?:本月|这个月|当月|上个?月|下个?月)(?:{_DN}\s*[日号])?{_SUFFIX}"
+    rf"|{_REL}(?:{_MN}\s*月{_SUFFIX}(?:{_DN}\s*[日号])?|{_YEAR_PART}|{_HALF_YEAR})?"
+    rf"|{_REL_MONTH}(?:{_DN}\s*[日号])?{_SUFFIX}"
     rf"|{_MN}\s*月\s*{_DN}\s*[日号]"
-    rf"|(?:今天|今日|当天|当日|昨天|昨日|前天|明天|明日|后天)"
+    rf"|{_REL_DAY}"
     rf")"
 )
 
@@ -197,7 +204,9 @@ _EXPRESSION = re.compile(
 # Where an expression can start: a digit or Chinese numeral, or the first character of a word, before
 # a character that can come second (a digit or numeral, a space, 年 月 个 天 日: 2024, 三月, 今年, 上个月,
 # 昨天 …).  Every expression has two characters at least.
-_EXPRESSION_START = re.compile(rf"[\d{_CN}今本去上前明次这当下昨后](?=[\d{_CN}\s年月个天日])")
+_RELATIVE_WORDS = (*_RELATIVE_YEAR, *_RELATIVE_MONTH, *_RELATIVE_DAY)
+_EXPRESSION_START = re.compile(rf"[\d{_CN}{''.join(sorted({w[0] for w in _RELATIVE_WORDS}))}]"
+                               rf"(?=[\d{_CN}\s{''.join(sorted({w[1] for w in _RELATIVE_WORDS}))}])")
 
 
 def find_date_expressions(text: str, *, reference: str | None) -> list[tuple[int, int, str]]:

@@ -1,5 +1,8 @@
 """Explain: everything the graph says about one entity, with evidence.
 
+Per article, the rule (with its description from the rule registry, kg/data/rules-v1.tsv) and the confidence
+that made the entity what it is (its mentions' ``rdf:type`` statements), then its facts.
+
 Example:
     >>> import pyoxigraph as ox
     >>> explain(ox.Store(), "某市总工会")
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.query import run_query
+from kg.rules.registry import describe
 
 ENTITY_QUERY = """
 SELECT DISTINCT ?e ?type ?label WHERE {
@@ -28,11 +32,20 @@ SELECT DISTINCT ?direction ?predicate ?other ?file ?evidence ?rule ?confidence W
   { ?st rdf:object $e ; rdf:subject ?x . BIND("←" AS ?direction) }
   ?st a rdf:Statement ; rdf:predicate ?p ; prov:wasDerivedFrom ?a ;
       ukg:evidence ?evidence ; ukg:rule ?rule ; ukg:confidence ?confidence .
+  FILTER (?p != rdf:type)
   ?a ukg:sourceFile ?file .
   OPTIONAL { ?x rdfs:label ?l }
   BIND(COALESCE(?l, STR(?x)) AS ?other)
   BIND(REPLACE(STR(?p), "^.*[#/]", "") AS ?predicate)
 } ORDER BY ?file ?predicate ?other ?evidence
+"""
+# Why the entity is of its class in each article: the rule and confidence of its mentions there.
+MADE_QUERY = """
+SELECT DISTINCT ?file ?position ?rule ?confidence ?evidence WHERE {
+  ?st a rdf:Statement ; rdf:subject $e ; rdf:predicate rdf:type ; prov:wasDerivedFrom ?a ;
+      ukg:evidence ?evidence ; ukg:rule ?rule ; ukg:confidence ?confidence .
+  ?a ukg:sourceFile ?file ; ukg:position ?position .
+} ORDER BY ?file ?position DESC(?confidence) ?rule
 """
 DETAILS_QUERY = """
 SELECT DISTINCT ?property ?value WHERE {
@@ -54,6 +67,7 @@ class Explanation:
     label: str
     details: tuple[tuple[str, str], ...]
     facts: tuple[tuple[str, ...], ...]  # (direction, predicate, other, file, evidence, rule, confidence)
+    made: tuple[tuple[str, ...], ...] = ()  # (file, position, rule, confidence, evidence): why it is of its kind
 
 
 def _bind(query: str, **values: ox.NamedNode | ox.Literal) -> str:
@@ -71,7 +85,9 @@ def explain(store: ox.Store, label: str) -> list[Explanation]:
         node = ox.NamedNode(iri)
         details = run_query(store, _bind(DETAILS_QUERY, e=node)).rows
         facts = run_query(store, _bind(FACTS_QUERY, e=node)).rows
-        explanations.append(Explanation(iri=iri, kind=kind, label=canonical, details=tuple(details), facts=tuple(facts)))
+        made = run_query(store, _bind(MADE_QUERY, e=node)).rows
+        explanations.append(Explanation(iri=iri, kind=kind, label=canonical, details=tuple(details), facts=tuple(facts),
+                                        made=tuple(made)))
     return explanations
 
 
@@ -81,6 +97,11 @@ def format_explanations(explanations: list[Explanation]) -> str:
         lines.append(f"{e.label}  ({e.kind})  <{e.iri}>")
         for prop, value in e.details:
             lines.append(f"  {prop}: {value}")
+        for file, position, rule, confidence, evidence in e.made:
+            lines.append(f"  made by {rule} ({float(confidence):.2f})   [{file} #{position}]")
+            if description := describe(rule):
+                lines.append(f"      {description}")
+            lines.append(f"      “{evidence}”")
         for direction, predicate, other, file, evidence, rule, confidence in e.facts:
             lines.append(f"  {direction} {predicate} {other}   [{file}; {rule}; {float(confidence):.2f}]")
             lines.append(f"      “{evidence}”")

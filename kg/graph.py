@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache, partial
 
@@ -22,10 +23,11 @@ from rdflib import RDF, RDFS, XSD
 
 from kg.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PROV, SCHEMA, SKOS, UKG
 from kg.records import (
-    BENEFITED, GROUP, LAUNCHED, LOCATED_IN, MEASURES, MEMBERSHIP, PARTNER, PLACE, QUANTITY,
+    BENEFITED, GROUP, KINDS, LAUNCHED, LOCATED_IN, MEASURES, MEMBERSHIP, PARTNER, PLACE, QUANTITY,
     SUB_ORGANIZATION_OF, Article, Extraction, Mention, Relation,
 )
 from kg.resolve import ID_BASE, EntityIndex, article_iri, entity_iri, iri_segment, mention_iri, short_hash
+from kg.text import sentence_spans
 
 PREFIXES = {
     "ukg": str(UKG._NS),
@@ -126,6 +128,9 @@ _UKG_sourceFile = _iri(UKG.sourceFile)
 _UKG_unit = _iri(UKG.unit)
 _UKG_value = _iri(UKG.value)
 
+#: Mention kind → IRI of its class.
+_KIND_CLASS = {kind: _iri(UKG[kind]) for kind in KINDS}
+
 #: Relation predicate → IRI of the RDF property of the direct triple.
 PROPERTIES = {
     LAUNCHED: _iri(UKG.launched),
@@ -177,6 +182,7 @@ def _article_triples(extraction: Extraction, *, index: EntityIndex | None) -> It
             yield art, _SCHEMA_url, article.url
 
     nodes: dict[int, str] = {}  # id of a mention (alive in the extraction) → its IRI, for the relations
+    made: dict[tuple[str, str], tuple[Mention, float]] = {}  # (entity IRI, rule) → first mention, best confidence
     for mention in extraction.mentions:
         node = index.add(mention, article=article) if index is not None else mention_iri(mention, article=article)
         if mention.kind == QUANTITY:
@@ -190,9 +196,43 @@ def _article_triples(extraction: Extraction, *, index: EntityIndex | None) -> It
         else:
             nodes[id(mention)] = _checked(node)
             yield node, _UKG_mentionedIn, art
+        key = (node, mention.rule)
+        first = made.get(key)
+        if first is None or mention.confidence > first[1]:
+            made[key] = (first[0] if first else mention, mention.confidence)
 
+    if made:
+        yield from _mention_statements(made, article=article, art=art)
     for relation in extraction.relations:
         yield from _relation_triples(relation, article=article, art=art, nodes=nodes)
+
+
+def _mention_statements(made: dict[tuple[str, str], tuple[Mention, float]], *, article: Article,
+                        art: str) -> Iterator[tuple[str, str, Term]]:
+    """Why each entity is what it is in this article: per entity and rule, a reified ``rdf:type``
+    statement (the entity, its class) with the rule, the best confidence of its mentions by that rule
+    and, as evidence, the sentence of the first of them (its offsets in the selector)."""
+    spans = sentence_spans(article.text)
+    starts = [s for s, _e in spans]
+    for (node, rule), (mention, confidence) in made.items():
+        i = bisect_right(starts, mention.start) - 1
+        start, end = spans[i] if i >= 0 and mention.start < spans[i][1] else (mention.start, mention.end)
+        if end <= start:  # (an empty mention: its own position, the article's text as evidence)
+            start, end = 0, len(article.text)
+        statement = f"{ID_BASE}statement/{short_hash(article.id, 'type', node, rule)}"
+        selector = f"{statement}/selector"
+        yield statement, _RDF_type, _RDF_Statement
+        yield statement, _RDF_subject, node
+        yield statement, _RDF_predicate, _RDF_type
+        yield statement, _RDF_object, _KIND_CLASS[mention.kind]
+        yield statement, _PROV_wasDerivedFrom, art
+        yield statement, _UKG_evidence, (article.text[start:end], ZH)
+        yield statement, _UKG_rule, (rule, STRING)
+        yield statement, _UKG_confidence, _decimal(min(1.0, max(0.0, confidence)))
+        yield statement, _UKG_evidenceSelector, selector
+        yield selector, _RDF_type, _OA_TextPositionSelector
+        yield selector, _OA_start, (str(start), NON_NEGATIVE_INTEGER)
+        yield selector, _OA_end, (str(end), NON_NEGATIVE_INTEGER)
 
 
 def _relation_triples(relation: Relation, *, article: Article, art: str, nodes: dict[int, str]) -> Iterator[tuple[str, str, Term]]:

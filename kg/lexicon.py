@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
@@ -82,6 +83,30 @@ def words(name: str) -> dict[str, tuple[str, ...]]:
 def word_list(name: str) -> tuple[str, ...]:
     """A plain word list: its white-space separated words, in file order, without repeats."""
     return tuple(dict.fromkeys(word for _number, line in _lines(name) for word in line.split()))
+
+
+@lru_cache(maxsize=None)
+def entries(name: str, kind: str) -> tuple[tuple[str, ...], ...]:
+    """The lines of one type of a typed word list with all their columns after the type, in file
+    order: for types whose lines map a word to a value (``money<TAB>元<TAB>CNY``).
+
+    >>> dict(entries("quantities-v1.tsv", "money"))["美元"]
+    'USD'
+    """
+    words(name)  # (its shape checked)
+    return tuple(tuple(row[1:]) for row in rows(name) if row[0] == kind)
+
+
+def alternation(items: Iterable[str]) -> str:
+    """A regular-expression alternation of words, in their order (a regex tries alternatives in order:
+    list a word before its prefixes, or pass :func:`longest_first`'s result).
+
+    >>> re.fullmatch(alternation(["约有", "约"]), "约有") is not None
+    True
+    >>> print(alternation(["a.b", "c"]))
+    a\\.b|c
+    """
+    return "|".join(map(re.escape, items))
 
 
 def longest_first(items: Iterable[str]) -> tuple[str, ...]:

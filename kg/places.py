@@ -1,4 +1,5 @@
-"""Gazetteer of China's administrative divisions (kg/data/places-v1.tsv, derived from cpca's adcodes).
+"""Gazetteer of China's administrative divisions (kg/data/places-v1.tsv, derived from cpca's adcodes;
+everyday forms of autonomous areas in kg/data/place-grammar-v1.tsv).
 
 Names are looked up by full name (江苏省, 玉树藏族自治州), short name (江苏, 玉树) or the
 everyday short form of autonomous areas (玉树州, 大通县).
@@ -16,14 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from kg.lexicon import entries, rows
 
-DATA = Path(__file__).parent / "data" / "places-v1.tsv"
+#: The gazetteer table and the grammar of place names, in kg/data/.
+GAZETTEER = "places-v1.tsv"
+GRAMMAR = "place-grammar-v1.tsv"
 
 LEVELS = ("province", "city", "county")
 
 # Everyday forms of autonomous areas: 玉树藏族自治州 → 玉树州, 大通回族土族自治县 → 大通县.
-_AUTONOMOUS_SHORT = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
+_AUTONOMOUS_SHORT = dict(entries(GRAMMAR, "autonomous"))
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,8 @@ class Place:
 def _table() -> tuple[dict[str, Place], dict[str, tuple[Place, ...]]]:
     by_code: dict[str, Place] = {}
     index: dict[str, list[Place]] = {}
-    for line in DATA.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        code, name, short, level, parent = (line.split("\t") + [""] * 5)[:5]
+    for row in rows(GAZETTEER):
+        code, name, short, level, parent = (list(row) + [""] * 5)[:5]
         place = Place(code=code, name=name, short=short, level=level, parent=parent)
         by_code[code] = place
         keys = {name, short}

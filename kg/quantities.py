@@ -14,6 +14,8 @@ Ranges (``3至5万元``, ``5-10人``) are one quantity: ``value`` is the lower b
 (inheriting the magnitude of the upper bound when it has none: 3至5万 → 30000),
 ``upper`` the upper bound, and ``approximate`` is true.
 
+The words (counters, currencies, approximation markers, set phrases) are data: kg/data/quantities-v1.tsv.
+
 Example:
     >>> parse_quantity("6000多万元")
     ParsedQuantity(value=Decimal('60000000'), unit='CNY', approximate=True, raw='6000多万元', upper=None)
@@ -28,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from kg.lexicon import alternation, entries, words
 from kg.text import finditer_at, replace_chars, to_simplified
 
 __all__ = ["ParsedQuantity", "parse_quantity", "find_quantities", "parse_number"]
@@ -151,39 +154,36 @@ def _tidy(value: Decimal) -> Decimal:
 
 # --- counters -----------------------------------------------------------------
 
-_MONEY = {"元": "CNY", "元钱": "CNY", "块钱": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD"}
-_PEOPLE = {"人": "人", "名": "人", "位": "人"}
+#: The words of counting (kg/data/quantities-v1.tsv).
+WORDS = "quantities-v1.tsv"
+# The words of counting are data (kg/data/quantities-v1.tsv, read through kg.lexicon); the number grammar is here.
+_WORDS = words(WORDS)
+_MONEY = dict(entries(WORDS, "money"))
+_PEOPLE = dict(entries(WORDS, "people"))
+#: Counters written with a filler, and the unit they count (个多月 → 个月).
+_UNITS = dict(entries(WORDS, "unit"))
 #: Counters kept as written (longest first in the pattern).
-_COUNTERS = (
-    "个多月", "个半月", "个多小时", "人次", "场次", "批次", "个月", "小时", "分钟", "平方米", "平米", "公里", "千米", "公斤", "千克",
-    "个", "家", "项", "次", "册", "本", "条", "间", "台", "处", "期", "场", "户", "套", "幢", "栋",
-    "座", "所", "支", "批", "件", "篇", "份", "张", "部", "辆", "吨", "天", "周", "岁", "对", "亩",
-    "斤", "箱", "袋", "盒", "瓶", "床", "双", "株", "棵", "种", "门", "堂", "组", "队", "只", "枚",
-    "层", "例", "起", "笔", "米", "块", "元",
-)
+_COUNTERS = _WORDS["counter"]
 _ALL_COUNTERS = sorted(set(_COUNTERS) | set(_MONEY) | set(_PEOPLE), key=len, reverse=True)
-_COUNTER = "|".join(map(re.escape, _ALL_COUNTERS))
+_COUNTER = alternation(_ALL_COUNTERS)
 #: Bare 万/亿 numbers directly before these nouns count people: 30万职工 → 300000 人.
-_PEOPLE_NOUNS = "职工|会员|农民工|工人|员工|劳动者|劳模|群众|居民|人口"
+_PEOPLE_NOUNS = alternation(_WORDS["people_noun"])
 
-_PRE = r"大约|约有|约|将近|接近|近|超过|超出|超|逾|上"
-_POST = r"以上|左右|之多|有余"
-_RANGE = r"至|到|~|-|—|－|～"
+_PRE = alternation(_WORDS["pre"])
+_POST = alternation(_WORDS["post"])
+_PERCENT_POST = alternation(_WORDS["percent_post"])
+_RANGE = alternation(_WORDS["range"])
 _QUANTITY = re.compile(
     rf"(?<![第A-Za-z0-9_.\-/:~{_CN_CHARS}])"  # not inside a longer number, a code or an ordinal
     rf"(?P<pre>{_PRE})?"
     rf"(?P<num>{_NUMBER})"
     rf"(?:(?P<sep>{_RANGE})(?P<num2>{_NUMBER}))?"
-    rf"(?:(?P<counter>{_COUNTER})(?P<post>{_POST})?|(?P<percent>%)(?P<ppost>以上|左右)?|(?=(?P<noun>{_PEOPLE_NOUNS})))"
+    rf"(?:(?P<counter>{_COUNTER})(?P<post>{_POST})?|(?P<percent>%)(?P<ppost>{_PERCENT_POST})?|(?=(?P<noun>{_PEOPLE_NOUNS})))"
 )
-_PERCENT = re.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{_NUMBER}|[{_CN_CHARS}]+(?:点[{_CN_CHARS}]+)?)(?P<post>以上|左右)?")
+_PERCENT = re.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{_NUMBER}|[{_CN_CHARS}]+(?:点[{_CN_CHARS}]+)?)(?P<post>{_PERCENT_POST})?")
 # Political slogans and set phrases that look like counts.
-_SET_PHRASES = re.compile(
-    r"四个意识|四个自信|两个维护|两个确立|三个代表|四个全面|五个认同|两个务必|三个务必|八项规定|三座大山|五位一体"
-    r"|两个大局|两个结合|两个一百年|千家万户|一把手|一条龙|一站式|一揽子|一对一|三严三实"
-)
-_NOT_AFTER = {"元": "旦宵素月首老", "人": "民", "名": "单额称义誉录", "天": "津", "台": "湾州风",
-              "家": "庭长属乡园", "次": "日", "周": "年末边", "所": "在有以属谓", "条": "件例款", "门": "口"}
+_SET_PHRASES = re.compile(alternation(_WORDS["set_phrase"]))
+_NOT_AFTER = dict(entries(WORDS, "not_after"))
 
 
 def find_quantities(text: str, *, simplified: str | None = None) -> list[tuple[int, int, ParsedQuantity]]:
@@ -237,9 +237,9 @@ def _find(simplified: str, *, original: str) -> list[tuple[int, int, ParsedQuant
 # digit, as in _AR), before a character that can come second: the rest of a marker (大约, 超过 …), a
 # number's next character, or what follows a number (a range sign, a counter, %, a noun of _PEOPLE_NOUNS).
 _QUANTITY_SECOND = "".join(sorted(
-    {w[1] for w in _PRE.split("|") if len(w) > 1} | set(_CN_CHARS + _VAGUE + _APPROX_INFIX + "几点,.%")
-    | {w[0] for w in _RANGE.split("|") + _ALL_COUNTERS + _PEOPLE_NOUNS.split("|")}))
-_QUANTITY_START = re.compile(rf"[\d{_CN_CHARS}{_VAGUE}{''.join(sorted({w[0] for w in _PRE.split('|')}))}]"
+    {w[1] for w in _WORDS["pre"] if len(w) > 1} | set(_CN_CHARS + _VAGUE + _APPROX_INFIX + "几点,.%")
+    | {w[0] for w in _WORDS["range"] + tuple(_ALL_COUNTERS) + _WORDS["people_noun"]}))
+_QUANTITY_START = re.compile(rf"[\d{_CN_CHARS}{_VAGUE}{''.join(sorted({w[0] for w in _WORDS['pre']}))}]"
                              rf"(?=[\d{re.escape(_QUANTITY_SECOND)}])")
 
 
@@ -304,10 +304,8 @@ def _unit(counter: str, text: str, end: int) -> str | None:
         return None
     if counter in _MONEY:
         return _MONEY[counter]
-    if counter in ("个多月", "个半月"):
-        return "个月"
-    if counter == "个多小时":
-        return "小时"
+    if counter in _UNITS:
+        return _UNITS[counter]
     if counter == "块":
         # 块 is money unless a noun follows (两块牌子 counts plaques).
         return "CNY" if not following or not re.match(r"[\u4e00-\u9fff]", following) or following in "的左以多余" else "块"

@@ -30,3 +30,34 @@ def test_person_explained_with_post(store) -> None:
 @pytest.mark.parametrize("label", ["不存在的工会", 'a"b } UNION { ?s ?p ?o', "\\"])
 def test_unknown_or_hostile_labels_find_nothing(store, label: str) -> None:
     assert explain(store, label) == []
+
+
+def _labels_of(store, kind: str) -> list[str]:
+    from kg.query import run_query
+
+    rows = run_query(store, f"SELECT DISTINCT ?l WHERE {{ ?e a ukg:{kind} ; rdfs:label ?l }} ORDER BY ?l LIMIT 5").rows
+    return [label for (label,) in rows]
+
+
+@pytest.mark.parametrize("kind", ["Initiative", "UnionBody", "BeneficiaryGroup", "Person"])
+def test_each_article_says_which_rule_made_the_entity(store, kind: str) -> None:
+    from kg.rules.registry import describe
+
+    labels = _labels_of(store, kind)
+    assert labels
+    for label in labels:
+        [entity] = [e for e in explain(store, label) if e.kind == kind]
+        assert entity.made, f"{label}: no rule made it"
+        mentioned = {value for prop, value in entity.details if prop == "mentionedIn"}
+        assert {file for file, *_ in entity.made} == mentioned  # every article it is mentioned in says why
+        for _file, position, rule, confidence, evidence in entity.made:
+            assert describe(rule), f"{rule} is not in the rule registry"
+            assert 0 <= float(confidence) <= 1 and int(position) >= 0 and evidence
+        assert "made by " in format_explanations([entity])
+        assert all(f[1] != "type" for f in entity.facts)  # the mention statements are no facts
+
+
+def test_initiative_made_by_the_initiative_model(store) -> None:
+    [label, *_] = _labels_of(store, "Initiative")
+    [entity] = [e for e in explain(store, label) if e.kind == "Initiative"]
+    assert {rule.split("/")[0] for _f, _p, rule, _c, _e in entity.made} <= {"model.initiative"}

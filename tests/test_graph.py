@@ -101,12 +101,37 @@ def test_every_relation_is_a_statement_with_provenance(graph: Graph) -> None:
     rows = query(graph, """SELECT ?p ?evidence ?start ?end ?rule ?conf WHERE {
         ?s a rdf:Statement ; rdf:predicate ?p ; prov:wasDerivedFrom ?a ; ukg:evidence ?evidence ;
            ukg:rule ?rule ; ukg:confidence ?conf ; ukg:evidenceSelector ?sel .
-        ?a a ukg:Article . ?sel a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }""")
+        ?a a ukg:Article . ?sel a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end
+        FILTER (?p != rdf:type) }""")
     predicates = {row[0].rsplit("#", 1)[1] for row in rows}
     assert predicates == {"launched", "benefited", "memberOf", "measures"}
     for _, evidence, start, end, rule, conf in rows:
         assert TEXT[int(start):int(end)] == evidence
         assert rule.startswith("test.") and 0 <= float(conf) <= 1
+
+
+def test_every_entity_says_by_which_rule_it_is_of_its_kind_in_the_article(graph: Graph) -> None:
+    rows = query(graph, """SELECT ?e ?class ?rule ?conf ?evidence ?start ?end WHERE {
+        ?s a rdf:Statement ; rdf:subject ?e ; rdf:predicate rdf:type ; rdf:object ?class ; prov:wasDerivedFrom ?a ;
+           ukg:rule ?rule ; ukg:confidence ?conf ; ukg:evidence ?evidence ; ukg:evidenceSelector ?sel .
+        ?a a ukg:Article . ?sel oa:start ?start ; oa:end ?end }""")
+    # one statement per entity and rule: the two mentions of the union give one, with the first one's sentence
+    assert len(rows) == len({m.key for m in EXTRACTION.mentions} - {(QUANTITY, MONEY.label)}) + 1
+    by_class = {row[1].rsplit("#", 1)[1]: row for row in rows}
+    assert set(by_class) == {"UnionBody", "Initiative", "BeneficiaryGroup", "Person", "Quantity"}
+    for kind, (_e, _c, rule, conf, evidence, start, end) in by_class.items():
+        assert rule == f"test.{kind.lower()}/v1" and float(conf) == 0.9
+        assert TEXT[int(start):int(end)] == evidence
+    assert by_class["UnionBody"][4] == TEXT[S1[0]:S1[1]] and by_class["Person"][4] == TEXT[S2[0]:S2[1]]
+
+
+def test_an_entity_made_by_two_rules_in_an_article_has_two_statements_with_the_best_confidences() -> None:
+    again = replace(UNION_ANAPHOR, rule="test.other/v1", confidence=0.4)
+    better = replace(UNION_M, start=UNION_ANAPHOR.start, end=UNION_ANAPHOR.end, confidence=0.95)
+    quads, _ = build_quads([replace(EXTRACTION, mentions=(UNION_M, again, better), relations=())])
+    rows = query(to_rdflib(quads), """SELECT ?rule ?conf ?start WHERE { ?s rdf:predicate rdf:type ; ukg:rule ?rule ;
+        ukg:confidence ?conf ; ukg:evidenceSelector/oa:start ?start }""")
+    assert rows == {("test.unionbody/v1", "0.95", "0"), ("test.other/v1", "0.4", str(S2[0]))}
 
 
 def test_same_input_gives_isomorphic_and_identical_graphs() -> None:

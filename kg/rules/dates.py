@@ -26,8 +26,9 @@ from spacy.tokens import Doc
 
 from kg.dates import find_date_expressions
 from kg.records import MEMBERSHIP, Relation
+from kg.rules.registry import rule_id
 
-RULE_SENTENCE_DATE = "date.sentence/v1"
+RULE_SENTENCE_DATE = rule_id("date.sentence")
 _RANGE = re.compile(r"\s*(?:~|～|-|—|–|－|至|到)\s*")
 
 

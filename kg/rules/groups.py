@@ -8,7 +8,9 @@ part of the data contract, which take the taxonomy's preferred label ("外卖小
 the surface stays in Mention.text.  A group named in full and by its standard abbreviation in one article
 (劳动模范/劳模, kg/data/group-abbreviations-v1.tsv) takes one label there (v3, :func:`unify_abbreviations`).
 A 的-relative of a verb and its object (参加活动的Y) tells an event, not a defining state (group.phrase/v4).  Candidates are emitted with a modest confidence: ukg_mission keeps
-only the groups some initiative serves.
+only the groups some initiative serves.  The words are data: kg/data/groups-v2.tsv (taxonomy),
+kg/data/group-grammar-v1.tsv (heads, stops, fixed names, facilities, modifiers, levels) and
+kg/data/group-abbreviations-v1.tsv, read through kg.lexicon.
 
 Example:
     >>> tax = load_taxonomy()
@@ -23,39 +25,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import posseg
+from kg.lexicon import rows, words
 from kg.records import GROUP, ORGANIZATION, UNION, Mention
+from kg.rules.registry import confidence as default_confidence, rule_id
 from kg.text import start_pattern, to_simplified
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-TAXONOMY_FILE = DATA / "groups-v2.tsv"
-GRAMMAR_FILE = DATA / "group-grammar-v1.tsv"
-ABBREVIATIONS_FILE = DATA / "group-abbreviations-v1.tsv"
+# The data files in kg/data (read through kg.lexicon).
+TAXONOMY_FILE = "groups-v2.tsv"
+GRAMMAR_FILE = "group-grammar-v1.tsv"
+ABBREVIATIONS_FILE = "group-abbreviations-v1.tsv"
 
-RULE_TERM = "group.taxonomy/v3"
-RULE_PHRASE = "group.phrase/v4"
+RULE_TERM = rule_id("group.taxonomy")
+RULE_PHRASE = rule_id("group.phrase")
 
 MAX_MODIFIER = 8
 MAX_LABEL = 12
+_GRAMMAR = words(GRAMMAR_FILE)
 # Right contexts where a group word is part of a fixed name, not a group (工人先锋号, 职工代表大会).
-_RIGHT_BLOCK = ("先锋", "阶级", "日报", "文化宫", "运动", "精神", "代表大会", "大会", "报社", "出版")
-FACILITY_NOUNS = ("书屋", "之家", "驿站", "小家", "服务站", "服务中心", "活动中心", "食堂", "宿舍", "公寓", "阅览室", "休息室",
-             "小屋", "学校", "学堂", "医院", "餐厅")
+_RIGHT_BLOCK = _GRAMMAR["right_block"]
+#: Facility nouns: a group word before one names a facility (职工书屋), not a group.
+FACILITY_NOUNS = _GRAMMAR["facility"]
 _BOUNDARY = re.compile(r"[\sA-Za-z0-9０-９%％.,，。、；;：:!！?？“”‘’\"'「」『』《》〈〉()（）【】\[\]·—\-+＋/]")
-
-
-def _rows(path: Path) -> list[list[str]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        rows.append(line.split("\t"))
-    return rows
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ def load_taxonomy() -> Taxonomy:
     """The worker-group taxonomy of kg/data/groups-v2.tsv."""
     labels: dict[str, str] = {}
     broader: dict[str, tuple[str, ...]] = {}
-    for row in _rows(TAXONOMY_FILE):
+    for row in rows(TAXONOMY_FILE):
         term, preferred = row[0].strip(), row[1].strip()
         labels[term] = preferred
         parents = tuple(p for p in (row[2].split(";") if len(row) > 2 else []) if p.strip())
@@ -113,10 +108,7 @@ def load_taxonomy() -> Taxonomy:
 
 @lru_cache(maxsize=1)
 def _grammar() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    heads, stops = [], []
-    for row in _rows(GRAMMAR_FILE):
-        (heads if row[0] == "head" else stops if row[0] == "stop" else []).append(row[1].strip())
-    return tuple(heads), tuple(sorted(set(stops), key=len, reverse=True))
+    return _GRAMMAR["head"], tuple(sorted(set(_GRAMMAR["stop"]), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -216,11 +208,11 @@ def modifier_start(text: str, start: int, end: int, blocked: list[tuple[int, int
     return _left_start(text, start, end, blocked)
 
 
-_COORDINATORS = "和及与或、"
+_COORDINATORS = "".join(_GRAMMAR["coordinator"])
 # A count (36名, 百余名, 上千位): the group phrase starts after its counter.
 _COUNT = re.compile(r"(?:[0-9０-９]|(?<!一)[一二三四五六七八九十两几数百千万亿][余多]?)[名位户支批]")
 # Words that name an administrative level (市级劳模 → 劳模: a level is no defining modifier).
-_LEVEL = re.compile(r"^(?:国家|中央|省部|省|市|州|盟|县|区|旗|乡|镇|街道|厅|局|处|科|各|同|本|上|以上)级$")
+_LEVEL = re.compile(r"^(?:" + "|".join(_GRAMMAR["level"]) + r")级$")
 
 
 def _is_modifier(word: str, flag: str) -> bool:
@@ -244,13 +236,7 @@ _NON_MODIFIER = frozenset({"v", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv
 
 
 # Modifiers jieba tags as numbers/adverbs/verbs that do define a group.
-_KEEP_MODIFIERS = frozenset({"一线", "在职", "退休", "单身", "困难", "先进", "大龄", "个体", "骨干", "优秀", "外来",
-                             "新", "老", "援", "抗疫", "援港", "援沪", "援川", "援疆", "援藏", "种植", "养殖", "运输",
-                             # sectors jieba tags as verbs
-                             "快递", "外卖", "物流", "家政", "网约", "货运", "客运", "配送", "送餐", "护理", "养老",
-                             "保洁", "装卸", "搬运", "维修", "建筑", "施工", "驾驶",
-                             # compound modifiers jieba splits into a noun and a verb
-                             "服务保障", "志愿服务", "安全生产", "疫情防控"})
+_KEEP_MODIFIERS = frozenset(_GRAMMAR["keep_modifier"])
 
 
 def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
@@ -342,7 +328,7 @@ def _relative_start(text: str, head: int, blocked: list[tuple[int, int]]) -> int
 
 
 def _group_confidence(rule: str) -> float:
-    return 0.6 if rule == RULE_TERM else 0.5
+    return default_confidence(rule)
 
 
 @Language.component("ukg_groups")
@@ -379,7 +365,7 @@ def abbreviations() -> tuple[tuple[str, str], ...]:
     >>> ("劳模", "劳动模范") in abbreviations()
     True
     """
-    return tuple((row[0].strip(), row[1].strip()) for row in _rows(ABBREVIATIONS_FILE) if len(row) > 1)
+    return tuple((row[0], row[1]) for row in rows(ABBREVIATIONS_FILE) if len(row) > 1)
 
 
 def _form_of(label: str) -> tuple[int, str] | None:

@@ -30,6 +30,10 @@ quoted and launch_object rules).
 Initiatives are only looked for in articles that mention a union body: a
 government programme reported without a union is no initiative.
 
+The words are data (read through kg.lexicon): the nouns of names in kg/data/initiatives-v1.tsv, the trigger
+verbs in kg/data/triggers-v1.tsv, the grammar's function words in kg/data/initiative-grammar-v1.tsv; rule ids
+and confidences come from the rule registry (kg/data/rules-v1.tsv).
+
 Example:
     >>> [t for _s, _e, t, _r, _c in find_initiatives("市总工会开展“夏送清凉”活动和困难职工帮扶工作。")]
     ['“夏送清凉”活动', '困难职工帮扶工作']
@@ -40,35 +44,39 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import posseg
+from kg.lexicon import alternation, entries, longest_first, words
 from kg.records import INITIATIVE, ORGANIZATION, PLACE, UNION, Mention
+from kg.rules.registry import confidence, rule_id
 from kg.text import TextMemo, finditer_at, sentence_spans
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-LEXICON_FILE = DATA / "initiatives-v1.tsv"
-TRIGGERS_FILE = DATA / "triggers-v1.tsv"
+# The data files in kg/data (read through kg.lexicon): the initiative nouns, the trigger verbs and the
+# function words of the grammar.
+LEXICON_FILE = "initiatives-v1.tsv"
+TRIGGERS_FILE = "triggers-v1.tsv"
+GRAMMAR_FILE = "initiative-grammar-v1.tsv"
+_G = words(GRAMMAR_FILE)
 
-RULE_QUOTED = "initiative.quoted/v3"
-RULE_QUOTED_LIST = "initiative.quoted_list/v1"
-RULE_DOCUMENT = "initiative.document/v1"
-RULE_LAUNCH = "initiative.launch_object/v4"
-RULE_SERVICE = "initiative.service/v1"
-RULE_HEAD_NP = "initiative.head_np/v2"
-RULE_ISSUED = "initiative.issued/v1"
-RULE_SUBJECT_NP = "initiative.subject_np/v1"
-RULE_SLOGAN = "initiative.numbered_slogan/v1"
-RULE_REPEATED = "initiative.repeated/v1"
+RULE_QUOTED = rule_id("initiative.quoted")
+RULE_QUOTED_LIST = rule_id("initiative.quoted_list")
+RULE_DOCUMENT = rule_id("initiative.document")
+RULE_LAUNCH = rule_id("initiative.launch_object")
+RULE_SERVICE = rule_id("initiative.service")
+RULE_HEAD_NP = rule_id("initiative.head_np")
+RULE_ISSUED = rule_id("initiative.issued")
+RULE_SUBJECT_NP = rule_id("initiative.subject_np")
+RULE_SLOGAN = rule_id("initiative.numbered_slogan")
+RULE_REPEATED = rule_id("initiative.repeated")
 
 _PRIORITY = {RULE_SLOGAN: 4, RULE_DOCUMENT: 5, RULE_ISSUED: 5, RULE_SUBJECT_NP: 3, RULE_QUOTED: 4, RULE_QUOTED_LIST: 4, RULE_LAUNCH: 3, RULE_SERVICE: 2, RULE_HEAD_NP: 1}
-# Confidences follow the precision measured per rule on the development pages (kg eval, seeds),
-# shrunk towards 0.6 where a rule fired only a few times.
-_CONFIDENCE = {RULE_REPEATED: 0.7, RULE_SLOGAN: 0.75, RULE_DOCUMENT: 0.85, RULE_ISSUED: 0.8, RULE_SUBJECT_NP: 0.75, RULE_QUOTED: 0.85,
-               RULE_QUOTED_LIST: 0.85, RULE_LAUNCH: 0.75, RULE_SERVICE: 0.7, RULE_HEAD_NP: 0.6}
+# Confidences (kg/data/rules-v1.tsv) follow the precision measured per rule on the development pages
+# (kg eval, seeds), shrunk towards 0.6 where a rule fired only a few times.
+_CONFIDENCE = {r: confidence(r) for r in (RULE_REPEATED, RULE_SLOGAN, RULE_DOCUMENT, RULE_ISSUED, RULE_SUBJECT_NP,
+                                          RULE_QUOTED, RULE_QUOTED_LIST, RULE_LAUNCH, RULE_SERVICE, RULE_HEAD_NP)}
 _NP_STOP = set("的在了和与及或是为对把将被向从以让使等、，。；：！？,.;:!? \n“”‘’《》()（）")
 
 OPEN_Q = "“‘「『"
@@ -76,21 +84,22 @@ CLOSE_Q = "”’」』"
 _CJK = r"[\u4e00-\u9fff]"
 _QUOTE = re.compile(r"[“‘「『][^“”‘’「」『』\n]{1,30}[”’」』]")
 _DOC = re.compile(r"《([^《》\n]{3,60})》")
-_DOC_HEADS = ("通知", "意见", "办法", "方案", "规定", "决定", "细则", "规划", "条例", "指引", "制度", "意见书",
-              "建议书", "倡议书", "措施", "要点", "标准", "规范", "守则", "协议", "计划", "纲要", "清单", "指南", "公约")
-_CITE = ("按照", "根据", "依据", "遵照", "贯彻", "学习", "落实", "对照", "原载", "参照", "执行")
+_DOC_HEADS = _G["doc_head"]
+_CITE = _G["cite"]
 # Ends the object of a launch verb (outside quotes).
-_CLAUSE_END = re.compile(r"[，。；！？：,;!?:\n…]|\.{2,}|以来|以后|之后|期间|以便|并且|并将|的同时|以及时|进一步")
-_CUT_BEFORE = re.compile(r"(?:以(?!上|下)|为(?!主)|向|把|让|使|对(?!口|接)|从|在(?!线|职|岗))(?=" + _CJK + ")")
+_CLAUSE_END = re.compile(r"[，。；！？：,;!?:\n…]|\.{2,}|" + alternation(_G["clause_end"]))
+_CUT_BEFORE = re.compile("(?:" + "|".join(re.escape(word) + (f"(?!{'|'.join(after.split())})" if after else "")
+                                          for word, *rest in entries(GRAMMAR_FILE, "cut_before")
+                                          for after in [rest[0] if rest else ""])
+                         + ")(?=" + _CJK + ")")
 _LEAD_STRIP = re.compile(
-    r"^(?:了|起|好|出|过|上|下|等等|等|以|"
-    r"\d{4}\s*[~～\-—至到]\s*\d{4}\s*年度?|\d{4}年度?|今年|去年|明年|本年度|年度|"
+    r"^(?:" + alternation(_G["lead_particle"]) + "|"
+    r"\d{4}\s*[~～\-—至到]\s*\d{4}\s*年度?|\d{4}年度?|" + alternation(_G["lead_time"]) + "|"
     r"第[一二三四五六七八九十\d]{1,3}[期届季批轮次]|首[期届批个家]|"
-    r"全市|全省|全县|全区|全州|全国|全体|各级|各地|各类|广大|辖区|基层|"
-    r"共计|总计|累计|共|包括|一批|一系列|"
+    + alternation(_G["lead_scope"]) + "|"
+    + alternation(_G["lead_total"]) + "|"
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几多]+)[余多]?[大]?[个项次场家支批类种期届条座所间件]|"
-    r"本届|本次|此次|这次|这项|这一|该项|上述|前述|"
-    r"多种|多项|多场|多个)+"
+    + alternation(_G["lead_determiner"]) + ")+"
 )
 _COUNT_INSIDE = re.compile(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千几]+)[余多]?[大]?[个项次场家支批类种名位户](?=" + _CJK + "|[“‘「《])")
 # A count of occurrences, participants or sites after a name (活动150余场次, 服务站30个); a count of
@@ -99,35 +108,26 @@ _TRAILING_COUNT = re.compile(r"(?:共|达|近|超|逾|约)?(?:\d+(?:\.\d+)?|[一
                              r"(?:万)?(?:场次|人次|次|场|期|届|轮|名|人|个|座|所|处|家)")
 _PERIOD_BEFORE = re.compile(r"\d{4}\s*(?:[~～\-—至到]\s*\d{4}\s*)?年度?$")
 # Heads of built things: "<thing>建设" is the building of it, the name is the thing.
-_CONCRETE_HEADS = ("系统", "平台", "基地", "驿站", "中心", "之家", "服务站", "服务点", "书屋", "小程序", "数据库", "网络",
-                   "工作室", "课堂", "讲堂", "调解室")
+_CONCRETE_HEADS = _G["concrete_head"]
 # What may follow a name in its clause without being part of it (a particle, a localizer …).
-_TRAILING_REST = re.compile(r"(?:了|的|中|上|里|时|后|等|等等|之中|活动中|工作中|方面|期间|以来|并" + _CJK + "{0,4})")
+_TRAILING_REST = re.compile(r"(?:" + alternation(_G["trailing_rest"]) + "|并" + _CJK + "{0,4})")
 _TRAILING_COUNT_END = re.compile(_TRAILING_COUNT.pattern + "$")
 _COUNTER_LAST = frozenset("次场期届轮名人个座所处家")  # the last characters of _TRAILING_COUNT's counters
 _COUNT_START = re.compile(r"[\d一二三四五六七八九十两百千几]")  # where a match of _COUNT_INSIDE starts
-_CLAUSE_VERB = re.compile(r"进行|推动|提高|铺开|加入到|加入|参加|实现|形成|搞|到(?=" + _CJK + ")")
+_CLAUSE_VERB = re.compile(alternation(_G["clause_verb"]) + "|到(?=" + _CJK + ")")
 # Governing verbs left in front of a name by a chained predicate (依托服务站, 完善协作机制).
-_LEAD_VERB = re.compile(r"^(?:利用|健全|完善|加强|引导|筹集|鼓励|支持|带动|整合|用好|依托|借助|通过)(?=" + _CJK + ")")
-_TIME_PREFIX = re.compile(r"^(?:该市|该区|该县|该省|该镇|今夏|今冬|今春|今秋|当天|当日|近日|日前|近年来|近期|目前|今年以来|此前|随后|同时|还|也|又|再|将|已|正式|积极|深入|扎实|全面|大力|率先|先后|陆续|迅速|广泛|普遍|不断|持续|继续|共同|联合|一起|分别)+")
-
-
-def _rows(path: Path) -> list[list[str]]:
-    return [
-        [c.strip() for c in line.split("\t")]
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+_LEAD_VERB = re.compile(r"^(?:" + alternation(_G["lead_verb"]) + ")(?=" + _CJK + ")")
+_TIME_PREFIX = re.compile(r"^(?:" + alternation(_G["time_prefix"]) + ")+")
 
 
 @lru_cache(maxsize=2)
-def load_lexicon(path: Path = LEXICON_FILE) -> dict[str, tuple[str, ...]]:
-    """A typed word list (type → words, longest first) from a two-column TSV."""
-    table: dict[str, list[str]] = {}
-    for row in _rows(path):
-        if len(row) >= 2:
-            table.setdefault(row[0], []).append(row[1])
-    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in table.items()}
+def load_lexicon(name: str = LEXICON_FILE) -> dict[str, tuple[str, ...]]:
+    """A typed word list of kg/data (type → words, longest first, ties in file order).
+
+    >>> load_lexicon()["generic"][-1]
+    '证'
+    """
+    return {kind: longest_first(items) for kind, items in words(name).items()}
 
 
 def triggers() -> dict[str, tuple[str, ...]]:
@@ -157,8 +157,7 @@ def _launch_re() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _strong_launch_re() -> re.Pattern:
-    strong = [w for w in triggers()["launch"] if w not in
-              ("建设", "推进", "落实", "创新", "完善", "健全", "深化", "探索", "推动", "服务", "设置", "开发", "提供", "办好")]
+    strong = [w for w in triggers()["launch"] if w not in _G["weak_launch"]]
     return re.compile("|".join(map(re.escape, sorted(strong, key=len, reverse=True))))
 
 
@@ -175,18 +174,18 @@ def _standalone(text: str, pos: int, width: int = 1) -> bool:
     return False
 
 
-_MEANS = ("通过", "依托", "借助")
+_MEANS = _G["means"]
 # Verbs whose subject is the thing that starts (an event opens, a centre is unveiled), after adverbs.
-_INCHOATIVE_ADVERBS = "由此|随即|正式|同时|近日|日前|昨日|昨天|今天|今日|当天|当日|上午|下午|已|已经|也|将|顺利|隆重"
+_INCHOATIVE_ADVERBS = alternation(_G["inchoative_adverb"])
 # The look-behinds skip starts right after an adverb (an earlier start matches there anyway): without
 # them a long run of adverbs not followed by a verb took quadratic time (10,000 × 已: 4 s).
-_INCHOATIVE_VERBS = "启动|开幕|开赛|鸣锣开赛|开讲|开班|开营|揭牌|挂牌|落成|启用|开通|上线|拉开帷幕|拉开序幕"
+_INCHOATIVE_VERBS = alternation(_G["inchoative_verb"])
 # The first look-ahead (a first character of an adverb or verb) only makes the search fast: without
 # it the look-behinds were tried at every character.
 _INCHOATIVE = re.compile("(?=[" + "".join(sorted({w[0] for w in (_INCHOATIVE_ADVERBS + "|" + _INCHOATIVE_VERBS).split("|")}))
                          + "])" + "".join(f"(?<!{a})" for a in _INCHOATIVE_ADVERBS.split("|"))
                          + rf"(?:{_INCHOATIVE_ADVERBS})*(?:{_INCHOATIVE_VERBS})")
-_PURPOSE = re.compile(r"(?:同时|此外|另外|并|还|也)?(?:为了|为)")
+_PURPOSE = re.compile(r"(?:" + alternation(_G["purpose_adverb"]) + ")?(?:为了|为)")
 _CLAUSE_MARKS = "，。；！？,;!? \n"
 _CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_MARKS) + "]")
 
@@ -336,7 +335,8 @@ def _generic_kinds() -> tuple[re.Pattern | None, re.Pattern]:
     mods = "|".join(lex.get("generic_mod", ()))
     modified = re.compile(r"(?:" + mods + r")(?:" + generic + ")") if mods else None
     counted = re.compile(
-        r"(?:[这此该各本其][项类个种次]?|[\d一二两三四五六七八九十几多]+[余多]?[大]?[项类个种次场件]|相关|有关|上述|各种|多种|各类|系列|专项|主要|重点|日常|具体|新)?"
+        r"(?:[这此该各本其][项类个种次]?|[\d一二两三四五六七八九十几多]+[余多]?[大]?[项类个种次场件]|"
+        + alternation(_G["counted_mod"]) + ")?"
         r"(?:" + generic + ")")
     return modified, counted
 
@@ -393,7 +393,7 @@ def is_acceptable(name: str) -> bool:
     head = _ends_with_head(name)
     if head and name == bare and len(name) - len(head) < 2 and name not in lex["service"]:
         return False
-    if name.startswith(("重大", "根本", "精品", "有关", "相关", "相应", "这些", "此类")):
+    if name.startswith(_G["bad_prefix"]):
         return False
     # Generic head with only a count/demonstrative in front (两项活动, 这项工作, 此类活动).
     if counted.fullmatch(bare):
@@ -742,7 +742,8 @@ def find_initiatives(text: str, *, blocked: list[tuple[int, int]] | None = None,
     return _resolve(text, cands, blocked)
 
 
-_NUMBERED = re.compile(r"[“‘](?:[一二两三四五六七八九十百千万几]|\d)+(?:个|件|项|大|条|张|把|本|班|道|批)?" + _CJK + r"{0,3}[”’]")
+_NUMBERED = re.compile(r"[“‘](?:[一二两三四五六七八九十百千万几]|\d)+(?:" + alternation(_G["slogan_counter"]) + ")?"
+                       + _CJK + r"{0,3}[”’]")
 _SLOGAN_DROP = frozenset({"v", "a", "ad", "vd", "d", "ul", "uguo", "m", "mq", "q", "p", "c"})
 
 
@@ -883,7 +884,7 @@ def ukg_initiatives(doc: Doc) -> Doc:
     return doc
 
 
-_FIELD_AFTER = ("方面", "领域", "问题", "工作方面")
+_FIELD_AFTER = _G["field_after"]
 
 
 def _repeated(text: str, found: list[tuple[int, int, str, str, float]]) -> list[tuple[int, int, str, str, float]]:
@@ -915,7 +916,7 @@ def _repeated(text: str, found: list[tuple[int, int, str, str, float]]) -> list[
     return out
 
 
-_SERIES = re.compile(r"(?:系列|专项|主题)(?=(?:活动|行动|工作|工程|服务)$)")
+_SERIES = re.compile(r"(?:" + alternation(_G["series_marker"]) + ")(?=(?:" + alternation(_G["series_head"]) + ")$)")
 
 
 def short_forms(names: list[str]) -> dict[str, str]:

@@ -52,6 +52,10 @@ benefited:
 
 Group mentions that no initiative serves are dropped (the guideline counts only served groups).
 
+The words are data (read through kg.lexicon): kg/data/triggers-v1.tsv, kg/data/beneficiary-v1.tsv and the
+grammar's function words in kg/data/mission-grammar-v1.tsv; rule ids and confidences come from the rule
+registry (kg/data/rules-v1.tsv).
+
 Example:
     >>> from kg.records import Article, Mention, UNION
     >>> from kg.nlp import make_nlp, make_doc
@@ -72,33 +76,42 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg import posseg
+from kg.lexicon import alternation, longest_first, words
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNION, Mention, Relation
 from kg.rules.groups import FACILITY_NOUNS, unify_abbreviations
 from kg.rules.initiatives import FRAME_ROLE, triggers
+from kg.rules.registry import confidence, rule_id
 from kg.text import sentence_spans, to_simplified
 
-RULE_HOST = "launched.host/v2"
-RULE_SUBJECT = "launched.subject/v3"
-RULE_PARAGRAPH = "launched.paragraph/v3"
-RULE_ARTICLE = "launched.article/v3"
-RULE_IN_NAME = "benefited.in_name/v3"
-RULE_MARKER = "benefited.marker/v10"
-RULE_PRONOUN = "benefited.pronoun/v1"
-RULE_DEMONSTRATIVE = "benefited.demonstrative/v1"
-RULE_TOPIC = "benefited.topic/v1"
-RULE_PREVIOUS = "benefited.previous/v1"
-RULE_TOPIC_SUBJECT = "benefited.topic_subject/v1"
-RULE_STARTED_THEREBY = "benefited.started_thereby/v1"
+RULE_HOST = rule_id("launched.host")
+RULE_SUBJECT = rule_id("launched.subject")
+RULE_PARAGRAPH = rule_id("launched.paragraph")
+RULE_ARTICLE = rule_id("launched.article")
+RULE_IN_NAME = rule_id("benefited.in_name")
+RULE_MARKER = rule_id("benefited.marker")
+RULE_PRONOUN = rule_id("benefited.pronoun")
+RULE_DEMONSTRATIVE = rule_id("benefited.demonstrative")
+RULE_TOPIC = rule_id("benefited.topic")
+RULE_PREVIOUS = rule_id("benefited.previous")
+RULE_TOPIC_SUBJECT = rule_id("benefited.topic_subject")
+RULE_STARTED_THEREBY = rule_id("benefited.started_thereby")
+# Default confidences (kg/data/rules-v1.tsv): the pair precision measured per rule on the development pages
+# (in_name/v3: 33 of 47; marker/v5: 62 of 79), shrunk towards 0.6 for rules that fired only a few times.
+_CONFIDENCE = {r: confidence(r) for r in (RULE_HOST, RULE_SUBJECT, RULE_PARAGRAPH, RULE_ARTICLE, RULE_IN_NAME,
+                                          RULE_MARKER, RULE_PRONOUN, RULE_DEMONSTRATIVE, RULE_TOPIC, RULE_PREVIOUS,
+                                          RULE_TOPIC_SUBJECT, RULE_STARTED_THEREBY)}
 
-MARKERS_FILE = Path(__file__).resolve().parent.parent / "data" / "beneficiary-v1.tsv"
+# The data files in kg/data (read through kg.lexicon): the beneficiary markers and the grammar's words.
+MARKERS_FILE = "beneficiary-v1.tsv"
+GRAMMAR_FILE = "mission-grammar-v1.tsv"
+_G = words(GRAMMAR_FILE)
 
-_ADVERBS = r"(?:将|还|也|已|共同|一起|积极|主动|分别|同时|近日|日前)*"
+_ADVERBS = r"(?:" + alternation(_G["actor_adverb"]) + ")*"
 _GAP_PUNCT = re.compile(r"[，。；！？：,;!?:\n“”《》]")
 
 
@@ -142,7 +155,7 @@ def _launch_after() -> re.Pattern:
     # "公司帮助社区建立X": a non-union helper of a non-union builder acts too (not when it helps a union:
     # 人社局协助区总工会建立X is the union's)
     return re.compile(r"(?:" + _ADVERBS + r"|[都均又再先后相继率先全部每年今年经常]|已经|主动)*"
-                      r"(?:(?:帮助|协助|指导|带动|督促|推动)(?:(?!工会|[省市县区镇州]总)[\u4e00-\u9fff]){1,6}?)?"
+                      r"(?:(?:" + alternation(_G["helper_verb"]) + r")(?:(?!工会|[省市县区镇州]总)[\u4e00-\u9fff]){1,6}?)?"
                       r"(?:" + launch + ")")
 
 
@@ -174,7 +187,7 @@ def _hosts(text: str, unions: list[Mention], start: int, end: int) -> list[Menti
 
 
 # Non-union actors: an organisation mention, or a generic noun of a company, bureau, hospital, community …
-_ACTOR_NOUN = re.compile(r"(?:公司|企业|集团|银行|医院|学校|局|厅|委|政府|部门|社区|村|旅行社|总社|经理|负责人|单位)")
+_ACTOR_NOUN = re.compile(r"(?:" + alternation(_G["actor_noun"]) + ")")
 
 
 def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = True,
@@ -187,8 +200,8 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
         orgs = [m for m in doc._.mentions if m.kind == ORGANIZATION]
     ends = [m.end for m in orgs if lo <= m.start and m.end <= hi]
     ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
-    coord = tuple(w for w in triggers()["coord"] if union_before or w not in ("与", "和", "同", "及", "、"))
-    objecty = tuple(triggers()["object_marker"]) + coord + ("帮助", "协调", "依托", "通过")
+    coord = tuple(w for w in triggers()["coord"] if union_before or w not in _G["partner_coord"])
+    objecty = tuple(triggers()["object_marker"]) + coord + _G["actor_object"]
     for end in ends:
         if not verb_after.match(text, end, hi):
             continue
@@ -204,7 +217,7 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
 _MODAL = re.compile(r"(?<![主重需必纲摘提只首概紧不想])要(?![求点素闻害务是])|(?<![响适相供反效呼回对])应(?:当|该)?(?![用对急邀届征聘运变时有])"
                     r"|必须|务必|亟需|亟待")
 # Generic or plural union subjects (guideline: not entities); the specific union is unknown.
-_GENERIC_UNION = re.compile(r"(?:各级|基层|各地|各类|全市|全省|全县|全区|全州|全国|全段|每级|[一二两三四五]级|(?:省|市|县|区|乡|镇)(?:市|县|区|乡|镇)(?:两|三|四)?级)"
+_GENERIC_UNION = re.compile(r"(?:" + alternation(_G["generic_union"]) + r"|[一二两三四五]级|(?:省|市|县|区|乡|镇)(?:市|县|区|乡|镇)(?:两|三|四)?级)"
                             r"(?:各级)?工会(?:组织)?")
 
 
@@ -237,7 +250,7 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
     in_sentence = [u for u in unions if s <= u.start < e]
     hosts = _hosts(text, in_sentence, s, e)
     if hosts:
-        return hosts, RULE_HOST, 0.8
+        return hosts, RULE_HOST, _CONFIDENCE[RULE_HOST]
     # An exhortation (要/应/必须 …, typical of speeches and directives) states no launch.
     if _MODAL.search(text, s, init.start):
         return [], "", 0.0
@@ -247,7 +260,7 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
         if _other_actor(doc, text, anchor.end, init.start, orgs=state.get("orgs")):
             state.setdefault("blocked", set()).add(id(init))
             return [], "", 0.0
-        return _coordinated(text, in_sentence, anchor), RULE_SUBJECT, 0.8
+        return _coordinated(text, in_sentence, anchor), RULE_SUBJECT, _CONFIDENCE[RULE_SUBJECT]
     # A company, bureau or community acting in the sentence blocks the union fallbacks.
     if _other_actor(doc, text, s, init.start, union_before=False, orgs=state.get("orgs")):
         state.setdefault("blocked", set()).add(id(init))
@@ -265,9 +278,9 @@ def _launchers(doc: Doc, init: Mention, spans, para, unions: list[Mention], stat
         anchor = max(earlier, key=lambda u: u.end)
         si = _sentence_of(spans, anchor.start) or 0
         same = [u for u in unions if spans[si][0] <= u.start < spans[si][1]]
-        return _coordinated(text, same, anchor), RULE_PARAGRAPH, 0.7
+        return _coordinated(text, same, anchor), RULE_PARAGRAPH, _CONFIDENCE[RULE_PARAGRAPH]
     if state.get("main"):
-        return [state["main"]], RULE_ARTICLE, 0.7
+        return [state["main"]], RULE_ARTICLE, _CONFIDENCE[RULE_ARTICLE]
     return [], "", 0.0
 
 
@@ -282,19 +295,15 @@ def _main_union(unions: list[Mention]) -> Mention | None:
 @lru_cache(maxsize=1)
 def markers() -> dict[str, tuple[str, ...]]:
     """Beneficiary-marker lexicon of kg/data/beneficiary-v1.tsv (pre, post, adverb, pronoun), longest first."""
-    out: dict[str, list[str]] = {}
-    for line in MARKERS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, word = line.split("\t")[:2]
-            out.setdefault(kind, []).append(word.strip())
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+    return {kind: longest_first(items) for kind, items in words(MARKERS_FILE).items()}
 
 
 MAX_MARKER_GAP = 6
-_GLUED_ADVERBS = "已特专另再又亦并还先均都也将曾正即便"
+_GLUED_ADVERBS = "".join(_G["glued_adverb"])
 # Coordination between group phrases, also over a closing "等(重点)群体" (面向A、B等群体和C).
 _COUNT = r"(?:(?:[0-9０-９.]+|[一二三四五六七八九十百千万两几]+)[余多]?[万千百亿]?[余多]?[名位人户个批对]?)"
-_GROUP_COORD = re.compile(r"(?:等(?:重点|特殊|困难)?(?:群体|人群|对象|人员)?)?(?:[、和及与或]|以及|及其|还有)" + _COUNT + "?")
+_GROUP_COORD = re.compile(r"(?:等(?:" + alternation(_G["collective_mod"]) + ")?(?:" + alternation(_G["collective"]) + ")?)?"
+                          r"(?:[、和及与或]|" + alternation(_G["group_coord"]) + ")" + _COUNT + "?")
 # After a list item: another item, the list's end, or the clause's end.
 _LIST_ITEM_END = re.compile(r"(?:[、和及与或]|以及|等|代表|[，,；;。！？!?]|$)")
 
@@ -338,12 +347,12 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
 
 
 # "Y(群体)的维权服务": Y is whom the service is for; "参赛/参训 Y": Y takes part.
-_SERVICE_OF = re.compile(r"(?:群体|人群)?的(?:合法)?(?:维权|服务|帮扶|关爱|救助|就医|培训|技能提升)"
-                         r"(?!意识|水平|能力|质量|态度|理念|精神|作用)")  # 职工的服务意识: their own quality
+_SERVICE_OF = re.compile(r"(?:群体|人群)?的(?:合法)?(?:" + alternation(_G["service_of"]) + ")"
+                         r"(?!" + alternation(_G["quality_noun"]) + ")")  # 职工的服务意识: their own quality
 # "参加(过)…的 Y", "享受…的 Y": a 的-relative saying the group took part in or received something.
-_PARTICIPANT_RELATIVE = re.compile(r"(?:参加|参与|享受|入住|受益于|报名参加)(?:了|过)?[^，。；,;！？!?\n的]{0,12}的"
+_PARTICIPANT_RELATIVE = re.compile(r"(?:" + alternation(_G["participation_verb"]) + r")(?:了|过)?[^，。；,;！？!?\n的]{0,12}的"
                                    r"(?:(?:[0-9０-９.]+|[一二三四五六七八九十百千万两几]+)[余多]?[万千百]?[余多]?[名位户个])?$")
-_PARTICIPANT_PREFIX = ("参赛", "参训", "参演", "参展", "参会", "受助", "受训", "受益")
+_PARTICIPANT_PREFIX = _G["participant_prefix"]
 
 
 def _post_marked(text: str, g: Mention, e: int) -> bool:
@@ -372,20 +381,22 @@ def _post_marked(text: str, g: Mention, e: int) -> bool:
     return False
 
 
-_NOMINAL = ("率", "度", "数", "人数", "情况", "意愿")
+_NOMINAL = _G["nominal_suffix"]
 
 
 # A group followed by an outreach move and a service verb (…干部深入车间送服务, 律师走进企业宣讲), directly by
 # 为/向/给 + whom it serves (劳模为职工宣讲), or by a verb of contributing (动员Y建功立业) is an agent, not served.
-_AGENT_OUTREACH = re.compile(r"(?:分别|主动|积极|定期|每月|经常|轮流|集中)*(?:(?:到|赴|深入|走进|走入|进入|下沉到?|前往|奔赴|上门)"
-                             r"[^，。；,;！？!?\n]{0,10}?(?:搞服务|服务|慰问|宣讲|帮扶|义诊|义剪|送|调研|走访|指导|讲课|授课)"
+_AGENT_OUTREACH = re.compile(r"(?:" + alternation(_G["outreach_adverb"]) + ")*(?:(?:" + alternation(_G["outreach_move"]) + ")"
+                             r"[^，。；,;！？!?\n]{0,10}?(?:" + alternation(_G["outreach_service"]) + ")"
                              r"|(?:为|向|给)(?![主止何此其期准宜例首0-9０-９一二三四五六七八九十百千万两几约近超])"
                              # mobilised to contribute (动员Y奋进/建功/投身…): the group acts
-                             r"|(?:奋进|建功|投身|争当|争创|争做|奉献|献计献策|建言献策|攻坚克难|比学赶超))")
+                             r"|(?:" + alternation(_G["contribute_verb"]) + "))")
 # 为/向/给/替/帮 Y …上门义诊: Y is the object of a benefactive preposition, not the one who goes.
-_BENEFACTIVE_BEFORE = re.compile(r"(?:为|向|给|替|帮)[^，。；,;！？!?\n为向给替帮]{0,6}$")
+_BENEFACTIVE_BEFORE = re.compile(r"(?:" + alternation(_G["benefactive"]) + r")[^，。；,;！？!?\n"
+                                 + "".join(_G["benefactive"]) + "]{0,6}$")
 # "与Y进行(一对一)…辅导/结对帮扶": Y is the counterpart a helping service is given to (the subject is its helper).
-_COUNTERPART_AFTER = re.compile(r"(?:进行|开展|实行|结成|建立|签订)?[^，。；,;！？!?\n]{0,6}?(?:辅导|结对|帮扶|帮带|指导|培训|师带徒|对子)")
+_COUNTERPART_AFTER = re.compile(r"(?:" + alternation(_G["counterpart_verb"]) + r")?[^，。；,;！？!?\n]{0,6}?(?:"
+                                + alternation(_G["counterpart_service"]) + ")")
 _COUNTERPART_BEFORE = re.compile(r"[与同](?:(?:[0-9０-９.]+|[一二三四五六七八九十百千万两几]+)[余多]?[万千百]?[余多]?[名位户个])?$")
 
 _HELPER_GAP = re.compile(r"[、和及，,0-9一二三四五六七八九十百千万余多名位个\u4e00-\u9fff]{0,16}?[与同]")
@@ -470,13 +481,12 @@ def _pronoun_marked(text: str, groups: list[Mention], s: int, e: int, lo: int) -
 
 # Inside a name, a group followed by an outreach verb is its agent (工会干部联系企业“接待日”制度,
 # 千名工会干部进企业), and a group followed by a team noun is its membership (志愿者服务队): neither is served.
-_AGENT_AFTER = re.compile(r"(?:联系|联络|走进|进|深入|下沉|下基层|结对|包联|包保|挂钩|蹲点|志愿|宣讲|"
-                          r"队伍|团队|服务队|志愿队|突击队|小分队|宣讲团|讲师团|工作组|小组)")
+_AGENT_AFTER = re.compile(r"(?:" + alternation(_G["agent_after"]) + ")")
 
 
 # A name whose head is a place or facility (职工之家, 劳模创新工作室, 女职工疗休养基地) is a type name: the group in
 # it says what kind of place it is, not whom this one serves (that needs a statement of its own: 让Y有了…).
-_FACILITY_HEADS = FACILITY_NOUNS + ("中心", "基地", "工作室", "服务点", "阵地", "站")
+_FACILITY_HEADS = FACILITY_NOUNS + _G["facility_head"]
 
 
 def _served_in_name(text: str, group: Mention, init: Mention) -> bool:
@@ -508,9 +518,9 @@ def _clause(text: str, pos: int) -> tuple[int, int]:
 
 
 # A background clause: a premise (基于/鉴于/随着 X …) or a setting frame (在 X 中/期间/之际).
-_BACKGROUND = re.compile(r"\s*(?:基于|鉴于|随着|伴随着?)|\s*在[^，；,;]*(?:中|期间|之际|过程中|之后|以来)\s*$")
+_BACKGROUND = re.compile(r"\s*(?:" + alternation(_G["premise"]) + r")|\s*在[^，；,;]*(?:" + alternation(_G["frame_end"]) + r")\s*$")
 # A clause opening a new coordinated predication ends the scope of a fronted target clause.
-_NEW_PREDICATION = re.compile(r"[，；,;]\s*(?:与此同时|同时|此外|另外|并且|另一方面|也|还)")
+_NEW_PREDICATION = re.compile(r"[，；,;]\s*(?:" + alternation(_G["new_predication"]) + ")")
 
 
 def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) -> list[tuple[Mention, list[tuple[Mention, int]]]]:
@@ -554,8 +564,8 @@ def _assign(text: str, marked: list[tuple[Mention, int]], inits: list[Mention]) 
 
 
 # "此次培训活动重点面向…": a demonstrative noun phrase naming an initiative of the article again.
-_DEMONSTRATIVE = re.compile(r"(?:此次|这次|本次|该项|此项|这项|这些|上述|该|此)(?P<mid>[\u4e00-\u9fff]{0,8}?)"
-                            r"(?P<head>活动|行动|工程|项目|计划|工作|服务|竞赛|比武|培训|平台|机制|基地|制度|热线)")
+_DEMONSTRATIVE = re.compile(r"(?:" + alternation(_G["demonstrative"]) + r")(?P<mid>[\u4e00-\u9fff]{0,8}?)"
+                            r"(?P<head>" + alternation(_G["demonstrative_head"]) + ")")
 
 
 def _demonstrative_reference(text: str, s: int, e: int, inits: list[Mention]) -> Mention | None:
@@ -571,9 +581,9 @@ def _demonstrative_reference(text: str, s: int, e: int, inits: list[Mention]) ->
 
 
 # A clause listing the parts of something (包括A、B等活动).
-_LISTING = re.compile(r"(?:包括|包含|涵盖|设有|设置了|分为|囊括)")
+_LISTING = re.compile(r"(?:" + alternation(_G["listing"]) + ")")
 _LISTING_OPENS = re.compile(r"\s*(?:其中)?(?:主要)?" + _LISTING.pattern)
-_TOPIC_DEMONSTRATIVE = re.compile(r"\s*(?:这个|这支|这座|这家|这项|这次|这届|这些|该项|该|此项|此次|本届|本次|上述)")
+_TOPIC_DEMONSTRATIVE = re.compile(r"\s*(?:" + alternation(_G["topic_demonstrative"]) + ")")
 
 
 def _topic_subject(text: str, s: int, e: int, inits: list[Mention]) -> Mention | None:
@@ -597,7 +607,8 @@ def _topic_subject(text: str, s: int, e: int, inits: list[Mention]) -> Mention |
 
 
 # "…看望慰问Y。X活动由此/同时启动。": the next sentence says the event just told starts initiative X.
-_THEREBY_STARTED = re.compile(r"(?:由此|随即|随之|同时|也|亦)(?:正式|全面)?(?:启动|拉开(?:帷幕|序幕)|开幕|展开|铺开)")
+_THEREBY_STARTED = re.compile(r"(?:" + alternation(_G["thereby_adverb"]) + ")(?:" + alternation(_G["thereby_manner"]) + ")?(?:"
+                              + alternation(_G["thereby_verb"]) + ")")
 
 
 def _started_thereby(text: str, spans, para: list[int], idx: int, by_sentence: dict[int, list[Mention]]) -> list[Mention]:
@@ -613,7 +624,7 @@ def _started_thereby(text: str, spans, para: list[int], idx: int, by_sentence: d
     return [i for i in by_sentence[nxt] if i.end <= m.start() and not _CLAUSE.search(text, i.end, m.start())]
 
 
-_TARGET_CLAUSE = re.compile(r"\s*(?:主要|重点|专门|特别|均|都|还|也|坚持|积极|着力)*(?:面向|针对|围绕|聚焦)")
+_TARGET_CLAUSE = re.compile(r"\s*(?:" + alternation(_G["target_adverb"]) + ")*(?:" + alternation(_G["target_verb"]) + ")")
 
 
 @Language.component("ukg_mission")
@@ -655,9 +666,7 @@ def ukg_mission(doc: Doc) -> Doc:
         # (only the groups starting inside the name can lie inside it)
         for g in groups[bisect_left(group_starts, init.start):bisect_left(group_starts, init.end)]:
             if g.end <= init.end and _served_in_name(text, g, init):
-                # confidences: pair precision measured on the development pages (in_name/v3: 33 of 47; marker/v5:
-                # 62 of 79), shrunk towards 0.6 for rules that fired only a few times
-                relate(BENEFITED, init, g, init.start, RULE_IN_NAME, 0.7)
+                relate(BENEFITED, init, g, init.start, RULE_IN_NAME, _CONFIDENCE[RULE_IN_NAME])
 
     by_sentence: dict[int, list[Mention]] = {}
     for init in inits:
@@ -677,9 +686,9 @@ def ukg_mission(doc: Doc) -> Doc:
         para_start = spans[para_first[para[idx]]][0]
         # (the groups of the sentence only: _marked_groups leaves out the others first)
         in_sentence = groups[bisect_left(group_starts, s):bisect_left(group_starts, e)]
-        marked = [(g, pos, RULE_MARKER, 0.78) for g, pos in _marked_groups(text, in_sentence, inits, s, e, skip)] \
+        marked = [(g, pos, RULE_MARKER, _CONFIDENCE[RULE_MARKER]) for g, pos in _marked_groups(text, in_sentence, inits, s, e, skip)] \
             if in_sentence else []
-        marked += [(g, pos, RULE_PRONOUN, 0.5) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
+        marked += [(g, pos, RULE_PRONOUN, _CONFIDENCE[RULE_PRONOUN]) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
         if not marked:
             continue
         rule_of = {(id(g), pos): (rule, conf) for g, pos, rule, conf in marked}
@@ -698,26 +707,26 @@ def ukg_mission(doc: Doc) -> Doc:
                     taken.add((id(g), pos))
                     relate(BENEFITED, init, g, pos, *rule_of[(id(g), pos)])
             for g, pos in to_topic + [p for p in rest if (id(p[0]), p[1]) not in taken]:
-                relate(BENEFITED, ref, g, pos, RULE_TOPIC_SUBJECT, 0.55)
+                relate(BENEFITED, ref, g, pos, RULE_TOPIC_SUBJECT, _CONFIDENCE[RULE_TOPIC_SUBJECT])
         elif idx in by_sentence:
             for init, gs in _assign(text, pairs, by_sentence[idx]):
                 for g, pos in gs:
                     relate(BENEFITED, init, g, pos, *rule_of[(id(g), pos)])
         elif (ref := _demonstrative_reference(text, s, e, inits) or _topic_subject(text, s, e, inits)) is not None:
             for g, pos in pairs:
-                relate(BENEFITED, ref, g, pos, RULE_DEMONSTRATIVE, 0.55)
+                relate(BENEFITED, ref, g, pos, RULE_DEMONSTRATIVE, _CONFIDENCE[RULE_DEMONSTRATIVE])
         elif nxt := _started_thereby(text, spans, para, idx, by_sentence):
             for init in nxt:
                 for g, pos in pairs:
-                    relate(BENEFITED, init, g, pos, RULE_STARTED_THEREBY, 0.6)
+                    relate(BENEFITED, init, g, pos, RULE_STARTED_THEREBY, _CONFIDENCE[RULE_STARTED_THEREBY])
         elif idx > 0 and idx - 1 in by_sentence and para[idx - 1] == para[idx]:
             for init in by_sentence[idx - 1]:
                 for g, pos in pairs:
-                    relate(BENEFITED, init, g, pos, RULE_PREVIOUS, 0.55)
+                    relate(BENEFITED, init, g, pos, RULE_PREVIOUS, _CONFIDENCE[RULE_PREVIOUS])
         elif topic and s >= topic_end:
             for init in topic:
                 for g, pos in pairs:
-                    relate(BENEFITED, init, g, pos, RULE_TOPIC, 0.45)
+                    relate(BENEFITED, init, g, pos, RULE_TOPIC, _CONFIDENCE[RULE_TOPIC])
 
     # Only a benefited relation makes a group a beneficiary (a head-count of 货运从业人员 does not);
     # relations of the dropped group mentions (a quantity measuring them) go with them.

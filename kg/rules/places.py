@@ -17,13 +17,17 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.places import Place, is_within, lookup, names
+from kg.lexicon import words
+from kg.places import GRAMMAR, Place, is_within, lookup, names
 from kg.records import PLACE, Mention
+from kg.rules.registry import rule_id
 from kg.text import start_pattern
 
-RULE_FULL = "place.gazetteer/v1"
-RULE_SHORT = "place.short/v1"
-_LEVEL_CHARS = "省市县区州盟旗"
+RULE_FULL = rule_id("place.gazetteer")
+RULE_SHORT = rule_id("place.short")
+# Level characters that end a full name; words after a short name that make it a union's place.
+_LEVEL_CHARS = "".join(words(GRAMMAR)["level_char"])
+_UNION_AFTER = words(GRAMMAR)["union_after"]
 _MAX = 12
 
 
@@ -113,7 +117,7 @@ def _find_places(text: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ..
         if not full:
             nxt = _longest_at(text, end)
             chained = nxt is not None and any(is_within(p, h) for p in nxt[1] for h in places)
-            union_follows = text.startswith(("工会", "总工会", "市总", "县总", "区总"), end)
+            union_follows = text.startswith(_UNION_AFTER, end)
             if not (chained or union_follows):
                 i += 1
                 continue

@@ -36,22 +36,25 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.quantities import ParsedQuantity, find_quantities
+from kg.lexicon import entries, words
+from kg.quantities import WORDS, ParsedQuantity, find_quantities
 from kg.records import GROUP, INITIATIVE, MEASURES, ORGANIZATION, QUANTITY, UNION, Mention, Relation
+from kg.rules.registry import confidence as default_confidence, rule_id
 from kg.text import normalize_label, sentence_spans
 
-RULE_MONEY = "quantity.money/v1"
-RULE_PEOPLE = "quantity.people/v1"
-RULE_PERCENT = "quantity.percent/v1"
-RULE_COUNT = "quantity.count/v1"
-RULE_ADJACENT = "quantity.measures.adjacent/v1"
-RULE_PEOPLE_NEAREST = "quantity.measures.people-nearest/v1"
-RULE_MONEY_NEAREST = "quantity.measures.money-nearest/v1"
+RULE_MONEY = rule_id("quantity.money")
+RULE_PEOPLE = rule_id("quantity.people")
+RULE_PERCENT = rule_id("quantity.percent")
+RULE_COUNT = rule_id("quantity.count")
+RULE_ADJACENT = rule_id("quantity.measures.adjacent")
+RULE_PEOPLE_NEAREST = rule_id("quantity.measures.people-nearest")
+RULE_MONEY_NEAREST = rule_id("quantity.measures.money-nearest")
 
-_MONEY_UNITS = {"CNY", "USD", "EUR", "HKD"}
-_PEOPLE_UNITS = {"人", "人次", "户"}
-_ORG_COUNTERS = {"家", "个", "所", "支"}
-_EVENT_COUNTERS = {"项", "场", "场次", "次", "期", "个", "批", "批次"}
+# Which unit measures which kind of mention (kg/data/quantities-v1.tsv).
+_MONEY_UNITS = frozenset(unit for _word, unit in entries(WORDS, "money"))
+_PEOPLE_UNITS = frozenset(words(WORDS)["people_unit"])
+_ORG_COUNTERS = frozenset(words(WORDS)["org_counter"])
+_EVENT_COUNTERS = frozenset(words(WORDS)["event_counter"])
 #: Characters allowed between a head-count and its group (名一线职工, 名涉铅岗位职工)…
 _PEOPLE_GAP = 6
 #: …and between other counters or money and what they count (12家基层工会, 资金48万元).
@@ -144,14 +147,14 @@ def measures_relation(text: str, quantity: Mention, others: list[Mention], sente
     people = unit in _PEOPLE_UNITS
     target = _adjacent(text, quantity, [m for m in in_sentence if m.kind in kinds],
                        gap=_PEOPLE_GAP if people else _COUNTER_GAP, before=people or unit in _MONEY_UNITS)
-    rule, confidence = RULE_ADJACENT, 0.85
+    rule, confidence = RULE_ADJACENT, default_confidence(RULE_ADJACENT)
     if target is None and (unit in _PEOPLE_UNITS or unit in _MONEY_UNITS):
         wanted = GROUP if unit in _PEOPLE_UNITS else INITIATIVE
         nearest = _nearest(text, quantity, [m for m in in_sentence if m.kind == wanted])
         if nearest is not None and nearest[1]:  # only within the same clause
             target = nearest[0]
             rule = RULE_PEOPLE_NEAREST if wanted == GROUP else RULE_MONEY_NEAREST
-            confidence = 0.6
+            confidence = default_confidence(rule)
     if target is None:
         return None
     return Relation(predicate=MEASURES, subject=quantity, object=target, sentence_start=lo, sentence_end=hi,
