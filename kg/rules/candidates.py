@@ -33,16 +33,19 @@ from spacy.tokens import Doc
 from kg import posseg
 from kg.lexicon import longest_first, words
 from kg.records import GROUP, INITIATIVE, ORGANIZATION, PERSON, UNION, Mention
+from kg.rules.registry import confidence, rule_id
 from kg.text import to_simplified
 
 LEXICON = "candidates-v1.tsv"
 
-RULE_NP = "initiative.np/v1"
-RULE_TRIGGER_OBJECT = "initiative.trigger_object/v1"
-RULE_LIST_ITEM = "initiative.list_item/v1"
-RULE_QUOTED_BARE = "initiative.quoted_bare/v1"
-RULE_DOCUMENT_ANY = "initiative.document_any/v1"
-RULE_GROUP_SUFFIX = "group.suffix/v1"
+RULE_NP = rule_id("initiative.np")
+RULE_TRIGGER_OBJECT = rule_id("initiative.trigger_object")
+RULE_LIST_ITEM = rule_id("initiative.list_item")
+RULE_QUOTED_BARE = rule_id("initiative.quoted_bare")
+RULE_DOCUMENT_ANY = rule_id("initiative.document_any")
+RULE_GROUP_SUFFIX = rule_id("group.suffix")
+#: Candidates are proposals, not facts: the learned models decide (kg/data/rules-v1.tsv gives 0.3).
+CANDIDATE_CONFIDENCE = confidence("initiative.np")
 
 #: How far (in characters) a noun phrase may reach left of its head, and an item's longest length.
 MAX_NAME = 24
@@ -304,7 +307,7 @@ def ukg_candidates(doc: Doc) -> Doc:
         for start, end, name, rule in find_candidates(doc.text, tokens=tokens, blocked=blocked):
             surface = article.text[start:end] if article is not None else name
             found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=to_simplified(name),
-                                 rule=rule, confidence=0.3))
+                                 rule=rule, confidence=CANDIDATE_CONFIDENCE))
     doc.user_data["ukg-candidates"] = found
     # the hand rules' initiatives and groups before ukg_mission prunes them, and the groups of the suffix
     # grammar: ukg_decide reconsiders them all
@@ -320,6 +323,6 @@ def ukg_candidates(doc: Doc) -> Doc:
                 taken.append((start, end))
                 surface = article.text[start:end] if article is not None else doc.text[start:end]
                 snapshot.append(Mention(kind=GROUP, text=surface, start=start, end=end, label=label,
-                                        rule=RULE_GROUP_SUFFIX, confidence=0.3))
+                                        rule=RULE_GROUP_SUFFIX, confidence=CANDIDATE_CONFIDENCE))
     doc.user_data["ukg-snapshot"] = snapshot
     return doc
