@@ -88,7 +88,13 @@ def _extract_pieces(
             sentence = place(relation.sentence_start, relation.sentence_end)
             if subject is None or obj is None or sentence is None:
                 continue
-            r = replace(relation, subject=subject, object=obj, sentence_start=sentence[0], sentence_end=sentence[1])
+            attrs = relation.attrs
+            if support := relation.attr("support"):  # the other end's sentence (kg.rules.decide) moves too
+                moved_support = place(*(int(x) for x in support.split(":")))
+                attrs = tuple((k, v if k != "support" else f"{moved_support[0]}:{moved_support[1]}")
+                              for k, v in attrs if k != "support" or moved_support)
+            r = replace(relation, subject=subject, object=obj, sentence_start=sentence[0], sentence_end=sentence[1],
+                        attrs=attrs)
             relations.setdefault((r.predicate, r.subject.key, r.object.key, r.sentence_start), r)
     return list(mentions.values()), list(relations.values())
 

@@ -119,6 +119,8 @@ _UKG_confidence = _iri(UKG.confidence)
 _UKG_eventDate = _iri(UKG.eventDate)
 _UKG_evidence = _iri(UKG.evidence)
 _UKG_evidenceSelector = _iri(UKG.evidenceSelector)
+_UKG_supportingEvidence = _iri(UKG.supportingEvidence)
+_UKG_supportingEvidenceSelector = _iri(UKG.supportingEvidenceSelector)
 _UKG_mentionedIn = _iri(UKG.mentionedIn)
 _UKG_position = _iri(UKG.position)
 _UKG_postTitle = _iri(UKG.postTitle)
@@ -268,6 +270,15 @@ def _relation_triples(relation: Relation, *, article: Article, art: str, nodes: 
     yield selector, _RDF_type, _OA_TextPositionSelector
     yield selector, _OA_start, (str(start), NON_NEGATIVE_INTEGER)
     yield selector, _OA_end, (str(end), NON_NEGATIVE_INTEGER)
+    if support := relation.attr("support"):
+        # the sentence naming the other end of a fact stated across sentences
+        s, e = (int(x) for x in support.split(":"))
+        support_selector = f"{statement}/support"
+        yield statement, _UKG_supportingEvidence, (article.text[s:e], ZH)
+        yield statement, _UKG_supportingEvidenceSelector, support_selector
+        yield support_selector, _RDF_type, _OA_TextPositionSelector
+        yield support_selector, _OA_start, (str(s), NON_NEGATIVE_INTEGER)
+        yield support_selector, _OA_end, (str(e), NON_NEGATIVE_INTEGER)
 
 
 def _mention_node(mention: Mention, *, article: Article) -> str:

@@ -65,6 +65,8 @@ class UKG(DefinedNamespace):
     rule: URIRef  # id of the rule or component that produced a fact
     confidence: URIRef  # in [0, 1]
     evidenceSelector: URIRef  # statement → oa:TextPositionSelector
+    supportingEvidence: URIRef  # statement → the sentence naming its other end (a fact across sentences)
+    supportingEvidenceSelector: URIRef  # statement → oa:TextPositionSelector of that sentence
     eventDate: URIRef  # statement → date its sentence gives (xsd:date, gYearMonth or gYear)
     position: URIRef  # Article → position in its source file (0-based)
 

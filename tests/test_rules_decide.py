@@ -65,3 +65,33 @@ def test_no_relation_points_to_a_dropped_mention(model_nlp) -> None:
                                     text="青禾县总工会了解到，东岭机械公司开展投入50万元的职工技能培训活动。"))
     present = {id(m) for m in doc._.mentions}
     assert all(id(r.subject) in present and id(r.object) in present for r in doc._.relations)
+
+
+def test_every_fact_cites_sentences_naming_its_ends(model_nlp) -> None:
+    text = ("青禾县总工会近日召开全委会议。会议决定，今年开展“技能进工地”培训活动，为建筑工人送去技能课。"
+            "活动将持续三个月。")
+    doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0, text=text))
+    decided = [r for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)]
+    assert decided
+    for r in decided:
+        sentence = text[r.sentence_start:r.sentence_end]
+        assert r.object.text in sentence
+        support = r.attr("support")
+        if r.subject.text in sentence:
+            assert support is None
+        else:  # a fact across sentences cites the sentence of its subject as supporting evidence
+            start, end = (int(x) for x in support.split(":"))
+            assert r.subject.text in text[start:end] and r.object.text not in text[start:end]
+    across = [r for r in decided if r.attr("support")]
+    assert any(r.predicate == LAUNCHED for r in across)  # the union is named a sentence before the initiative
+
+
+def test_supporting_evidence_reaches_the_graph(model_nlp) -> None:
+    from kg.extract import extract
+    from kg.graph import article_quads
+
+    text = "青禾县总工会近日召开全委会议。会议决定，今年开展“技能进工地”培训活动，为建筑工人送去技能课。"
+    extraction = extract(Article(id="t#0", source_file="t.txt", position=0, text=text), nlp=model_nlp)
+    quads = list(article_quads(extraction))
+    supports = [q for q in quads if q.predicate.value.endswith("#supportingEvidence")]
+    assert supports and all(q.object.value == "青禾县总工会近日召开全委会议。" for q in supports)

@@ -766,10 +766,17 @@ def _nearest(unions: list[Mention], init: Mention) -> Mention:
 
 
 def _fact(context: Context, predicate: str, subject: Mention, obj: Mention, *, rule: str, p: float) -> Relation:
-    """A relation whose evidence is the sentence of its object (where both ends stand in one sentence, that one)."""
+    """A relation whose evidence is the sentence of its object; when its subject stands in another
+    sentence, that sentence is its supporting evidence (attrs ``support`` = "start:end"): a fact inferred
+    across sentences cites both, and no sentence that names neither end."""
     s, e = context.sentence_span(obj.start)
+    attrs: tuple[tuple[str, str], ...] = ()
+    if not (s <= subject.start < e):
+        ss, se = context.sentence_span(subject.start)
+        if ss <= subject.start < se:
+            attrs = (("support", f"{ss}:{se}"),)
     return Relation(predicate=predicate, subject=subject, object=obj, sentence_start=s, sentence_end=e,
-                    rule=rule, confidence=round(p, 3))
+                    rule=rule, confidence=round(p, 3), attrs=attrs)
 
 
 @lru_cache(maxsize=4)
