@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kg import places as gazetteer  # noqa: E402
+from kg.lexicon import rows  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 SURNAMES = ROOT / "kg" / "data" / "surnames-v1.txt"
@@ -191,10 +192,8 @@ def _descendants(code: str, children: dict[str, list[gazetteer.Place]]) -> list[
 def _divisions() -> tuple[dict[str, gazetteer.Place], dict[str, list[gazetteer.Place]]]:
     table: dict[str, gazetteer.Place] = {}
     children: dict[str, list[gazetteer.Place]] = {}
-    for line in gazetteer.DATA.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        code = line.split("\t", 1)[0]
+    for row in rows(gazetteer.GAZETTEER):
+        code = row[0]
         place = gazetteer.by_code(code)
         if place is None or place.level not in gazetteer.LEVELS:
             continue
