@@ -362,7 +362,7 @@ def run_local(
     except EngineTimeout:
         raise QueryError(f"the query did not finish within {timeout:g} s (--timeout); it was stopped") from None
     except ResultTooLarge:
-        raise QueryError(f"the answer is larger than {max_bytes / MB:g} MB (--max-result-mb); add LIMIT or narrow the query") from None
+        raise QueryError(f"the answer is larger than {max_bytes / MB:.3g} MB (--max-result-mb); add LIMIT or narrow the query") from None
     except EngineCrashed as error:
         raise QueryError(str(error)) from None
     except EngineError as error:
@@ -449,7 +449,7 @@ async def _fetch(url: str, text: str, *, auth: tuple[str, str] | None, timeout: 
                     async for chunk in response.aiter_bytes():
                         size += len(chunk)
                         if size > max_bytes:
-                            raise QueryError(f"{url}: the answer is larger than {max_bytes / MB:g} MB (--max-result-mb); "
+                            raise QueryError(f"{url}: the answer is larger than {max_bytes / MB:.3g} MB (--max-result-mb); "
                                              "add LIMIT or narrow the query")
                         parts.append(chunk)
                     return b"".join(parts), response.headers.get("content-type", "").split(";")[0].strip()

@@ -321,8 +321,8 @@ class Pool:
         return engine
 
     async def _drop(self, engine: Engine) -> None:
+        await engine.close()  # still in self.engines while it is waited for, so that close() finds it if cancelled
         self.engines.discard(engine)
-        await engine.close()
 
     async def acquire(self) -> Engine:
         return await self.idle.get()
@@ -354,8 +354,10 @@ class Pool:
 
     async def close(self) -> None:
         self.closed = True
-        for task in list(self.tasks):
+        tasks = list(self.tasks)
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         for engine in list(self.engines):
             await self._drop(engine)
 
@@ -475,6 +477,9 @@ class Endpoint:
                 return None
             if isinstance(event, h11.Request):
                 request = event
+                # h11 bounds a head that arrives in pieces; one that arrives whole is measured here
+                if len(event.target) + sum(len(k) + len(v) + 4 for k, v in event.headers) > self.limits.max_header_bytes:
+                    raise _Refused(431, f"the request line and headers are larger than {self.limits.max_header_bytes // 1024} KB")
                 length = dict(event.headers).get(b"content-length")
                 if length is not None and length.isdigit() and int(length) > self.limits.max_request_bytes:
                     raise _Refused(413, f"the request body is larger than {self.limits.max_request_bytes // 1024} KB")

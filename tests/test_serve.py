@@ -1,4 +1,4 @@
-"""kg.serve: the real Oxigraph server over a snapshot of the built store, read-only."""
+"""kg.serve: the endpoint (HTTP front and engine processes) over a snapshot of the built store, read-only."""
 
 from __future__ import annotations
 
