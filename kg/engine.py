@@ -315,7 +315,7 @@ class Engine:
         self._stderr = tempfile.TemporaryFile()
         env = dict(os.environ, RUST_BACKTRACE="0", PYTHONUNBUFFERED="0")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "kg.engine", self.location,
+            sys.executable, "-P", "-m", "kg.engine", self.location,  # -P: not a kg/ folder of the working directory
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr, env=env,
             preexec_fn=_isolate(self.network),
         )

@@ -259,6 +259,8 @@ class Limits:
         """Raise ServeError for a limit out of range."""
         if not 0 < self.timeout_s <= 86_400:
             raise ServeError(f"--timeout must be between 1 and 86400 seconds, not {self.timeout_s:g}")
+        if self.workers > 64:
+            raise ServeError(f"--workers must be at most 64, not {self.workers}")
         for name, value in (("--workers", self.workers), ("--max-connections", self.max_connections),
                             ("--max-query-kb", self.max_request_bytes), ("--max-result-mb", self.max_result_bytes)):
             if value < 1:
@@ -334,13 +336,13 @@ class Pool:
             self.idle.put_nowait(engine)
         else:
             engine.kill()
+            self.restarts += 1
             task = asyncio.ensure_future(self._replace(engine))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
 
     async def _replace(self, engine: Engine) -> None:
         await self._drop(engine)
-        self.restarts += 1
         for attempt in range(8):
             if self.closed:
                 return

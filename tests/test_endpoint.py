@@ -258,9 +258,9 @@ def test_the_time_out_bounds_a_streaming_answer_and_never_ends_it_as_if_whole(se
         assert cut, "the answer of a query that timed out must not end as a complete one"
         assert elapsed < 2 + 4, elapsed
         deadline = time.monotonic() + 10
-        while (server.engine_pids() in ([], engine) or Path(f"/proc/{engine[0]}").exists()) and time.monotonic() < deadline:
+        while (server.engine_pids() in ([], engine) or _alive(engine[0])) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert server.engine_pids() not in ([], engine) and not Path(f"/proc/{engine[0]}").exists()  # the work stopped
+        assert server.engine_pids() not in ([], engine) and not _alive(engine[0])  # the work stopped
         assert httpx.post(server.endpoint, data={"query": "ASK {}"}, timeout=30).status_code == 200
 
 
@@ -504,6 +504,48 @@ def test_a_port_in_use_is_still_a_clear_error(seeds_server, seeds_build) -> None
     with pytest.raises(ServeError, match=f"cannot listen on 127.0.0.1:{seeds_server.port}"):
         with serve_store(store=seeds_build[1] / "store", port=seeds_server.port):
             pass
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                stat = (proc / "stat").read_text().rsplit(") ", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(stat[1]) == pid and stat[0] != "Z":
+                found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal and /proc are Linux's")
+def test_a_killed_kg_serve_leaves_no_engine_process_behind(seeds_build, tmp_path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(seeds_build[1] / "store", store)
+    process = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", "0", "--workers", "2"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        process.stdout.readline()
+        endpoint = process.stdout.readline().split()[-1]
+        assert httpx.post(endpoint, data={"query": "ASK {}"}, timeout=30).status_code == 200
+        engines = _children(process.pid)
+        assert len(engines) == 2
+    finally:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, engines)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in engines if _alive(pid)]
+    assert left == [], f"engine processes {left} outlived kg serve"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1][:1] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 # --- 13. odd arguments: one line, never a traceback ---------------------------------------------
