@@ -30,8 +30,17 @@ out = Console(highlight=False, soft_wrap=True)
 
 def fail(message: str) -> None:
     """Print a one-line error to stderr and exit 1."""
-    err.print(f"error: {message}", markup=False)
+    err.print(f"error: {_printable(message)}", markup=False)
     raise typer.Exit(1)
+
+
+def _printable(text: str) -> str:
+    """Text that any terminal can print: bytes of arguments that were not UTF-8 (kept by Python as
+    lone surrogates) become escapes such as \\xff."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @app.command()
@@ -268,65 +277,118 @@ def query(
     param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE binds ?NAME to an RDF term (repeatable): <IRI>, prefix:name, \"literal\"@en / ^^xsd:…; bare text is @zh if Chinese, else a plain string."),
     user: Optional[str] = typer.Option(None, "--user", help="HTTP basic-auth user for --endpoint."),
     password: Optional[str] = typer.Option(None, "--password", help="HTTP basic-auth password for --endpoint."),
+    timeout: float = typer.Option(60, "--timeout", help="Seconds the query may take in all, answer included; then it is stopped."),
+    max_result_mb: float = typer.Option(100, "--max-result-mb", help="Stop when the answer grows over this many MB (as SPARQL JSON)."),
 ) -> None:
     """Answer a SPARQL query from the built store or a SPARQL endpoint (the article graphs are unioned as default graph).
 
     Common prefixes (ukg:, org:, prov:, schema:, skos:, rdfs: …) are predeclared.  --param values
-    are bound as RDF terms in VALUES clauses, never pasted into the query as text.
+    are bound as RDF terms in VALUES clauses, never pasted into the query as text.  The query runs
+    in a process of its own, so a crash of the engine is a one-line error; --timeout and
+    --max-result-mb bound it.
 
     Example: kg query ontology/queries/about-union.rq --param name=北京市总工会 --format csv
     """
-    from kg.query import FORMATS, QueryError, format_result, open_store, parse_param, run_query, run_remote
+    from kg.query import FORMATS, MB, QueryError, format_result, parse_param, run_local, run_remote
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    path = Path(query_text)
-    if query_text.endswith(".rq") or (len(query_text) < 255 and "\n" not in query_text and path.is_file()):
-        try:
-            query_text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            fail(f"{path}: cannot read query: {getattr(error, 'strerror', None) or error}")
+    if not 0 < timeout <= 86_400:
+        fail(f"--timeout must be between 1 and 86400 seconds, not {timeout:g}")
+    if not max_result_mb > 0:
+        fail(f"--max-result-mb must be more than 0, not {max_result_mb:g}")
+    query_text = _query_argument(query_text)
+    for text, what in [(query_text, "the query"), *((p, f"--param {p!r}") for p in param), (endpoint or "", "--endpoint")]:
+        if not _is_unicode(text):
+            fail(f"{_printable(what)} has bytes that are not UTF-8")
     try:
         params = dict(parse_param(p) for p in param)
         if endpoint:
             auth = (user, password or "") if user else None
-            result = run_remote(endpoint, query_text, params=params, auth=auth)
+            result = run_remote(endpoint, query_text, params=params, auth=auth, timeout=timeout, max_bytes=int(max_result_mb * MB))
         else:
-            result = run_query(open_store(store), query_text, params=params)
+            result = run_local(store, query_text, params=params, timeout=timeout, max_bytes=int(max_result_mb * MB))
     except QueryError as error:
         fail(str(error))
     typer.echo(format_result(result, fmt=fmt))  # as is: rich would turn TSV tabs into spaces
 
 
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _query_argument(text: str) -> str:
+    """The query a ``kg query`` argument stands for: the text of a file (a ``.rq`` name, or any file
+    that exists), else the argument itself."""
+    path = Path(text)
+    try:
+        is_file = "\n" not in text and path.is_file()
+    except (OSError, ValueError):  # too long for a file name, a NUL byte …: a query, not a file
+        is_file = False
+    if not (text.endswith(".rq") or is_file):
+        return text
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or (str(error).splitlines() or [type(error).__name__])[0]
+        fail(f"{_printable(text)}: cannot read query: {reason}")
+
+
 @app.command()
 def serve(
     store: Path = typer.Option(Path("out/store"), "--store", help="The store written by kg build."),
-    port: int = typer.Option(7878, "--port", help="TCP port on 127.0.0.1 (0 picks a free one)."),
-    timeout: int = typer.Option(30, "--timeout", help="Query time-out in seconds."),
+    port: int = typer.Option(7878, "--port", help="TCP port on 127.0.0.1, up to 65535 (0 picks a free one)."),
+    timeout: float = typer.Option(30, "--timeout", help="Seconds a query may take in all, answer included; then it is stopped."),
+    workers: int = typer.Option(2, "--workers", help="Engine processes: how many queries run at once (others wait)."),
+    max_connections: int = typer.Option(64, "--max-connections", help="Open connections; a new one pushes out the oldest that runs no query."),
+    max_query_kb: int = typer.Option(1024, "--max-query-kb", help="Largest request body (the query) in KB."),
+    max_result_mb: int = typer.Option(256, "--max-result-mb", help="Largest answer in MB; a larger one is stopped."),
+    max_memory_mb: int = typer.Option(4096, "--max-memory-mb", help="Memory one engine process may use (MB); then its query is stopped."),
+    allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated queries (SERVICE): the server then sends HTTP requests where queries say."),
+    allow_host: list[str] = typer.Option([], "--allow-host", help="Another name the Host header may give (a reverse proxy's; repeatable)."),
 ) -> None:
-    """Serve the store read-only over HTTP with the Oxigraph server: a YASGUI query page and a SPARQL 1.1 endpoint.
+    """Serve the store read-only over HTTP: a YASGUI query page and a SPARQL 1.1 endpoint.
 
-    Serves a snapshot of the store, so kg build may replace the store meanwhile (restart to see it).
-    SPARQL Update and Graph Store writes are refused.  Ctrl-C stops it.
+    Queries run in engine processes of their own: one that crashes the engine gets a one-line
+    error and the others go on.  Each query is stopped after --timeout seconds, answer included.
+    SERVICE, SPARQL Update and Graph Store writes are refused; requests must come from this machine's
+    pages (Host, Origin).  Serves a snapshot of the store, so kg build may replace the store
+    meanwhile (restart to see it).  Ctrl-C stops it.
 
     Example: kg serve --store out/store --port 7878
     """
     import signal
 
-    from kg.serve import ServeError, free_port, serve_store
+    from kg.serve import MB, Limits, ServeError, serve_store
+
+    if not 0 <= port <= 65535:
+        fail(f"--port must be between 0 and 65535, not {port}")
+    for name, value in (("--max-query-kb", max_query_kb), ("--max-result-mb", max_result_mb), ("--max-memory-mb", max_memory_mb)):
+        if value < 1:
+            fail(f"{name} must be at least 1, not {value}")
+    limits = Limits(timeout_s=timeout, workers=workers, max_connections=max_connections, max_request_bytes=max_query_kb * 1024,
+                    max_result_bytes=max_result_mb * MB, max_memory_bytes=max_memory_mb * MB, allow_service=allow_service,
+                    allow_hosts=tuple(allow_host))
 
     def on_terminate(signum, frame):  # run the clean-up (stop server, delete snapshot) on SIGTERM too
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_terminate)
     try:
-        with serve_store(store=store, port=port or free_port(), timeout_s=timeout) as server:
+        with serve_store(store=store, port=port, limits=limits, log=lambda message: err.print(_printable(message), markup=False)) as server:
             out.print(f"query page (YASGUI): {server.url}", markup=False)
             out.print(f"SPARQL endpoint:     {server.endpoint}", markup=False)
             sys.stdout.flush()
-            err.print("read-only; the article graphs are the default graph; Ctrl-C stops the server", markup=False)
-            code = server.process.wait()
-            fail(f"the oxigraph server stopped (exit code {code})")
+            services = "SERVICE allowed" if allow_service else "SERVICE refused"
+            err.print(f"read-only; the article graphs are the default graph; {workers} engine(s), "
+                      f"{timeout:g} s per query, {services}; Ctrl-C stops the server", markup=False)
+            while not server.wait(1.0):
+                pass
+            fail("the server stopped")
     except KeyboardInterrupt:
         err.print("stopped", markup=False)
     except ServeError as error:

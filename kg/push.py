@@ -5,10 +5,14 @@ Each graph is replaced with HTTP PUT (``ENDPOINT?graph=IRI``): its first request
 graph larger than ``chunk_size`` triples continues with POSTs (append) of the next chunks.  Pushing
 the same build again therefore leaves exactly the same data.  The file is streamed: memory holds one
 chunk, the names of the graphs already started and the triples with blank nodes (the ontology's OWL
-axioms), which go together in one request per graph after its other triples so that no blank node is
-split across documents.  The file is parsed once before anything is sent, so a file that is not
-valid N-Quads changes nothing in the endpoint.  Failed requests (connection errors, time-outs, HTTP
-408/429/5xx) are retried with exponential back-off.
+axioms).  The file is parsed once before anything is sent, so a file that is not valid N-Quads
+changes nothing in the endpoint; that first pass also gathers each graph's blank-node triples, which
+go into the graph's first request, its PUT, so that no blank node is split across documents.
+
+Failed requests (connection errors, time-outs, HTTP 408/429/5xx) are retried with exponential
+back-off, which is safe even when the endpoint wrote before it failed: a PUT replaces the graph
+again, and the POSTs that follow carry only triples without blank nodes, which a store holds once
+however often they are sent (a retried POST of blank nodes would add a second copy of each).
 
 Example:
     >>> push(Path("out"), "http://127.0.0.1:7878/store")  # doctest: +SKIP
@@ -17,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,10 +58,30 @@ def read_graphs(source: Path) -> dict[GraphName, list[ox.Triple]]:
 
 
 def _nquads_path(source: Path) -> Path:
-    path = source / "graph.nq" if source.is_dir() else source
-    if not path.is_file():
-        raise PushError(f"{path}: no such file (run 'kg build' first)")
+    try:
+        path = source / "graph.nq" if source.is_dir() else source
+        found = path.is_file()
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte …
+        raise PushError(f"{_shown(source)}: {getattr(error, 'strerror', None) or error}") from None
+    if not found:
+        raise PushError(f"{_shown(path)}: no such file (run 'kg build' first)")
     return path
+
+
+def _shown(path: Path | str) -> str:
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _endpoint(endpoint: str) -> httpx.URL:
+    """The Graph Store endpoint's URL, checked (PushError when it is not an http(s) URL with a host)."""
+    problem = f"{_shown(endpoint)!r} is not an http(s) URL (e.g. http://127.0.0.1:7878/store)"
+    try:
+        url = httpx.URL(endpoint)
+    except (httpx.InvalidURL, TypeError, ValueError, UnicodeError):
+        raise PushError(problem) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise PushError(problem)
+    return url
 
 
 def _quads(path: Path) -> Iterator[ox.Quad]:
@@ -90,24 +115,33 @@ def push(
     that several article graphs hold is sent once per graph and stored once).
     ``on_progress(triples_done, triples_total)`` is called after each request.
     """
+    base = _endpoint(endpoint)
     path = _nquads_path(source)
-    total = sum(1 for _ in _quads(path))  # a first pass: a broken file must not leave the endpoint half-updated
     target: GraphName | None = None
     if graph is not None:
         try:
             target = ox.NamedNode(graph)
         except ValueError as error:
             raise PushError(f"--graph {graph!r} is not an IRI: {error}") from None
-    seen: set[GraphName] = set()  # graphs already replaced: a graph met again later (unsorted input) is appended to
+    # A first pass: a broken file must not leave the endpoint half-updated; and each graph's blank-node
+    # triples, which go into its PUT.
+    total = 0
     blank: dict[GraphName, list[ox.Triple]] = {}
+    for quad in _quads(path):
+        total += 1
+        if _has_blank(quad.triple):
+            blank.setdefault(target or quad.graph_name, []).append(quad.triple)
+    seen: set[GraphName] = set()  # graphs already replaced: a graph met again later (unsorted input) is appended to
     done = requests = retried = 0
     with httpx.Client(auth=auth, timeout=timeout_s, transport=transport) as client:
 
         def send(name: GraphName, triples: list[ox.Triple]) -> None:
             nonlocal done, requests, retried
             method = "POST" if name in seen else "PUT"
+            if method == "PUT":
+                triples = blank.pop(name, []) + triples
             seen.add(name)
-            retried += _send(client, method, _graph_url(endpoint, name), name, triples, retries=retries, backoff_s=backoff_s)
+            retried += _send(client, method, _graph_url(base, name), name, triples, retries=retries, backoff_s=backoff_s)
             requests += 1
             done += len(triples)
             if on_progress:
@@ -118,8 +152,7 @@ def push(
         for quad in _quads(path):
             name = target or quad.graph_name
             if _has_blank(quad.triple):
-                blank.setdefault(name, []).append(quad.triple)
-                continue
+                continue  # gathered by the first pass
             if chunk and (name != current or len(chunk) >= chunk_size):
                 send(current, chunk)
                 chunk = []
@@ -127,13 +160,12 @@ def push(
             chunk.append(quad.triple)
         if chunk:
             send(current, chunk)
-        for name, triples in blank.items():
-            send(name, triples)
+        for name in list(blank):  # graphs of blank-node triples only
+            send(name, [])
     return PushSummary(graphs=len(seen), triples=total, requests=requests, retries=retried)
 
 
-def _graph_url(endpoint: str, name: GraphName) -> httpx.URL:
-    url = httpx.URL(endpoint)
+def _graph_url(url: httpx.URL, name: GraphName) -> httpx.URL:
     if isinstance(name, ox.DefaultGraph):
         return url.copy_merge_params({"default": ""})
     if isinstance(name, ox.BlankNode):

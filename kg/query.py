@@ -18,7 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,9 @@ import pyoxigraph as ox
 from kg.graph import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
+MB = 1024 * 1024
+#: What kg query asks an engine or endpoint for: SPARQL JSON results, or N-Triples for CONSTRUCT/DESCRIBE.
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
 
@@ -42,14 +47,32 @@ class QueryResult:
     boolean: bool | None = None
 
 
+def shown(path: Path | str) -> str:
+    r"""A path or argument for a one-line message: bytes that are not UTF-8 become escapes.
+
+    >>> shown(b"a\xffb".decode("utf-8", "surrogateescape"))
+    'a\\xffb'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def check_store(path: Path) -> None:
+    """Raise QueryError (one line, naming the path) unless ``path`` looks like an Oxigraph store."""
+    try:
+        is_store = (path / "CURRENT").exists() or any(path.glob("*.sst"))
+    except OSError as error:  # a name too long, a loop of links, no permission …
+        raise QueryError(f"{shown(path)}: {error.strerror or error}") from None
+    if not is_store:
+        raise QueryError(f"{shown(path)}: not an Oxigraph store (run 'kg build' first)")
+
+
 def open_store(path: Path) -> ox.Store:
     """Open a built store read-only (raises QueryError naming the path when it is not a store)."""
-    if not (path / "CURRENT").exists() and not any(path.glob("*.sst")):
-        raise QueryError(f"{path}: not an Oxigraph store (run 'kg build' first)")
+    check_store(path)
     try:
         return ox.Store.read_only(str(path))
     except OSError as error:
-        raise QueryError(f"{path}: cannot open store: {error}") from error
+        raise QueryError(f"{shown(path)}: cannot open store: {str(error).splitlines()[0] if str(error) else error}") from None
 
 
 def with_prefixes(query: str) -> str:
@@ -129,6 +152,43 @@ _TOKEN = re.compile(
 def _tokens(query: str) -> list[tuple[str, str, int]]:
     """(kind, text, offset) of the query's tokens, without white space and comments."""
     return [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(query) if m.lastgroup not in ("ws", "comment")]
+
+
+def uses_service(query: str) -> bool:
+    """Whether the query has a ``SERVICE`` clause (a federated query, which makes the engine send
+    HTTP requests).  Read from the query's tokens, so the word in a string, an IRI, a comment or a
+    prefixed name (``ex:service``) does not count; codepoint escapes (``\\u0053ERVICE``) are read
+    both ways.
+
+    >>> uses_service("SELECT * { service silent <http://x/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * { ?s ex:service "SERVICE" ; service:p <urn:SERVICE> } # SERVICE')
+    False
+    """
+    texts = {query, _CODEPOINT.sub(lambda m: _codepoint(m.group()), query)}
+    for text in texts:
+        tokens = _tokens(text)
+        for i, (kind, word, offset) in enumerate(tokens):
+            if kind != "word" or word.upper() != "SERVICE":
+                continue
+            before = tokens[i - 1] if i else None
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            if before and before[1] == ":" and before[2] + 1 == offset:
+                continue  # the local part of a prefixed name
+            if after and after[1] == ":" and after[2] == offset + len(word):
+                continue  # the prefix of a prefixed name
+            return True
+    return False
+
+
+_CODEPOINT = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def _codepoint(escape: str) -> str:
+    try:
+        return chr(int(escape[2:], 16))
+    except (ValueError, OverflowError):
+        return escape
 
 
 def bind_params(query: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
@@ -229,11 +289,24 @@ def syntax_error(error: SyntaxError, query: str) -> QueryError:
     return QueryError(f"SPARQL syntax error at line {line}, column {column} {near}: {reason}")
 
 
-def check_syntax(query: str) -> None:
+def check_syntax(query: str, *, timeout_s: float = 30.0) -> None:
     """Raise QueryError (with line and column) when the query does not parse.
 
-    The query is parsed against an empty store; results are lazy, so nothing is evaluated.
+    The query is parsed in an engine process of its own against an empty store (Oxigraph evaluates
+    some clauses, such as ORDER BY over VALUES, as it parses them, and can crash on them).
     """
+    from kg.engine import EngineError, run_one
+
+    request = {"query": "ASK {}", "check": query, "prefixes": PREFIXES}
+    try:
+        run_one("-", request, timeout_s=timeout_s, max_bytes=MB, network=False)
+    except EngineError as error:
+        if error.syntax:
+            raise syntax_error(SyntaxError(str(error)), query) from None
+        raise QueryError(str(error)) from None
+
+
+def _check_syntax_here(query: str) -> None:
     try:
         ox.Store().query(query, prefixes=PREFIXES)
     except SyntaxError as error:
@@ -241,13 +314,14 @@ def check_syntax(query: str) -> None:
 
 
 def run_query(store: ox.Store, query: str, *, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
-    """Run a SELECT or ASK query; CONSTRUCT/DESCRIBE results come back as (s, p, o) rows.
+    """Run a SELECT or ASK query in this process; CONSTRUCT/DESCRIBE results come back as (s, p, o) rows.
 
-    ``params`` binds variables to RDF terms (see :func:`bind_params`).
+    ``params`` binds variables to RDF terms (see :func:`bind_params`).  An engine crash takes this
+    process with it: ``kg query`` uses :func:`run_local`, which runs the query in a process of its own.
     """
     text = query
     if params:
-        check_syntax(query)  # errors point into the query as written, before binding
+        _check_syntax_here(query)  # errors point into the query as written, before binding
         text = bind_params(query, params)
     try:
         result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
@@ -258,6 +332,68 @@ def run_query(store: ox.Store, query: str, *, params: Mapping[str, ox.NamedNode 
         raise QueryError(f"query failed: {error}") from error
 
 
+def run_local(
+    store: Path,
+    query: str,
+    *,
+    params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    timeout: float = 60.0,
+    max_bytes: int = 100 * MB,
+    max_memory: int | None = None,
+) -> QueryResult:
+    """Answer a query from the store folder ``store`` in an engine process of its own (:mod:`kg.engine`).
+
+    A crash of the engine is a one-line QueryError naming the likely cause; the query is stopped after
+    ``timeout`` seconds in all, when its answer grows over ``max_bytes`` (as SPARQL JSON) or its
+    process over ``max_memory`` bytes.
+
+    >>> run_local(Path("no/such/store"), "ASK {}")
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: no/such/store: not an Oxigraph store (run 'kg build' first)
+    """
+    from kg.engine import EngineCrashed, EngineError, EngineTimeout, ResultTooLarge, run_one
+
+    check_store(store)
+    text = bind_params(query, params) if params else query
+    request = {"query": text, "check": query if params else None, "accept": ACCEPT, "prefixes": PREFIXES, "union": True}
+    try:
+        answer = run_one(str(store), request, timeout_s=timeout, max_bytes=max_bytes, max_memory=max_memory, network=True)
+    except EngineTimeout:
+        raise QueryError(f"the query did not finish within {timeout:g} s (--timeout); it was stopped") from None
+    except ResultTooLarge:
+        raise QueryError(f"the answer is larger than {max_bytes / MB:.3g} MB (--max-result-mb); add LIMIT or narrow the query") from None
+    except EngineCrashed as error:
+        raise QueryError(str(error)) from None
+    except EngineError as error:
+        if error.syntax:
+            raise syntax_error(SyntaxError(str(error)), query if params else text) from None
+        raise QueryError(str(error)) from None
+    return _parse_answer(answer.body, answer.media_type, source=shown(store))
+
+
+def endpoint_url(text: str) -> str:
+    """The endpoint URL, checked: an http(s) URL with a host (QueryError otherwise).
+
+    >>> endpoint_url("http://127.0.0.1:7878/query")
+    'http://127.0.0.1:7878/query'
+    >>> endpoint_url("127.0.0.1:7878/query")
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: --endpoint '127.0.0.1:7878/query' is not an http(s) URL (e.g. http://127.0.0.1:7878/query)
+    """
+    import httpx
+
+    problem = f"--endpoint {shown(text)!r} is not an http(s) URL (e.g. http://127.0.0.1:7878/query)"
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, TypeError, ValueError, UnicodeError):
+        raise QueryError(problem) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise QueryError(problem)
+    return str(url)
+
+
 def run_remote(
     endpoint: str,
     query: str,
@@ -265,39 +401,86 @@ def run_remote(
     params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
     auth: tuple[str, str] | None = None,
     timeout: float = 60.0,
+    max_bytes: int = 100 * MB,
 ) -> QueryResult:
     """Send a query to a SPARQL 1.1 Protocol endpoint (HTTP POST) and read its JSON/N-Triples answer.
 
     The query is checked and its parameters bound locally; the predeclared prefixes are sent with
     it.  Queries that do not name graphs see the endpoint's default graph (``kg serve`` makes that
-    the union of all graphs).
+    the union of all graphs).  ``timeout`` bounds the whole exchange (not each read), and an answer
+    over ``max_bytes`` is not read further.
 
     Example: ``run_remote("http://127.0.0.1:7878/query", "ASK { ?s ?p ?o }").boolean``
     """
+    from kg.engine import run_sync
+
+    url = endpoint_url(endpoint)
+    started = time.monotonic()
+    check_syntax(query, timeout_s=timeout)
+    text = with_prefixes(bind_params(query, params) if params else query)
+    remaining = max(1.0, timeout - (time.monotonic() - started))
+    content, kind = run_sync(lambda: _fetch(url, text, auth=auth, timeout=remaining, max_bytes=max_bytes))
+    try:
+        return _parse_answer(content, kind, source=url)
+    except QueryError:
+        if b"cancelled" in content[-200:]:  # an Oxigraph server's time-out, appended to its answer
+            raise QueryError(f"{url}: the query was cancelled (the endpoint's time-out)") from None
+        raise
+
+
+async def _fetch(url: str, text: str, *, auth: tuple[str, str] | None, timeout: float, max_bytes: int) -> tuple[bytes, str]:
+    """POST the query and read the whole answer within ``timeout`` seconds and ``max_bytes``."""
     import httpx
 
-    check_syntax(query)
-    text = with_prefixes(bind_params(query, params) if params else query)
-    headers = {"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"}
+    headers = {"Accept": ACCEPT}
     try:
-        response = httpx.post(endpoint, data={"query": text}, headers=headers, auth=auth, timeout=timeout)
-    except httpx.HTTPError as error:
-        raise QueryError(f"{endpoint}: {type(error).__name__}: {error}") from None
-    if response.status_code != 200:
-        body = " ".join(response.text.split())[:200]
-        raise QueryError(f"{endpoint}: HTTP {response.status_code}: {body or response.reason_phrase}")
-    kind = response.headers.get("content-type", "").split(";")[0].strip()
+        async with asyncio_timeout(timeout):
+            async with httpx.AsyncClient(auth=auth, timeout=timeout) as client:
+                async with client.stream("POST", url, data={"query": text}, headers=headers) as response:
+                    if response.status_code != 200:
+                        body = b""
+                        async for chunk in response.aiter_bytes():
+                            body += chunk
+                            if len(body) > 2000:
+                                break
+                        message = " ".join(body.decode("utf-8", "replace").split())[:200]
+                        raise QueryError(f"{url}: HTTP {response.status_code}: {message or response.reason_phrase}")
+                    parts, size = [], 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise QueryError(f"{url}: the answer is larger than {max_bytes / MB:.3g} MB (--max-result-mb); "
+                                             "add LIMIT or narrow the query")
+                        parts.append(chunk)
+                    return b"".join(parts), response.headers.get("content-type", "").split(";")[0].strip()
+    except TimeoutError:
+        raise QueryError(f"{url}: no complete answer within {timeout:g} s (--timeout)") from None
+    except httpx.RemoteProtocolError as error:
+        if "incomplete" in str(error) or "without sending complete message" in str(error):
+            raise QueryError(f"{url}: the answer was cut off (the endpoint's time-out or size limit?)") from None
+        raise QueryError(f"{url}: {type(error).__name__}: {error}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as error:
+        raise QueryError(f"{url}: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}") from None
+
+
+def asyncio_timeout(seconds: float):
+    import asyncio
+
+    return asyncio.timeout(seconds)
+
+
+def _parse_answer(content: bytes, kind: str, *, source: str) -> QueryResult:
+    """A query's answer in SPARQL JSON results, N-Triples or Turtle as a QueryResult."""
+    kind = kind.split(";")[0].strip()
     try:
         if kind in ("application/sparql-results+json", "application/json"):
-            return _convert(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))
+            return _convert(ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON))
         if kind in ("application/n-triples", "text/turtle", "text/plain"):
             fmt = ox.RdfFormat.TURTLE if kind == "text/turtle" else ox.RdfFormat.N_TRIPLES
-            return _convert(ox.parse(response.content, format=fmt))
+            return _convert(ox.parse(content, format=fmt))
     except SyntaxError as error:
-        if b"cancelled" in response.content[-200:]:
-            raise QueryError(f"{endpoint}: the query was cancelled (the endpoint's time-out)") from None
-        raise QueryError(f"{endpoint}: unreadable {kind} answer: {str(error).splitlines()[0]}") from None
-    raise QueryError(f"{endpoint}: unexpected answer type {kind or 'unknown'!r}")
+        raise QueryError(f"{source}: unreadable {kind} answer: {str(error).splitlines()[0]}") from None
+    raise QueryError(f"{source}: unexpected answer type {kind or 'unknown'!r}")
 
 
 def _text(term) -> str | None:
@@ -320,12 +503,32 @@ def _convert(result) -> QueryResult:
 
 # --- output -----------------------------------------------------------------------------------
 
+#: A cell that a spreadsheet would run as a formula (=HYPERLINK(…), +cmd, -2+3, @SUM(…), or after a tab or CR).
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _csv_cell(value: str | None) -> str:
+    """A CSV cell that a spreadsheet shows as text: a value it would run as a formula gets a leading
+    ``'`` (numbers such as -5 stay as they are).
+
+    >>> print(_csv_cell('=HYPERLINK("http://x","点我")'), _csv_cell("-5"), _csv_cell("工会"))
+    '=HYPERLINK("http://x","点我") -5 工会
+    """
+    if value is None:
+        return ""
+    if _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def format_result(result: QueryResult, *, fmt: str = "table") -> str:
     """Render as an aligned text table, CSV, TSV (tabs, newlines and backslashes escaped as
-    ``\\t \\n \\\\``) or JSON (a list of objects); every cell is the term's value."""
+    ``\\t \\n \\\\``) or JSON (a list of objects); every cell is the term's value, except that a CSV
+    cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) gets a leading ``'``."""
     if fmt == "json":
         if result.boolean is not None:
             return json.dumps({"boolean": result.boolean})
@@ -334,7 +537,7 @@ def format_result(result: QueryResult, *, fmt: str = "table") -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(result.variables)
-        writer.writerows([["" if v is None else v for v in row] for row in result.rows])
+        writer.writerows([[_csv_cell(v) for v in row] for row in result.rows])
         return buffer.getvalue().rstrip("\n")
     if fmt == "tsv":
         lines = ["\t".join(result.variables)]

@@ -117,7 +117,7 @@ def test_transient_failures_are_retried_with_auth_and_graph_parameters(tmp_path)
     assert "工会" in seen[2].content.decode("utf-8")
 
 
-def test_the_file_is_streamed_in_chunks_with_blank_node_triples_together_and_unsorted_graphs_appended(tmp_path) -> None:
+def test_the_file_is_streamed_in_chunks_with_blank_node_triples_in_the_put_and_unsorted_graphs_appended(tmp_path) -> None:
     lines = [f'<{EX}s{i}> <{EX}p> "{i}" <{EX}g1> .' for i in range(5)]
     lines[2:2] = [f'_:b <{EX}p> "{i}" <{EX}g1> .' for i in range(3)]
     lines += [f'<{EX}s> <{EX}p> "x" <{EX}g2> .', f'<{EX}s9> <{EX}p> "9" <{EX}g1> .']  # g1 again after g2
@@ -127,10 +127,11 @@ def test_the_file_is_streamed_in_chunks_with_blank_node_triples_together_and_uns
     summary = push(tmp_path, "http://triplestore.invalid/store", transport=_mock([], seen), chunk_size=2,
                    on_progress=lambda done, total: progress.append((done, total)))
     sent = [(r.method, r.url.params["graph"], r.content.decode().count("\n")) for r in seen]
-    assert sent == [("PUT", f"{EX}g1", 2), ("POST", f"{EX}g1", 2), ("POST", f"{EX}g1", 1), ("PUT", f"{EX}g2", 1),
-                    ("POST", f"{EX}g1", 1), ("POST", f"{EX}g1", 3)]
-    assert seen[-1].content.decode().count("_:") == 3
-    assert summary == PushSummary(graphs=2, triples=10, requests=6, retries=0)
+    # the graph's blank-node triples (gathered by the checking pass) go with its first chunk into its PUT
+    assert sent == [("PUT", f"{EX}g1", 5), ("POST", f"{EX}g1", 2), ("POST", f"{EX}g1", 1), ("PUT", f"{EX}g2", 1),
+                    ("POST", f"{EX}g1", 1)]
+    assert seen[0].content.decode().count("_:") == 3 and all("_:" not in r.content.decode() for r in seen[1:])
+    assert summary == PushSummary(graphs=2, triples=10, requests=5, retries=0)
     assert progress[-1] == (10, 10) and [done for done, _ in progress] == sorted(done for done, _ in progress)
 
 
@@ -175,3 +176,53 @@ def test_kg_push_to_the_read_only_server_is_refused(seeds_server, seeds_build) -
     result = CliRunner().invoke(app, ["push", seeds_server.graph_store, "--from", str(out)])
     assert result.exit_code == 1
     assert "HTTP 403" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+class _GraphStore:
+    """A Graph Store endpoint in memory (PUT replaces a graph, POST adds; every request's blank nodes
+    are new nodes, as in a real store) that can write a request and then answer 500 (a proxy's time-out,
+    a crash after the commit)."""
+
+    def __init__(self, fail_after_writing) -> None:
+        self.graphs: dict[str, set] = {}
+        self.fail_after_writing = fail_after_writing  # request -> bool
+        self.failed = 0
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        graph = request.url.params["graph"]
+        fresh: dict[str, ox.BlankNode] = {}
+
+        def term(t):
+            return fresh.setdefault(t.value, ox.BlankNode()) if isinstance(t, ox.BlankNode) else t
+
+        triples = {(term(q.subject), q.predicate, term(q.object)) for q in ox.parse(request.content, format=ox.RdfFormat.N_TRIPLES)}
+        if request.method == "PUT":
+            self.graphs[graph] = triples
+        else:
+            self.graphs.setdefault(graph, set()).update(triples)
+        if self.fail_after_writing(request):
+            self.failed += 1
+            return httpx.Response(500, text="written, then failed")
+        return httpx.Response(204)
+
+
+def test_a_retry_after_the_endpoint_wrote_and_answered_500_never_duplicates_blank_nodes(seeds_build) -> None:
+    """Finding 8 of issue 17: the ontology's OWL axioms (blank nodes) were doubled by a retried POST."""
+    _, out = seeds_build
+    expected = build_dataset(out)
+    ontology = "https://w3id.org/union-kg/ontology"
+    axioms = sum(1 for q in expected if q.graph_name == ox.NamedNode(ontology))
+    answered: set[tuple] = set()
+
+    def once_per_request(request: httpx.Request) -> bool:  # every request with blank nodes fails once, after writing
+        key = (request.method, request.url.params["graph"], request.content)
+        if b"_:" in request.content and key not in answered:
+            answered.add(key)
+            return True
+        return False
+
+    store = _GraphStore(once_per_request)
+    summary = push(out, "http://triplestore.invalid/store", transport=httpx.MockTransport(store.handler), backoff_s=0, chunk_size=50)
+    assert store.failed >= 1 and summary.retries == store.failed
+    assert len(store.graphs[ontology]) == axioms  # 227, not 250
+    assert sum(len(triples) for triples in store.graphs.values()) == len(expected)
