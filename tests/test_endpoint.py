@@ -256,8 +256,8 @@ def test_the_time_out_bounds_a_streaming_answer_and_never_ends_it_as_if_whole(se
             cut = "incomplete" in str(error) or "without sending complete" in str(error)
         elapsed = time.monotonic() - started
         assert cut, "the answer of a query that timed out must not end as a complete one"
-        assert elapsed < 2 + 4, elapsed
-        deadline = time.monotonic() + 10
+        assert elapsed < 2 + 10, elapsed  # bounded by the time-out (slack for a loaded machine)
+        deadline = time.monotonic() + 30  # the engine is replaced in the background (slack for a loaded machine)
         while (server.engine_pids() in ([], engine) or _alive(engine[0])) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert server.engine_pids() not in ([], engine) and not _alive(engine[0])  # the work stopped
