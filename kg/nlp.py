@@ -188,6 +188,13 @@ class _Tokenizer(ChineseTokenizer):
             words, spaces = util.get_words_and_spaces(words, text)  # raises unless the words make up the text
         doc = _Doc(self.vocab, words=words, spaces=spaces)
         doc.__dict__["_text"] = text
+        # the words as (start, end, word), which the rules read (kg.rules.candidates._tokens): the
+        # same as from the Doc's tokens, without making a Token per word
+        tokens, at = [], 0
+        for word, space in zip(words, spaces):
+            tokens.append((at, at + len(word), word))
+            at += len(word) + space
+        doc.user_data["ukg-tokens"] = tokens
         return doc
 
 

@@ -19,6 +19,13 @@ def test_doc_words_and_text_are_spacys(nlp, text: str) -> None:
     assert doc._.mentions == [] and doc._.relations == []
 
 
+@pytest.mark.parametrize("text", ["宁波市总工会开展 “送清凉”活动  \n\n 好 ", "  a b\t\nc ", "", "工会\u3000\u3000职工",
+                                  "某区 工会 \r\n 开展 活动", "\x00工会\ufeff😀职工 "])
+def test_doc_tokens_are_the_docs_words(nlp, text: str) -> None:
+    doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
+    assert doc.user_data["ukg-tokens"] == [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+
+
 def _jieba_words(text: str) -> list[str]:
     import jieba
 
