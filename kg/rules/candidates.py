@@ -83,16 +83,18 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
     tags their last piece as a count or verb, but it closes a name."""
     tags = posseg.word_tags()
     quoted = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
+    quoted.append((len(text) + 1, len(text) + 1))  # (a sentinel after every token)
     heads_set, lengths, by_last = _heads()
     longest = lengths[0]
+    barrier_tags, barrier_words = _BARRIER_TAGS | {"w"}, _barrier_words()
     units: list[tuple[int, int, str, str]] = []
     heads: list[str | None] = []
     barriers: list[bool] = []
     k = 0
     for start, end, word in tokens:
-        while k < len(quoted) and quoted[k][1] <= start:
+        while quoted[k][1] <= start:
             k += 1
-        if k < len(quoted) and quoted[k][0] <= start < quoted[k][1]:
+        if quoted[k][0] <= start:  # (and start < its end)
             qs, qe = quoted[k]
             if units and units[-1][0] == qs:
                 continue  # (a token inside the quoted unit already added)
@@ -113,10 +115,12 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
                 break
         if head and tag not in ("Q", "D", "w") and len(head) > len(word):
             tag = "H"
-        unit = (start, end, word, tag)
-        units.append(unit)
+            barrier = blocked(start, end)
+        else:  # (_is_barrier)
+            barrier = tag in barrier_tags or word in barrier_words or word.isspace() or blocked(start, end)
+        units.append((start, end, word, tag))
         heads.append(head)
-        barriers.append(_is_barrier(unit, blocked))
+        barriers.append(barrier)
     return units, heads, barriers
 
 

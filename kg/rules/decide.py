@@ -37,6 +37,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from spacy.language import Language
@@ -78,8 +79,9 @@ class Context:
         tokens = doc.user_data.get("ukg-tokens")
         if tokens is None:
             tokens = doc.user_data["ukg-tokens"] = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
-        self.token_ends = {end: word for _start, end, word in tokens}
-        self.token_starts = {start: word for start, _end, word in tokens}
+        words = [word for _start, _end, word in tokens]
+        self.token_ends = dict(zip(map(itemgetter(1), tokens), words))
+        self.token_starts = dict(zip(map(itemgetter(0), tokens), words))
         self.unions = sorted((m for m in doc._.mentions if m.kind == UNION), key=lambda m: m.start)
         self._union_starts = [u.start for u in self.unions]
         counts = Counter(u.label for u in self.unions)
@@ -266,7 +268,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
     if any(u.end <= start for u in unions):
         f.append("union_before")
     f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
-    if not _acceptable(name):
+    if not hand_initiatives.is_acceptable(name):
         f.append("unacceptable")
     if contains_group:
         f.append("contains_group")
@@ -294,12 +296,6 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
     if last:
         f.append(f"last_tag={tags.get(last, 'unk')}")
     return tuple(f)
-
-
-@lru_cache(maxsize=8192)
-def _acceptable(name: str) -> bool:
-    """kg.rules.initiatives.is_acceptable (a pure function of the name and the lexicons), remembered."""
-    return hand_initiatives.is_acceptable(name)
 
 
 @lru_cache(maxsize=1)

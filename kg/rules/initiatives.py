@@ -369,6 +369,13 @@ def is_acceptable(name: str) -> bool:
     >>> is_acceptable("活动"), is_acceptable("工会工作"), is_acceptable("职工微课堂")
     (False, False, True)
     """
+    return _acceptable(name)
+
+
+@lru_cache(maxsize=8192)
+def _acceptable(name: str) -> bool:
+    """:func:`is_acceptable`, remembered: a pure function of the name (and the lexicons), asked for the
+    same names by ukg_initiatives and by ukg_decide's features."""
     lex = load_lexicon()
     bare = name.strip("“”‘’「」『』《》")
     if len(bare) < 2 or name in lex["generic"] or bare in lex["generic"]:

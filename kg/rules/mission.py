@@ -190,6 +190,13 @@ def _hosts(text: str, unions: list[Mention], start: int, end: int) -> list[Menti
 _ACTOR_NOUN = re.compile(r"(?:" + alternation(_G["actor_noun"]) + ")")
 
 
+@lru_cache(maxsize=2)
+def _objecty(union_before: bool) -> tuple[str, ...]:
+    """The words that make a non-union noun after them an object (see :func:`_other_actor`)."""
+    coord = tuple(w for w in triggers()["coord"] if union_before or w not in _G["partner_coord"])
+    return tuple(triggers()["object_marker"]) + coord + _G["actor_object"]
+
+
 def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = True,
                  orgs: list[Mention] | None = None) -> bool:
     """Whether a non-union subject acts in [lo, hi): it is followed by a launch verb in its clause
@@ -200,8 +207,7 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
         orgs = [m for m in doc._.mentions if m.kind == ORGANIZATION]
     ends = [m.end for m in orgs if lo <= m.start and m.end <= hi]
     ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
-    coord = tuple(w for w in triggers()["coord"] if union_before or w not in _G["partner_coord"])
-    objecty = tuple(triggers()["object_marker"]) + coord + _G["actor_object"]
+    objecty = _objecty(union_before)
     for end in ends:
         if not verb_after.match(text, end, hi):
             continue
@@ -314,6 +320,11 @@ def _pre_marker_hint() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(set(markers()["pre"]) | set("为向给"), key=len, reverse=True))))
 
 
+@lru_cache(maxsize=1)
+def _pre_markers() -> frozenset[str]:
+    return frozenset(markers()["pre"])
+
+
 def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> bool:
     """Whether a pre marker word stands before the group, at most MAX_MARKER_GAP modifier characters
     away (union and organisation names in between do not count: 向某市总工会干部职工宣讲)."""
@@ -329,7 +340,7 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
     # word-character class) each on its own, so they are the words the whole window would give there.
     pos = gap_start
     last = None
-    pre = set(markers()["pre"])
+    pre = _pre_markers()
     for word in posseg.cut(text[gap_start:g.start]):
         # jieba glues an adverb to the preposition (已为, 特为): still the marker
         if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
@@ -421,6 +432,8 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     # Only the sentence's groups can be marked, coordinated or helpers: the others are left out first
     # (the article's groups were filtered once per sentence).
     groups = [g for g in groups if s <= g.start < e]
+    # (only an initiative reaching into the sentence can hold one of its groups)
+    inits = [i for i in inits if i.start < e and i.end >= s]
     groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
     # Agents deliver the service (组织工会干部深入车间送服务, 劳模为职工宣讲): never served, nor reached by coordination.
     groups = [g for g in groups if not (s <= g.start < e and _AGENT_OUTREACH.match(text, g.end, e)
