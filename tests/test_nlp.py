@@ -87,3 +87,16 @@ def test_cut_leaves_a_lone_surrogate_to_jieba() -> None:
 
     assert _cut("工会\ud800职工") is None  # Rust takes UTF-8 only; ingest drops such characters anyway
     assert _cut("工会职工") == _jieba_words("工会职工")
+
+
+def test_like_num_is_spacys() -> None:
+    from spacy.lang.zh.lex_attrs import _count_num_words, _single_num_words, like_num
+
+    from kg.nlp import _like_num
+
+    rng = random.Random(5)
+    pieces = list(_count_num_words[:12]) + list(_single_num_words[:12]) + ["十", "百", "万", "亿", "工会", "职工", "1", "2.5",
+                                                                          ",", "/", "+", "-", "~", "。", "a", "\n", " "]
+    words = {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(3000)} | set(pieces)
+    assert [_like_num(w) for w in sorted(words)] == [like_num(w) for w in sorted(words)]
+    assert any(like_num(w) for w in words) and not all(like_num(w) for w in words)

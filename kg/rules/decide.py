@@ -141,7 +141,7 @@ class Context:
             word = self.token_ends.get(pos - 1)
         if word is None or not word.strip():
             word = self.text[max(0, pos - 2):pos]
-        return _WHITESPACE.sub("_", word)
+        return _underscored(word)
 
     def words(self, start: int, end: int) -> list[str]:
         """The jieba words of text[start:end] (cut at the doc's token boundaries), white space left out."""
@@ -151,7 +151,7 @@ class Context:
             if word is None or pos + len(word) > end:
                 word = self.text[pos:end]
             if word.strip():
-                out.append(_WHITESPACE.sub("_", word))
+                out.append(_underscored(word))
             pos += len(word)
         return out
 
@@ -159,10 +159,16 @@ class Context:
         word = self.token_starts.get(pos)
         if word is None or not word.strip():
             word = self.text[pos:pos + 2]
-        return _WHITESPACE.sub("_", word)
+        return _underscored(word)
 
 
 _WHITESPACE = re.compile(r"\s")
+
+
+@lru_cache(maxsize=65536)
+def _underscored(word: str) -> str:
+    """A word with its white space as "_" (feature names hold none)."""
+    return _WHITESPACE.sub("_", word)
 
 
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
@@ -173,6 +179,7 @@ def _bucket(value: int, edges: tuple[int, ...]) -> str:
     return f"{edges[-1]}+"
 
 
+@lru_cache(maxsize=1024)
 def _rule_name(rule: str) -> str:
     """A rule id without its version (features survive a version bump of the rule)."""
     return rule.split("/", 1)[0]
@@ -200,15 +207,19 @@ def _initiative_heads() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _head_lengths() -> tuple[frozenset[str], tuple[int, ...]]:
+def _head_lengths() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """The head nouns, and per last character the lengths of the heads ending in it, longest first."""
     heads = _initiative_heads()
-    return frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True))
+    lengths: dict[str, set[int]] = {}
+    for head in heads:
+        lengths.setdefault(head[-1:], set()).add(len(head))
+    return frozenset(heads), {char: tuple(sorted(n, reverse=True)) for char, n in lengths.items()}
 
 
 def _head_of(name: str) -> str | None:
     """The longest head noun of kg/data/candidates-v1.tsv that ends ``name``."""
-    heads, lengths = _head_lengths()
-    return next((name[-n:] for n in lengths if n <= len(name) and name[-n:] in heads), None)
+    heads, by_last = _head_lengths()
+    return next((name[-n:] for n in by_last.get(name[-1:], ()) if n <= len(name) and name[-n:] in heads), None)
 
 
 @lru_cache(maxsize=1)
@@ -268,7 +279,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
     if any(u.end <= start for u in unions):
         f.append("union_before")
     f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
-    if not hand_initiatives.is_acceptable(name):
+    if not hand_initiatives.acceptable_in(text, name):
         f.append("unacceptable")
     if contains_group:
         f.append("contains_group")
@@ -425,7 +436,13 @@ def launched_features(context: Context, union_label: str, init: Mention, *, vote
 
 
 def _probability_bucket(p: float) -> str:
-    return next(f"<{edge}" for edge in (0.3, 0.5, 0.7, 0.9, 1.01) if p < edge)
+    for edge, bucket in _PROBABILITY_BUCKETS:
+        if p < edge:
+            return bucket
+    raise StopIteration  # (as next() over no bucket did)
+
+
+_PROBABILITY_BUCKETS = tuple((edge, f"<{edge}") for edge in (0.3, 0.5, 0.7, 0.9, 1.01))
 
 
 # --------------------------------------------------------------------------- groups and benefited

@@ -372,10 +372,25 @@ def is_acceptable(name: str) -> bool:
     return _acceptable(name)
 
 
-@lru_cache(maxsize=8192)
+# ukg_initiatives and ukg_decide's features ask about the same names of an article.
+_ACCEPTABLE = TextMemo()
+
+
+def acceptable_in(text: str, name: str) -> bool:
+    """:func:`is_acceptable` of a name of ``text``, remembered while ``text`` is the one asked about.
+
+    >>> text = "某区总工会开设职工微课堂等活动"
+    >>> acceptable_in(text, "职工微课堂"), acceptable_in(text, "活动")
+    (True, False)
+    """
+    memo = _ACCEPTABLE.of(text)
+    answer = memo.get(name)
+    if answer is None:
+        answer = memo[name] = _acceptable(name)
+    return answer
+
+
 def _acceptable(name: str) -> bool:
-    """:func:`is_acceptable`, remembered: a pure function of the name (and the lexicons), asked for the
-    same names by ukg_initiatives and by ukg_decide's features."""
     lex = load_lexicon()
     bare = name.strip("“”‘’「」『』《》")
     if len(bare) < 2 or name in lex["generic"] or bare in lex["generic"]:
@@ -810,7 +825,7 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
         if text[start:end].endswith("建设") and text[start:end - 2].endswith(_CONCRETE_HEADS):
             end -= 2  # building a concrete thing is that thing
         name = text[start:end]
-        if end - start < 2 or not is_acceptable(name):
+        if end - start < 2 or not acceptable_in(text, name):
             continue
         if text.endswith("以", 0, start) and FRAME_ROLE.match(text, end):
             continue  # 以X为龙头/为契机: a role in something else
