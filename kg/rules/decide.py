@@ -758,44 +758,46 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
                   for mention, features in initiative_candidates(doc, context)]
         chosen = choose(scored, threshold=initiative_model.threshold, rule=models.rule("initiative"))
 
-    group_model, form_model = models.get("group"), models.get("group_form")
-    if group_model is None:
-        groups = sorted((m for m in snapshot if m.kind == GROUP and m.rule != RULE_GROUP_SUFFIX),
-                        key=lambda m: (m.start, m.end))
-    else:
-        groups = choose_groups([(group_model.probability(features),
-                                 form_model.probability(features) if form_model else float(family_full), group, family)
-                                for group, features, family, family_full in _with_full(group_candidates(doc, context, chosen))],
-                               threshold=group_model.threshold, rule=models.rule("group"))
-
     relations: list[Relation] = []
-    unions_by_label: dict[str, list[Mention]] = {}
-    for u in context.unions:
-        unions_by_label.setdefault(u.label, []).append(u)
-    launched_model, benefited_model = models.get("launched"), models.get("benefited")
-    if launched_model is None:
-        relations += [r for r in context.hand(chosen)[1] if r.predicate == LAUNCHED]
-    else:
-        scored_pairs = [(launched_model.probability(f), (u, i)) for u, i, f in launched_pairs(doc, context, chosen)]
-        top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
-        for k, (p, (union_label, init)) in enumerate(scored_pairs):
-            if launched_model.accepts(p, top=k in top):
-                union = _nearest(unions_by_label[union_label], init)
-                relations.append(_fact(context, LAUNCHED, union, init, rule=models.rule("launched"), p=p))
     served: dict[int, Mention] = {}
-    if benefited_model is None:
-        labels = {g.label for g in groups}
-        for r in context.hand(chosen)[1]:
-            if r.predicate == BENEFITED and r.object.label in labels:
-                served[id(r.object)] = r.object
-                relations.append(r)
-    else:
-        scored_pairs = [(benefited_model.probability(f), (i, g)) for i, g, f in benefited_pairs(doc, context, chosen, groups)]
-        top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
-        for k, (p, (init, group)) in enumerate(scored_pairs):
-            if benefited_model.accepts(p, top=k in top):
-                served[id(group)] = group
-                relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
+    # without initiatives no group is served and no union launched anything: nothing to score
+    if chosen:
+        group_model, form_model = models.get("group"), models.get("group_form")
+        if group_model is None:
+            groups = sorted((m for m in snapshot if m.kind == GROUP and m.rule != RULE_GROUP_SUFFIX),
+                            key=lambda m: (m.start, m.end))
+        else:
+            groups = choose_groups([(group_model.probability(features),
+                                     form_model.probability(features) if form_model else float(family_full), group, family)
+                                    for group, features, family, family_full in _with_full(group_candidates(doc, context, chosen))],
+                                   threshold=group_model.threshold, rule=models.rule("group"))
+
+        unions_by_label: dict[str, list[Mention]] = {}
+        for u in context.unions:
+            unions_by_label.setdefault(u.label, []).append(u)
+        launched_model, benefited_model = models.get("launched"), models.get("benefited")
+        if launched_model is None:
+            relations += [r for r in context.hand(chosen)[1] if r.predicate == LAUNCHED]
+        else:
+            scored_pairs = [(launched_model.probability(f), (u, i)) for u, i, f in launched_pairs(doc, context, chosen)]
+            top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+            for k, (p, (union_label, init)) in enumerate(scored_pairs):
+                if launched_model.accepts(p, top=k in top):
+                    union = _nearest(unions_by_label[union_label], init)
+                    relations.append(_fact(context, LAUNCHED, union, init, rule=models.rule("launched"), p=p))
+        if benefited_model is None:
+            labels = {g.label for g in groups}
+            for r in context.hand(chosen)[1]:
+                if r.predicate == BENEFITED and r.object.label in labels:
+                    served[id(r.object)] = r.object
+                    relations.append(r)
+        else:
+            scored_pairs = [(benefited_model.probability(f), (i, g)) for i, g, f in benefited_pairs(doc, context, chosen, groups)]
+            top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+            for k, (p, (init, group)) in enumerate(scored_pairs):
+                if benefited_model.accepts(p, top=k in top):
+                    served[id(group)] = group
+                    relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
 
     kept = [m for m in doc._.mentions if m.kind not in (INITIATIVE, GROUP)]
     mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))

@@ -132,7 +132,12 @@ def _sentence_of(spans: list[tuple[int, int]], pos: int) -> int | None:
 
 def _is_object(text: str, union: Mention, lo: int) -> bool:
     before = text[max(lo, union.start - 3):union.start]
-    return any(before.endswith(w) for w in triggers()["object_marker"])
+    return before.endswith(_object_markers())
+
+
+@lru_cache(maxsize=1)
+def _object_markers() -> tuple[str, ...]:
+    return tuple(triggers()["object_marker"])
 
 
 @lru_cache(maxsize=1)
