@@ -162,29 +162,52 @@ def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool
     >>> _words_and_spaces(["工会", " ", "职工", "  ", "好", "\n"], "工会 职工  好\n")
     (['工会', '职工', ' ', '好', '\n'], [True, True, False, False, False])
     """
+    out, spaces, _tokens = _layout(words, text)
+    return out, spaces
+
+
+def _layout(words: list[str], text: str) -> tuple[list[str], list[bool], list[tuple[int, int, str]]]:
+    """:func:`_words_and_spaces`, and the Doc's tokens as (start, end, word) (non-empty words)."""
     out: list[str] = []
     spaces: list[bool] = []
+    tokens: list[tuple[int, int, str]] = []
     at = 0  # end of the text taken so far (words, trailing spaces, whitespace tokens)
-    position = 0  # start of the current word
+    position = 0  # end of the current word
     for word in words:
-        start, position = position, position + len(word)
-        if word.isspace():
-            continue
-        if word[0].isspace():  # whitespace glued to a word: spaCy's search would decide
-            return util.get_words_and_spaces(words, text)
+        start = position
+        position += len(word)
+        if word[0].isspace():
+            if word.isspace():
+                continue
+            # whitespace glued to a word: spaCy's search would decide
+            out, spaces = util.get_words_and_spaces(words, text)
+            return out, spaces, _tokens_of(out, spaces)
         if start > at:
             out.append(text[at:start])
             spaces.append(False)
+            tokens.append((at, start, out[-1]))
         out.append(word)
-        spaces.append(False)
-        at = position
-        if at < len(text) and text[at] == " ":
-            spaces[-1] = True
-            at += 1
+        tokens.append((start, position, word))
+        if text.startswith(" ", position):
+            spaces.append(True)
+            at = position + 1
+        else:
+            spaces.append(False)
+            at = position
     if at < len(text):
         out.append(text[at:])
         spaces.append(False)
-    return out, spaces
+        tokens.append((at, len(text), out[-1]))
+    return out, spaces, tokens
+
+
+def _tokens_of(words: list[str], spaces: list[bool]) -> list[tuple[int, int, str]]:
+    """The (start, end, word) of a Doc's words and trailing spaces."""
+    tokens, at = [], 0
+    for word, space in zip(words, spaces):
+        tokens.append((at, at + len(word), word))
+        at += len(word) + space
+    return tokens
 
 
 try:
@@ -216,17 +239,14 @@ class _Tokenizer(ChineseTokenizer):
             words = [x for x in self.jieba_seg.cut(text, cut_all=False) if x]
             exact = "".join(words) == text
         if exact:
-            words, spaces = _words_and_spaces(words, text)
+            words, spaces, tokens = _layout(words, text)
         else:
             words, spaces = util.get_words_and_spaces(words, text)  # raises unless the words make up the text
+            tokens = _tokens_of(words, spaces)
         doc = _Doc(self.vocab, words=words, spaces=spaces)
         doc.__dict__["_text"] = text
         # the words as (start, end, word), which the rules read (kg.rules.candidates._tokens): the
         # same as from the Doc's tokens, without making a Token per word
-        tokens, at = [], 0
-        for word, space in zip(words, spaces):
-            tokens.append((at, at + len(word), word))
-            at += len(word) + space
         doc.user_data["ukg-tokens"] = tokens
         return doc
 
