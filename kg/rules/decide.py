@@ -644,8 +644,7 @@ def _marked_and_agents(context: Context, groups: list[Mention], inits: list[Ment
         for g, _pos in mission._marked_groups(text, in_sentence, inits, s, e, skip):
             marked.add(id(g))
         for g in in_sentence:
-            if mission._AGENT_OUTREACH.match(text, g.end, e) and not mission._BENEFACTIVE_BEFORE.search(
-                    text, max(s, g.start - 8), g.start):
+            if mission._memo_test("agent", mission._is_agent, text, g, s, e):
                 agents.add(id(g))
     return marked, agents
 

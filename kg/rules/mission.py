@@ -86,7 +86,7 @@ from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNI
 from kg.rules.groups import FACILITY_NOUNS, unify_abbreviations
 from kg.rules.initiatives import FRAME_ROLE, triggers
 from kg.rules.registry import confidence, rule_id
-from kg.text import sentence_spans, to_simplified
+from kg.text import TextMemo, sentence_spans, to_simplified
 
 RULE_HOST = rule_id("launched.host")
 RULE_SUBJECT = rule_id("launched.subject")
@@ -333,6 +333,37 @@ def _pre_markers() -> frozenset[str]:
 def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> bool:
     """Whether a pre marker word stands before the group, at most MAX_MARKER_GAP modifier characters
     away (union and organisation names in between do not count: 向某市总工会干部职工宣讲)."""
+    memo = _GROUP_TESTS.of(text)
+    key = ("pre", g.start, s)
+    last = memo.get(key, -1)
+    if last == -1:
+        last = memo[key] = _pre_marker_end(text, g, s)
+    if last is None:
+        return False
+    gap = text[last:g.start]
+    if _GAP_PUNCT.search(gap):
+        return False
+    inside = sum(min(e, g.start) - max(b, last) for b, e in skip if b < g.start and e > last)
+    return len(gap) - inside <= MAX_MARKER_GAP
+
+
+# What the marker tests find for a group (its offsets and its sentence's) are kept for the article at
+# hand: ukg_decide asks about the same groups twice (its features, then ukg_mission's votes).
+_GROUP_TESTS = TextMemo()
+
+
+def _memo_test(name: str, test, text: str, g: Mention, s: int, e: int) -> bool:
+    """``test(text, g, s, e)``, remembered per (group offsets, sentence) for the article at hand."""
+    memo = _GROUP_TESTS.of(text)
+    key = (name, g.start, g.end, s, e)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = bool(test(text, g, s, e))
+    return found
+
+
+def _pre_marker_end(text: str, g: Mention, s: int) -> int | None:
+    """Where the last pre marker word before the group ends (see :func:`_pre_marked`), or None."""
     lo = max(s, g.start - 16)
     # The marker must follow the last gap punctuation before the group (else the gap holds it, below),
     # and no marker word holds such a mark: no hint after it, no marker.
@@ -340,7 +371,7 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
     for punct in _GAP_PUNCT.finditer(text, lo, g.start):
         gap_start = punct.end()
     if not _pre_marker_hint().search(text, gap_start, g.start):
-        return False  # no word of the cut below could be a marker
+        return None  # no word of the cut below could be a marker
     # Only the words after that mark are cut: jieba cuts the runs between such marks (none is in its
     # word-character class) each on its own, so they are the words the whole window would give there.
     pos = gap_start
@@ -353,13 +384,7 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
             if word == "为" and FRAME_ROLE.match(text, pos) and "以" in _CLAUSE.split(text[max(lo, pos - 20):pos])[-1]:
                 last = None  # 以A为补充、…: the 为 of a frame marks a role, not a beneficiary
         pos += len(word)
-    if last is None:
-        return False
-    gap = text[last:g.start]
-    if _GAP_PUNCT.search(gap):
-        return False
-    inside = sum(min(e, g.start) - max(b, last) for b, e in skip if b < g.start and e > last)
-    return len(gap) - inside <= MAX_MARKER_GAP
+    return last
 
 
 # "Y(群体)的维权服务": Y is whom the service is for; "参赛/参训 Y": Y takes part.
@@ -418,6 +443,15 @@ _COUNTERPART_BEFORE = re.compile(r"[与同](?:(?:[0-9０-９.]+|[一二三四五
 _HELPER_GAP = re.compile(r"[、和及，,0-9一二三四五六七八九十百千万余多名位个\u4e00-\u9fff]{0,16}?[与同]")
 
 
+def _is_agent(text: str, g: Mention, s: int, e: int) -> bool:
+    """Whether the group of the sentence [s, e) delivers a service (see _AGENT_OUTREACH)."""
+    return bool(_AGENT_OUTREACH.match(text, g.end, e)) and not _BENEFACTIVE_BEFORE.search(text, max(s, g.start - 8), g.start)
+
+
+def _post_marked_in(text: str, g: Mention, s: int, e: int) -> bool:
+    return _post_marked(text, g, e)
+
+
 def _counterpart(text: str, g: Mention, s: int, e: int) -> bool:
     """Whether the group is the counterpart of a helping service (劳模与困难职工结对帮扶, 专家同种植户进行技术辅导)."""
     return (bool(_COUNTERPART_BEFORE.search(text, max(s, g.start - 10), g.start))
@@ -441,16 +475,15 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     inits = [i for i in inits if i.start < e and i.end >= s]
     groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
     # Agents deliver the service (组织工会干部深入车间送服务, 劳模为职工宣讲): never served, nor reached by coordination.
-    groups = [g for g in groups if not (s <= g.start < e and _AGENT_OUTREACH.match(text, g.end, e)
-                                        and not _BENEFACTIVE_BEFORE.search(text, max(s, g.start - 8), g.start))]
+    groups = [g for g in groups if not (s <= g.start < e and _memo_test("agent", _is_agent, text, g, s, e))]
     counterparts = set()
     for g in groups:
         if not (s <= g.start < e) or any(i.start <= g.start and g.end <= i.end for i in inits):
             continue
-        if _counterpart(text, g, s, e):
+        if _memo_test("counterpart", _counterpart, text, g, s, e):
             counterparts.add(id(g))
             out.append((g, g.start))
-        elif _pre_marked(text, g, s, skip) or _post_marked(text, g, e):
+        elif _pre_marked(text, g, s, skip) or _memo_test("post", _post_marked_in, text, g, s, e):
             out.append((g, g.start))
     # The helpers listed before a counterpart's 与 (组织A、B与Y结对帮扶) are its agents.
     helpers = {id(g) for c, _p in out if id(c) in counterparts
