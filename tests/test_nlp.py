@@ -61,7 +61,7 @@ def _spacy_jieba(nlp):
 def test_words_and_spaces_are_spacys() -> None:
     from spacy import util
 
-    from kg.nlp import _cut, _words_and_spaces
+    from kg.nlp import _cut, _layout, _words_and_spaces
 
     rng = random.Random(8)
     joined = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
@@ -70,6 +70,11 @@ def test_words_and_spaces_are_spacys() -> None:
     differ = [text for text in texts
               if _words_and_spaces(_cut(text), text) != util.get_words_and_spaces(_cut(text), text)]
     assert differ == []
+    # the tokens laid out with the words are the words at their offsets
+    for text in texts:
+        out, spaces, tokens = _layout(_cut(text), text)
+        assert [text[s:e] for s, e, _w in tokens] == [w for _s, _e, w in tokens] == out
+        assert all(e + space == s2 for (_s, e, _w), space, (s2, _e, _w2) in zip(tokens, spaces, tokens[1:]))
     pieces = ["工会", " ", "  ", " 职工", "职工 ", "\n", "a b"]  # words spaCy's search must place
     made = [[rng.choice(pieces) for _ in range(rng.randrange(0, 8))] for _ in range(2000)]
     assert [w for w in made if _or_error(_words_and_spaces, w) != _or_error(util.get_words_and_spaces, w)] == []
