@@ -219,7 +219,10 @@ def _head_lengths() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
 def _head_of(name: str) -> str | None:
     """The longest head noun of kg/data/candidates-v1.tsv that ends ``name``."""
     heads, by_last = _head_lengths()
-    return next((name[-n:] for n in by_last.get(name[-1:], ()) if n <= len(name) and name[-n:] in heads), None)
+    for n in by_last.get(name[-1:], ()):
+        if n <= len(name) and name[-n:] in heads:
+            return name[-n:]
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -320,10 +320,22 @@ def _head_last_chars(document: bool) -> frozenset[str]:
 
 def _ends_with_head(name: str) -> str | None:
     """The longest head noun ``name`` ends with (the lexicon lists a longer head before its suffixes)."""
-    for n, heads in reversed(_heads_by_length()):
-        if name[-n:] in heads:
+    heads, by_last = _heads_by_last()
+    for n in by_last.get(name[-1:], ()):  # (the lengths of the heads ending in its last character)
+        if n <= len(name) and name[-n:] in heads:
             return name[-n:]
     return None
+
+
+@lru_cache(maxsize=1)
+def _heads_by_last() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """The head nouns, and per last character the lengths of the heads ending in it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for n, heads in _heads_by_length():
+        for head in heads:
+            lengths.setdefault(head[-1:], set()).add(n)
+    return (frozenset(h for _n, heads in _heads_by_length() for h in heads),
+            {char: tuple(sorted(n, reverse=True)) for char, n in lengths.items()})
 
 
 @lru_cache(maxsize=1)
