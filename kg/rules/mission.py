@@ -466,13 +466,31 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     (Y 参加/享受/有了 …); a pronoun after a pre marker (为他们…) marks the paragraph's last group, at the
     pronoun.  Groups coordinated with a marked one (A、B和C; A和B，C等群体) are marked too.
     """
-    skip = skip or []
-    out: list[tuple[Mention, int]] = []
     # Only the sentence's groups can be marked, coordinated or helpers: the others are left out first
     # (the article's groups were filtered once per sentence).
     groups = [g for g in groups if s <= g.start < e]
-    # (only an initiative reaching into the sentence can hold one of its groups)
+    # (only an initiative reaching into the sentence can hold one of its groups, and only the names
+    # to skip that reach into it can stand between a marker and a group)
     inits = [i for i in inits if i.start < e and i.end >= s]
+    skip = [(b, f) for b, f in skip or () if b < e and f > s]
+    # ukg_decide asks about the sentences of an article twice (its features, then ukg_mission's votes):
+    # the answer is kept for the same groups, initiatives and names to skip (the memo holds the
+    # mentions, so their ids stay theirs)
+    memo = _MARKED.of(text)
+    key = (s, e, tuple(map(id, groups)), tuple(map(id, inits)), tuple(skip))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = (groups, inits, _sentence_marked_groups(text, groups, inits, s, e, skip))
+    return list(found[2])
+
+
+_MARKED = TextMemo()
+
+
+def _sentence_marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: int, e: int,
+                            skip: list[tuple[int, int]]) -> list[tuple[Mention, int]]:
+    """:func:`_marked_groups` of the sentence's groups, the initiatives and names to skip reaching into it."""
+    out: list[tuple[Mention, int]] = []
     groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
     # Agents deliver the service (组织工会干部深入车间送服务, 劳模为职工宣讲): never served, nor reached by coordination.
     groups = [g for g in groups if not (s <= g.start < e and _memo_test("agent", _is_agent, text, g, s, e))]
