@@ -748,6 +748,7 @@ def ukg_mission(doc: Doc) -> Doc:
     headline = doc._.article.headline if doc._.article is not None else ""
     topic_end = len(headline) if headline and text.startswith(to_simplified(headline)) else 0
     topic = [i for i in inits if i.end <= topic_end]
+    pronouns = _pronoun_marker().search(text) is not None  # (none in the text: none in a sentence)
     para_first: dict[int, int] = {}  # paragraph → its first sentence
     for idx, pid in enumerate(para):
         para_first.setdefault(pid, idx)
@@ -757,7 +758,8 @@ def ukg_mission(doc: Doc) -> Doc:
         in_sentence = groups[bisect_left(group_starts, s):bisect_left(group_starts, e)]
         marked = [(g, pos, RULE_MARKER, _CONFIDENCE[RULE_MARKER]) for g, pos in _marked_groups(text, in_sentence, inits, s, e, skip)] \
             if in_sentence else []
-        marked += [(g, pos, RULE_PRONOUN, _CONFIDENCE[RULE_PRONOUN]) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
+        if pronouns:
+            marked += [(g, pos, RULE_PRONOUN, _CONFIDENCE[RULE_PRONOUN]) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
         if not marked:
             continue
         rule_of = {(id(g), pos): (rule, conf) for g, pos, rule, conf in marked}
