@@ -21,6 +21,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,7 @@ class LinearModel:
 
     def probability(self, features: Iterable[str]) -> float:
         """P(yes | features): the logistic function of the bias and the weights of the features."""
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        z = self.bias + sum(map(self.weights.get, features, repeat(0.0)))  # (the weights summed in the features' order)
         return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
 
     def decide(self, features: Iterable[str]) -> tuple[bool, float]:

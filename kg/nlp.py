@@ -15,10 +15,12 @@ Example:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
 from spacy import util
+from spacy.attrs import LIKE_NUM
 from spacy.lang.zh import ChineseTokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -77,6 +79,7 @@ def make_nlp(model: str | None = None) -> Language:
     # dictionary (0.6 s a process), which _Tokenizer only needs when jieba-rs is missing.
     nlp = spacy.blank("zh")
     nlp.tokenizer = _Tokenizer(nlp.vocab)
+    nlp.vocab.lex_attr_getters[LIKE_NUM] = _like_num
     for name in PIPELINE:
         if name == "ukg_decide":
             if model != RULES:
@@ -98,6 +101,36 @@ class _Doc(Doc):
         if text is None:
             text = self.__dict__["_text"] = Doc.text.__get__(self)
         return text
+
+
+def _like_num(text: str) -> bool:
+    """spaCy's Chinese ``like_num`` lexical attribute (spacy.lang.zh.lex_attrs), with its pattern
+    compiled and its word list a set: spaCy computes it for every new word of the vocabulary (a fifth of
+    the tokenizer's time on unseen text), building the pattern's string each time.
+
+    >>> [_like_num(w) for w in ("三千", "1,000", "3/4", "工会", "十五")]
+    [True, True, True, False, True]
+    """
+    if text.startswith(("+", "-", "±", "~")):
+        text = text[1:]
+    text = text.replace(",", "").replace(".", "").replace("，", "").replace("。", "")
+    if text.isdigit():
+        return True
+    if text.count("/") == 1:
+        num, denom = text.split("/")
+        if num.isdigit() and denom.isdigit():
+            return True
+    single, pattern = _num_words()
+    return text in single or pattern.match(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _num_words() -> tuple[frozenset[str], re.Pattern[str]]:
+    from spacy.lang.zh import lex_attrs
+
+    count, base = lex_attrs._count_num_words, lex_attrs._base_num_words
+    pattern = re.compile("^((" + "|".join(count) + "){1}" + "(" + "|".join(base) + "){1})+" + "(" + "|".join(count) + ")?$")
+    return frozenset(lex_attrs._single_num_words), pattern
 
 
 def _cut(text: str) -> list[str] | None:
@@ -129,29 +162,52 @@ def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool
     >>> _words_and_spaces(["工会", " ", "职工", "  ", "好", "\n"], "工会 职工  好\n")
     (['工会', '职工', ' ', '好', '\n'], [True, True, False, False, False])
     """
+    out, spaces, _tokens = _layout(words, text)
+    return out, spaces
+
+
+def _layout(words: list[str], text: str) -> tuple[list[str], list[bool], list[tuple[int, int, str]]]:
+    """:func:`_words_and_spaces`, and the Doc's tokens as (start, end, word) (non-empty words)."""
     out: list[str] = []
     spaces: list[bool] = []
+    tokens: list[tuple[int, int, str]] = []
     at = 0  # end of the text taken so far (words, trailing spaces, whitespace tokens)
-    position = 0  # start of the current word
+    position = 0  # end of the current word
     for word in words:
-        start, position = position, position + len(word)
-        if word.isspace():
-            continue
-        if word[0].isspace():  # whitespace glued to a word: spaCy's search would decide
-            return util.get_words_and_spaces(words, text)
+        start = position
+        position += len(word)
+        if word[0].isspace():
+            if word.isspace():
+                continue
+            # whitespace glued to a word: spaCy's search would decide
+            out, spaces = util.get_words_and_spaces(words, text)
+            return out, spaces, _tokens_of(out, spaces)
         if start > at:
             out.append(text[at:start])
             spaces.append(False)
+            tokens.append((at, start, out[-1]))
         out.append(word)
-        spaces.append(False)
-        at = position
-        if at < len(text) and text[at] == " ":
-            spaces[-1] = True
-            at += 1
+        tokens.append((start, position, word))
+        if text.startswith(" ", position):
+            spaces.append(True)
+            at = position + 1
+        else:
+            spaces.append(False)
+            at = position
     if at < len(text):
         out.append(text[at:])
         spaces.append(False)
-    return out, spaces
+        tokens.append((at, len(text), out[-1]))
+    return out, spaces, tokens
+
+
+def _tokens_of(words: list[str], spaces: list[bool]) -> list[tuple[int, int, str]]:
+    """The (start, end, word) of a Doc's words and trailing spaces."""
+    tokens, at = [], 0
+    for word, space in zip(words, spaces):
+        tokens.append((at, at + len(word), word))
+        at += len(word) + space
+    return tokens
 
 
 try:
@@ -183,11 +239,15 @@ class _Tokenizer(ChineseTokenizer):
             words = [x for x in self.jieba_seg.cut(text, cut_all=False) if x]
             exact = "".join(words) == text
         if exact:
-            words, spaces = _words_and_spaces(words, text)
+            words, spaces, tokens = _layout(words, text)
         else:
             words, spaces = util.get_words_and_spaces(words, text)  # raises unless the words make up the text
+            tokens = _tokens_of(words, spaces)
         doc = _Doc(self.vocab, words=words, spaces=spaces)
         doc.__dict__["_text"] = text
+        # the words as (start, end, word), which the rules read (kg.rules.candidates._tokens): the
+        # same as from the Doc's tokens, without making a Token per word
+        doc.user_data["ukg-tokens"] = tokens
         return doc
 
 

@@ -55,6 +55,8 @@ _CN_DIGITS = {
     "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9,
 }
 del _CN_DIGITS["O"]
+# The tokens of a written number: Arabic runs, 点 + Chinese digits (decimals), single characters.
+_NUMBER_TOKEN = re.compile(rf"\d+(?:\.\d+)?|点[{''.join(_CN_DIGITS)}]+|.")
 _CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _VAGUE = "几数"  # 几十, 十几, 数百: approximate, contribute a lower bound
@@ -86,7 +88,7 @@ def parse_number(text: str) -> tuple[Decimal, bool] | None:
     text = "".join(c for c in text if c not in _APPROX_INFIX)
     if not text:
         return None
-    tokens = re.findall(rf"\d+(?:\.\d+)?|点[{''.join(_CN_DIGITS)}]+|.", text)
+    tokens = _NUMBER_TOKEN.findall(text)
     # Chinese digits without any magnitude (一二三, 二〇二二): read digit by digit.
     if len(tokens) > 1 and all(t in _CN_DIGITS for t in tokens):
         digits = [_CN_DIGITS[t] for t in tokens]

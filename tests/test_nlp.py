@@ -19,6 +19,13 @@ def test_doc_words_and_text_are_spacys(nlp, text: str) -> None:
     assert doc._.mentions == [] and doc._.relations == []
 
 
+@pytest.mark.parametrize("text", ["宁波市总工会开展 “送清凉”活动  \n\n 好 ", "  a b\t\nc ", "", "工会\u3000\u3000职工",
+                                  "某区 工会 \r\n 开展 活动", "\x00工会\ufeff😀职工 "])
+def test_doc_tokens_are_the_docs_words(nlp, text: str) -> None:
+    doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
+    assert doc.user_data["ukg-tokens"] == [(t.idx, t.idx + len(t.text), t.text) for t in doc]
+
+
 def _jieba_words(text: str) -> list[str]:
     import jieba
 
@@ -54,7 +61,7 @@ def _spacy_jieba(nlp):
 def test_words_and_spaces_are_spacys() -> None:
     from spacy import util
 
-    from kg.nlp import _cut, _words_and_spaces
+    from kg.nlp import _cut, _layout, _words_and_spaces
 
     rng = random.Random(8)
     joined = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
@@ -63,6 +70,11 @@ def test_words_and_spaces_are_spacys() -> None:
     differ = [text for text in texts
               if _words_and_spaces(_cut(text), text) != util.get_words_and_spaces(_cut(text), text)]
     assert differ == []
+    # the tokens laid out with the words are the words at their offsets
+    for text in texts:
+        out, spaces, tokens = _layout(_cut(text), text)
+        assert [text[s:e] for s, e, _w in tokens] == [w for _s, _e, w in tokens] == out
+        assert all(e + space == s2 for (_s, e, _w), space, (s2, _e, _w2) in zip(tokens, spaces, tokens[1:]))
     pieces = ["工会", " ", "  ", " 职工", "职工 ", "\n", "a b"]  # words spaCy's search must place
     made = [[rng.choice(pieces) for _ in range(rng.randrange(0, 8))] for _ in range(2000)]
     assert [w for w in made if _or_error(_words_and_spaces, w) != _or_error(util.get_words_and_spaces, w)] == []
@@ -80,3 +92,16 @@ def test_cut_leaves_a_lone_surrogate_to_jieba() -> None:
 
     assert _cut("工会\ud800职工") is None  # Rust takes UTF-8 only; ingest drops such characters anyway
     assert _cut("工会职工") == _jieba_words("工会职工")
+
+
+def test_like_num_is_spacys() -> None:
+    from spacy.lang.zh.lex_attrs import _count_num_words, _single_num_words, like_num
+
+    from kg.nlp import _like_num
+
+    rng = random.Random(5)
+    pieces = list(_count_num_words[:12]) + list(_single_num_words[:12]) + ["十", "百", "万", "亿", "工会", "职工", "1", "2.5",
+                                                                          ",", "/", "+", "-", "~", "。", "a", "\n", " "]
+    words = {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(3000)} | set(pieces)
+    assert [_like_num(w) for w in sorted(words)] == [like_num(w) for w in sorted(words)]
+    assert any(like_num(w) for w in words) and not all(like_num(w) for w in words)

@@ -95,3 +95,17 @@ def test_supporting_evidence_reaches_the_graph(model_nlp) -> None:
     quads = list(article_quads(extraction))
     supports = [q for q in quads if q.predicate.value.endswith("#supportingEvidence")]
     assert supports and all(q.object.value == "青禾县总工会近日召开全委会议。" for q in supports)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张小明说，环卫工人和快递小哥都很辛苦。",  # groups, but no union and no initiative
+        "青禾县总工会主席张小明说，环卫工人很辛苦。",  # a union, but no initiative
+    ],
+)
+def test_without_initiatives_no_group_is_served(model_nlp, text: str) -> None:
+    doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0, text=text))
+    assert doc.user_data["ukg-snapshot"] and not any(m.kind == INITIATIVE for m in doc._.mentions)
+    assert not any(m.kind == GROUP for m in doc._.mentions)
+    assert not any(r.predicate in (LAUNCHED, BENEFITED) for r in doc._.relations)

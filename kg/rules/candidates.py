@@ -25,7 +25,10 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate, compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -69,97 +72,139 @@ def _lexicon() -> dict[str, tuple[str, ...]]:
     return {kind: longest_first(items) for kind, items in lex.items()}
 
 
-def _units(text: str, tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str, str]]:
+def _units(text: str, tokens: list[tuple[int, int, str]],
+           blocked: Callable[[int, int], bool]) -> tuple[list[tuple[int, int, str, str]], list[str | None], list[bool]]:
     """(start, end, word, tag) units of a text: jieba's words with their tags, a quoted name or a 《》
-    title as one unit (tag Q or D)."""
+    title as one unit (tag Q or D); with the head noun each ends (the longest head noun of the lexicon
+    ending at its end, reaching at most 8 characters left of its start) and whether it is a barrier
+    (:func:`_is_barrier`).
+
+    Units that end a head noun longer than their own word (登记|点, 咨询|台) take the tag H: jieba
+    tags their last piece as a count or verb, but it closes a name."""
     tags = posseg.word_tags()
     quoted = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
+    quoted.append((len(text) + 1, len(text) + 1))  # (a sentinel after every token)
+    heads_set, lengths, by_last = _heads()
+    longest = lengths[0]
+    barrier_tags, barrier_words = _BARRIER_TAGS | {"w"}, _barrier_words()
     units: list[tuple[int, int, str, str]] = []
+    heads: list[str | None] = []
+    barriers: list[bool] = []
     k = 0
     for start, end, word in tokens:
-        while k < len(quoted) and quoted[k][1] <= start:
+        while quoted[k][1] <= start:
             k += 1
-        if k < len(quoted) and quoted[k][0] <= start < quoted[k][1]:
+        if quoted[k][0] <= start:  # (and start < its end)
             qs, qe = quoted[k]
             if units and units[-1][0] == qs:
                 continue  # (a token inside the quoted unit already added)
-            units.append((qs, qe, text[qs:qe], "D" if text[qs] == "《" else "Q"))
-            continue
-        if word.isspace():
-            units.append((start, end, word, "w"))
-            continue
-        tag = tags.get(word)
-        if tag is None:
-            tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
+            start, end, word = qs, qe, text[qs:qe]
+            tag = "D" if text[qs] == "《" else "Q"
+        elif word.isspace():
+            tag = "w"
+        else:
+            tag = tags.get(word)
+            if tag is None:
+                tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
+        # only the lengths of heads ending in the unit's last character (all of them at the text's
+        # start, where a longer length slices from the end of the text)
+        head = None
+        for length in by_last.get(text[end - 1:end], ()) if end >= longest else lengths:
+            if end - length >= start - 8 and text[end - length:end] in heads_set:
+                head = text[end - length:end]
+                break
+        if head and tag not in ("Q", "D", "w") and len(head) > len(word):
+            tag = "H"
+            barrier = blocked(start, end)
+        else:  # (_is_barrier)
+            barrier = tag in barrier_tags or word in barrier_words or word.isspace() or blocked(start, end)
         units.append((start, end, word, tag))
-    return units
-
-
-def _mark_heads(text: str, units: list) -> list:
-    """Units that end a head noun longer than their own word (登记|点, 咨询|台) take the tag H: jieba
-    tags their last piece as a count or verb, but it closes a name."""
-    out = []
-    for unit in units:
-        head = _head_at(text, unit) if unit[3] not in ("Q", "D", "w") else None
-        out.append((unit[0], unit[1], unit[2], "H") if head and len(head) > len(unit[2]) else unit)
-    return out
-
-
-def _is_barrier(unit: tuple[int, int, str, str], blocked: list[tuple[int, int]]) -> bool:
-    start, end, word, tag = unit
-    lex = _lexicon()
-    if tag == "H":
-        return any(s < end and start < e for s, e in blocked)
-    if tag in _BARRIER_TAGS or word in _CLAUSE_END or word in _ITEM_SEPARATORS or word.isspace():
-        return True
-    if tag == "w" or word in lex["barrier"] or word in lex["trigger"] or word in _ASPECT:
-        return True
-    return any(s < end and start < e for s, e in blocked)
+        heads.append(head)
+        barriers.append(barrier)
+    return units, heads, barriers
 
 
 @lru_cache(maxsize=1)
-def _heads() -> tuple[frozenset[str], tuple[int, ...]]:
-    """The head nouns as a set, and their lengths, longest first."""
+def _barrier_words() -> frozenset[str]:
+    """The words that are barriers whatever their tag (:func:`_is_barrier`)."""
+    lex = _lexicon()
+    return frozenset(_CLAUSE_END) | _ITEM_SEPARATORS | frozenset(lex["barrier"]) | frozenset(lex["trigger"]) | _ASPECT
+
+
+def overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test ``(start, end) -> bool`` of whether any of the spans overlaps text[start:end], that is
+    ``any(s < end and start < e for s, e in spans)``, in logarithmic time.
+
+    >>> overlaps = overlap_test([(5, 8), (2, 3)])
+    >>> overlaps(3, 5), overlaps(3, 6), overlaps(0, 3)
+    (False, True, True)
+    """
+    if not spans:
+        return lambda start, end: False
+    spans = sorted(spans)
+    starts = [s for s, _e in spans]
+    reach = list(accumulate((e for _s, e in spans), max))  # the furthest end of the spans up to k
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect_left(starts, end)  # spans[:k] start before end
+        return k > 0 and reach[k - 1] > start
+
+    return overlaps
+
+
+def _is_barrier(unit: tuple[int, int, str, str], blocked: Callable[[int, int], bool]) -> bool:
+    """Whether a unit ends a name: a function word, count, clause mark, trigger … (whatever its tag,
+    a unit that overlaps a blocked span)."""
+    start, end, word, tag = unit
+    if tag == "H":
+        return blocked(start, end)
+    return tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() or blocked(start, end)
+
+
+def _never(start: int, end: int) -> bool:
+    return False
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[frozenset[str], tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """The head nouns as a set, their lengths (longest first), and per last character the lengths of
+    the heads ending in it."""
     heads = _lexicon()["head"]
-    return frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True))
+    lengths: dict[str, set[int]] = {}
+    for head in heads:
+        lengths.setdefault(head[-1:], set()).add(len(head))
+    return (frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True)),
+            {char: tuple(sorted(n, reverse=True)) for char, n in lengths.items()})
 
 
-def _head_at(text: str, unit: tuple[int, int, str, str]) -> str | None:
-    """The head noun ending at the unit's end (longest), if the unit ends one."""
-    end = unit[1]
-    heads, lengths = _heads()
-    for length in lengths:
-        if end - length >= unit[0] - 8 and text[end - length:end] in heads:
-            return text[end - length:end]
-    return None
-
-
-def _noun_phrases(text: str, units: list, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _noun_phrases(units: list, barriers: list[bool], heads: list[str | None]) -> list[tuple[int, int, str]]:
+    """``barriers[k]``: whether units[k] is a barrier (:func:`_is_barrier`); ``heads[k]``: its head noun."""
     out = []
-    for k, unit in enumerate(units):
-        if unit[3] in ("Q", "D") or _is_barrier(unit, blocked) or _head_at(text, unit) is None:
+    for k in compress(range(len(units)), heads):
+        unit = units[k]
+        if unit[3] in ("Q", "D") or barriers[k]:
             continue
         # chained heads (疗休养|活动, 服务|热线): only the last makes the phrase
-        if k + 1 < len(units) and not _is_barrier(units[k + 1], blocked) and _head_at(text, units[k + 1]):
+        if k + 1 < len(units) and not barriers[k + 1] and heads[k + 1]:
             continue
         first = k
-        while first > 0 and not _is_barrier(units[first - 1], blocked) and unit[1] - units[first - 1][0] <= MAX_NAME:
+        while first > 0 and not barriers[first - 1] and unit[1] - units[first - 1][0] <= MAX_NAME:
             first -= 1
         out.append((units[first][0], unit[1], RULE_NP))
     return out
 
 
-def _items(units: list, lo: int, hi: int, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _items(units: list, lo: int, hi: int, blocked: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """The items of units[lo:hi] split at list separators, each less its leading counts, particles and
     adverbs; items that do not end in a noun-like unit are left out."""
     out, current = [], []
     for unit in units[lo:hi] + [(0, 0, "、", "w")]:
         if unit[2] in _ITEM_SEPARATORS:
             # the item starts after its last function word, count or clause verb (驿站里|免费测血压)
-            cut = max((k + 1 for k, u in enumerate(current) if u[3] != "H" and _is_barrier(u, [])), default=0)
+            cut = max((k + 1 for k, u in enumerate(current) if u[3] != "H" and _is_barrier(u, _never)), default=0)
             current = current[cut:]
             if current and current[-1][3] in _NOUNISH_TAGS and current[-1][1] - current[0][0] <= MAX_NAME \
-                    and not any(s < current[-1][1] and current[0][0] < e for s, e in blocked):
+                    and not blocked(current[0][0], current[-1][1]):
                 out.append((current[0][0], current[-1][1]))
             current = []
         else:
@@ -174,12 +219,15 @@ def _clause_end(units: list, k: int) -> int:
     return k
 
 
-def _trigger_objects(units: list, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=1)
+def _trigger_set() -> frozenset[str]:
+    return frozenset(_lexicon()["trigger"])
+
+
+def _trigger_objects(units: list, blocked: Callable[[int, int], bool]) -> list[tuple[int, int, str]]:
     out = []
-    triggers = set(_lexicon()["trigger"])
-    for k, unit in enumerate(units):
-        if unit[2] not in triggers:
-            continue
+    triggers = _trigger_set()
+    for k in [k for k, unit in enumerate(units) if unit[2] in triggers]:
         j = k + 1
         while j < len(units) and units[j][2] in _ASPECT:
             j += 1
@@ -189,12 +237,12 @@ def _trigger_objects(units: list, blocked: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
-def _list_items(text: str, units: list, blocked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _list_items(text: str, units: list, blocked: Callable[[int, int], bool]) -> list[tuple[int, int, str]]:
     out = []
     list_heads = _lexicon()["list_head"]
-    triggers = set(_lexicon()["trigger"])
-    for k, unit in enumerate(units):
-        if unit[2] not in ("等", "等等") or not text.startswith(list_heads, _after_count(text, unit[1])):
+    triggers = _trigger_set()
+    for k in [k for k, unit in enumerate(units) if unit[2] in ("等", "等等")]:
+        if not text.startswith(list_heads, _after_count(text, units[k][1])):
             continue
         first = k
         while first > 0:
@@ -222,19 +270,19 @@ def find_candidates(text: str, *, tokens: list[tuple[int, int, str]] | None = No
     ``tokens`` are jieba's words as (start, end, word) (cut here when not given); ``blocked`` spans
     (unions, organisations, persons) are never inside a candidate.
     """
-    blocked = blocked or []
+    overlaps = overlap_test(blocked or [])
     if tokens is None:
         tokens, pos = [], 0
         for word in posseg.cut(text):
             tokens.append((pos, pos + len(word), word))
             pos += len(word)
-    units = _mark_heads(text, _units(text, tokens))
-    found = _noun_phrases(text, units, blocked) + _trigger_objects(units, blocked) + _list_items(text, units, blocked)
+    units, heads, barriers = _units(text, tokens, overlaps)
+    found = _noun_phrases(units, barriers, heads) + _trigger_objects(units, overlaps) + _list_items(text, units, overlaps)
     for start, end, word, tag in units:
         if tag == "D" and end - start >= 5:
             found.append((start, end, RULE_DOCUMENT_ANY))
         elif tag == "Q" and 4 <= end - start <= 22 and not re.search(r"[，。；！？]", word) \
-                and not any(s < end and start < e for s, e in blocked):
+                and not overlaps(start, end):
             found.append((start, end, RULE_QUOTED_BARE))
     out = set()
     for start, end, rule in found:
@@ -263,11 +311,12 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
     suffixes, heads, stops = frozenset(lex["group_suffix"]), frozenset(lex["group_head"]), frozenset(lex["group_stop"])
     tags = posseg.word_tags()
     taxonomy = load_taxonomy()
+    overlaps = overlap_test(blocked)
     out = []
     for start, end, word in tokens:
         if len(word) < 2 or word in stops or not (word in heads or (word[-1] in suffixes and tags.get(word) in _GROUP_TAGS)):
             continue
-        if any(s < end and start < e for s, e in blocked):
+        if overlaps(start, end):
             continue
         first = modifier_start(text, start, end, blocked)
         out.append((first, end, taxonomy.preferred(text[first:end])))

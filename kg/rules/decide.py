@@ -37,6 +37,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from spacy.language import Language
@@ -78,9 +79,11 @@ class Context:
         tokens = doc.user_data.get("ukg-tokens")
         if tokens is None:
             tokens = doc.user_data["ukg-tokens"] = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
-        self.token_ends = {end: word for _start, end, word in tokens}
-        self.token_starts = {start: word for start, _end, word in tokens}
+        words = [word for _start, _end, word in tokens]
+        self.token_ends = dict(zip(map(itemgetter(1), tokens), words))
+        self.token_starts = dict(zip(map(itemgetter(0), tokens), words))
         self.unions = sorted((m for m in doc._.mentions if m.kind == UNION), key=lambda m: m.start)
+        self._union_starts = [u.start for u in self.unions]
         counts = Counter(u.label for u in self.unions)
         self.union_counts = counts
         self.union_rank = {label: rank for rank, (label, _n) in
@@ -104,6 +107,26 @@ class Context:
     def _first(self, label: str) -> int:
         return next(u.start for u in self.unions if u.label == label)
 
+    def unions_between(self, start: int, end: int) -> list[Mention]:
+        """The union mentions that start in [start, end), in order."""
+        return self.unions[bisect_left(self._union_starts, start):bisect_left(self._union_starts, end)]
+
+    def clause_marks(self, start: int, end: int) -> int:
+        """How many clause marks (，；： …: what ends a clause inside a sentence) text[start:end] holds."""
+        marks = self.__dict__.get("_clause_marks")
+        if marks is None:
+            marks = self._clause_marks = [m.start() for m in mission._CLAUSE.finditer(self.text)]
+        return bisect_left(marks, end) - bisect_left(marks, start) if end > start else 0
+
+    def unions_of(self, label: str) -> list[Mention]:
+        """The union mentions of a label, in order."""
+        by_label = self.__dict__.get("_by_label")
+        if by_label is None:
+            by_label = self._by_label = {}
+            for u in self.unions:
+                by_label.setdefault(u.label, []).append(u)
+        return by_label.get(label, [])
+
     def sentence(self, pos: int) -> int:
         i = bisect_right(self.starts, pos) - 1
         return max(i, 0)
@@ -118,7 +141,7 @@ class Context:
             word = self.token_ends.get(pos - 1)
         if word is None or not word.strip():
             word = self.text[max(0, pos - 2):pos]
-        return _WHITESPACE.sub("_", word)
+        return _underscored(word)
 
     def words(self, start: int, end: int) -> list[str]:
         """The jieba words of text[start:end] (cut at the doc's token boundaries), white space left out."""
@@ -128,7 +151,7 @@ class Context:
             if word is None or pos + len(word) > end:
                 word = self.text[pos:end]
             if word.strip():
-                out.append(_WHITESPACE.sub("_", word))
+                out.append(_underscored(word))
             pos += len(word)
         return out
 
@@ -136,10 +159,16 @@ class Context:
         word = self.token_starts.get(pos)
         if word is None or not word.strip():
             word = self.text[pos:pos + 2]
-        return _WHITESPACE.sub("_", word)
+        return _underscored(word)
 
 
 _WHITESPACE = re.compile(r"\s")
+
+
+@lru_cache(maxsize=65536)
+def _underscored(word: str) -> str:
+    """A word with its white space as "_" (feature names hold none)."""
+    return _WHITESPACE.sub("_", word)
 
 
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
@@ -150,6 +179,7 @@ def _bucket(value: int, edges: tuple[int, ...]) -> str:
     return f"{edges[-1]}+"
 
 
+@lru_cache(maxsize=1024)
 def _rule_name(rule: str) -> str:
     """A rule id without its version (features survive a version bump of the rule)."""
     return rule.split("/", 1)[0]
@@ -158,6 +188,7 @@ def _rule_name(rule: str) -> str:
 _PUNCT = re.compile(r"[，。；：！？、,.;:!?\s]")
 
 
+@lru_cache(maxsize=4096)
 def _mark(char: str) -> str:
     """A coarse class of a character for features: punctuation is itself, Chinese is 'C', else 'O'."""
     if not char:
@@ -176,15 +207,22 @@ def _initiative_heads() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _head_lengths() -> tuple[frozenset[str], tuple[int, ...]]:
+def _head_lengths() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """The head nouns, and per last character the lengths of the heads ending in it, longest first."""
     heads = _initiative_heads()
-    return frozenset(heads), tuple(sorted({len(h) for h in heads}, reverse=True))
+    lengths: dict[str, set[int]] = {}
+    for head in heads:
+        lengths.setdefault(head[-1:], set()).add(len(head))
+    return frozenset(heads), {char: tuple(sorted(n, reverse=True)) for char, n in lengths.items()}
 
 
 def _head_of(name: str) -> str | None:
     """The longest head noun of kg/data/candidates-v1.tsv that ends ``name``."""
-    heads, lengths = _head_lengths()
-    return next((name[-n:] for n in lengths if n <= len(name) and name[-n:] in heads), None)
+    heads, by_last = _head_lengths()
+    for n in by_last.get(name[-1:], ()):
+        if n <= len(name) and name[-n:] in heads:
+            return name[-n:]
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -196,9 +234,22 @@ def initiative_features(context: Context, mention: Mention, rules: set[str], *, 
                         occurrences: int, groups: list[Mention], part_of_longer: bool) -> tuple[str, ...]:
     """Features of one initiative candidate span (``rules``: the rules that proposed it; ``old``: how
     the hand rules' spans relate to it: 'same', 'inside', 'contains', 'overlaps' or 'none')."""
+    contains_group = any(mention.start <= g.start and g.end <= mention.end for g in groups)
+    return _initiative_features(context, mention, rules, old=old, occurrences=occurrences,
+                                contains_group=contains_group, part_of_longer=part_of_longer)
+
+
+_QUOTES = "“”‘’「」『』《》"
+_FRAME_ROLES = ("为主题", "为主线", "为载体", "为抓手", "为契机", "为平台")
+
+
+def _initiative_features(context: Context, mention: Mention, rules: set[str], *, old: str, occurrences: int,
+                         contains_group: bool, part_of_longer: bool) -> tuple[str, ...]:
+    """:func:`initiative_features`, told whether the span contains a group."""
     text = context.text
-    name = text[mention.start:mention.end]
-    bare = name.strip("“”‘’「」『』《》")
+    start, end = mention.start, mention.end
+    name = text[start:end]
+    bare = name.strip(_QUOTES)
     f = [f"rule={_rule_name(r)}" for r in sorted(rules)]
     f.append(f"old={old}")
     head = _head_of(bare)
@@ -216,47 +267,48 @@ def initiative_features(context: Context, mention: Mention, rules: set[str], *, 
     if name.startswith("《"):
         f.append("document")
     f.append("len=" + _bucket(len(bare), (2, 3, 4, 6, 9, 14)))
-    before = context.word_before(mention.start)
+    before = context.word_before(start)
     f.append(f"before={before}")
     if before in _triggers():
         f.append("before_trigger")
-    f.append(f"after={context.word_after(mention.end)}")
-    f.append(f"after_mark={_mark(text[mention.end:mention.end + 1])}")
-    f.append(f"before_mark={_mark(text[mention.start - 1:mention.start] if mention.start else '')}")
-    if mention.end <= context.headline_end:
+    f.append(f"after={context.word_after(end)}")
+    f.append(f"after_mark={_mark(text[end:end + 1])}")
+    f.append(f"before_mark={_mark(text[start - 1:start] if start else '')}")
+    if end <= context.headline_end:
         f.append("headline")
-    s, e = context.sentence_span(mention.start)
-    unions = [u for u in context.unions if s <= u.start < e]
+    s, e = context.sentence_span(start)
+    unions = context.unions_between(s, e)
     f.append("union_in_sentence" if unions else "no_union_in_sentence")
-    if any(u.end <= mention.start for u in unions):
+    if any(u.end <= start for u in unions):
         f.append("union_before")
     f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
-    if not hand_initiatives.is_acceptable(name):
+    if not hand_initiatives.acceptable_in(text, name):
         f.append("unacceptable")
-    if any(mention.start <= g.start and g.end <= mention.end for g in groups):
+    if contains_group:
         f.append("contains_group")
-    if any(c.isdigit() for c in bare):
+    if any(map(str.isdigit, bare)):
         f.append("digit")
-    if mission._MODAL.search(text, s, mention.start):
+    if mission._MODAL.search(text, s, start):
         f.append("modal_before")
     if "的" in bare:
         f.append("has_de")
     if part_of_longer:
         f.append("part_of_longer")
-    lo = mission._clause(text, mention.start)[0]
-    trigger = _last_trigger(text, max(lo, mention.start - 20), mention.start)
+    lo = mission._clause(text, start)[0]
+    trigger = _last_trigger(text, max(lo, start - 20), start)
     f.append(f"clause_trigger={trigger}" if trigger else "clause_trigger=none")
-    if any(lo <= u.start and u.end <= mention.start for u in unions):
+    if any(lo <= u.start and u.end <= start for u in unions):
         f.append("union_in_clause_before")
-    if text.startswith(("为主题", "为主线", "为载体", "为抓手", "为契机", "为平台"), mention.end):
+    if text.startswith(_FRAME_ROLES, end):
         f.append("frame_role")
-    first = context.word_after(mention.start)
+    first = context.word_after(start)
+    tags = posseg.word_tags()
     if len(first) <= len(name):
-        tag = posseg.word_tags().get(first, "unk")
+        tag = tags.get(first, "unk")
         f += [f"first_word={first}", f"first_tag={tag}"]
-    last = context.token_ends.get(mention.end)
+    last = context.token_ends.get(end)
     if last:
-        f.append(f"last_tag={posseg.word_tags().get(last, 'unk')}")
+        f.append(f"last_tag={tags.get(last, 'unk')}")
     return tuple(f)
 
 
@@ -297,7 +349,10 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
     old_spans = sorted((m.start, m.end) for m in old)
     old_starts = [s for s, _e in old_spans]
     labels = Counter(m.label for m, _r in by_span.values())
-    longer_names = sorted({m.label.strip("“”‘’「」『』《》") for m, _r in by_span.values()}, key=len, reverse=True)
+    longer_names = sorted({m.label.strip(_QUOTES) for m, _r in by_span.values()}, key=len, reverse=True)
+    shorter = [-len(n) for n in longer_names]  # ascending
+    group_spans = sorted((g.start, g.end) for g in groups)
+    group_starts = [s for s, _e in group_spans]
     out = []
     for (start, end), (mention, rules) in sorted(by_span.items()):
         relation = "none"
@@ -306,10 +361,13 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
             r = _relation((start, end), span)
             if r != "none" and (relation == "none" or r == "same"):
                 relation = r
-        bare = mention.label.strip("“”‘’「」『』《》")
-        longer = any(bare in n for n in longer_names if len(n) > len(bare))
-        features = initiative_features(context, mention, rules, old=relation, occurrences=labels[mention.label],
-                                       groups=groups, part_of_longer=longer)
+        bare = mention.label.strip(_QUOTES)
+        # (the names longer than this one are the first ones)
+        longer = any(bare in n for n in longer_names[:bisect_left(shorter, -len(bare))])
+        # (a group inside the span starts in it)
+        contains = any(e <= end for _s, e in group_spans[bisect_left(group_starts, start):bisect_right(group_starts, end)])
+        features = _initiative_features(context, mention, rules, old=relation, occurrences=labels[mention.label],
+                                        contains_group=contains, part_of_longer=longer)
         out.append((mention, features))
     return out
 
@@ -323,6 +381,7 @@ _LEVELS = (("全国总工会", "national"), ("全总", "national"), ("省总工�
            ("街道总工会", "town"), ("工会联合会", "federation"), ("联合工会", "federation"), ("总工会", "other_federation"))
 
 
+@lru_cache(maxsize=4096)
 def _level(label: str) -> str:
     return next((level for suffix, level in _LEVELS if label.endswith(suffix)), "enterprise")
 
@@ -335,14 +394,15 @@ def launched_features(context: Context, union_label: str, init: Mention, *, vote
     f.append(f"rule={_rule_name(rule)}" if rule else "rule=none")
     idx = context.sentence(init.start)
     s, e = context.spans[idx] if context.spans else (0, len(text))
-    mentions = [u for u in context.unions if u.label == union_label]
+    mentions = context.unions_of(union_label)
     in_sentence = [u for u in mentions if s <= u.start < e]
     before = [u for u in in_sentence if u.end <= init.start]
     if in_sentence:
         f.append("same_sentence")
     if before:
         f.append("before_in_sentence")
-        nearest = max((u for u in context.unions if s <= u.start and u.end <= init.start), key=lambda u: u.end)
+        # (a union ending before the initiative starts before it too)
+        nearest = max((u for u in context.unions_between(s, init.start + 1) if u.end <= init.start), key=lambda u: u.end)
         if nearest.label == union_label:
             f.append("nearest_before")
         anchor = max(before, key=lambda u: u.end)
@@ -379,7 +439,13 @@ def launched_features(context: Context, union_label: str, init: Mention, *, vote
 
 
 def _probability_bucket(p: float) -> str:
-    return next(f"<{edge}" for edge in (0.3, 0.5, 0.7, 0.9, 1.01) if p < edge)
+    for edge, bucket in _PROBABILITY_BUCKETS:
+        if p < edge:
+            return bucket
+    raise StopIteration  # (as next() over no bucket did)
+
+
+_PROBABILITY_BUCKETS = tuple((edge, f"<{edge}") for edge in (0.3, 0.5, 0.7, 0.9, 1.01))
 
 
 # --------------------------------------------------------------------------- groups and benefited
@@ -394,6 +460,14 @@ def _group_markers() -> tuple[frozenset[str], frozenset[str]]:
 def group_features(context: Context, group: Mention, *, inits: list[Mention], marked: set[int],
                    agents: set[int], served_by_rules: set[str], occurrences: int) -> tuple[str, ...]:
     """Features of one group candidate: is it a group that an initiative of the article serves?"""
+    return _group_features(context, group, inits=inits, marked=marked, agents=agents, served_by_rules=served_by_rules,
+                           occurrences=occurrences, memo={})
+
+
+def _group_features(context: Context, group: Mention, *, inits: list[Mention], marked: set[int], agents: set[int],
+                    served_by_rules: set[str], occurrences: int, memo: dict) -> tuple[str, ...]:
+    """:func:`group_features`; ``memo`` keeps what depends on the sentence alone between the
+    candidates of one article (the same ``inits``)."""
     text = context.text
     pre, post = _group_markers()
     f = [f"rule={_rule_name(group.rule)}", f"ghead={group.label[-2:]}", f"glast={group.label[-1:]}"]
@@ -414,8 +488,13 @@ def group_features(context: Context, group: Mention, *, inits: list[Mention], ma
     if any(i.start <= group.start and group.end <= i.end for i in inits):
         f.append("in_initiative")
     s, e = context.sentence_span(group.start)
-    in_sentence = [i for i in inits if s <= i.start < e]
-    f.append("inits_in_sentence=" + _bucket(len(in_sentence), (0, 1, 2)))
+    sentence = memo.get((s, e))
+    if sentence is None:
+        in_sentence = [i for i in inits if s <= i.start < e]
+        sentence = memo[(s, e)] = (in_sentence, "inits_in_sentence=" + _bucket(len(in_sentence), (0, 1, 2)),
+                                   bool(context.unions_between(s, e)))
+    in_sentence, inits_in_sentence, union_in_sentence = sentence
+    f.append(inits_in_sentence)
     c = mission._clause(text, group.start)
     if any(c[0] <= i.start < c[1] for i in in_sentence):
         f.append("init_in_clause")
@@ -423,7 +502,7 @@ def group_features(context: Context, group: Mention, *, inits: list[Mention], ma
         f.append("headline")
     f.append("len=" + _bucket(len(group.label), (2, 3, 4, 6)))
     f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
-    if any(u for u in context.unions if s <= u.start < e):
+    if union_in_sentence:
         f.append("union_in_sentence")
     return tuple(f)
 
@@ -443,13 +522,14 @@ def group_candidates(doc: Doc, context: Context,
     if not groups:
         return []
     taxonomy = load_taxonomy()
+    text, token_starts = context.text, context.token_starts
     variants: list[tuple[Mention, int, str | None]] = []
     for family, g in enumerate(groups):
         variants.append((g, family, None))
-        cuts = [pos for pos in range(g.start + 1, g.end - 1) if pos in context.token_starts]
+        cuts = [pos for pos in range(g.start + 1, g.end - 1) if pos in token_starts]
         for pos in cuts:
-            dropped = context.text[g.start:pos]
-            label = taxonomy.preferred(context.text[pos:g.end])
+            dropped = text[g.start:pos]
+            label = taxonomy.preferred(text[pos:g.end])
             variants.append((Mention(kind=GROUP, text=g.text[pos - g.start:], start=pos, end=g.end, label=label,
                                      rule=g.rule, confidence=g.confidence), family, dropped))
     # the hand rules' marks of a phrase hold for its shorter forms (they look before the phrase and after its head)
@@ -458,16 +538,17 @@ def group_candidates(doc: Doc, context: Context,
     agents = {id(m) for m, family, _d in variants if id(groups[family]) in agent_phrases}
     served = {obj for _subject, obj in context.votes(inits)[BENEFITED]}
     counts = Counter(g.label for g in groups)
+    memo: dict = {}
     out = []
     for mention, family, dropped in variants:
-        features = group_features(context, mention, inits=inits, marked=marked, agents=agents,
-                                  served_by_rules=served, occurrences=counts[mention.label])
-        words = len(context.words(mention.start, mention.end))
-        extra = ["variant=full" if dropped is None else "variant=cut", "words=" + _bucket(words, (1, 2, 3))]
+        features = _group_features(context, mention, inits=inits, marked=marked, agents=agents,
+                                   served_by_rules=served, occurrences=counts[mention.label], memo=memo)
+        words = context.words(mention.start, mention.end)
+        extra = ["variant=full" if dropped is None else "variant=cut", "words=" + _bucket(len(words), (1, 2, 3))]
         if dropped is not None:
             extra.append(f"dropped={context.words(mention.start - len(dropped), mention.start)[-1]}")
-        if words > 1:
-            extra.append(f"modifier={context.words(mention.start, mention.end)[0]}")
+        if len(words) > 1:
+            extra.append(f"modifier={words[0]}")
         out.append((mention, features + tuple(extra), family))
     return out
 
@@ -498,11 +579,18 @@ def choose_groups(scored: list[tuple[float, float, Mention, int]], *, threshold:
 def benefited_features(context: Context, init: Mention, group: Mention, *, votes: dict,
                        inits_by_sentence: dict) -> tuple[str, ...]:
     """Features of the pair (an initiative mention, a served group mention)."""
+    return tuple(_benefited_features(context, init, group, votes=votes, inits_by_sentence=inits_by_sentence,
+                                     gi=context.sentence(group.start), ii=context.sentence(init.start), memo={}))
+
+
+def _benefited_features(context: Context, init: Mention, group: Mention, *, votes: dict, inits_by_sentence: dict,
+                        gi: int, ii: int, memo: dict) -> list[str]:
+    """:func:`benefited_features`, told the sentences of the two (``gi``, ``ii``); ``memo`` keeps what
+    depends on the group alone between the pairs of one group."""
     text = context.text
     f = []
     rule = votes.get((init.label, group.label))
     f.append(f"rule={_rule_name(rule)}" if rule else "rule=none")
-    gi, ii = context.sentence(group.start), context.sentence(init.start)
     if init.start <= group.start and group.end <= init.end:
         f.append("in_name")
         if mission._served_in_name(text, group, init):
@@ -511,15 +599,22 @@ def benefited_features(context: Context, init: Mention, group: Mention, *, votes
     if gi == ii:
         gc, ic = mission._clause(text, group.start), mission._clause(text, init.start)
         lo, hi = min(gc[0], ic[0]), max(gc[0], ic[0])
-        clauses = len(mission._CLAUSE.findall(text, lo, hi))
+        clauses = context.clause_marks(lo, hi)
         f.append("clauses=" + _bucket(clauses, (0, 1, 2)))
         f.append("group_before" if group.end <= init.start else "group_after")
-        others = inits_by_sentence.get(gi, [])
-        f.append("inits_in_sentence=" + _bucket(len({i.label for i in others}), (1, 2, 3)))
-        nearest = min(others, key=lambda i: min(abs(i.start - group.end), abs(group.start - i.end)), default=None)
-        if nearest is not None and nearest.label == init.label:
+        same = memo.get("same")
+        if same is None:
+            others = inits_by_sentence.get(gi, [])
+            nearest = min(others, key=lambda i: min(abs(i.start - group.end), abs(group.start - i.end)), default=None)
+            benefactive = mission._BENEFACTIVE_BEFORE.search(text, max(context.spans[gi][0], group.start - 8),
+                                                             group.start)
+            same = memo["same"] = ("inits_in_sentence=" + _bucket(len({i.label for i in others}), (1, 2, 3)),
+                                   nearest.label if nearest is not None else None, bool(benefactive))
+        inits_in_sentence, nearest_label, benefactive = same
+        f.append(inits_in_sentence)
+        if nearest_label is not None and nearest_label == init.label:
             f.append("nearest_init")
-        if mission._BENEFACTIVE_BEFORE.search(text, max(context.spans[gi][0], group.start - 8), group.start):
+        if benefactive:
             f.append("benefactive_before")
         lo, hi = (init.end, group.start) if init.end <= group.start else (group.end, init.start)
         if 0 <= hi - lo <= 12:
@@ -535,7 +630,7 @@ def benefited_features(context: Context, init: Mention, group: Mention, *, votes
         f.append("init_in_headline")
     f.append("init_p=" + _probability_bucket(init.confidence))
     f.append("group_p=" + _probability_bucket(group.confidence))
-    return tuple(f)
+    return f
 
 
 def _marked_and_agents(context: Context, groups: list[Mention], inits: list[Mention]) -> tuple[set[int], set[int]]:
@@ -543,15 +638,16 @@ def _marked_and_agents(context: Context, groups: list[Mention], inits: list[Ment
     text = context.text
     marked, agents = set(), set()
     skip = [(m.start, m.end) for m in context.unions]
+    groups = sorted(groups, key=lambda g: g.start)
+    starts = [g.start for g in groups]
     for s, e in context.spans:
-        in_sentence = [g for g in groups if s <= g.start < e]
+        in_sentence = groups[bisect_left(starts, s):bisect_left(starts, e)]
         if not in_sentence:
             continue
         for g, _pos in mission._marked_groups(text, in_sentence, inits, s, e, skip):
             marked.add(id(g))
         for g in in_sentence:
-            if mission._AGENT_OUTREACH.match(text, g.end, e) and not mission._BENEFACTIVE_BEFORE.search(
-                    text, max(s, g.start - 8), g.start):
+            if mission._memo_test("agent", mission._is_agent, text, g, s, e):
                 agents.add(id(g))
     return marked, agents
 
@@ -602,27 +698,32 @@ def benefited_pairs(doc: Doc, context: Context, inits: list[Mention],
     initiative its topic).  The mention pair of the closest mentions stands for the fact.
     """
     votes = context.votes(inits)[BENEFITED]
+    init_sentences = [context.sentence(init.start) for init in inits]
     by_sentence: dict[int, list[Mention]] = {}
-    for init in inits:
-        by_sentence.setdefault(context.sentence(init.start), []).append(init)
+    for init, ii in zip(inits, init_sentences):
+        by_sentence.setdefault(ii, []).append(init)
     group_counts = Counter(g.label for g in groups)
     init_counts = Counter(i.label for i in inits)
     first_body = next((k for k, (s, _e) in enumerate(context.spans) if s >= context.headline_end), 0)
     topic = {i.label for i in inits if i.end <= context.headline_end or context.sentence(i.start) == first_body}
     top_group = max(sorted(group_counts), key=lambda g: group_counts[g]) if group_counts else None
+    counts = {"groups=" + _bucket(len(group_counts), (1, 2, 4, 8)), "inits=" + _bucket(len(init_counts), (1, 2, 4, 8))}
+    init_named = {label: "init_named=" + _bucket(n, (1, 2, 4)) for label, n in init_counts.items()}
+    para, headline_end = context.para, context.headline_end
     out = []
     for group in groups:
         gi = context.sentence(group.start)
-        for init in inits:
-            ii = context.sentence(init.start)
-            near = abs(gi - ii) <= MAX_SENTENCE_GAP and context.para[gi] == context.para[ii]
-            if not (near or init.end <= context.headline_end):
+        memo: dict = {}
+        group_named = "group_named=" + _bucket(group_counts[group.label], (1, 2, 4))
+        for init, ii in zip(inits, init_sentences):
+            near = abs(gi - ii) <= MAX_SENTENCE_GAP and para[gi] == para[ii]
+            if not (near or init.end <= headline_end):
                 continue
-            features = set(benefited_features(context, init, group, votes=votes, inits_by_sentence=by_sentence))
-            features |= {"group_named=" + _bucket(group_counts[group.label], (1, 2, 4)),
-                         "init_named=" + _bucket(init_counts[init.label], (1, 2, 4)),
-                         "groups=" + _bucket(len(group_counts), (1, 2, 4, 8)),
-                         "inits=" + _bucket(len(init_counts), (1, 2, 4, 8))}
+            features = set(_benefited_features(context, init, group, votes=votes, inits_by_sentence=by_sentence,
+                                               gi=gi, ii=ii, memo=memo))
+            features.add(group_named)
+            features.add(init_named[init.label])
+            features |= counts
             if group.label == top_group:
                 features.add("top_group")
             if init.label in topic:
@@ -659,44 +760,46 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
                   for mention, features in initiative_candidates(doc, context)]
         chosen = choose(scored, threshold=initiative_model.threshold, rule=models.rule("initiative"))
 
-    group_model, form_model = models.get("group"), models.get("group_form")
-    if group_model is None:
-        groups = sorted((m for m in snapshot if m.kind == GROUP and m.rule != RULE_GROUP_SUFFIX),
-                        key=lambda m: (m.start, m.end))
-    else:
-        groups = choose_groups([(group_model.probability(features),
-                                 form_model.probability(features) if form_model else float(family_full), group, family)
-                                for group, features, family, family_full in _with_full(group_candidates(doc, context, chosen))],
-                               threshold=group_model.threshold, rule=models.rule("group"))
-
     relations: list[Relation] = []
-    unions_by_label: dict[str, list[Mention]] = {}
-    for u in context.unions:
-        unions_by_label.setdefault(u.label, []).append(u)
-    launched_model, benefited_model = models.get("launched"), models.get("benefited")
-    if launched_model is None:
-        relations += [r for r in context.hand(chosen)[1] if r.predicate == LAUNCHED]
-    else:
-        scored_pairs = [(launched_model.probability(f), (u, i)) for u, i, f in launched_pairs(doc, context, chosen)]
-        top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
-        for k, (p, (union_label, init)) in enumerate(scored_pairs):
-            if launched_model.accepts(p, top=k in top):
-                union = _nearest(unions_by_label[union_label], init)
-                relations.append(_fact(context, LAUNCHED, union, init, rule=models.rule("launched"), p=p))
     served: dict[int, Mention] = {}
-    if benefited_model is None:
-        labels = {g.label for g in groups}
-        for r in context.hand(chosen)[1]:
-            if r.predicate == BENEFITED and r.object.label in labels:
-                served[id(r.object)] = r.object
-                relations.append(r)
-    else:
-        scored_pairs = [(benefited_model.probability(f), (i, g)) for i, g, f in benefited_pairs(doc, context, chosen, groups)]
-        top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
-        for k, (p, (init, group)) in enumerate(scored_pairs):
-            if benefited_model.accepts(p, top=k in top):
-                served[id(group)] = group
-                relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
+    # without initiatives no group is served and no union launched anything: nothing to score
+    if chosen:
+        group_model, form_model = models.get("group"), models.get("group_form")
+        if group_model is None:
+            groups = sorted((m for m in snapshot if m.kind == GROUP and m.rule != RULE_GROUP_SUFFIX),
+                            key=lambda m: (m.start, m.end))
+        else:
+            groups = choose_groups([(group_model.probability(features),
+                                     form_model.probability(features) if form_model else float(family_full), group, family)
+                                    for group, features, family, family_full in _with_full(group_candidates(doc, context, chosen))],
+                                   threshold=group_model.threshold, rule=models.rule("group"))
+
+        unions_by_label: dict[str, list[Mention]] = {}
+        for u in context.unions:
+            unions_by_label.setdefault(u.label, []).append(u)
+        launched_model, benefited_model = models.get("launched"), models.get("benefited")
+        if launched_model is None:
+            relations += [r for r in context.hand(chosen)[1] if r.predicate == LAUNCHED]
+        else:
+            scored_pairs = [(launched_model.probability(f), (u, i)) for u, i, f in launched_pairs(doc, context, chosen)]
+            top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+            for k, (p, (union_label, init)) in enumerate(scored_pairs):
+                if launched_model.accepts(p, top=k in top):
+                    union = _nearest(unions_by_label[union_label], init)
+                    relations.append(_fact(context, LAUNCHED, union, init, rule=models.rule("launched"), p=p))
+        if benefited_model is None:
+            labels = {g.label for g in groups}
+            for r in context.hand(chosen)[1]:
+                if r.predicate == BENEFITED and r.object.label in labels:
+                    served[id(r.object)] = r.object
+                    relations.append(r)
+        else:
+            scored_pairs = [(benefited_model.probability(f), (i, g)) for i, g, f in benefited_pairs(doc, context, chosen, groups)]
+            top = top_of(scored_pairs, key=lambda pair: id(pair[1]))
+            for k, (p, (init, group)) in enumerate(scored_pairs):
+                if benefited_model.accepts(p, top=k in top):
+                    served[id(group)] = group
+                    relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
 
     kept = [m for m in doc._.mentions if m.kind not in (INITIATIVE, GROUP)]
     mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))

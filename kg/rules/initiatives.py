@@ -320,10 +320,22 @@ def _head_last_chars(document: bool) -> frozenset[str]:
 
 def _ends_with_head(name: str) -> str | None:
     """The longest head noun ``name`` ends with (the lexicon lists a longer head before its suffixes)."""
-    for n, heads in reversed(_heads_by_length()):
-        if name[-n:] in heads:
+    heads, by_last = _heads_by_last()
+    for n in by_last.get(name[-1:], ()):  # (the lengths of the heads ending in its last character)
+        if n <= len(name) and name[-n:] in heads:
             return name[-n:]
     return None
+
+
+@lru_cache(maxsize=1)
+def _heads_by_last() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """The head nouns, and per last character the lengths of the heads ending in it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for n, heads in _heads_by_length():
+        for head in heads:
+            lengths.setdefault(head[-1:], set()).add(n)
+    return (frozenset(h for _n, heads in _heads_by_length() for h in heads),
+            {char: tuple(sorted(n, reverse=True)) for char, n in lengths.items()})
 
 
 @lru_cache(maxsize=1)
@@ -369,6 +381,28 @@ def is_acceptable(name: str) -> bool:
     >>> is_acceptable("活动"), is_acceptable("工会工作"), is_acceptable("职工微课堂")
     (False, False, True)
     """
+    return _acceptable(name)
+
+
+# ukg_initiatives and ukg_decide's features ask about the same names of an article.
+_ACCEPTABLE = TextMemo()
+
+
+def acceptable_in(text: str, name: str) -> bool:
+    """:func:`is_acceptable` of a name of ``text``, remembered while ``text`` is the one asked about.
+
+    >>> text = "某区总工会开设职工微课堂等活动"
+    >>> acceptable_in(text, "职工微课堂"), acceptable_in(text, "活动")
+    (True, False)
+    """
+    memo = _ACCEPTABLE.of(text)
+    answer = memo.get(name)
+    if answer is None:
+        answer = memo[name] = _acceptable(name)
+    return answer
+
+
+def _acceptable(name: str) -> bool:
     lex = load_lexicon()
     bare = name.strip("“”‘’「」『』《》")
     if len(bare) < 2 or name in lex["generic"] or bare in lex["generic"]:
@@ -803,7 +837,7 @@ def _resolve(text: str, cands: list[tuple[int, int, str]], blocked: list[tuple[i
         if text[start:end].endswith("建设") and text[start:end - 2].endswith(_CONCRETE_HEADS):
             end -= 2  # building a concrete thing is that thing
         name = text[start:end]
-        if end - start < 2 or not is_acceptable(name):
+        if end - start < 2 or not acceptable_in(text, name):
             continue
         if text.endswith("以", 0, start) and FRAME_ROLE.match(text, end):
             continue  # 以X为龙头/为契机: a role in something else

@@ -86,7 +86,7 @@ from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNI
 from kg.rules.groups import FACILITY_NOUNS, unify_abbreviations
 from kg.rules.initiatives import FRAME_ROLE, triggers
 from kg.rules.registry import confidence, rule_id
-from kg.text import sentence_spans, to_simplified
+from kg.text import TextMemo, sentence_spans, to_simplified
 
 RULE_HOST = rule_id("launched.host")
 RULE_SUBJECT = rule_id("launched.subject")
@@ -132,7 +132,12 @@ def _sentence_of(spans: list[tuple[int, int]], pos: int) -> int | None:
 
 def _is_object(text: str, union: Mention, lo: int) -> bool:
     before = text[max(lo, union.start - 3):union.start]
-    return any(before.endswith(w) for w in triggers()["object_marker"])
+    return before.endswith(_object_markers())
+
+
+@lru_cache(maxsize=1)
+def _object_markers() -> tuple[str, ...]:
+    return tuple(triggers()["object_marker"])
 
 
 @lru_cache(maxsize=1)
@@ -190,6 +195,13 @@ def _hosts(text: str, unions: list[Mention], start: int, end: int) -> list[Menti
 _ACTOR_NOUN = re.compile(r"(?:" + alternation(_G["actor_noun"]) + ")")
 
 
+@lru_cache(maxsize=2)
+def _objecty(union_before: bool) -> tuple[str, ...]:
+    """The words that make a non-union noun after them an object (see :func:`_other_actor`)."""
+    coord = tuple(w for w in triggers()["coord"] if union_before or w not in _G["partner_coord"])
+    return tuple(triggers()["object_marker"]) + coord + _G["actor_object"]
+
+
 def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = True,
                  orgs: list[Mention] | None = None) -> bool:
     """Whether a non-union subject acts in [lo, hi): it is followed by a launch verb in its clause
@@ -200,8 +212,7 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
         orgs = [m for m in doc._.mentions if m.kind == ORGANIZATION]
     ends = [m.end for m in orgs if lo <= m.start and m.end <= hi]
     ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
-    coord = tuple(w for w in triggers()["coord"] if union_before or w not in _G["partner_coord"])
-    objecty = tuple(triggers()["object_marker"]) + coord + _G["actor_object"]
+    objecty = _objecty(union_before)
     for end in ends:
         if not verb_after.match(text, end, hi):
             continue
@@ -314,29 +325,19 @@ def _pre_marker_hint() -> re.Pattern:
     return re.compile("|".join(map(re.escape, sorted(set(markers()["pre"]) | set("为向给"), key=len, reverse=True))))
 
 
+@lru_cache(maxsize=1)
+def _pre_markers() -> frozenset[str]:
+    return frozenset(markers()["pre"])
+
+
 def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> bool:
     """Whether a pre marker word stands before the group, at most MAX_MARKER_GAP modifier characters
     away (union and organisation names in between do not count: 向某市总工会干部职工宣讲)."""
-    lo = max(s, g.start - 16)
-    # The marker must follow the last gap punctuation before the group (else the gap holds it, below),
-    # and no marker word holds such a mark: no hint after it, no marker.
-    gap_start = lo
-    for punct in _GAP_PUNCT.finditer(text, lo, g.start):
-        gap_start = punct.end()
-    if not _pre_marker_hint().search(text, gap_start, g.start):
-        return False  # no word of the cut below could be a marker
-    # Only the words after that mark are cut: jieba cuts the runs between such marks (none is in its
-    # word-character class) each on its own, so they are the words the whole window would give there.
-    pos = gap_start
-    last = None
-    pre = set(markers()["pre"])
-    for word in posseg.cut(text[gap_start:g.start]):
-        # jieba glues an adverb to the preposition (已为, 特为): still the marker
-        if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
-            last = pos + len(word)
-            if word == "为" and FRAME_ROLE.match(text, pos) and "以" in _CLAUSE.split(text[max(lo, pos - 20):pos])[-1]:
-                last = None  # 以A为补充、…: the 为 of a frame marks a role, not a beneficiary
-        pos += len(word)
+    memo = _GROUP_TESTS.of(text)
+    key = ("pre", g.start, s)
+    last = memo.get(key, -1)
+    if last == -1:
+        last = memo[key] = _pre_marker_end(text, g, s)
     if last is None:
         return False
     gap = text[last:g.start]
@@ -344,6 +345,46 @@ def _pre_marked(text: str, g: Mention, s: int, skip: list[tuple[int, int]]) -> b
         return False
     inside = sum(min(e, g.start) - max(b, last) for b, e in skip if b < g.start and e > last)
     return len(gap) - inside <= MAX_MARKER_GAP
+
+
+# What the marker tests find for a group (its offsets and its sentence's) are kept for the article at
+# hand: ukg_decide asks about the same groups twice (its features, then ukg_mission's votes).
+_GROUP_TESTS = TextMemo()
+
+
+def _memo_test(name: str, test, text: str, g: Mention, s: int, e: int) -> bool:
+    """``test(text, g, s, e)``, remembered per (group offsets, sentence) for the article at hand."""
+    memo = _GROUP_TESTS.of(text)
+    key = (name, g.start, g.end, s, e)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = bool(test(text, g, s, e))
+    return found
+
+
+def _pre_marker_end(text: str, g: Mention, s: int) -> int | None:
+    """Where the last pre marker word before the group ends (see :func:`_pre_marked`), or None."""
+    lo = max(s, g.start - 16)
+    # The marker must follow the last gap punctuation before the group (else the gap holds it, below),
+    # and no marker word holds such a mark: no hint after it, no marker.
+    gap_start = lo
+    for punct in _GAP_PUNCT.finditer(text, lo, g.start):
+        gap_start = punct.end()
+    if not _pre_marker_hint().search(text, gap_start, g.start):
+        return None  # no word of the cut below could be a marker
+    # Only the words after that mark are cut: jieba cuts the runs between such marks (none is in its
+    # word-character class) each on its own, so they are the words the whole window would give there.
+    pos = gap_start
+    last = None
+    pre = _pre_markers()
+    for word in posseg.cut(text[gap_start:g.start]):
+        # jieba glues an adverb to the preposition (已为, 特为): still the marker
+        if word in pre or (len(word) == 2 and word[1] in "为向给" and word[0] in _GLUED_ADVERBS):
+            last = pos + len(word)
+            if word == "为" and FRAME_ROLE.match(text, pos) and "以" in _CLAUSE.split(text[max(lo, pos - 20):pos])[-1]:
+                last = None  # 以A为补充、…: the 为 of a frame marks a role, not a beneficiary
+        pos += len(word)
+    return last
 
 
 # "Y(群体)的维权服务": Y is whom the service is for; "参赛/参训 Y": Y takes part.
@@ -402,6 +443,15 @@ _COUNTERPART_BEFORE = re.compile(r"[与同](?:(?:[0-9０-９.]+|[一二三四五
 _HELPER_GAP = re.compile(r"[、和及，,0-9一二三四五六七八九十百千万余多名位个\u4e00-\u9fff]{0,16}?[与同]")
 
 
+def _is_agent(text: str, g: Mention, s: int, e: int) -> bool:
+    """Whether the group of the sentence [s, e) delivers a service (see _AGENT_OUTREACH)."""
+    return bool(_AGENT_OUTREACH.match(text, g.end, e)) and not _BENEFACTIVE_BEFORE.search(text, max(s, g.start - 8), g.start)
+
+
+def _post_marked_in(text: str, g: Mention, s: int, e: int) -> bool:
+    return _post_marked(text, g, e)
+
+
 def _counterpart(text: str, g: Mention, s: int, e: int) -> bool:
     """Whether the group is the counterpart of a helping service (劳模与困难职工结对帮扶, 专家同种植户进行技术辅导)."""
     return (bool(_COUNTERPART_BEFORE.search(text, max(s, g.start - 10), g.start))
@@ -416,23 +466,42 @@ def _marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: in
     (Y 参加/享受/有了 …); a pronoun after a pre marker (为他们…) marks the paragraph's last group, at the
     pronoun.  Groups coordinated with a marked one (A、B和C; A和B，C等群体) are marked too.
     """
-    skip = skip or []
-    out: list[tuple[Mention, int]] = []
     # Only the sentence's groups can be marked, coordinated or helpers: the others are left out first
     # (the article's groups were filtered once per sentence).
     groups = [g for g in groups if s <= g.start < e]
+    # (only an initiative reaching into the sentence can hold one of its groups, and only the names
+    # to skip that reach into it can stand between a marker and a group)
+    inits = [i for i in inits if i.start < e and i.end >= s]
+    skip = [(b, f) for b, f in skip or () if b < e and f > s]
+    # ukg_decide asks about the sentences of an article twice (its features, then ukg_mission's votes):
+    # the answer is kept for the same groups, initiatives and names to skip (the memo holds the
+    # mentions, so their ids stay theirs)
+    memo = _MARKED.of(text)
+    key = (s, e, tuple(map(id, groups)), tuple(map(id, inits)), tuple(skip))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = (groups, inits, _sentence_marked_groups(text, groups, inits, s, e, skip))
+    return list(found[2])
+
+
+_MARKED = TextMemo()
+
+
+def _sentence_marked_groups(text: str, groups: list[Mention], inits: list[Mention], s: int, e: int,
+                            skip: list[tuple[int, int]]) -> list[tuple[Mention, int]]:
+    """:func:`_marked_groups` of the sentence's groups, the initiatives and names to skip reaching into it."""
+    out: list[tuple[Mention, int]] = []
     groups = [g for g in groups if not text.startswith(FACILITY_NOUNS, g.end)]  # 职工书屋: a facility, not a group
     # Agents deliver the service (组织工会干部深入车间送服务, 劳模为职工宣讲): never served, nor reached by coordination.
-    groups = [g for g in groups if not (s <= g.start < e and _AGENT_OUTREACH.match(text, g.end, e)
-                                        and not _BENEFACTIVE_BEFORE.search(text, max(s, g.start - 8), g.start))]
+    groups = [g for g in groups if not (s <= g.start < e and _memo_test("agent", _is_agent, text, g, s, e))]
     counterparts = set()
     for g in groups:
         if not (s <= g.start < e) or any(i.start <= g.start and g.end <= i.end for i in inits):
             continue
-        if _counterpart(text, g, s, e):
+        if _memo_test("counterpart", _counterpart, text, g, s, e):
             counterparts.add(id(g))
             out.append((g, g.start))
-        elif _pre_marked(text, g, s, skip) or _post_marked(text, g, e):
+        elif _pre_marked(text, g, s, skip) or _memo_test("post", _post_marked_in, text, g, s, e):
             out.append((g, g.start))
     # The helpers listed before a counterpart's 与 (组织A、B与Y结对帮扶) are its agents.
     helpers = {id(g) for c, _p in out if id(c) in counterparts
@@ -679,6 +748,7 @@ def ukg_mission(doc: Doc) -> Doc:
     headline = doc._.article.headline if doc._.article is not None else ""
     topic_end = len(headline) if headline and text.startswith(to_simplified(headline)) else 0
     topic = [i for i in inits if i.end <= topic_end]
+    pronouns = _pronoun_marker().search(text) is not None  # (none in the text: none in a sentence)
     para_first: dict[int, int] = {}  # paragraph → its first sentence
     for idx, pid in enumerate(para):
         para_first.setdefault(pid, idx)
@@ -688,7 +758,8 @@ def ukg_mission(doc: Doc) -> Doc:
         in_sentence = groups[bisect_left(group_starts, s):bisect_left(group_starts, e)]
         marked = [(g, pos, RULE_MARKER, _CONFIDENCE[RULE_MARKER]) for g, pos in _marked_groups(text, in_sentence, inits, s, e, skip)] \
             if in_sentence else []
-        marked += [(g, pos, RULE_PRONOUN, _CONFIDENCE[RULE_PRONOUN]) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
+        if pronouns:
+            marked += [(g, pos, RULE_PRONOUN, _CONFIDENCE[RULE_PRONOUN]) for g, pos in _pronoun_marked(text, groups, s, e, para_start)]
         if not marked:
             continue
         rule_of = {(id(g), pos): (rule, conf) for g, pos, rule, conf in marked}
