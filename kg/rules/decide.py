@@ -689,13 +689,12 @@ def launched_pairs(doc: Doc, context: Context, inits: list[Mention]) -> list[tup
 
 def benefited_pairs(doc: Doc, context: Context, inits: list[Mention],
                     groups: list[Mention]) -> list[tuple[Mention, Mention, tuple[str, ...]]]:
-    """(initiative, group, features) per distinct (initiative label, group label) of the article.
+    """(initiative, group, features) for every accepted group and every chosen initiative of its sentence,
+    of a sentence of its paragraph at most :data:`MAX_SENTENCE_GAP` away, or of the headline.
 
-    Mention pairs are formed of every accepted group and every chosen initiative of its sentence, of a
-    sentence at most :data:`MAX_SENTENCE_GAP` away or of its paragraph, or of the headline; the
-    features of a label pair are those of any of its mention pairs and what the article says of the
-    two labels (how often each is named, whether the group is the article's most named group, the
-    initiative its topic).  The mention pair of the closest mentions stands for the fact.
+    The features are those of the mention pair (the hand rules' answer, sentence and clause distance,
+    the words between, the nearest initiative …) and what the article says of the two labels (how often
+    each is named, whether the group is the article's most named group, the initiative its topic).
     """
     votes = context.votes(inits)[BENEFITED]
     init_sentences = [context.sentence(init.start) for init in inits]
