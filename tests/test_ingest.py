@@ -260,7 +260,7 @@ def test_jsonl_lines_and_problems() -> None:
         (6, "line 6: not a JSON object (list)"),
     ]
     first, second = articles
-    assert (first.id, first.position, first.line, first.date, first.url) == ("x-1", 0, 1, "2023-01-09", "http://example.cn/1")
+    assert (first.id, first.position, first.line, first.date, first.url) == ("f.jsonl#id=x-1", 0, 1, "2023-01-09", "http://example.cn/1")
     assert first.headline == "工会开展送温暖活动"
     assert first.text == "工会开展送温暖活动\n\n本报讯(记者高山)近日,县总工会走访慰问困难职工30户。"
     assert first.dateline == "本报讯(记者高山)" and first.byline == "记者高山"
@@ -344,8 +344,8 @@ def test_discover(tmp_path: Path) -> None:
     assert [(p.relative_to(tmp_path).as_posix(), name) for p, name in found] == [
         ("a.jsonl", "a.jsonl"),
         ("b.txt", "b.txt"),
-        ("sub/c.html", "c.html"),
-        ("sub/d.HTM", "d.HTM"),
+        ("sub/c.html", "sub/c.html"),
+        ("sub/d.HTM", "sub/d.HTM"),
     ]
     assert [(Path(p.source_file).name, p.reason.split(" (")[0]) for p in problems] == [
         ("missing.txt", "no such file or directory"),
