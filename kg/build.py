@@ -71,6 +71,8 @@ from kg.export import ontology_quads, quad_lines, write_sorted, write_views
 from kg.graph import ENTITIES, article_nquads, entity_quads
 from kg import files
 from kg.ingest import SUFFIXES, discover, read_articles
+from kg.parts import PART_CHARS, LongArticle, Part, PartResult, Sentences, make_part, plan_parts
+from kg.parts import extract_part as extract_part_of
 from kg.records import Article, Problem, _one_line
 from kg.resolve import EntityIndex, article_iri
 
@@ -306,7 +308,18 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
             timings["ingest"] += time.perf_counter() - t
             yield ("begin", name, sha_read or sha or "", tuple(problems))
             for batch in _batches(articles):
-                yield ("batch", pool.submit(extract_batch, batch, model) if pool else _Lazy(extract_batch, batch, model))
+                if isinstance(batch, list):
+                    yield ("batch", pool.submit(extract_batch, batch, model) if pool else _Lazy(extract_batch, batch, model))
+                    continue
+                # A long article: its parts go to the workers one by one, what needs them all is written here.
+                article, groups = batch
+                assembly, sentences = LongArticle(article), Sentences(article.text)
+                for head, pieces in groups:
+                    part = make_part(article, head, pieces, sentences=sentences)
+                    yield ("part", pool.submit(extract_part, part, model) if pool else _Lazy(extract_part, part, model),
+                           assembly)
+                yield ("finish", assembly)
+            del articles
             yield ("end",)
 
     # batches queued beyond the one being consumed: enough that a slow step here leaves no worker idle
@@ -318,18 +331,28 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
         while True:
             for event in source:
                 queue.append(event)
-                queued += event[0] in ("batch", "file")
+                queued += event[0] in ("batch", "file", "part")
                 if queued > ahead or len(queue) > 64:
                     break
             if not queue:
                 return
             event = queue.popleft()
-            if event[0] in ("batch", "file"):
+            if event[0] == "finish":
+                t = time.perf_counter()
+                yield ("batch", _batch_of(event[1].finish(), graphs=(article_iri(event[1].article),)))
+                timings["graph"] += time.perf_counter() - t
+                continue
+            if event[0] in ("batch", "file", "part"):
                 queued -= 1
                 try:
                     result = event[1].result()
                 except BrokenProcessPool as error:
                     raise BuildError(f"a worker process died (out of memory?): {error}") from None
+                if event[0] == "part":
+                    part_result, part_timings = result
+                    event[2].add(part_result)
+                    yield ("batch", _batch_of(part_result, timings=part_timings))
+                    continue
                 if event[0] == "file":
                     problems, sha_read, results = result
                     yield ("begin", event[2], sha_read or event[3] or "", problems)
@@ -607,10 +630,15 @@ def _read(path: Path, name: str) -> tuple[list[Article], list[Problem], str | No
     return articles, list(problems), hashlib.sha256(data).hexdigest()
 
 
-def _batches(articles: list[Article]) -> Iterator[list[Article]]:
+def _batches(articles: list[Article]) -> Iterator[list[Article] | tuple[Article, list]]:
+    """Batches of about :data:`BATCH_CHARS` characters of articles; a long article alone, with its parts'
+    plan (:func:`kg.parts.plan_parts`), as ``(article, plan)``."""
     batch: list[Article] = []
     size = 0
     for article in articles:
+        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text)):
+            yield (article, groups)
+            continue
         batch.append(article)
         size += len(article.text)
         if size >= BATCH_CHARS:
@@ -638,6 +666,27 @@ def extract_file(path: Path, name: str, model: str | None = None
     return tuple(problems), sha, results
 
 
+def _batch_of(result: PartResult, *, graphs: tuple[str, ...] = (), timings: dict[str, float] | None = None) -> BatchResult:
+    """A part of a long article (or what finishes it: ``graphs`` is then its graph) as a batch."""
+    return BatchResult(nquads=result.nquads, graphs=graphs, entities=result.entities, relations=result.relations,
+                       problems=result.problems, timings=timings or {})
+
+
+def extract_part(part: Part, model: str | None = None) -> tuple[PartResult, dict[str, float]]:
+    """Extract a part of a long article (:func:`kg.parts.extract_part`): its result and seconds per stage.
+
+    Runs in worker processes.
+    """
+    from kg.nlp import make_nlp
+
+    nlp = make_nlp(model)
+    tokenizer = _timed_tokenizer(nlp)
+    before = tokenizer.seconds
+    result = extract_part_of(part, nlp=nlp)
+    segmenting = tokenizer.seconds - before
+    return result, {"nlp": segmenting, "extract": max(0.0, result.seconds - segmenting)}
+
+
 def extract_batch(articles: list[Article], model: str | None = None) -> BatchResult:
     """Extract a batch of articles: their graphs as N-Quads, their entities, relation counts, problems.
 
@@ -656,6 +705,22 @@ def extract_batch(articles: list[Article], model: str | None = None) -> BatchRes
     relations: Counter = Counter()
     problems: list[Problem] = []
     for article in articles:
+        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text)):
+            # A long article in a file small enough to be read here (a line of ASCII): in parts, here.
+            assembly, sentences = LongArticle(article), Sentences(article.text)
+            for group in [*groups, None]:
+                if group is None:
+                    result, part_timings = assembly.finish(), {}
+                else:
+                    result, part_timings = extract_part(make_part(article, *group, sentences=sentences), model)
+                    assembly.add(result)
+                chunks.append(result.nquads)
+                index.merge_rows(result.entities)
+                relations.update(result.relations)
+                problems.extend(result.problems)
+                timings.update(part_timings)
+            graphs.append(article_iri(article))
+            continue
         t = time.perf_counter()
         before = tokenizer.seconds
         try:

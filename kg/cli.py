@@ -29,10 +29,8 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 def fail(message: str) -> None:
-    """Print a one-line error to stderr and exit 1 (control characters and bytes that are not UTF-8 escaped)."""
-    from kg.records import _one_line
-
-    err.print(f"error: {_one_line(message)}", markup=False)
+    """Print a one-line error to stderr and exit 1."""
+    err.print(f"error: {message}", markup=False)
     raise typer.Exit(1)
 
 

@@ -846,18 +846,57 @@ def _is_meta(simple: str, words: _ChromeWords) -> bool:
 
 
 def _is_menu(simple: str) -> bool:
-    """Link lists and breadcrumbs: "首页 | 新闻 | 图片", "首页 > 工会动态 > 正文", "甲甲 乙乙 丙丙 丁丁 戊戊"."""
-    parts = [p for p in _SEPARATED.split(simple) if p.strip()]
-    separators = len(_SEPARATED.findall(simple))
-    if len(parts) >= 3 and separators >= 2 and all(len(p) <= 8 for p in parts):
+    """Link lists and breadcrumbs: "首页 | 新闻 | 图片", "首页 > 工会动态 > 正文", "甲甲 乙乙 丙丙 丁丁 戊戊".
+
+    (Parts and words are looked at one at a time: a line of millions of characters makes no lists.)
+    """
+    parts = longest = longest_stripped = 0
+    for part in _pieces_between(_SEPARATED, simple):
+        if part.strip():
+            parts += 1
+            longest, longest_stripped = max(longest, len(part)), max(longest_stripped, len(part.strip()))
+    separators = _count(_SEPARATED, simple, at_most=2)
+    if parts >= 3 and separators >= 2 and longest <= 8:
         return True
-    if re.search(r"[>»]", simple) and len(parts) >= 2 and not re.search(r"[,。!?;]", simple):
-        if all(len(p.strip()) <= 16 for p in parts):
+    if re.search(r"[>»]", simple) and parts >= 2 and not re.search(r"[,。!?;]", simple):
+        if longest_stripped <= 16:
             return True
-    words = simple.split()
-    if len(words) < 5 or any(len(w) > 4 for w in words) or re.search(r"[,。;:!?]", simple):
+    words = 0
+    for word in _WORD.finditer(simple):
+        if len(word.group()) > 4:
+            return False
+        words += 1
+    if words < 5 or re.search(r"[,。;:!?]", simple):
         return False
     return not _is_credit(simple)  # "本报记者 甲乙 通讯员 丙丁 摄" is no menu
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _count(pattern: re.Pattern[str], text: str, *, at_most: int | None = None) -> int:
+    """How many times ``pattern`` matches in ``text`` (counting stops at ``at_most``), without a list of matches.
+
+    >>> _count(_CJK, "工会ab工会"), _count(_CODE, "{};<>", at_most=3)
+    (4, 3)
+    """
+    if at_most is None and pattern.pattern.startswith("[") and pattern.pattern.endswith("]"):
+        return len(text) - len(pattern.sub("", text))  # one character a match: one string, no match objects
+    count = 0
+    for _match in pattern.finditer(text):
+        count += 1
+        if at_most is not None and count >= at_most:
+            break
+    return count
+
+
+def _pieces_between(pattern: re.Pattern[str], text: str):
+    """``pattern.split(text)`` one piece at a time (``pattern`` has no groups)."""
+    last = 0
+    for match in pattern.finditer(text):
+        yield text[last : match.start()]
+        last = match.end()
+    yield text[last:]
 
 
 def _line_role(simple: str) -> tuple[str, str]:
@@ -886,7 +925,7 @@ def _line_role(simple: str) -> tuple[str, str]:
     if not _CJK.search(simple):
         if len(simple) <= 20:
             return _CHROME, "no Chinese"
-    elif len(simple) >= 20 and len(_CJK.findall(simple)) < 0.2 * len(simple) and len(_CODE.findall(simple)) >= 3:
+    elif len(simple) >= 20 and _count(_CJK, simple) < 0.2 * len(simple) and _count(_CODE, simple, at_most=3) >= 3:
         return _CHROME, "code"
     buttons = _BRACKET_TOKEN.findall(simple)
     if buttons and len(re.sub(r"\s", "", _BRACKET_TOKEN.sub("", simple))) <= 4:

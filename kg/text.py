@@ -208,14 +208,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=8)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(iter_sentence_spans(text))
+
+
+def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """:func:`sentence_spans` one at a time (memory bounded by a sentence, for texts of any length).
+
+    >>> list(iter_sentence_spans("甲乙。 丙丁!\\n\\n戊"))
+    [(0, 3), (4, 7), (9, 10)]
+    """
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end() if not match.group().startswith("\n") else match.start()
         _append_trimmed(text, start, end, spans)
+        if spans:
+            yield spans.pop()
         start = match.end()
     _append_trimmed(text, start, len(text), spans)
-    return tuple(spans)
+    yield from spans
 
 
 #: Marks that end a clause, and a sentence, for every rule (text without them is not prose).
