@@ -66,10 +66,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import ONTOLOGY_DIR
+from kg import ONTOLOGY_DIR, files
 from kg.export import ontology_quads, quad_lines, write_sorted, write_views
 from kg.graph import ENTITIES, article_nquads, entity_quads
-from kg import files
 from kg.ingest import SUFFIXES, discover, read_articles
 from kg.parts import PART_CHARS, LongArticle, Part, PartResult, Sentences, make_part, plan_parts
 from kg.parts import extract_part as extract_part_of
@@ -203,7 +202,7 @@ def build(
     started = time.perf_counter()
     paths = list(paths)
     sources, problems = discover(paths)
-    report = _reporter(sources, on_problem)
+    report = _Reporter(sources, on_problem)
     for problem in problems:
         report(problem)
     if not sources and problems:  # nothing could be read: nothing is published, out is not touched
@@ -226,20 +225,24 @@ def build(
     return BuildSummary(**{**summary.__dict__, "timings": timings, "problems": tuple(map(report.named, summary.problems))})
 
 
-def _reporter(sources: list[tuple[Path, str]], on_problem: Callable[[Problem], None] | None):
-    """``on_problem`` for problems that name a source by its name: they name it as the user gave it."""
-    paths = {name: str(path) for path, name in sources}
+class _Reporter:
+    """``on_problem`` for problems that name a source by its name: they name the file as the user gave it.
 
-    def named(problem: Problem) -> Problem:
-        path = paths.get(problem.source_file)
+    >>> _Reporter([(Path("in/sub/a.txt"), "sub/a.txt")], None).named(Problem(source_file="sub/a.txt", reason="empty file")).path
+    'in/sub/a.txt'
+    """
+
+    def __init__(self, sources: list[tuple[Path, str]], on_problem: Callable[[Problem], None] | None) -> None:
+        self.paths = {name: str(path) for path, name in sources}
+        self.on_problem = on_problem
+
+    def named(self, problem: Problem) -> Problem:
+        path = self.paths.get(problem.source_file)
         return problem if path is None or problem.path else replace(problem, path=path)
 
-    def report(problem: Problem) -> None:
-        if on_problem:
-            on_problem(named(problem))
-
-    report.named = named
-    return report
+    def __call__(self, problem: Problem) -> None:
+        if self.on_problem:
+            self.on_problem(self.named(problem))
 
 
 def _nothing_to_build(paths: list[Path], *,
@@ -636,7 +639,7 @@ def _batches(articles: list[Article]) -> Iterator[list[Article] | tuple[Article,
     batch: list[Article] = []
     size = 0
     for article in articles:
-        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text)):
+        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text, part_chars=PART_CHARS)):
             yield (article, groups)
             continue
         batch.append(article)
@@ -705,7 +708,7 @@ def extract_batch(articles: list[Article], model: str | None = None) -> BatchRes
     relations: Counter = Counter()
     problems: list[Problem] = []
     for article in articles:
-        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text)):
+        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text, part_chars=PART_CHARS)):
             # A long article in a file small enough to be read here (a line of ASCII): in parts, here.
             assembly, sentences = LongArticle(article), Sentences(article.text)
             for group in [*groups, None]:
@@ -879,7 +882,7 @@ def check_out(out: Path) -> None:
         entries = set(os.listdir(out))
     except OSError as error:
         raise BuildError(f"{out}: {files.reason(error)}") from None
-    if entries <= {LOCK}:
+    if entries <= {LOCK, ".gitkeep"}:  # empty (a lock left by a build that published nothing, git's placeholder)
         return
     if MARKER not in entries and not _earlier_kg_folder(out, entries):
         raise BuildError(f"{out}: not empty and not a kg output folder (no {MARKER} in it); build into a new or empty "

@@ -76,15 +76,15 @@ def build(
         raise typer.Exit(1)
 
 
-def _failed_inputs(count: int, *, done: bool, verb: str) -> str:
+def _failed_inputs(count: int, *, done: bool, verb: str, where: str = "") -> str:
     """The closing line of a command some of whose inputs failed.
 
     >>> _failed_inputs(2, done=False, verb="built")
     '2 input(s) failed; nothing was built (the published graph, if any, is unchanged).'
     """
     if done:
-        return f"{count} input(s) failed; the others were {verb}."
-    return f"{count} input(s) failed; nothing was {verb} (the published graph, if any, is unchanged)."
+        return f"{count} input(s) failed{where}; the others were {verb}."
+    return f"{count} input(s) failed{where}; nothing was {verb} (the published graph, if any, is unchanged)."
 
 
 def _models(model: Path | None) -> str | None:
@@ -317,8 +317,8 @@ def load_shards(
     if not quiet and summary.outputs:
         _print_summary(summary)
     if summary.problems:
-        err.print(_failed_inputs(len(summary.problems), done=bool(summary.outputs), verb="loaded").replace(
-            "failed;", "failed in the shards;"), markup=False)
+        err.print(_failed_inputs(len(summary.problems), done=bool(summary.outputs), verb="loaded", where=" in the shards"),
+                  markup=False)
         raise typer.Exit(1)
 
 

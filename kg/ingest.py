@@ -816,9 +816,31 @@ def _chrome_words() -> _ChromeWords:
     )
 
 
+_BARE = re.compile(r"[\s·•●▪◆◇○◎►▶▸※■□★☆:()\[\]【】<>»]|更多")
+_CHUNK = 1 << 16
+
+
 def _bare(simple: str) -> str:
-    """A line without bullets, brackets, colons, "更多" and blanks: what a button or label says."""
-    return re.sub(r"[\s·•●▪◆◇○◎►▶▸※■□★☆:()\[\]【】<>»]|更多", "", _BULLET.sub("", simple)).lower()
+    """A line without bullets, brackets, colons, "更多" and blanks: what a button or label says.
+
+    >>> _bare("· 更多 【新闻】")
+    '新闻'
+    """
+    text = _BULLET.sub("", simple)
+    if len(text) <= 2 * _CHUNK:
+        return _BARE.sub("", text).lower()
+    # A line of millions of characters, a piece at a time (re.sub keeps every piece between matches in
+    # a list); a piece never ends between 更 and 多.  What is left that long is no button or label
+    # (what it is compared with): it is not lowered (str.lower takes 12 bytes a character).
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK)
+        if end < len(text) and text[end - 1] == "更":
+            end += 1
+        pieces.append(_BARE.sub("", text[start:end]))
+        start = end
+    bare = "".join(pieces)
+    return bare if len(bare) > _CHUNK else bare.lower()
 
 
 def _is_sentence(simple: str) -> bool:
@@ -881,7 +903,8 @@ def _count(pattern: re.Pattern[str], text: str, *, at_most: int | None = None) -
     (4, 3)
     """
     if at_most is None and pattern.pattern.startswith("[") and pattern.pattern.endswith("]"):
-        return len(text) - len(pattern.sub("", text))  # one character a match: one string, no match objects
+        # one character a match: what is left without them, a piece at a time (no match objects, no lists)
+        return len(text) - sum(len(pattern.sub("", text[i : i + _CHUNK])) for i in range(0, len(text), _CHUNK))
     count = 0
     for _match in pattern.finditer(text):
         count += 1

@@ -37,9 +37,10 @@ Attrs = tuple[tuple[str, str], ...]
 class Article:
     """One article of a source file; ``text`` is what offsets refer to.
 
-    ``id`` is stable: the source file's name and the article's position in it
-    (for JSONL the id field when given).  ``date`` is ISO ``YYYY-MM-DD`` and only
-    set when the source states it.
+    ``id`` is stable and names one article of one source (:func:`kg.ingest.article_id`): the
+    source's name (its path from the folder given), ``#`` and the article's position in it (for
+    JSONL the line, or ``id=`` the record's own id, unique in its file).  ``date`` is ISO
+    ``YYYY-MM-DD`` and only set when the source states it.
     """
 
     id: str

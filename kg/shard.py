@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build import (
-    FORMAT, BuildError, BuildSummary, FileRecord, Generation, _nothing_to_build, _reporter, _sha256, _Sink, _Writer,
+    FORMAT, BuildError, BuildSummary, FileRecord, Generation, _nothing_to_build, _Reporter, _sha256, _Sink, _Writer,
     assemble, check_out, claim, events_of, locked, pipeline_version, read_manifest,
 )
 from kg.files import file_kind, open_regular, reason
@@ -94,7 +94,7 @@ def extract_shard(
     index, count = shard
     paths = list(paths)
     sources, problems = discover(paths)
-    report = _reporter(sources, on_problem)
+    report = _Reporter(sources, on_problem)
     for problem in problems:
         report(problem)
     if not sources and not allow_empty:
