@@ -48,8 +48,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
+import stat
 import sys
 import threading
 import time
@@ -58,17 +60,19 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import ONTOLOGY_DIR
+from kg import ONTOLOGY_DIR, files
 from kg.export import ontology_quads, quad_lines, write_sorted, write_views
 from kg.graph import ENTITIES, article_nquads, entity_quads
-from kg.ingest import discover, read_articles
-from kg.records import Article, Problem
+from kg.ingest import SUFFIXES, discover, read_articles
+from kg.parts import PART_CHARS, LongArticle, Part, PartResult, Sentences, make_part, plan_parts
+from kg.parts import extract_part as extract_part_of
+from kg.records import Article, Problem, _one_line
 from kg.resolve import EntityIndex, article_iri
 
 MANIFEST = "manifest.jsonl"
@@ -174,8 +178,10 @@ def build(
     jobs: int = 1,
     wait: bool = False,
     incremental: bool = True,
+    allow_empty: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     model: str | None = None,
 ) -> BuildSummary:
     """Build the graph of every readable source under ``paths`` into ``out``.
@@ -184,28 +190,72 @@ def build(
     :func:`kg.nlp.make_nlp`); a build with another model than the last one rebuilds everything.
 
     ``jobs`` worker processes extract; files unchanged since the last build into ``out`` are
-    reused unless ``incremental`` is false.  Bad inputs are reported through ``on_problem`` (one
-    per file or JSONL line) and skipped; ``on_file(name, done, total)`` reports progress.  When
-    no article could be read and some input failed, nothing is published.
-    Raises :class:`BuildLocked` when another build is writing into ``out`` (unless ``wait``),
+    reused unless ``incremental`` is false (or the previous build is damaged: ``on_warning`` says
+    so and everything is built again).  Bad inputs are reported through ``on_problem`` (one per
+    file or JSONL line, naming the file as given) and skipped; ``on_file(name, done, total)``
+    reports progress.  When no article could be read and some input failed, nothing is published.
+    Raises :class:`BuildError` when ``out`` is not a folder kg owns (see :func:`check_out`) or when
+    ``paths`` hold no source file at all (unless ``allow_empty``: then an empty graph is published),
+    :class:`BuildLocked` when another build is writing into ``out`` (unless ``wait``),
     :class:`OSError` for disk errors (the previous outputs stay as they were).
     """
     started = time.perf_counter()
+    paths = list(paths)
     sources, problems = discover(paths)
+    report = _Reporter(sources, on_problem)
     for problem in problems:
-        if on_problem:
-            on_problem(problem)
+        report(problem)
+    if not sources and problems:  # nothing could be read: nothing is published, out is not touched
+        return BuildSummary(files=0, articles=0, entities={}, relations={}, triples=0,
+                            problems=tuple(map(report.named, problems)))
+    if not sources and not allow_empty:
+        raise BuildError(_nothing_to_build(paths))
+    check_out(out)
     with locked(out, wait=wait):
+        claim(out)
         generation = Generation.start(out, version=pipeline_version(model))
         try:
-            previous = generation.previous_records() if incremental else {}
+            previous = generation.previous_records(on_warning=on_warning) if incremental else {}
             summary = _run(sources, generation=generation, previous=previous, jobs=jobs,
-                           problems=problems, on_problem=on_problem, on_file=on_file, model=model)
+                           problems=problems, on_problem=report, on_file=on_file, model=model)
         except BaseException:
             generation.discard()
             raise
     timings = dict(summary.timings) | {"total": time.perf_counter() - started}
-    return BuildSummary(**{**summary.__dict__, "timings": timings})
+    return BuildSummary(**{**summary.__dict__, "timings": timings, "problems": tuple(map(report.named, summary.problems))})
+
+
+class _Reporter:
+    """``on_problem`` for problems that name a source by its name: they name the file as the user gave it.
+
+    >>> _Reporter([(Path("in/sub/a.txt"), "sub/a.txt")], None).named(Problem(source_file="sub/a.txt", reason="empty file")).path
+    'in/sub/a.txt'
+    """
+
+    def __init__(self, sources: list[tuple[Path, str]], on_problem: Callable[[Problem], None] | None) -> None:
+        self.paths = {name: str(path) for path, name in sources}
+        self.on_problem = on_problem
+
+    def named(self, problem: Problem) -> Problem:
+        path = self.paths.get(problem.source_file)
+        return problem if path is None or problem.path else replace(problem, path=path)
+
+    def __call__(self, problem: Problem) -> None:
+        if self.on_problem:
+            self.on_problem(self.named(problem))
+
+
+def _nothing_to_build(paths: list[Path], *,
+                      outcome: str = "nothing was built and the published graph (if any) is unchanged",
+                      option: str = "--allow-empty publishes an empty graph") -> str:
+    """The one-line error for sources that hold no source file at all (an empty or unmounted folder).
+
+    >>> _nothing_to_build([Path("empty")])
+    'empty: no .txt, .html, .htm, .jsonl files; nothing was built and the published graph (if any) is unchanged (--allow-empty publishes an empty graph)'
+    """
+    given = ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    found = f"no {', '.join(SUFFIXES)} files"
+    return f"{Problem(source_file=given or '(no sources)', reason=found)}; {outcome} ({option})"
 
 
 def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems: list[Problem], on_problem, on_file,
@@ -261,7 +311,18 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
             timings["ingest"] += time.perf_counter() - t
             yield ("begin", name, sha_read or sha or "", tuple(problems))
             for batch in _batches(articles):
-                yield ("batch", pool.submit(extract_batch, batch, model) if pool else _Lazy(extract_batch, batch, model))
+                if isinstance(batch, list):
+                    yield ("batch", pool.submit(extract_batch, batch, model) if pool else _Lazy(extract_batch, batch, model))
+                    continue
+                # A long article: its parts go to the workers one by one, what needs them all is written here.
+                article, groups = batch
+                assembly, sentences = LongArticle(article), Sentences(article.text)
+                for head, pieces in groups:
+                    part = make_part(article, head, pieces, sentences=sentences)
+                    yield ("part", pool.submit(extract_part, part, model) if pool else _Lazy(extract_part, part, model),
+                           assembly)
+                yield ("finish", assembly)
+            del articles
             yield ("end",)
 
     # batches queued beyond the one being consumed: enough that a slow step here leaves no worker idle
@@ -273,18 +334,28 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
         while True:
             for event in source:
                 queue.append(event)
-                queued += event[0] in ("batch", "file")
+                queued += event[0] in ("batch", "file", "part")
                 if queued > ahead or len(queue) > 64:
                     break
             if not queue:
                 return
             event = queue.popleft()
-            if event[0] in ("batch", "file"):
+            if event[0] == "finish":
+                t = time.perf_counter()
+                yield ("batch", _batch_of(event[1].finish(), graphs=(article_iri(event[1].article),)))
+                timings["graph"] += time.perf_counter() - t
+                continue
+            if event[0] in ("batch", "file", "part"):
                 queued -= 1
                 try:
                     result = event[1].result()
                 except BrokenProcessPool as error:
                     raise BuildError(f"a worker process died (out of memory?): {error}") from None
+                if event[0] == "part":
+                    part_result, part_timings = result
+                    event[2].add(part_result)
+                    yield ("batch", _batch_of(part_result, timings=part_timings))
+                    continue
                 if event[0] == "file":
                     problems, sha_read, results = result
                     yield ("begin", event[2], sha_read or event[3] or "", problems)
@@ -541,10 +612,9 @@ def _same_version(manifest: Path, version: str) -> bool:
 
 def _sha256(path: Path) -> str | None:
     try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return files.sha256_regular(path)
     except OSError:
-        return None  # read_articles reports it
+        return None  # _read reports it
 
 
 def _size(path: Path) -> int:
@@ -556,17 +626,22 @@ def _size(path: Path) -> int:
 
 def _read(path: Path, name: str) -> tuple[list[Article], list[Problem], str | None]:
     try:
-        data = Path(path).read_bytes()
+        data = files.read_regular(path)  # a source swapped for a FIFO or /dev/zero meanwhile: a problem, not a hang
     except OSError as error:
-        return [], [Problem(source_file=name, reason=f"cannot read: {error.strerror or error}")], None
+        return [], [Problem(source_file=name, reason=f"cannot read: {files.reason(error)}")], None
     articles, problems = read_articles(data, source_file=name, suffix=Path(path).suffix)
     return articles, list(problems), hashlib.sha256(data).hexdigest()
 
 
-def _batches(articles: list[Article]) -> Iterator[list[Article]]:
+def _batches(articles: list[Article]) -> Iterator[list[Article] | tuple[Article, list]]:
+    """Batches of about :data:`BATCH_CHARS` characters of articles; a long article alone, with its parts'
+    plan (:func:`kg.parts.plan_parts`), as ``(article, plan)``."""
     batch: list[Article] = []
     size = 0
     for article in articles:
+        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text, part_chars=PART_CHARS)):
+            yield (article, groups)
+            continue
         batch.append(article)
         size += len(article.text)
         if size >= BATCH_CHARS:
@@ -594,6 +669,27 @@ def extract_file(path: Path, name: str, model: str | None = None
     return tuple(problems), sha, results
 
 
+def _batch_of(result: PartResult, *, graphs: tuple[str, ...] = (), timings: dict[str, float] | None = None) -> BatchResult:
+    """A part of a long article (or what finishes it: ``graphs`` is then its graph) as a batch."""
+    return BatchResult(nquads=result.nquads, graphs=graphs, entities=result.entities, relations=result.relations,
+                       problems=result.problems, timings=timings or {})
+
+
+def extract_part(part: Part, model: str | None = None) -> tuple[PartResult, dict[str, float]]:
+    """Extract a part of a long article (:func:`kg.parts.extract_part`): its result and seconds per stage.
+
+    Runs in worker processes.
+    """
+    from kg.nlp import make_nlp
+
+    nlp = make_nlp(model)
+    tokenizer = _timed_tokenizer(nlp)
+    before = tokenizer.seconds
+    result = extract_part_of(part, nlp=nlp)
+    segmenting = tokenizer.seconds - before
+    return result, {"nlp": segmenting, "extract": max(0.0, result.seconds - segmenting)}
+
+
 def extract_batch(articles: list[Article], model: str | None = None) -> BatchResult:
     """Extract a batch of articles: their graphs as N-Quads, their entities, relation counts, problems.
 
@@ -612,6 +708,22 @@ def extract_batch(articles: list[Article], model: str | None = None) -> BatchRes
     relations: Counter = Counter()
     problems: list[Problem] = []
     for article in articles:
+        if len(article.text) > PART_CHARS and (groups := plan_parts(article.text, part_chars=PART_CHARS)):
+            # A long article in a file small enough to be read here (a line of ASCII): in parts, here.
+            assembly, sentences = LongArticle(article), Sentences(article.text)
+            for group in [*groups, None]:
+                if group is None:
+                    result, part_timings = assembly.finish(), {}
+                else:
+                    result, part_timings = extract_part(make_part(article, *group, sentences=sentences), model)
+                    assembly.add(result)
+                chunks.append(result.nquads)
+                index.merge_rows(result.entities)
+                relations.update(result.relations)
+                problems.extend(result.problems)
+                timings.update(part_timings)
+            graphs.append(article_iri(article))
+            continue
         t = time.perf_counter()
         before = tokenizer.seconds
         try:
@@ -741,6 +853,68 @@ def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
         os.close(fd)
 
 
+#: The file that makes a folder kg's own: ``kg build``/``kg load`` write into no other non-empty folder.
+MARKER = ".union-kg"
+_MARKER_TEXT = ("This folder is written by union-kg (kg build, kg load): its outputs are links into current/,\n"
+                "its builds live in .generations/.  kg writes into no non-empty folder without this file.\n")
+_TEMPORARY_LINK = re.compile(r"\.(?:current|graph\.\w+|store)\.tmp-\d+")
+
+
+def check_out(out: Path) -> None:
+    """Raise :class:`BuildError` (one line) unless kg may write into ``out``: a folder that does not exist
+    yet, an empty one, or one kg owns (:data:`MARKER`, or the generations of an earlier kg) whose
+    outputs are kg's links.  Nothing of the user's is ever moved, replaced or deleted.
+
+    >>> check_out(Path("/"))
+    Traceback (most recent call last):
+    ...
+    kg.build.BuildError: /: not empty and not a kg output folder (no .union-kg in it); build into a new or empty folder, or one kg build wrote
+    """
+    try:
+        info = os.stat(out)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise BuildError(f"{out}: {files.reason(error)}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise BuildError(f"{out}: not a folder ({files.file_kind(info.st_mode)}); kg build writes into a folder of its own")
+    try:
+        entries = set(os.listdir(out))
+    except OSError as error:
+        raise BuildError(f"{out}: {files.reason(error)}") from None
+    if entries <= {LOCK, ".gitkeep"}:  # empty (a lock left by a build that published nothing, git's placeholder)
+        return
+    if MARKER not in entries and not _earlier_kg_folder(out, entries):
+        raise BuildError(f"{out}: not empty and not a kg output folder (no {MARKER} in it); build into a new or empty "
+                         "folder, or one kg build wrote")
+    for name in (CURRENT, *OUTPUTS):
+        path = out / name
+        if name in entries and not path.is_symlink():
+            raise BuildError(f"{path}: not written by kg (its outputs are links into {CURRENT}/); move it away, kg does not "
+                             "replace it")
+
+
+def _earlier_kg_folder(out: Path, entries: set[str]) -> bool:
+    """Whether ``out`` is the output folder of a kg from before :data:`MARKER`: generations, links, a lock."""
+    if GENERATIONS not in entries or not (out / GENERATIONS).is_dir() or (out / GENERATIONS).is_symlink():
+        return False
+    for name in entries - {GENERATIONS}:
+        if name == LOCK:
+            continue
+        if not ((name in OUTPUTS or name == CURRENT or _TEMPORARY_LINK.fullmatch(name)) and (out / name).is_symlink()):
+            return False
+    return True
+
+
+def claim(out: Path) -> None:
+    """Mark ``out`` as kg's (the caller checked it with :func:`check_out` and holds its lock)."""
+    marker = out / MARKER
+    if not marker.exists():
+        tmp = out / f"{MARKER}.tmp-{os.getpid()}"
+        tmp.write_text(_MARKER_TEXT, encoding="utf-8")
+        os.replace(tmp, marker)
+
+
 def current_generation(out: Path) -> Path | None:
     """The published generation folder of ``out``, if any."""
     link = out / CURRENT
@@ -795,35 +969,63 @@ class Generation:
         path.mkdir()
         return cls(out, path, previous, version)
 
-    def previous_records(self) -> dict[tuple[str, str], list[FileRecord]]:
-        """Records of the published generation by (file, sha256), when built by this same pipeline."""
+    def previous_records(self, *, on_warning: Callable[[str], None] | None = None) -> dict[tuple[str, str], list[FileRecord]]:
+        """Records of the published generation by (file, sha256), when built by this same pipeline.
+
+        The previous store is copied (a checkpoint) now; when it, its manifest or its archive is damaged
+        (files missing, truncated), ``on_warning`` gets one line and nothing is reused.
+        """
         if self.previous is None or not (self.previous / MANIFEST).is_file() or not (self.previous / "store").is_dir():
             return {}
         manifest = self.previous / MANIFEST
         if not _same_version(manifest, self.version):
             return {}
+
+        def damaged(what: str) -> dict:
+            shutil.rmtree(self.path / "store", ignore_errors=True)
+            if on_warning:
+                on_warning(f"{self.out}: the previous build is damaged ({_flat(what)}); building everything again")
+            return {}
+
         records: dict[tuple[str, str], list[FileRecord]] = {}
+        end = 0
         try:
             for record in read_manifest(manifest):
                 records.setdefault((record.file, record.sha256), []).append(record)
-        except (ValueError, KeyError, TypeError):  # unreadable: build everything again
-            return {}
-        self.previous_archive = self.previous / ARCHIVE
+                end = max(end, record.offset + record.length)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return damaged(f"{manifest.name}: {error}")
+        archive = self.previous / ARCHIVE
+        try:
+            if os.stat(archive).st_size < end:
+                return damaged(f"{ARCHIVE} is truncated")
+        except OSError as error:
+            return damaged(f"{ARCHIVE}: {files.reason(error)}")
+        try:
+            old = ox.Store.read_only(str(self.previous / "store"))
+            old.backup(str(self.path / "store"))
+            del old
+        except (RuntimeError, OSError) as error:
+            if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            return damaged(f"store: {error}")
+        self.previous_archive = archive
         return records
 
     def open_store(self, *, retract: set[str]) -> ox.Store:
-        """The new generation's store: a checkpoint of the previous one minus ``retract`` graphs, or empty."""
+        """The new generation's store: the checkpoint of the previous one minus ``retract`` graphs, or empty."""
         path = self.path / "store"
         if self.previous_archive is not None:
-            old = ox.Store.read_only(str(self.previous / "store"))
-            old.backup(str(path))
-            del old
-            store = ox.Store(str(path))
-            for k, graph in enumerate(sorted(retract), start=1):
-                store.remove_graph(ox.NamedNode(graph))
-                if k % 500 == 0:
-                    store.flush()  # bounds the memory of RocksDB's write buffers
-            store.flush()
+            try:
+                store = ox.Store(str(path))
+                for k, graph in enumerate(sorted(retract), start=1):
+                    store.remove_graph(ox.NamedNode(graph))
+                    if k % 500 == 0:
+                        store.flush()  # bounds the memory of RocksDB's write buffers
+                store.flush()
+            except RuntimeError as error:  # RocksDB: corruption found on reading
+                raise BuildError(f"{self.previous / 'store'}: damaged ({_flat(str(error))}); "
+                                 "build everything again with --full") from None
             return store
         return ox.Store(str(path))
 
@@ -867,8 +1069,8 @@ class Generation:
             target = f"{CURRENT}/{name}"
             if link.is_symlink() and os.readlink(link) == target:
                 continue
-            if link.is_dir() and not link.is_symlink():  # an out/ written before generations existed
-                os.replace(link, self.out / GENERATIONS / f"legacy-{name}-{os.getpid()}")
+            if os.path.lexists(link) and not link.is_symlink():  # check_out refuses such a folder: never replace it
+                raise BuildError(f"{link}: not written by kg (its outputs are links into {CURRENT}/); move it away")
             _replace_symlink(link, target)
         _fsync_dir(self.out)
         for child in (self.out / GENERATIONS).iterdir():
@@ -980,7 +1182,7 @@ class _Writer:
         source.seek(offset)
         data = source.read(length)
         if len(data) != length:
-            raise BuildError(f"{segment}: truncated (the quads of {name} are missing)")
+            raise BuildError(f"{segment}: truncated (the quads of {name} are missing); build again with --full")
         start = self.archive.tell()
         self.archive.write(data)
         return start, data
@@ -1002,6 +1204,12 @@ class _Writer:
     def close(self) -> None:
         for handle in (self.manifest, self.archive, *self.segments.values()):
             handle.close()
+
+
+def _flat(text: str, limit: int = 200) -> str:
+    """``text`` on one line (a RocksDB error spans several), at most ``limit`` characters."""
+    text = _one_line(" ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _replace_symlink(link: Path, target: str) -> None:

@@ -53,13 +53,16 @@ def build(
     full: bool = typer.Option(False, "--full", help="Rebuild everything, even files unchanged since the last build into OUT."),
     timings: bool = typer.Option(False, "--timings", help="Print seconds per stage (ingest, nlp, extract, resolve, graph, export) as JSON to stderr."),
     model: Optional[Path] = typer.Option(None, "--model", help="Decision models written by kg train ('shipped': those of kg/data/model; 'rules': the hand rules alone)."),
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="When SOURCES hold no source file at all, publish an empty graph instead of failing."),
 ) -> None:
     """Build the knowledge graph: OUT/graph.ttl, graph.nq, graph.graphml, graph.gexf and the Oxigraph store OUT/store/.
 
     Incremental: only files new or changed since the last build into OUT are read; facts of removed
     or changed files are retracted.  Each build is written aside and published in one atomic step, so
-    an interrupted build leaves the previous outputs intact.  Bad inputs are reported one line each;
-    the rest is built and the command exits 1 at the end.
+    an interrupted build leaves the previous outputs intact.  OUT must be new, empty, or a folder kg
+    wrote (marked by OUT/.union-kg): kg never replaces files of yours.  Sources without any source
+    file fail (exit 1) and leave the published graph as it was, unless --allow-empty.  Bad inputs are
+    reported one line each; the rest is built and the command exits 1 at the end.
 
     Example: kg build seeds/ --out out --jobs 2
     """
@@ -69,16 +72,28 @@ def build(
     progress, on_file = _progress(quiet, "extracting")
     with progress, _user_errors(out_dir):
         summary = run_build(sources, out=out_dir, jobs=jobs or _cores(), wait=wait, incremental=not full,
-                            on_problem=_report_problem, on_file=on_file, model=models)
-    if not quiet:
+                            allow_empty=allow_empty, on_problem=_report_problem, on_file=on_file,
+                            on_warning=_report_warning, model=models)
+    if not quiet and summary.outputs:
         _print_summary(summary)
         if summary.reused:
             err.print(f"{summary.reused} unchanged file(s) taken from the previous build", markup=False)
     if timings:
         err.print("timings: " + json.dumps({k: round(v, 3) for k, v in summary.timings.items()} | {"triples": summary.triples}), markup=False)
     if summary.problems:
-        err.print(f"{len(summary.problems)} input(s) failed; the others were built.", markup=False)
+        err.print(_failed_inputs(len(summary.problems), done=bool(summary.outputs), verb="built"), markup=False)
         raise typer.Exit(1)
+
+
+def _failed_inputs(count: int, *, done: bool, verb: str, where: str = "") -> str:
+    """The closing line of a command some of whose inputs failed.
+
+    >>> _failed_inputs(2, done=False, verb="built")
+    '2 input(s) failed; nothing was built (the published graph, if any, is unchanged).'
+    """
+    if done:
+        return f"{count} input(s) failed{where}; the others were {verb}."
+    return f"{count} input(s) failed{where}; nothing was {verb} (the published graph, if any, is unchanged)."
 
 
 def _models(model: Path | None) -> str | None:
@@ -150,6 +165,12 @@ def _report_problem(problem: Problem) -> None:
     err.print(f"error: {problem}", markup=False)
 
 
+def _report_warning(message: str) -> None:
+    from kg.records import _one_line
+
+    err.print(f"warning: {_one_line(message)}", markup=False)
+
+
 @contextmanager
 def _user_errors(out_dir: Path) -> Iterator[None]:
     """Turn a build's refusal (lock held, incomplete shards …) or a disk error into a one-line exit 1."""
@@ -167,6 +188,63 @@ def _os_error(error: OSError, path: Path) -> str:
     """One line for a disk error: the file (or OUT) and the reason (disk full, permission denied …)."""
     reason = error.strerror or (str(error).splitlines() or [type(error).__name__])[0]
     return f"{getattr(error, 'filename', None) or path}: {reason}"
+
+
+def _path_kind(path: Path) -> tuple[str, str | None]:
+    """What ``path`` is ("file", "folder", "FIFO" …) or ("missing", why), never raising (a name too long,
+    a symlink loop, a NUL byte are reasons)."""
+    from kg.files import file_kind, reason
+
+    try:
+        return file_kind(os.stat(path).st_mode), None
+    except FileNotFoundError:
+        return "missing", None
+    except OSError as error:
+        return "missing", reason(error)
+    except ValueError as error:
+        return "missing", str(error)
+
+
+def _need(path: Path, kind: str, *, what: str, hint: str = "") -> None:
+    """Exit 1 with one line unless ``path`` is a ``kind`` ("file" or "folder")."""
+    found, why = _path_kind(path)
+    if found == kind:
+        return
+    if found == "missing":
+        fail(f"{path}: {why or f'no such {what}'}{hint if why is None else ''}")
+    fail(f"{path}: not a {what} ({found})")
+
+
+def _text(value: str, *, what: str) -> str:
+    """``value`` if it is text; arguments with bytes that are not UTF-8 (lone surrogates) exit 1 with one line."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        fail(f"{what} {value!r} holds bytes that are not UTF-8")
+    return value
+
+
+def _store(path: Path):
+    """The store at ``path`` opened read-only, or exit 1 with one line (missing, not a store, damaged)."""
+    from kg.query import QueryError, open_store
+
+    found, why = _path_kind(path)
+    if why is not None:
+        fail(f"{path}: {why}")
+    if found not in ("folder", "missing"):  # missing: open_store says it is no store
+        fail(f"{path}: not a store ({found})")
+    try:
+        return open_store(path)
+    except QueryError as error:
+        fail(str(error))
+    except RuntimeError as error:  # RocksDB: files of the store missing or corrupt
+        fail(_damaged(path, error))
+
+
+def _damaged(path: Path, error: BaseException) -> str:
+    reason = " ".join(str(error).split())
+    reason = reason if len(reason) <= 160 else reason[:159] + "…"
+    return f"{path}: damaged store ({reason}); build it again with kg build --full"
 
 
 def _progress(quiet: bool, description: str):
@@ -192,6 +270,7 @@ def extract_shard(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Extraction processes (default: the number of cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     model: Optional[Path] = typer.Option(None, "--model", help="Decision models written by kg train ('shipped': those of kg/data/model; 'rules': the hand rules alone)."),
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="When SOURCES hold no source file at all, write an empty shard instead of failing."),
 ) -> None:
     """Extract one shard of the sources to N-Quads (one named graph per article), for kg load; run one per machine.
 
@@ -210,7 +289,7 @@ def extract_shard(
     progress, on_file = _progress(quiet, "extracting")
     with progress, _user_errors(out_dir):
         summary = run_extract(sources, shard=where, out=out_dir, jobs=jobs or _cores(),
-                              on_problem=_report_problem, on_file=on_file, model=models)
+                              on_problem=_report_problem, on_file=on_file, model=models, allow_empty=allow_empty)
     if not quiet:
         out.print(f"shard {where[0]}/{where[1]}: {summary.files} files, {summary.articles} articles", markup=False)
         for path in summary.outputs.values():
@@ -228,6 +307,7 @@ def load_shards(
     wait: bool = typer.Option(False, "--wait", help="If a build is writing into OUT, wait for it instead of failing."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     model: Optional[Path] = typer.Option(None, "--model", help="The decision models the shards were extracted with (kg extract --model)."),
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="When the shards hold no source file at all, publish an empty graph instead of failing."),
 ) -> None:
     """Merge shards into OUT: the store, graph.ttl, graph.nq, graph.graphml, graph.gexf, as kg build writes them.
 
@@ -242,11 +322,12 @@ def load_shards(
     progress, on_file = _progress(quiet, "loading")
     with progress, _user_errors(out_dir):
         summary = run_load(shard_dirs, out=out_dir, jobs=jobs or _cores(), wait=wait,
-                           on_problem=_report_problem, on_file=on_file, model=models)
-    if not quiet:
+                           on_problem=_report_problem, on_file=on_file, model=models, allow_empty=allow_empty)
+    if not quiet and summary.outputs:
         _print_summary(summary)
     if summary.problems:
-        err.print(f"{len(summary.problems)} input(s) failed in the shards; the others were loaded.", markup=False)
+        err.print(_failed_inputs(len(summary.problems), done=bool(summary.outputs), verb="loaded", where=" in the shards"),
+                  markup=False)
         raise typer.Exit(1)
 
 
@@ -447,8 +528,7 @@ def validate(
 
     from kg.validate import validate as run_validate
 
-    if not graph.is_file():
-        fail(f"{graph}: no such file (run 'kg build' first)")
+    _need(graph, "file", what="file", hint=" (run 'kg build' first)")
     data = Graph()
     try:
         data.parse(graph, format="turtle")
@@ -478,16 +558,17 @@ def evaluate(
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
-    if not gold_dir.is_dir():
-        fail(f"{gold_dir}: no such folder")
-    if not graph.exists():
-        fail(f"{graph}: no such file or store (run 'kg build' first)")
+    _need(gold_dir, "folder", what="folder")
+    found, why = _path_kind(graph)
+    if found == "missing":
+        fail(f"{graph}: {why or 'no such file or store'}{'' if why else ' (run kg build first)'}")
     try:
         report = run_evaluate(gold_dir, graph=graph)
     except GoldError as error:
         fail(str(error))
-    except (OSError, SyntaxError, ValueError) as error:
-        fail(f"{graph}: cannot read graph: {str(error).splitlines()[0] if str(error) else error}")
+    except (OSError, SyntaxError, ValueError, RuntimeError) as error:
+        message = (str(error).splitlines() or [type(error).__name__])[0]
+        fail(message if message.startswith(f"{graph}: ") else f"{graph}: cannot read graph: {message}")
     if fmt == "json":
         out.print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2), markup=False)
     else:
@@ -507,12 +588,16 @@ def explain(
     """
     from kg.explain import explain as run_explain
     from kg.explain import format_explanations
-    from kg.query import QueryError, open_store
+    from kg.query import QueryError
 
+    label = _text(label, what="the label")
+    opened = _store(store)
     try:
-        explanations = run_explain(open_store(store), label)
+        explanations = run_explain(opened, label)
     except QueryError as error:
         fail(str(error))
+    except RuntimeError as error:
+        fail(_damaged(store, error))
     if not explanations:
         fail(f"no entity labelled {label!r} in {store}")
     out.print(format_explanations(explanations), markup=False, highlight=False)
@@ -534,20 +619,22 @@ def _date_option(name: str, value: Optional[str]):
 
 def _view(graph: Optional[Path], store: Path, view: str, since: Optional[str], until: Optional[str], province: Optional[str]):
     """The requested view from --graph FILE or --store DIR, or exit 1 with a one-line error."""
-    from kg.query import QueryError, open_store
     from kg.views import load_graph_file, view_graph
 
     start, end = _date_option("--since", since), _date_option("--until", until)
+    province = _text(province, what="--province") if province is not None else None
+    if graph:
+        _need(graph, "file", what="file")
     try:
-        source = load_graph_file(graph) if graph else open_store(store)
-    except QueryError as error:
-        fail(str(error))
+        source = load_graph_file(graph) if graph else _store(store)
     except (OSError, ValueError, SyntaxError) as error:
         fail(f"{str(error).splitlines()[0]}" if str(graph) in str(error) else f"{graph}: cannot read graph: {str(error).splitlines()[0]}")
     try:
         return view_graph(source, view=view, since=start, until=end, province=province)
     except ValueError as error:
         fail(str(error))
+    except RuntimeError as error:
+        fail(_damaged(store, error))
 
 
 @app.command("export")

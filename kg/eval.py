@@ -19,12 +19,14 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
+from kg.files import file_kind, read_regular, reason
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, MEMBERSHIP, UNION, Extraction
 from kg.text import normalize_label
 
@@ -261,10 +263,16 @@ def _gold_pairs(value: Any, where: str) -> list[tuple[str, str]]:
 
 
 def _read_gold_file(path: Path) -> tuple[str, FileFacts]:
+    """One gold file; a FIFO, a device, bad JSON, JSON nested too deeply or a number too long is a
+    :class:`GoldError` naming the file (never a hang or a traceback)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldError(f"{path}: cannot read gold JSON: {str(exc).splitlines()[0]}") from None
+        data = json.loads(read_regular(path).decode("utf-8"))
+    except OSError as exc:
+        raise GoldError(f"{path}: cannot read gold JSON: {reason(exc)}") from None
+    except RecursionError:
+        raise GoldError(f"{path}: cannot read gold JSON: nested too deeply") from None
+    except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError, an integer of more than 4,300 digits
+        raise GoldError(f"{path}: cannot read gold JSON: {_first_line(exc)}") from None
     if not isinstance(data, dict) or not isinstance(data.get("file"), str) or not data["file"]:
         raise GoldError(f"{path}: expected an object with a non-empty string \"file\"")
     articles = data.get("articles")
@@ -291,6 +299,11 @@ def _read_gold_file(path: Path) -> tuple[str, FileFacts]:
     return _basename(data["file"]), facts
 
 
+def _first_line(error: BaseException, limit: int = 200) -> str:
+    text = " ".join((str(error).splitlines() or [type(error).__name__])[0].split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def load_gold(gold_dir: Path) -> dict[str, FileFacts]:
     """Read every ``*.json`` of ``gold_dir`` (or one JSON file) → file name → category → items.
 
@@ -302,12 +315,19 @@ def load_gold(gold_dir: Path) -> dict[str, FileFacts]:
     [('张慧', '超威电源公司工会'), ('赵建友', '滨海县总工会')]
     """
     gold_dir = Path(gold_dir)
-    if gold_dir.is_file():
-        paths = [gold_dir]
-    elif gold_dir.is_dir():
-        paths = sorted(gold_dir.glob("*.json"))
+    try:
+        kind = file_kind(os.stat(gold_dir).st_mode)
+    except FileNotFoundError:
+        raise GoldError(f"{gold_dir}: no such gold directory") from None
+    except (OSError, ValueError) as exc:
+        raise GoldError(f"{gold_dir}: {reason(exc) if isinstance(exc, OSError) else exc}") from None
+    if kind == "folder":
+        try:
+            paths = sorted(gold_dir.glob("*.json"))
+        except OSError as exc:
+            raise GoldError(f"{gold_dir}: {reason(exc)}") from None
     else:
-        raise GoldError(f"{gold_dir}: no such gold directory")
+        paths = [gold_dir]  # a file, or a FIFO or device: _read_gold_file says what it is
     if not paths:
         raise GoldError(f"{gold_dir}: no *.json gold files")
     gold: dict[str, FileFacts] = {}
@@ -420,13 +440,20 @@ def _open_store(source: Any):
     if isinstance(source, ox.Store):
         return source
     path = Path(source)
-    if path.is_dir():
+    try:
+        kind = file_kind(os.stat(path).st_mode)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such graph file or store directory") from None
+    except OSError as exc:
+        raise OSError(exc.errno, f"{path}: {reason(exc)}") from None
+    if kind == "folder":
         try:
             return ox.Store.read_only(str(path))
-        except OSError:
-            return ox.Store(str(path))
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such graph file or store directory")
+        except (OSError, RuntimeError) as exc:  # RocksDB: files missing or corrupt
+            raise ValueError(f"{path}: damaged or not an Oxigraph store ({_first_line(exc)}); build it again "
+                             "with kg build --full") from None
+    if kind != "file":
+        raise ValueError(f"{path}: not a graph file ({kind})")
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
     if fmt is None:
         raise ValueError(f"{path}: unknown RDF format (use .ttl, .nt, .nq or .trig)")

@@ -40,10 +40,7 @@ def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
     whose evidence would span two pieces are not found.
     """
     nlp = nlp or make_nlp()
-    text = article.text
-    blank = text.find("\n\n")
-    head = text[: blank + 2] if 0 <= blank and blank + 2 <= MAX_HEAD else ""
-    pieces = piece_spans(text, start=len(head), limit=MAX_PIECE - len(head), run=MAX_RUN, sentence=MAX_SENTENCE)
+    head, pieces = plan_pieces(article.text)
     if len(pieces) <= 1:
         doc = process(nlp, article)
         found_mentions, found_relations = doc._.mentions, doc._.relations
@@ -59,15 +56,52 @@ def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
     return Extraction(article=article, mentions=mentions, relations=relations)
 
 
+def plan_pieces(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """(headline block put before every piece, the pieces' spans) of an article's text (see :func:`extract`).
+
+    >>> plan_pieces("标题\\n\\n正文。")
+    ('标题\\n\\n', [(4, 7)])
+    """
+    blank = text.find("\n\n")
+    head = text[: blank + 2] if 0 <= blank and blank + 2 <= MAX_HEAD else ""
+    return head, piece_spans(text, start=len(head), limit=MAX_PIECE - len(head), run=MAX_RUN, sentence=MAX_SENTENCE)
+
+
 def _extract_pieces(
     article: Article, *, head: str, pieces: list[tuple[int, int]], nlp: Language
 ) -> tuple[list[Mention], list[Relation]]:
-    text = article.text
     mentions: dict[tuple, Mention] = {}
     relations: dict[tuple, Relation] = {}
+    for found_mentions, found_relations in extract_pieces(article, head=head, pieces=pieces, nlp=nlp):
+        for m in found_mentions:
+            mentions.setdefault((m.kind, m.start, m.end, m.label), m)
+        for r in found_relations:
+            relations.setdefault(relation_key(r), r)
+    return list(mentions.values()), list(relations.values())
+
+
+def relation_key(relation: Relation) -> tuple:
+    """What makes two relations found in overlapping pieces (the headline block) one."""
+    return (relation.predicate, relation.subject.key, relation.object.key, relation.sentence_start)
+
+
+def extract_pieces(
+    article: Article, *, head: str, pieces: Iterable[tuple[int, int]], nlp: Language, offset: int = 0
+) -> Iterator[tuple[list[Mention], list[Relation]]]:
+    """Per piece, its mentions and relations with offsets in the article (pieces share only ``head``).
+
+    ``article.text`` is the headline block followed by the article's text from ``offset`` on (the
+    whole article when ``offset`` is 0, or a part of a long one: :mod:`kg.parts`); the pieces' spans
+    and the offsets found are those of the whole article.  What spans the headline block and a piece,
+    or a relation whose sentence would, is left out.
+    """
+    text = article.text
+    base = len(head) - offset if offset else 0  # article offset → index in ``text``
     for start, end in pieces:
         shift = start - len(head)
-        doc = process(nlp, replace(article, text=head + text[start:end]))
+        doc = process(nlp, replace(article, text=head + text[start + base : end + base]))
+        mentions: list[Mention] = []
+        relations: list[Relation] = []
 
         def place(lo: int, hi: int) -> tuple[int, int] | None:
             if hi <= len(head) or shift == 0:
@@ -82,7 +116,7 @@ def _extract_pieces(
 
         for mention in doc._.mentions:
             if (m := moved(mention)) is not None:
-                mentions.setdefault((m.kind, m.start, m.end, m.label), m)
+                mentions.append(m)
         for relation in doc._.relations:
             subject, obj = moved(relation.subject), moved(relation.object)
             sentence = place(relation.sentence_start, relation.sentence_end)
@@ -93,10 +127,9 @@ def _extract_pieces(
                 moved_support = place(*(int(x) for x in support.split(":")))
                 attrs = tuple((k, v if k != "support" else f"{moved_support[0]}:{moved_support[1]}")
                               for k, v in attrs if k != "support" or moved_support)
-            r = replace(relation, subject=subject, object=obj, sentence_start=sentence[0], sentence_end=sentence[1],
-                        attrs=attrs)
-            relations.setdefault((r.predicate, r.subject.key, r.object.key, r.sentence_start), r)
-    return list(mentions.values()), list(relations.values())
+            relations.append(replace(relation, subject=subject, object=obj, sentence_start=sentence[0],
+                                     sentence_end=sentence[1], attrs=attrs))
+        yield mentions, relations
 
 
 def extract_all(articles: Iterable[Article], *, nlp: Language | None = None) -> Iterator[Extraction]:

@@ -27,7 +27,7 @@ from kg.records import (
     SUB_ORGANIZATION_OF, Article, Extraction, Mention, Relation,
 )
 from kg.resolve import ID_BASE, EntityIndex, article_iri, entity_iri, iri_segment, mention_iri, short_hash
-from kg.text import sentence_spans
+from kg.text import iter_sentence_spans, sentence_spans
 
 PREFIXES = {
     "ukg": str(UKG._NS),
@@ -168,6 +168,25 @@ def _article_triples(extraction: Extraction, *, index: EntityIndex | None) -> It
     # so both renderings fail on the same input with the same error; the others are hex digests.
     article = extraction.article
     art = article_iri(article)
+    yield from description_triples(article, art=art)
+    nodes: dict[int, str] = {}  # id of a mention (alive in the extraction) → its IRI, for the relations
+    made: Made = {}
+    yield from mention_triples(extraction.mentions, article=article, art=art, index=index, nodes=nodes, made=made)
+    if made:
+        yield from _mention_statements(made, article=article, art=art)
+    for relation in extraction.relations:
+        yield from _relation_triples(relation, article=article, art=art, nodes=nodes)
+
+
+#: (entity IRI, rule) → (the first of its mentions in the article by that rule, their best confidence).
+Made = dict[tuple[str, str], tuple[Mention, float]]
+#: The longest sentence quoted as the evidence of a mention's ``rdf:type`` statement (characters);
+#: a longer one is no prose (a page without sentence ends) and the mention is its own evidence.
+MAX_EVIDENCE = 2000
+
+
+def description_triples(article: Article, *, art: str) -> Iterator[tuple[str, str, Term]]:
+    """The article itself: its class, source file, position, headline, date and link."""
     yield art, _RDF_type, _UKG_Article
     yield art, _UKG_sourceFile, (article.source_file, STRING)
     yield art, _UKG_position, (str(article.position), INTEGER)
@@ -183,9 +202,12 @@ def _article_triples(extraction: Extraction, *, index: EntityIndex | None) -> It
         else:
             yield art, _SCHEMA_url, article.url
 
-    nodes: dict[int, str] = {}  # id of a mention (alive in the extraction) → its IRI, for the relations
-    made: dict[tuple[str, str], tuple[Mention, float]] = {}  # (entity IRI, rule) → first mention, best confidence
-    for mention in extraction.mentions:
+
+def mention_triples(mentions: Iterable[Mention], *, article: Article, art: str, index: EntityIndex | None,
+                    nodes: dict[int, str], made: Made) -> Iterator[tuple[str, str, Term]]:
+    """Per mention (in order): ``ukg:mentionedIn`` the article, a quantity's own triples; registers the
+    entity in ``index``, its IRI in ``nodes`` and its first mention and best confidence per rule in ``made``."""
+    for mention in mentions:
         node = index.add(mention, article=article) if index is not None else mention_iri(mention, article=article)
         if mention.kind == QUANTITY:
             nodes[id(mention)] = node
@@ -203,24 +225,32 @@ def _article_triples(extraction: Extraction, *, index: EntityIndex | None) -> It
         if first is None or mention.confidence > first[1]:
             made[key] = (first[0] if first else mention, mention.confidence)
 
-    if made:
-        yield from _mention_statements(made, article=article, art=art)
-    for relation in extraction.relations:
-        yield from _relation_triples(relation, article=article, art=art, nodes=nodes)
 
-
-def _mention_statements(made: dict[tuple[str, str], tuple[Mention, float]], *, article: Article,
-                        art: str) -> Iterator[tuple[str, str, Term]]:
+def _mention_statements(made: Made, *, article: Article, art: str, sentences: dict[int, tuple[int, int]] | None = None,
+                        text=None, length: int | None = None) -> Iterator[tuple[str, str, Term]]:
     """Why each entity is what it is in this article: per entity and rule, a reified ``rdf:type``
     statement (the entity, its class) with the rule, the best confidence of its mentions by that rule
-    and, as evidence, the sentence of the first of them (its offsets in the selector)."""
-    spans = sentence_spans(article.text)
-    starts = [s for s, _e in spans]
+    and, as evidence, the sentence of the first of them (its offsets in the selector); a mention in no
+    sentence, or in one longer than :data:`MAX_EVIDENCE` characters (no prose), is its own evidence.
+
+    ``sentences``: the span of the sentence each first mention starts in (by its start), when known
+    (a long article's, :func:`sentences_at`); else they are found here.  ``text`` and ``length``: where
+    the evidence is cut from and the article's length, when ``article.text`` is a part of it."""
+    text = article.text if text is None else text
+    length = len(article.text) if length is None else length
+    if sentences is None:
+        spans = sentence_spans(article.text)
+        starts = [s for s, _e in spans]
     for (node, rule), (mention, confidence) in made.items():
-        i = bisect_right(starts, mention.start) - 1
-        start, end = spans[i] if i >= 0 and mention.start < spans[i][1] else (mention.start, mention.end)
-        if end <= start:  # (an empty mention: its own position, the article's text as evidence)
-            start, end = 0, len(article.text)
+        if sentences is not None:
+            start, end = sentences.get(mention.start, (-1, -1))
+        else:
+            i = bisect_right(starts, mention.start) - 1
+            start, end = spans[i] if i >= 0 and mention.start < spans[i][1] else (-1, -1)
+        if start < 0 or end - start > MAX_EVIDENCE:  # in no sentence, or in no prose: the mention itself
+            start, end = mention.start, mention.end
+        if end <= start and length <= MAX_EVIDENCE:  # (an empty mention: its own position, the article's text as evidence)
+            start, end = 0, length
         statement = f"{ID_BASE}statement/{short_hash(article.id, 'type', node, rule)}"
         selector = f"{statement}/selector"
         yield statement, _RDF_type, _RDF_Statement
@@ -228,7 +258,7 @@ def _mention_statements(made: dict[tuple[str, str], tuple[Mention, float]], *, a
         yield statement, _RDF_predicate, _RDF_type
         yield statement, _RDF_object, _KIND_CLASS[mention.kind]
         yield statement, _PROV_wasDerivedFrom, art
-        yield statement, _UKG_evidence, (article.text[start:end], ZH)
+        yield statement, _UKG_evidence, (text[start:end], ZH)
         yield statement, _UKG_rule, (rule, STRING)
         yield statement, _UKG_confidence, _decimal(min(1.0, max(0.0, confidence)))
         yield statement, _UKG_evidenceSelector, selector
@@ -237,7 +267,29 @@ def _mention_statements(made: dict[tuple[str, str], tuple[Mention, float]], *, a
         yield selector, _OA_end, (str(end), NON_NEGATIVE_INTEGER)
 
 
-def _relation_triples(relation: Relation, *, article: Article, art: str, nodes: dict[int, str]) -> Iterator[tuple[str, str, Term]]:
+def sentences_at(text: str, positions: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """The span of the sentence (:func:`kg.text.sentence_spans`) each position is in, ``(-1, -1)`` for a
+    position in none; one pass over ``text`` keeping one sentence at a time (long articles).
+
+    >>> sentences_at("甲乙。 丙丁!", [1, 3, 5])
+    {1: (0, 3), 3: (-1, -1), 5: (4, 7)}
+    """
+    out: dict[int, tuple[int, int]] = {}
+    spans = iter_sentence_spans(text)
+    last: tuple[int, int] | None = None
+    upcoming = next(spans, None)
+    for position in sorted(set(positions)):
+        while upcoming is not None and upcoming[0] <= position:
+            last, upcoming = upcoming, next(spans, None)
+        out[position] = last if last is not None and position < last[1] else (-1, -1)
+    return out
+
+
+def _relation_triples(relation: Relation, *, article: Article, art: str, nodes: dict[int, str],
+                      text=None) -> Iterator[tuple[str, str, Term]]:
+    """A relation's direct triple, its membership (a post), and its reified statement with its evidence;
+    ``text``: where the evidence is cut from, when not ``article.text`` (a part of a long article)."""
+    text = article.text if text is None else text
     subject = nodes.get(id(relation.subject)) or _mention_node(relation.subject, article=article)
     obj = nodes.get(id(relation.object)) or _mention_node(relation.object, article=article)
     prop = PROPERTIES[relation.predicate]
@@ -261,7 +313,7 @@ def _relation_triples(relation: Relation, *, article: Article, art: str, nodes: 
     yield statement, _RDF_predicate, prop
     yield statement, _RDF_object, obj
     yield statement, _PROV_wasDerivedFrom, art
-    yield statement, _UKG_evidence, (article.text[start:end], ZH)
+    yield statement, _UKG_evidence, (text[start:end], ZH)
     yield statement, _UKG_rule, (relation.rule, STRING)
     yield statement, _UKG_confidence, _decimal(min(1.0, max(0.0, relation.confidence)))
     yield statement, _UKG_evidenceSelector, selector
@@ -274,7 +326,7 @@ def _relation_triples(relation: Relation, *, article: Article, art: str, nodes: 
         # the sentence naming the other end of a fact stated across sentences
         s, e = (int(x) for x in support.split(":"))
         support_selector = f"{statement}/support"
-        yield statement, _UKG_supportingEvidence, (article.text[s:e], ZH)
+        yield statement, _UKG_supportingEvidence, (text[s:e], ZH)
         yield statement, _UKG_supportingEvidenceSelector, support_selector
         yield support_selector, _RDF_type, _OA_TextPositionSelector
         yield support_selector, _OA_start, (str(s), NON_NEGATIVE_INTEGER)
@@ -334,11 +386,16 @@ def article_nquads(extraction: Extraction) -> bytes:
 
 
 def _nquads_text(extraction: Extraction) -> bytes:
-    tail = f" <{article_iri(extraction.article)}> .\n"
+    return render_nquads(_article_triples(extraction, index=None), graph=article_iri(extraction.article))
+
+
+def render_nquads(triples: Iterable[tuple[str, str, Term]], *, graph: str) -> bytes:
+    """Triples of plain terms as N-Quads in ``graph``, byte for byte as ``pyoxigraph.serialize`` writes them."""
+    tail = f" <{graph}> .\n"
     lines = []
     append = lines.append
     needs_escape = _NEEDS_ESCAPE
-    for s, p, o in _article_triples(extraction, index=None):
+    for s, p, o in triples:
         if o.__class__ is str:
             append(f"<{s}> <{p}> <{o}>{tail}")
         else:

@@ -57,7 +57,9 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -67,7 +69,7 @@ from html import unescape
 from pathlib import Path
 from typing import Iterable
 
-from kg import dates, lexicon
+from kg import dates, files, lexicon
 from kg.records import Article, Problem
 from kg.text import to_simplified
 
@@ -75,6 +77,7 @@ __all__ = [
     "SUFFIXES",
     "DecodeError",
     "decode",
+    "article_id",
     "discover",
     "html_lines",
     "normalize",
@@ -96,42 +99,110 @@ class DecodeError(ValueError):
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Expand files and directories into ``(path, source_name)`` pairs of readable sources.
+    """Expand files and folders into ``(path, source_name)`` pairs of readable sources.
 
-    Directories are walked recursively in sorted order, hidden files and directories skipped,
-    unknown suffixes inside directories ignored.  A missing path or a directly named file with an
-    unknown suffix is a :class:`Problem`.
+    Folders are walked recursively in sorted order, hidden files and folders skipped, unknown
+    suffixes inside folders ignored.  A source's name (its ``ukg:sourceFile``, the key of its
+    articles' identity) is its path relative to the folder it was found in, or the base name of a
+    file named directly, with bytes that are not UTF-8 written as ``\\xNN``; when two sources would
+    get the same name (``a/x.txt`` and ``b/x.txt`` given as folders ``a`` and ``b``), each is named
+    by its path relative to the folder the two have in common, so no two sources share a name.
+    ``path`` is the path as given (joined to its folder), for messages.  A missing path, a FIFO,
+    device or symlink loop, or a directly named file with an unknown suffix is a :class:`Problem`
+    (so is a FIFO, device or broken link with a source suffix inside a folder).
 
     >>> discover([Path("/nonexistent/x.txt")])[1][0].reason
     'no such file or directory'
     """
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
-    def add(path: Path) -> None:
-        key = path.resolve()
+    def add(path: Path, name: str) -> None:
+        try:
+            key = os.path.realpath(path)
+        except (OSError, ValueError):
+            key = os.path.abspath(path)
         if key not in seen:
             seen.add(key)
-            found.append((path, path.name))
+            found.append((path, name))
+
+    def bad(path: Path, reason: str) -> None:
+        problems.append(Problem(source_file=str(path), reason=reason))
 
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
+        kind, error = _kind(path)
+        if kind == "folder":
+            try:
+                children = sorted(path.rglob("*"))
+            except OSError as walk_error:
+                bad(path, f"cannot read folder: {files.reason(walk_error)}")
+                continue
+            for child in children:
                 rel = child.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts):
+                if any(part.startswith(".") for part in rel.parts) or child.suffix.lower() not in SUFFIXES:
                     continue
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
-                    add(child)
-        elif path.is_file():
+                child_kind, child_error = _kind(child)
+                if child_kind == "file":
+                    add(child, rel.as_posix())
+                elif child_kind != "folder":
+                    bad(child, child_error or f"not a regular file ({child_kind})")
+        elif kind == "file":
             if path.suffix.lower() in SUFFIXES:
-                add(path)
+                add(path, path.name)
             else:
-                problems.append(Problem(source_file=str(path), reason=_unsupported(path.suffix)))
+                bad(path, _unsupported(path.suffix))
+        elif error is not None:
+            bad(path, error)
         else:
-            problems.append(Problem(source_file=str(path), reason="no such file or directory"))
-    return found, problems
+            bad(path, f"not a regular file ({kind})")
+    names = _unique_names([name for _path, name in found], [path for path, _name in found])
+    return [(path, name) for (path, _old), name in zip(found, names)], problems
+
+
+def _kind(path: Path) -> tuple[str, str | None]:
+    """("file" | "folder" | another kind, None) of what ``path`` is, or ("missing", a one-line reason)."""
+    try:
+        return files.file_kind(os.stat(path).st_mode), None
+    except FileNotFoundError:
+        return "missing", "no such file or directory" if not os.path.islink(path) else "broken symbolic link"
+    except (OSError, ValueError) as error:  # a symlink loop, a name too long, a NUL in the name ...
+        return "missing", files.reason(error) if isinstance(error, OSError) else str(error)
+
+
+def _printable_name(name: str) -> str:
+    """A name as text: bytes of a file name that are not UTF-8 (kept by Python as lone surrogates) as ``\\xNN``.
+
+    >>> _printable_name("a" + b"\\xff".decode("utf-8", "surrogateescape") + ".txt")
+    'a\\\\xff.txt'
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _unique_names(names: list[str], paths: list[Path]) -> list[str]:
+    """``names`` made printable and unique: names that clash become paths relative to the clashing files' common folder."""
+    names = [_printable_name(name) for name in names]
+    absolute = [os.path.abspath(path) for path in paths]
+    for _round in range(4):
+        clashes: dict[str, list[int]] = {}
+        for k, name in enumerate(names):
+            clashes.setdefault(name, []).append(k)
+        groups = [group for group in clashes.values() if len(group) > 1]
+        if not groups:
+            return names
+        for group in groups:
+            common = os.path.commonpath([os.path.dirname(absolute[k]) for k in group])
+            for k in group:
+                names[k] = _printable_name(Path(os.path.relpath(absolute[k], common)).as_posix())
+    # Still clashing (only names that differ in bytes that are not UTF-8 can): a hash of the path decides.
+    counts = Counter(names)
+    return [f"{name} [{hashlib.sha1(os.fsencode(path)).hexdigest()[:8]}]" if counts[name] > 1 else name
+            for name, path in zip(names, absolute)]
 
 
 def _unsupported(suffix: str) -> str:
@@ -145,9 +216,9 @@ def read_file(path: Path, *, source_file: str) -> tuple[list[Article], list[Prob
     True
     """
     try:
-        data = Path(path).read_bytes()
+        data = files.read_regular(path)
     except OSError as error:
-        return [], [Problem(source_file=source_file, reason=f"cannot read: {error.strerror or error}")]
+        return [], [Problem(source_file=source_file, reason=f"cannot read: {files.reason(error)}")]
     return read_articles(data, source_file=source_file, suffix=Path(path).suffix)
 
 
@@ -163,13 +234,26 @@ def read_articles(data: bytes, *, source_file: str, suffix: str) -> tuple[list[A
         return [], [Problem(source_file=source_file, reason=_unsupported(suffix))]
     if not data.strip():
         return [], [Problem(source_file=source_file, reason="empty file")]
+    skipped: list[Problem] = []
     try:
         text = decode(data)
     except DecodeError as error:
-        return [], [Problem(source_file=source_file, reason=str(error))]
+        if suffix != ".jsonl" or b"\x00" not in data:
+            return [], [Problem(source_file=source_file, reason=str(error))]
+        # JSONL: a line with NUL bytes is a bad line, not a bad file (unless most lines are: binary data).
+        data, skipped = _drop_nul_lines(data, source_file=source_file)
+        try:
+            text = decode(data) if skipped else ""
+        except DecodeError:
+            text = ""
+        if not text.strip():
+            return [], [Problem(source_file=source_file, reason=str(error))]
     try:
         if suffix == ".jsonl":
-            return _read_jsonl(text, source_file=source_file)
+            articles, problems = _read_jsonl(text, source_file=source_file)
+            if skipped:
+                problems = sorted(skipped + [p for p in problems if p.reason != "empty file"], key=lambda p: p.line or 0)
+            return articles, problems
         if suffix in (".html", ".htm"):
             lines, meta_date, headings = _html_page(text)
             lines = [(n, normalize(t)) for n, t in lines]
@@ -184,6 +268,25 @@ def read_articles(data: bytes, *, source_file: str, suffix: str) -> tuple[list[A
     if not articles:
         return [], [Problem(source_file=source_file, reason="no article text found")]
     return articles, []
+
+
+def _drop_nul_lines(data: bytes, *, source_file: str) -> tuple[bytes, list[Problem]]:
+    """JSONL bytes with every line holding a NUL byte emptied (line numbers kept), and a problem for each;
+    no problems (and the bytes unchanged) when at least half of the lines hold one: a binary file.
+
+    >>> _drop_nul_lines(b'{"text": "a"}\\n{"te\\x00xt"}\\n{"text": "b"}', source_file="x.jsonl")[1][0].reason
+    'line 2: NUL bytes (binary data; line skipped)'
+    """
+    lines = data.split(b"\n")
+    bad = [k for k, line in enumerate(lines) if b"\x00" in line]
+    filled = sum(1 for line in lines if line.strip())
+    if 2 * len(bad) >= filled:
+        return data, []
+    for k in bad:
+        lines[k] = b""
+    problems = [Problem(source_file=source_file, reason=f"line {k + 1}: NUL bytes (binary data; line skipped)", line=k + 1)
+                for k in bad]
+    return b"\n".join(lines), problems
 
 
 def _shorten(text: str, limit: int = 160) -> str:
@@ -713,9 +816,31 @@ def _chrome_words() -> _ChromeWords:
     )
 
 
+_BARE = re.compile(r"[\s·•●▪◆◇○◎►▶▸※■□★☆:()\[\]【】<>»]|更多")
+_CHUNK = 1 << 16
+
+
 def _bare(simple: str) -> str:
-    """A line without bullets, brackets, colons, "更多" and blanks: what a button or label says."""
-    return re.sub(r"[\s·•●▪◆◇○◎►▶▸※■□★☆:()\[\]【】<>»]|更多", "", _BULLET.sub("", simple)).lower()
+    """A line without bullets, brackets, colons, "更多" and blanks: what a button or label says.
+
+    >>> _bare("· 更多 【新闻】")
+    '新闻'
+    """
+    text = _BULLET.sub("", simple)
+    if len(text) <= 2 * _CHUNK:
+        return _BARE.sub("", text).lower()
+    # A line of millions of characters, a piece at a time (re.sub keeps every piece between matches in
+    # a list); a piece never ends between 更 and 多.  What is left that long is no button or label
+    # (what it is compared with): it is not lowered (str.lower takes 12 bytes a character).
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK)
+        if end < len(text) and text[end - 1] == "更":
+            end += 1
+        pieces.append(_BARE.sub("", text[start:end]))
+        start = end
+    bare = "".join(pieces)
+    return bare if len(bare) > _CHUNK else bare.lower()
 
 
 def _is_sentence(simple: str) -> bool:
@@ -743,18 +868,58 @@ def _is_meta(simple: str, words: _ChromeWords) -> bool:
 
 
 def _is_menu(simple: str) -> bool:
-    """Link lists and breadcrumbs: "首页 | 新闻 | 图片", "首页 > 工会动态 > 正文", "甲甲 乙乙 丙丙 丁丁 戊戊"."""
-    parts = [p for p in _SEPARATED.split(simple) if p.strip()]
-    separators = len(_SEPARATED.findall(simple))
-    if len(parts) >= 3 and separators >= 2 and all(len(p) <= 8 for p in parts):
+    """Link lists and breadcrumbs: "首页 | 新闻 | 图片", "首页 > 工会动态 > 正文", "甲甲 乙乙 丙丙 丁丁 戊戊".
+
+    (Parts and words are looked at one at a time: a line of millions of characters makes no lists.)
+    """
+    parts = longest = longest_stripped = 0
+    for part in _pieces_between(_SEPARATED, simple):
+        if part.strip():
+            parts += 1
+            longest, longest_stripped = max(longest, len(part)), max(longest_stripped, len(part.strip()))
+    separators = _count(_SEPARATED, simple, at_most=2)
+    if parts >= 3 and separators >= 2 and longest <= 8:
         return True
-    if re.search(r"[>»]", simple) and len(parts) >= 2 and not re.search(r"[,。!?;]", simple):
-        if all(len(p.strip()) <= 16 for p in parts):
+    if re.search(r"[>»]", simple) and parts >= 2 and not re.search(r"[,。!?;]", simple):
+        if longest_stripped <= 16:
             return True
-    words = simple.split()
-    if len(words) < 5 or any(len(w) > 4 for w in words) or re.search(r"[,。;:!?]", simple):
+    words = 0
+    for word in _WORD.finditer(simple):
+        if len(word.group()) > 4:
+            return False
+        words += 1
+    if words < 5 or re.search(r"[,。;:!?]", simple):
         return False
     return not _is_credit(simple)  # "本报记者 甲乙 通讯员 丙丁 摄" is no menu
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _count(pattern: re.Pattern[str], text: str, *, at_most: int | None = None) -> int:
+    """How many times ``pattern`` matches in ``text`` (counting stops at ``at_most``), without a list of matches.
+
+    >>> _count(_CJK, "工会ab工会"), _count(_CODE, "{};<>", at_most=3)
+    (4, 3)
+    """
+    if at_most is None and pattern.pattern.startswith("[") and pattern.pattern.endswith("]"):
+        # one character a match: what is left without them, a piece at a time (no match objects, no lists)
+        return len(text) - sum(len(pattern.sub("", text[i : i + _CHUNK])) for i in range(0, len(text), _CHUNK))
+    count = 0
+    for _match in pattern.finditer(text):
+        count += 1
+        if at_most is not None and count >= at_most:
+            break
+    return count
+
+
+def _pieces_between(pattern: re.Pattern[str], text: str):
+    """``pattern.split(text)`` one piece at a time (``pattern`` has no groups)."""
+    last = 0
+    for match in pattern.finditer(text):
+        yield text[last : match.start()]
+        last = match.end()
+    yield text[last:]
 
 
 def _line_role(simple: str) -> tuple[str, str]:
@@ -783,7 +948,7 @@ def _line_role(simple: str) -> tuple[str, str]:
     if not _CJK.search(simple):
         if len(simple) <= 20:
             return _CHROME, "no Chinese"
-    elif len(simple) >= 20 and len(_CJK.findall(simple)) < 0.2 * len(simple) and len(_CODE.findall(simple)) >= 3:
+    elif len(simple) >= 20 and _count(_CJK, simple) < 0.2 * len(simple) and _count(_CODE, simple, at_most=3) >= 3:
         return _CHROME, "code"
     buttons = _BRACKET_TOKEN.findall(simple)
     if buttons and len(re.sub(r"\s", "", _BRACKET_TOKEN.sub("", simple))) <= 4:
@@ -1273,7 +1438,7 @@ def _article(
             first = first[len(draft.dateline) :].lstrip()
         headline = _first_words(first)
     return Article(
-        id=f"{source_file}#{position}",
+        id=article_id(source_file, str(position)),
         source_file=source_file,
         position=position,
         text=text,
@@ -1288,9 +1453,23 @@ def _article(
 # --------------------------------------------------------------------------- JSONL
 
 
+def article_id(source_file: str, key: str) -> str:
+    """An article's identity: its source's name, ``#``, its place in the source (position, JSONL line
+    or ``id=`` the record's own id).  ``%`` and ``#`` in the name are escaped, so an id names one
+    source only: a record's id can never make its article another file's.
+
+    >>> article_id("a.txt", "0"), article_id("b.jsonl", "id=a.txt#0"), article_id("b.jsonl#id=a.txt", "0")
+    ('a.txt#0', 'b.jsonl#id=a.txt#0', 'b.jsonl%23id=a.txt#0')
+    """
+    return f"{source_file.replace('%', '%25').replace('#', '%23')}#{key}"
+
+
+
 def _read_jsonl(text: str, *, source_file: str) -> tuple[list[Article], list[Problem]]:
     articles: list[Article] = []
     problems: list[Problem] = []
+
+    ids: dict[str, int] = {}  # the records' own ids → the line that gave each first
 
     def problem(number: int, reason: str) -> None:
         problems.append(Problem(source_file=source_file, reason=f"line {number}: {reason}", line=number))
@@ -1342,9 +1521,18 @@ def _read_jsonl(text: str, *, source_file: str) -> tuple[list[Article], list[Pro
             continue
         url = record.get("url")
         given_id = record.get("id")
+        if given_id not in (None, ""):
+            key = given_id if isinstance(given_id, str) else json.dumps(given_id, ensure_ascii=False, sort_keys=True)
+            if key in ids:
+                problem(number, f"duplicate id {_shorten(repr(key), 80)} (first on line {ids[key]}; line skipped)")
+                continue
+            ids[key] = number
+            identity = article_id(source_file, f"id={key}")
+        else:
+            identity = article_id(source_file, str(number))
         articles.append(
             Article(
-                id=str(given_id) if given_id not in (None, "") else f"{source_file}#{number}",
+                id=identity,
                 source_file=source_file,
                 position=article.position,
                 text=article.text,

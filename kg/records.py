@@ -37,9 +37,10 @@ Attrs = tuple[tuple[str, str], ...]
 class Article:
     """One article of a source file; ``text`` is what offsets refer to.
 
-    ``id`` is stable: the source file's name and the article's position in it
-    (for JSONL the id field when given).  ``date`` is ISO ``YYYY-MM-DD`` and only
-    set when the source states it.
+    ``id`` is stable and names one article of one source (:func:`kg.ingest.article_id`): the
+    source's name (its path from the folder given), ``#`` and the article's position in it (for
+    JSONL the line, or ``id=`` the record's own id, unique in its file).  ``date`` is ISO
+    ``YYYY-MM-DD`` and only set when the source states it.
     """
 
     id: str
@@ -61,19 +62,32 @@ class Problem:
     source_file: str
     reason: str
     line: int | None = None
+    path: str | None = None  # the file as the user named it (folder joined), for messages; else source_file
 
     def __str__(self) -> str:
-        where = f"{self.source_file}:{self.line}" if self.line else self.source_file
+        """``file[:line]: reason`` on one line, the file as the user named it when known.
+
+        >>> str(Problem(source_file="sub/a.txt", reason="empty file", path="in/sub/a.txt"))
+        'in/sub/a.txt: empty file'
+        """
+        name = self.path or self.source_file
+        where = f"{name}:{self.line}" if self.line else name
         return _one_line(f"{where}: {self.reason}")
 
 
 def _one_line(text: str) -> str:
-    """Escape control characters (a newline in a file name) so a problem always prints as one line.
+    """Escape control characters (a newline in a file name) so a problem always prints as one line;
+    bytes of a file name that are not UTF-8 (Python's lone surrogates) are written ``\\xNN``.
 
-    >>> _one_line("bad\\nname.txt: binary file")
-    'bad\\\\nname.txt: binary file'
+    >>> _one_line("bad\\nname.txt: binary file"), _one_line("x\\udcff.txt")
+    ('bad\\\\nname.txt: binary file', 'x\\\\xff.txt')
     """
-    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii") for c in text)
+    return "".join(
+        c if c.isprintable() or c == " "
+        else f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff"
+        else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build import (
-    FORMAT, BuildError, BuildSummary, FileRecord, Generation, _sha256, _Sink, _Writer, assemble, events_of, locked,
-    pipeline_version, read_manifest,
+    FORMAT, BuildError, BuildSummary, FileRecord, Generation, _nothing_to_build, _Reporter, _sha256, _Sink, _Writer,
+    assemble, check_out, claim, events_of, locked, pipeline_version, read_manifest,
 )
+from kg.files import file_kind, open_regular, reason
 from kg.ingest import discover
 from kg.records import Problem
 
@@ -83,14 +84,23 @@ def extract_shard(
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
     model: str | None = None,
+    allow_empty: bool = False,
 ) -> ShardSummary:
     """Extract shard ``(I, N)`` of the sources under ``paths`` into ``out`` (see the module docstring),
-    with the decision models of ``model`` (see :func:`kg.nlp.make_nlp`)."""
+    with the decision models of ``model`` (see :func:`kg.nlp.make_nlp`).
+
+    Raises :class:`~kg.build.BuildError` when ``paths`` hold no source file at all, unless ``allow_empty``
+    (a shard of a non-empty source set may be empty: there are fewer files than shards)."""
     index, count = shard
+    paths = list(paths)
     sources, problems = discover(paths)
+    report = _Reporter(sources, on_problem)
     for problem in problems:
-        if on_problem:
-            on_problem(problem)
+        report(problem)
+    if not sources and not allow_empty:
+        if problems:
+            raise BuildError(f"{len(problems)} input(s) failed; no shard was written")
+        raise BuildError(_nothing_to_build(paths, outcome="no shard was written", option="--allow-empty writes an empty shard"))
     mine = [source for k, source in enumerate(sources) if k % count == index - 1]
     plan = [(path, name, _sha256(path), None) for path, name in mine]
     out.mkdir(parents=True, exist_ok=True)
@@ -102,7 +112,7 @@ def extract_shard(
     try:
         writer = _Writer(tmp_manifest, tmp_archive, header=header)
         try:
-            sink = _Sink(writer, store=None, timings=Counter(), on_problem=on_problem, on_file=on_file, total=len(plan))
+            sink = _Sink(writer, store=None, timings=Counter(), on_problem=report, on_file=on_file, total=len(plan))
             for event in events_of(plan, jobs=jobs, timings=sink.timings, model=model):
                 sink.take(event)
         finally:
@@ -115,7 +125,8 @@ def extract_shard(
     finally:
         tmp_archive.unlink(missing_ok=True)
         tmp_manifest.unlink(missing_ok=True)
-    return ShardSummary(shard=shard, files=len(mine), articles=sink.articles, problems=tuple(problems) + tuple(sink.problems),
+    return ShardSummary(shard=shard, files=len(mine), articles=sink.articles,
+                        problems=tuple(map(report.named, (*problems, *sink.problems))),
                         outputs={"archive": archive, "manifest": manifest})
 
 
@@ -128,21 +139,27 @@ def find_shards(dirs: Iterable[Path], *, model: str | None = None) -> list[tuple
     found: list[tuple[Path, Path, dict]] = []
     for folder in dirs:
         folder = Path(folder)
-        manifests = [folder] if folder.is_file() else sorted(p for p in folder.glob("shard-*-of-*.jsonl")) if folder.is_dir() else None
-        if manifests is None:
-            raise BuildError(f"{folder}: no such folder")
+        try:
+            kind = file_kind(os.stat(folder).st_mode)
+        except OSError as error:
+            raise BuildError(f"{folder}: {'no such folder' if isinstance(error, FileNotFoundError) else reason(error)}") from None
+        if kind == "file" and not _NAME.fullmatch(folder.name):
+            raise BuildError(f"{folder}: not a shard manifest (shard-I-of-N.jsonl, written by kg extract)")
+        if kind not in ("file", "folder"):
+            raise BuildError(f"{folder}: not a folder of shards ({kind})")
+        manifests = [folder] if kind == "file" else sorted(p for p in folder.glob("shard-*-of-*.jsonl"))
         if not manifests:
             raise BuildError(f"{folder}: no shards (shard-I-of-N.jsonl, written by kg extract)")
         for manifest in manifests:
             archive = manifest.with_name(manifest.name[: -len(".jsonl")] + ".nq.gz")
             if not archive.is_file():
                 raise BuildError(f"{archive}: missing (the shard's quads)")
-            try:
-                with open(manifest, encoding="utf-8") as handle:
-                    header = json.loads(handle.readline())
-                shard = tuple(header["shard"])
-            except (OSError, ValueError, KeyError, TypeError) as error:
-                raise BuildError(f"{manifest}: not a shard manifest ({error})") from None
+            for path in (manifest, archive):
+                try:
+                    os.close(open_regular(path)[0])
+                except OSError as error:
+                    raise BuildError(f"{path}: {reason(error)}") from None
+            header = _header(manifest)
             found.append((manifest, archive, header))
     versions = {header.get("version") for _m, _a, header in found}
     if len(versions) > 1:
@@ -157,9 +174,43 @@ def find_shards(dirs: Iterable[Path], *, model: str | None = None) -> list[tuple
             raise BuildError(f"{manifest}: shard {index}/{count} given twice")
         seen[count].add(index)
     for count, indexes in seen.items():
-        if missing := sorted(set(range(1, count + 1)) - indexes):
-            raise BuildError(f"shard(s) {', '.join(f'{i}/{count}' for i in missing)} missing")
+        if len(indexes) < count:
+            raise BuildError(_missing(indexes, count))
     return sorted(found, key=lambda item: (item[2]["shard"][1], item[2]["shard"][0]))
+
+
+def _header(manifest: Path) -> dict:
+    """The checked header line of a shard manifest (``shard`` is [I, N] with 1 <= I <= N)."""
+    try:
+        with open(manifest, "rb") as handle:
+            header = json.loads(handle.readline(1 << 16))
+        index, count = header["shard"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+        raise BuildError(f"{manifest}: not a shard manifest ({_short(error)})") from None
+    if not (type(index) is int and type(count) is int and 1 <= index <= count):
+        raise BuildError(f"{manifest}: not a shard manifest (shard {_short(header['shard'])} is not [I, N] with 1 <= I <= N)")
+    return header
+
+
+def _short(value, limit: int = 80) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _missing(indexes: set[int], count: int, *, shown: int = 5) -> str:
+    """The one-line error for a set of shards of ``count`` that lacks some: how many, and the first few.
+
+    >>> _missing({1, 3}, 10**20)
+    'shard(s) 2/100000000000000000000, 4/100000000000000000000, 5/100000000000000000000, 6/100000000000000000000, 7/100000000000000000000 and 99999999999999999993 more missing'
+    """
+    first: list[int] = []
+    candidate = 1
+    while len(first) < shown and candidate <= count:  # at most len(indexes) + shown steps, whatever count is
+        if candidate not in indexes:
+            first.append(candidate)
+        candidate += 1
+    more = count - len(indexes) - len(first)
+    return f"shard(s) {', '.join(f'{i}/{count}' for i in first)}{f' and {more} more' if more else ''} missing"
 
 
 def load(
@@ -171,21 +222,34 @@ def load(
     on_problem: Callable[[Problem], None] | None = None,
     on_file: Callable[[str, int, int], None] | None = None,
     model: str | None = None,
+    allow_empty: bool = False,
 ) -> BuildSummary:
     """Merge the shards in ``dirs`` into a new generation of ``out`` and publish it (see the module docstring);
-    ``model``: the decision models the shards were extracted with.
+    ``model``: the decision models the shards were extracted with.  ``out`` is checked as by
+    :func:`kg.build.check_out`; shards without any source file publish nothing unless ``allow_empty``.
 
     ``jobs`` > 1 writes the sorted files in a second process while the views are made.
     """
     started = time.perf_counter()
     shards = find_shards(dirs, model=model)
     records: list[tuple[FileRecord, Path]] = []
+    names: dict[str, Path] = {}
     for manifest, archive, _header in shards:
         try:
-            records.extend((record, archive) for record in read_manifest(manifest))
-        except (ValueError, KeyError, TypeError) as error:
-            raise BuildError(f"{manifest}: bad record ({error})") from None
+            for record in read_manifest(manifest):
+                if record.file in names:  # its articles would merge with the other's
+                    raise BuildError(f"{manifest}: {record.file} is in {names[record.file].name} too; the shards were "
+                                     "extracted from different sources (give every kg extract the same sources)")
+                names[record.file] = manifest
+                records.append((record, archive))
+        except (ValueError, KeyError, TypeError, RecursionError) as error:
+            raise BuildError(f"{manifest}: bad record ({_short(error)})") from None
+    if not records and not allow_empty:
+        raise BuildError(f"{', '.join(str(d) for d in dirs)}: the shards hold no source file; nothing was loaded and the "
+                         "published graph (if any) is unchanged (--allow-empty publishes an empty graph)")
+    check_out(out)
     with locked(out, wait=wait):
+        claim(out)
         generation = Generation.start(out, version=pipeline_version(model))
         try:
             events = (("reused", record, archive, False) for record, archive in records)

@@ -33,6 +33,8 @@ def _t2s():
 # through an equivalent character table (str.translate); runs that contain a phrase key go through the
 # converter, cut at 1,000 characters (hostile input: megabytes of CJK without punctuation).
 _CONVERTIBLE = re.compile(r"[\u2e80-\U0010ffff]{1,1000}")
+#: Texts longer than twice this (characters) are converted a piece at a time (bounded work memory).
+_CHUNK = 1 << 18
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +91,10 @@ def _t2s_keys() -> re.Pattern[str]:
 
 def _translate(text: str, table: dict[int, str]) -> str:
     """``text.translate(table)`` for the t2s character table (``text`` itself when none of its
-    characters is a key: most text is simplified already)."""
+    characters is a key: most text is simplified already).  A text of millions of characters is
+    translated a piece at a time (str.translate's buffer peaks at several times the text)."""
+    if len(text) > 2 * _CHUNK:
+        return "".join(_translate(text[i : i + _CHUNK], table) for i in range(0, len(text), _CHUNK))
     string = _t2s_string()
     if string is None or _ASTRAL.search(text):
         return text.translate(table)
@@ -120,7 +125,23 @@ def to_simplified(text: str) -> str:
     tables = _t2s_tables()
     if tables is not None and not tables[1].search(text):
         return _translate(text, tables[0])
+    if len(text) > 2 * _CHUNK:  # re.sub keeps every run and every piece between runs in a list: a piece at a time
+        return "".join(to_simplified(piece) for piece in _between_runs(text))
     return _CONVERTIBLE.sub(lambda match: _convert_run(match.group()), text)
+
+
+_PLAIN = re.compile(r"[^\u2e80-\U0010ffff]")
+
+
+def _between_runs(text: str) -> Iterator[str]:
+    """``text`` in pieces of about :data:`_CHUNK` characters, cut only before a character that is in no
+    run of :data:`_CONVERTIBLE` (so each run, and its cuts every 1,000 characters, is the same)."""
+    start = 0
+    while start < len(text):
+        match = _PLAIN.search(text, start + _CHUNK) if start + _CHUNK < len(text) else None
+        end = match.start() if match else len(text)
+        yield text[start:end]
+        start = end
 
 
 def _convert_run(run: str) -> str:
@@ -208,14 +229,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=8)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(iter_sentence_spans(text))
+
+
+def iter_sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """:func:`sentence_spans` one at a time (memory bounded by a sentence, for texts of any length).
+
+    >>> list(iter_sentence_spans("甲乙。 丙丁!\\n\\n戊"))
+    [(0, 3), (4, 7), (9, 10)]
+    """
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end() if not match.group().startswith("\n") else match.start()
         _append_trimmed(text, start, end, spans)
+        if spans:
+            yield spans.pop()
         start = match.end()
     _append_trimmed(text, start, len(text), spans)
-    return tuple(spans)
+    yield from spans
 
 
 #: Marks that end a clause, and a sentence, for every rule (text without them is not prose).

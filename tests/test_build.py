@@ -144,7 +144,7 @@ def test_an_article_whose_extraction_fails_is_a_problem_and_the_rest_is_built(tm
     (src / "a.jsonl").write_text('{"text": "某市总工会开展送清凉活动。"}\n{"text": "坏文章。"}\n', encoding="utf-8")
     summary = build([src], out=tmp_path / "out")
     assert summary.articles == 1
-    assert [str(p) for p in summary.problems] == ["a.jsonl:2: article 1: extraction failed: RuntimeError: rule bug"]
+    assert [str(p) for p in summary.problems] == [f"{src / 'a.jsonl'}:2: article 1: extraction failed: RuntimeError: rule bug"]
 
 
 def test_loader_loads_in_chunks_in_the_background_and_raises_its_errors_in_the_build() -> None:

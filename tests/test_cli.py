@@ -71,5 +71,5 @@ def test_build_with_a_bad_file_reports_it_builds_the_rest_and_exits_1(tmp_path) 
     (src / "good.jsonl").write_text('{"title": "某县总工会开展送温暖活动", "text": "近日,某县总工会开展送温暖活动,慰问困难职工。"}\n', encoding="utf-8")
     result = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0].startswith("error: bad.txt: ")
+    assert result.stderr.splitlines()[0].startswith(f"error: {src / 'bad.txt'}: ")  # the file as given
     assert (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8").count("某县总工会") >= 1

@@ -29,6 +29,7 @@ import re
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -443,7 +444,8 @@ def test_kg_build_reports_each_bad_file_in_one_line_and_builds_the_rest(tmp_path
         (src / name).write_bytes(data)
     expected = []
     for name in sorted(files):
-        expected += [f"error: {p}" for p in read_articles(files[name], source_file=name, suffix=Path(name).suffix)[1]]
+        problems = read_articles(files[name], source_file=name, suffix=Path(name).suffix)[1]
+        expected += [f"error: {replace(p, path=str(src / name))}" for p in problems]  # the file as given
     assert len(expected) >= 7
     result = bounded(300, CliRunner().invoke, app, ["build", str(src), "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.stderr

@@ -107,13 +107,13 @@ def test_bad_inputs_of_unchanged_files_are_reported_again(small: Path, tmp_path:
     assert [str(p) for p in again.problems] == [str(p) for p in first.problems] and len(first.problems) == 1
 
 
-def test_an_out_folder_from_before_generations_is_migrated(small: Path, tmp_path: Path) -> None:
-    sources = small
+def test_an_out_folder_of_an_earlier_kg_with_generations_is_adopted(small: Path, tmp_path: Path) -> None:
+    """A folder an earlier kg wrote (generations and links, no marker) is kg's: built into, and marked."""
+    from kg.build import MARKER
+
     out = tmp_path / "out"
-    (out / "store").mkdir(parents=True)
-    (out / "store" / "CURRENT").write_text("old", encoding="utf-8")
-    (out / "graph.ttl").write_text("old", encoding="utf-8")
-    build([sources], out=out)
-    assert (out / "store").is_symlink() and (out / "graph.ttl").is_symlink()
-    assert (out / "graph.ttl").read_text(encoding="utf-8") != "old"
-    assert len(list((out / ".generations").iterdir())) == 1
+    build([small], out=out)
+    (out / MARKER).unlink()
+    before = (out / "graph.ttl").read_bytes()
+    again = build([small], out=out)
+    assert again.reused == 1 and (out / "graph.ttl").read_bytes() == before and (out / MARKER).is_file()

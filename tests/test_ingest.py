@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from kg.ingest import (
     DecodeError,
+    article_id,
     decode,
     discover,
     normalize,
@@ -260,7 +262,7 @@ def test_jsonl_lines_and_problems() -> None:
         (6, "line 6: not a JSON object (list)"),
     ]
     first, second = articles
-    assert (first.id, first.position, first.line, first.date, first.url) == ("x-1", 0, 1, "2023-01-09", "http://example.cn/1")
+    assert (first.id, first.position, first.line, first.date, first.url) == ("f.jsonl#id=x-1", 0, 1, "2023-01-09", "http://example.cn/1")
     assert first.headline == "工会开展送温暖活动"
     assert first.text == "工会开展送温暖活动\n\n本报讯(记者高山)近日,县总工会走访慰问困难职工30户。"
     assert first.dateline == "本报讯(记者高山)" and first.byline == "记者高山"
@@ -344,13 +346,98 @@ def test_discover(tmp_path: Path) -> None:
     assert [(p.relative_to(tmp_path).as_posix(), name) for p, name in found] == [
         ("a.jsonl", "a.jsonl"),
         ("b.txt", "b.txt"),
-        ("sub/c.html", "c.html"),
-        ("sub/d.HTM", "d.HTM"),
+        ("sub/c.html", "sub/c.html"),
+        ("sub/d.HTM", "sub/d.HTM"),
     ]
     assert [(Path(p.source_file).name, p.reason.split(" (")[0]) for p in problems] == [
         ("missing.txt", "no such file or directory"),
         ("notes.doc", "unsupported file type '.doc'"),
     ]
+
+
+def test_source_names_are_paths_from_their_folder_and_never_clash(tmp_path: Path) -> None:
+    """Names are ukg:sourceFile and the key of the articles' identity (issue 17, finding 5)."""
+    for name in ["in/a/x.txt", "in/b/x.txt", "in/x.txt", "other/x.txt", "other/a/x.txt", "lone/y.txt", "lone2/y.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found, problems = discover([tmp_path / "in", tmp_path / "other", tmp_path / "lone" / "y.txt", tmp_path / "lone2" / "y.txt"])
+    assert not problems
+    # a/x.txt, x.txt and y.txt clash: those are named from the folder the clashing files share.
+    assert [name for _path, name in found] == [
+        "in/a/x.txt", "b/x.txt", "in/x.txt", "other/a/x.txt", "other/x.txt", "lone/y.txt", "lone2/y.txt"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_source_names_are_unique_whatever_the_tree(tmp_path: Path, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    roots = [tmp_path / f"r{k}" for k in range(rng.randint(1, 4))]
+    for _ in range(rng.randint(1, 25)):
+        parts = [rng.choice(["a", "b", "r0", "x.txt"]) for _ in range(rng.randint(0, 3))]
+        path = rng.choice(roots).joinpath(*parts, rng.choice(["x.txt", "y.jsonl", "a"]) + rng.choice(["", ".txt"]))
+        if path.suffix != ".txt" and path.suffix != ".jsonl":
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("x", encoding="utf-8")
+        except OSError:  # a folder where a file is, or the reverse
+            continue
+    given = [root for root in roots if root.exists()] + [p for p in tmp_path.rglob("*.txt") if p.is_file()][:3]
+    found, _problems = discover(given)
+    names = [name for _path, name in found]
+    assert len(set(names)) == len(names)
+    assert len({os.path.realpath(path) for path, _name in found}) == len(found)
+
+
+def test_a_name_that_is_not_utf8_is_escaped_and_clashes_are_resolved(tmp_path: Path) -> None:
+    (tmp_path / os.fsdecode(b"a\xff.txt")).write_text("x", encoding="utf-8")
+    (tmp_path / "a\\xff.txt").write_text("x", encoding="utf-8")  # the escape written as a name
+    found, problems = discover([tmp_path])
+    names = [name for _path, name in found]
+    assert not problems and len(set(names)) == 2 and all(name.encode("utf-8") for name in names)
+    assert all(name.startswith("a\\xff.txt") for name in names)
+
+
+def test_fifos_links_and_loops_in_a_folder_or_named_are_problems(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "loop.jsonl").symlink_to("loop.jsonl")
+    (tmp_path / "gone.html").symlink_to("nowhere.html")
+    (tmp_path / "notes.fifo").write_text("x", encoding="utf-8")  # other suffixes in a folder: ignored
+    found, problems = discover([tmp_path, tmp_path / "pipe.txt", tmp_path / ("长" * 300 + ".txt")])
+    assert found == []
+    assert [(Path(p.source_file).name[:8], p.reason) for p in problems] == [
+        ("gone.htm", "broken symbolic link"),
+        ("loop.jso", "Too many levels of symbolic links"),
+        ("pipe.txt", "not a regular file (FIFO)"),
+        ("pipe.txt", "not a regular file (FIFO)"),
+        ("长" * 8, "File name too long"),
+    ]
+
+
+def test_jsonl_ids_are_scoped_by_their_file_and_unique_in_it() -> None:
+    records = [{"id": "good.txt#0", "text": "本报讯 某县总工会开展送温暖活动。"}, {"id": 7, "text": "本报讯 某区总工会慰问职工。"},
+               {"id": "7", "text": "本报讯 某市总工会开展活动。"}, {"text": "本报讯 某镇工会开展活动。"}]
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+    articles, problems = read_articles(data, source_file="b.jsonl", suffix=".jsonl")
+    assert [a.id for a in articles] == ["b.jsonl#id=good.txt#0", "b.jsonl#id=7", "b.jsonl#4"]
+    assert [(p.line, p.reason) for p in problems] == [(3, "line 3: duplicate id '7' (first on line 2; line skipped)")]
+    assert article_id("b.jsonl#id=x", "0") != article_id("b.jsonl", "id=x#0")
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (['{"text": "本报讯 甲。"}'.encode(), b'{"te\x00xt": "x"}', '{"text": "本报讯 乙。"}'.encode()],
+         (2, ["line 2: NUL bytes (binary data; line skipped)"])),
+        ([b"\x00" * 10, '{"text": "本报讯 甲。"}'.encode()], (0, ["binary file (NUL bytes)"])),  # half the lines: binary
+        ([b'{"text": "\x00"}'], (0, ["binary file (NUL bytes)"])),
+    ],
+    ids=["one-line", "half", "only"],
+)
+def test_nul_bytes_in_jsonl_lines(lines: list[bytes], expected: tuple) -> None:
+    articles, problems = read_articles(b"\n".join(lines) + b"\n", source_file="n.jsonl", suffix=".jsonl")
+    assert (len(articles), [p.reason for p in problems]) == expected
 
 
 def test_read_file(tmp_path: Path) -> None:
