@@ -267,10 +267,22 @@ def make_doc(nlp: Language, article: Article) -> Doc:
 
 
 def process(nlp: Language, article: Article) -> Doc:
-    """Run the whole pipeline over one article."""
+    """Run the whole pipeline over one article.
+
+    A relation whose subject or object is no longer a mention (a later component removed it) is
+    dropped with it, so the graph never gets an untyped, unlabelled node.
+
+    >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
+    ...     text="青禾县总工会为环卫工人开展“夏送清凉”活动。"))
+    >>> kept = set(doc._.mentions)
+    >>> all(r.subject in kept and r.object in kept for r in doc._.relations)
+    True
+    """
     doc = make_doc(nlp, article)
     for _name, component in nlp.pipeline:
         doc = component(doc)
+    kept = set(doc._.mentions)
+    doc._.relations = [r for r in doc._.relations if r.subject in kept and r.object in kept]
     doc.spans["mentions"] = [
         span
         for m in doc._.mentions

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp import make_doc
-from kg.records import Article
+from kg.nlp import make_doc, make_nlp, process
+from kg.records import INITIATIVE, Article
 from conftest import SEEDS
 
 
@@ -105,3 +106,29 @@ def test_like_num_is_spacys() -> None:
     words = {"".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(3000)} | set(pieces)
     assert [_like_num(w) for w in sorted(words)] == [like_num(w) for w in sorted(words)]
     assert any(like_num(w) for w in words) and not all(like_num(w) for w in words)
+
+
+@Language.component("test_forget_initiatives")
+def _forget_initiatives(doc: Doc) -> Doc:
+    """A late component that removes the initiatives (and, wrongly, nothing else)."""
+    doc._.mentions = [m for m in doc._.mentions if m.kind != INITIATIVE]
+    return doc
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "青禾县总工会主席张小明带队，为环卫工人开展“夏送清凉”活动，投入资金20万元。",
+        "云溪镇总工会副主席李晓红介绍，镇总工会今年为快递员开展“暖心驿站”服务。",
+    ],
+)
+def test_removing_a_mention_removes_the_relations_that_use_it(text: str) -> None:
+    whole = process(make_nlp(), Article(id="x#0", source_file="x", position=0, text=text))
+    assert any(INITIATIVE in (r.subject.kind, r.object.kind) for r in whole._.relations)
+    nlp = make_nlp.__wrapped__()  # a pipeline of its own: the shared one is not changed
+    nlp.add_pipe("test_forget_initiatives", last=True)
+    doc = process(nlp, Article(id="x#0", source_file="x", position=0, text=text))
+    kept = set(doc._.mentions)
+    assert doc._.relations, "the relations that do not use an initiative stay"
+    assert all(r.subject in kept and r.object in kept for r in doc._.relations)
+    assert not any(INITIATIVE in (r.subject.kind, r.object.kind) for r in doc._.relations)

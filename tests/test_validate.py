@@ -77,6 +77,30 @@ def test_data_graph_is_not_changed(shapes: Graph, ontology: Graph) -> None:
 # (id, remove, add, focus node, path, message fragment)
 BROKEN = [
     (
+        "measures a dangling IRI",
+        "quantity:q1 ukg:measures initiative:i1 .",
+        "quantity:q1 ukg:measures initiative:gone .",
+        "id:quantity/q1",
+        "ukg:measures",
+        "an rdf:type and an rdfs:label (not a dangling IRI)",
+    ),
+    (
+        "benefited an untyped, unlabelled group",
+        "",
+        "initiative:i1 ukg:benefited group:gone .",
+        "id:initiative/i1",
+        "ukg:benefited",
+        "an rdf:type and an rdfs:label (not a dangling IRI)",
+    ),
+    (
+        "partner without a label",
+        "",
+        "union:u1 ukg:partner organization:o9 . organization:o9 a ukg:Organization .",
+        "id:union/u1",
+        "ukg:partner",
+        "an rdf:type and an rdfs:label (not a dangling IRI)",
+    ),
+    (
         "two labels",
         "",
         "union:u1 rdfs:label '宁波总工会'@zh .",
