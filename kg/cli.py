@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -368,6 +369,9 @@ def query(
     in a process of its own, so a crash of the engine is a one-line error; --timeout and
     --max-result-mb bound it.
 
+    QUERY is SPARQL text, a .rq file, or the name of a shipped query (ls ontology/queries: launched,
+    benefited, top-unions …).
+
     Example: kg query ontology/queries/about-union.rq --param name=北京市总工会 --format csv
     """
     from kg.query import FORMATS, MB, QueryError, format_result, parse_param, run_local, run_remote
@@ -404,12 +408,23 @@ def _is_unicode(text: str) -> bool:
 
 def _query_argument(text: str) -> str:
     """The query a ``kg query`` argument stands for: the text of a file (a ``.rq`` name, or any file
-    that exists), else the argument itself."""
+    that exists), a shipped query by its name (``launched``, ``top-unions.rq``: the files of
+    ontology/queries, which travel with the package), else the argument itself.
+
+    >>> _query_argument("top-unions").lstrip().startswith("#")
+    True
+    """
+    from kg import ONTOLOGY_DIR
+
     path = Path(text)
     try:
         is_file = "\n" not in text and path.is_file()
     except (OSError, ValueError):  # too long for a file name, a NUL byte …: a query, not a file
         is_file = False
+    if not is_file and re.fullmatch(r"[a-z0-9-]+(\.rq)?", text):
+        shipped = ONTOLOGY_DIR / "queries" / f"{text.removesuffix('.rq')}.rq"
+        if shipped.is_file():
+            path, is_file = shipped, True
     if not (text.endswith(".rq") or is_file):
         return text
     try:
@@ -534,7 +549,10 @@ def validate(
         data.parse(graph, format="turtle")
     except Exception as error:  # rdflib raises many parser error types
         fail(f"{graph}: cannot parse Turtle: {str(error).splitlines()[0]}")
-    result = run_validate(data)
+    try:
+        result = run_validate(data)
+    except FileNotFoundError as error:  # an installation without its shapes
+        fail(_os_error(error, graph))
     if result.conforms:
         out.print(f"{graph}: conforms to the shapes ({len(data)} triples)", markup=False)
         return

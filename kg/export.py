@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from kg import ONTOLOGY_DIR
+from kg import ontology_file
 from kg.graph import PREFIXES, sort_quads
 from kg.namespace import ONTOLOGY_GRAPH
 from kg.views import gexf_bytes, graphml_bytes, view_graph  # noqa: F401  (graphml_bytes, gexf_bytes re-exported)
@@ -31,9 +31,7 @@ from kg.views import gexf_bytes, graphml_bytes, view_graph  # noqa: F401  (graph
 
 def ontology_quads() -> list[ox.Quad]:
     """The ontology (ontology/union-kg.ttl) as quads in its own named graph."""
-    path = ONTOLOGY_DIR / "union-kg.ttl"
-    if not path.exists():
-        return []
+    path = ontology_file("union-kg.ttl")
     graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
     # Parsing gives blank nodes random ids; rename them in order of appearance so output bytes are stable.
     names: dict[ox.BlankNode, ox.BlankNode] = {}

@@ -22,7 +22,7 @@ import pyshacl
 from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.term import Node
 
-from kg import ONTOLOGY_DIR
+from kg import ONTOLOGY_DIR, ontology_file
 from kg.namespace import ID, OA, ORG, PROV, SCHEMA, SKOS, UKG
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -56,7 +56,7 @@ def load_shapes() -> Graph:
         >>> len(load_shapes()) > 100
         True
     """
-    return Graph().parse(SHAPES_FILE, format="turtle")
+    return Graph().parse(ontology_file(SHAPES_FILE.name), format="turtle")
 
 
 def load_ontology() -> Graph:
@@ -67,7 +67,7 @@ def load_ontology() -> Graph:
         >>> (UKG.launched, RDF.type, OWL.ObjectProperty) in load_ontology()
         True
     """
-    return Graph().parse(ONTOLOGY_FILE, format="turtle")
+    return Graph().parse(ontology_file(ONTOLOGY_FILE.name), format="turtle")
 
 
 def validate(
