@@ -11,6 +11,13 @@ Example:
     >>> doc = process(nlp, Article(id="x#0", source_file="x", position=0, text="宁波市总工会开展“送清凉”活动"))
     >>> {m.kind for m in doc._.mentions} >= {"Initiative", "UnionBody"}
     True
+
+spaCy's own call works too (the text is then taken as it is, as one article named ``text``; use
+:func:`process` for traditional script, which the Doc sees simplified):
+
+    >>> doc = nlp("青禾县总工会为环卫工人开展“夏送清凉”活动。")
+    >>> [(span.text, span.label_) for span in doc.spans["mentions"]]
+    [('青禾县总工会', 'UnionBody'), ('“夏送清凉”活动', 'Initiative'), ('环卫工人', 'BeneficiaryGroup')]
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from kg.rules import places, unions, organizations, persons, quantities, groups,
 #: groups → initiatives), then quantities (attached to what they measure), then
 #: the mission relations (launched, benefited), then the dates of relations.
 PIPELINE = (
+    "ukg_article",
     "ukg_places",
     "ukg_unions",
     "ukg_organizations",
@@ -48,6 +56,7 @@ PIPELINE = (
     "ukg_mission",
     "ukg_decide",
     "ukg_dates",
+    "ukg_finish",
 )
 #: ``make_nlp(model=RULES)``: the hand rules alone, without the learned decisions of ukg_decide.
 RULES = "rules"
@@ -281,6 +290,24 @@ def process(nlp: Language, article: Article) -> Doc:
     doc = make_doc(nlp, article)
     for _name, component in nlp.pipeline:
         doc = component(doc)
+    return doc
+
+
+@Language.component("ukg_article")
+def ukg_article(doc: Doc) -> Doc:
+    """First component: a Doc made by ``nlp(text)`` (not by :func:`make_doc`) is one article named
+    ``text`` with empty mention and relation lists."""
+    if doc._.article is None:
+        doc._.article = Article(id="text#0", source_file="text", position=0, text=doc.text)
+        doc._.mentions = []
+        doc._.relations = []
+    return doc
+
+
+@Language.component("ukg_finish")
+def ukg_finish(doc: Doc) -> Doc:
+    """Last component: relations whose subject or object an earlier component removed are dropped with
+    it; the mentions are mirrored as ``doc.spans["mentions"]`` (label = kind)."""
     kept = set(doc._.mentions)
     doc._.relations = [r for r in doc._.relations if r.subject in kept and r.object in kept]
     doc.spans["mentions"] = [

@@ -126,9 +126,27 @@ def test_removing_a_mention_removes_the_relations_that_use_it(text: str) -> None
     whole = process(make_nlp(), Article(id="x#0", source_file="x", position=0, text=text))
     assert any(INITIATIVE in (r.subject.kind, r.object.kind) for r in whole._.relations)
     nlp = make_nlp.__wrapped__()  # a pipeline of its own: the shared one is not changed
-    nlp.add_pipe("test_forget_initiatives", last=True)
+    nlp.add_pipe("test_forget_initiatives", before="ukg_finish")
     doc = process(nlp, Article(id="x#0", source_file="x", position=0, text=text))
     kept = set(doc._.mentions)
     assert doc._.relations, "the relations that do not use an initiative stay"
     assert all(r.subject in kept and r.object in kept for r in doc._.relations)
     assert not any(INITIATIVE in (r.subject.kind, r.object.kind) for r in doc._.relations)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "青禾县总工会主席张小明带队，为环卫工人开展“夏送清凉”活动，投入资金20万元。",
+        "2025年5月，云溪镇总工会为快递员开展“暖心驿站”服务。",
+    ],
+)
+def test_spacys_own_call_equals_process(text: str) -> None:
+    nlp = make_nlp()
+    by_call = nlp(text)
+    by_process = process(nlp, Article(id="text#0", source_file="text", position=0, text=text))
+    assert by_call._.mentions and by_call._.relations
+    assert (by_call._.mentions, by_call._.relations) == (by_process._.mentions, by_process._.relations)
+    assert [(s.start_char, s.end_char, s.label_) for s in by_call.spans["mentions"]] == [
+        (m.start, m.end, m.kind) for m in by_call._.mentions
+    ]
