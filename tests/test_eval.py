@@ -1,4 +1,4 @@
-"""Scoring against gold: the matching rules of /work/shared/gold/README.md, graph reading, end to end."""
+"""Scoring against gold: the matching rules of ../shared/gold/README.md, graph reading, end to end."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ from kg.eval import (
 )
 from kg.records import BENEFITED, GROUP, LAUNCHED, MEMBERSHIP, ORGANIZATION, PERSON, UNION, Article, Extraction, Mention, Relation
 from kg.text import normalize_label
+from conftest import need_shared
 
 DATA = Path(__file__).parent / "data" / "eval"
 GRAPH = DATA / "graph.ttl"
 GOLD = DATA / "gold"
-SEEDS = Path("/work/shared/gold/seeds")
 
 
 def counts(report, category):
@@ -287,9 +287,8 @@ def test_load_gold_malformed(tmp_path, content):
     assert "bad.json" in str(info.value) and "\n" not in str(info.value)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared gold seeds not available")
 def test_load_gold_seeds():
-    gold = load_gold(SEEDS)
+    gold = load_gold(need_shared() / "gold" / "seeds")
     assert len(gold) == 5
     totals = {c: sum(len(f[c]) for f in gold.values()) for c in CATEGORIES}
     assert totals == {"unions": 72, "initiatives": 184, "groups": 66, "persons": 19, "launched": 195, "benefited": 155}

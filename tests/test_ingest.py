@@ -21,8 +21,9 @@ from kg.ingest import (
     split_page,
 )
 
+from conftest import need_shared
+
 SEEDS = Path(__file__).parents[1] / "seeds"
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "seeds"
 
 SIMPLIFIED = "本报讯(记者李明)近日,成都市总工会为环卫工人送去防暑降温用品,惠及一线职工两千余人。"
 TRADITIONAL = "本報訊(記者張偉)近日,廣州市總工會舉辦職工技能競賽,為一線職工提供培訓服務,參賽職工達三百人。"
@@ -458,9 +459,8 @@ _CREDIT_LINE = re.compile(r"^\S{0,12}(?:记者|通讯员)?\s*\S{2,4}(?:\s+\S{2,4
 def test_seed_pages(page: Path) -> None:
     articles, problems = read_file(page, source_file=page.name)
     assert problems == []
-    if GOLD.is_dir():
-        gold = json.loads((GOLD / f"{page.stem}.json").read_text(encoding="utf-8"))["articles"]
-        assert abs(len(articles) - len(gold)) <= 2, [a.headline for a in articles]
+    gold = json.loads((need_shared() / "gold" / "seeds" / f"{page.stem}.json").read_text(encoding="utf-8"))["articles"]
+    assert abs(len(articles) - len(gold)) <= 2, [a.headline for a in articles]
     for article in articles:
         assert article.text.strip() and article.headline
         lines = article.text.split("\n")
@@ -667,10 +667,9 @@ def test_the_seed_pages_in_another_dress_score_as_shipped(variant: str, tmp_path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     import robustness
 
-    if not robustness.GOLD.is_dir():
-        pytest.skip(f"{robustness.GOLD}: no gold annotations beside the project")
-    shipped = robustness.score_variant("shipped", seeds=robustness.ROOT / "seeds", gold=robustness.GOLD, work=tmp_path)
-    other = robustness.score_variant(variant, seeds=robustness.ROOT / "seeds", gold=robustness.GOLD, work=tmp_path)
+    gold = need_shared() / "gold" / "seeds"
+    shipped = robustness.score_variant("shipped", seeds=robustness.ROOT / "seeds", gold=gold, work=tmp_path)
+    other = robustness.score_variant(variant, seeds=robustness.ROOT / "seeds", gold=gold, work=tmp_path)
     assert shipped.total.tp > 500
     assert [(s.category, s.tp, s.fp, s.fn) for s in other.scores] == [(s.category, s.tp, s.fp, s.fn) for s in shipped.scores]
 
