@@ -40,7 +40,7 @@ import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
 from bench.corpus import generate  # noqa: E402
-from kg.graph import PREFIXES  # noqa: E402
+from kg.namespace import PREFIXES  # noqa: E402
 from kg.query import open_store, run_query  # noqa: E402
 from kg.serve import free_port, serve_store  # noqa: E402
 

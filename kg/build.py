@@ -67,7 +67,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import ONTOLOGY_DIR, files
-from kg.export import ontology_quads, quad_lines, write_sorted, write_views
+from kg.export import OUTPUTS, ontology_quads, quad_lines, write_sorted, write_views
 from kg.graph import ENTITIES, article_nquads, entity_quads
 from kg.ingest import SUFFIXES, discover, read_articles
 from kg.parts import PART_CHARS, LongArticle, Part, PartResult, Sentences, make_part, plan_parts
@@ -80,7 +80,6 @@ ARCHIVE = "articles.nq.gz"
 GENERATIONS = ".generations"
 CURRENT = "current"
 LOCK = ".lock"
-OUTPUTS = ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf", "store")
 STAGES = ("ingest", "nlp", "extract", "resolve", "graph", "export")
 #: Articles are sent to workers in batches of about this many characters.
 BATCH_CHARS = 50_000
@@ -798,13 +797,7 @@ def _warm_up(model: str | None = None) -> None:
 def _die_with(parent: int) -> None:
     """In a child process: die with the parent (a killed build leaves no orphans) and drop its lock."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops its children
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
+    files.die_with_parent(signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
     for fd in list(_LOCK_FDS):

@@ -38,6 +38,8 @@ import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from kg.files import die_with_parent
+
 CHUNK = 64 * 1024
 _FRAME = struct.Struct(">cI")
 PANIC = re.compile(r"panicked at [^\n]*:\n(?P<message>[^\n]+)")
@@ -286,8 +288,8 @@ def _isolate(network: bool):
     def setup() -> None:
         if sys.platform != "linux":
             return
+        die_with_parent(signal.SIGTERM)
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         if not network:
             # CLONE_NEWNET as root; else inside a new user namespace; else (no namespaces) go on
             if libc.unshare(0x40000000) != 0:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from kg.files import file_kind, read_regular, reason
+from kg.namespace import sparql_prefixes
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, MEMBERSHIP, UNION, Extraction
 from kg.text import normalize_label
 
@@ -372,13 +373,7 @@ def predictions_from_extractions(extractions: Iterable[Extraction]) -> dict[str,
     return out
 
 
-_PREFIXES = """
-PREFIX ukg: <https://w3id.org/union-kg/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+_PREFIXES = sparql_prefixes("ukg", "org", "prov", "rdf", "rdfs")
 
 _ENTITY_QUERY = _PREFIXES + """
 SELECT DISTINCT ?type ?label ?file WHERE {

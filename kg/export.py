@@ -99,6 +99,7 @@ def write_store(quads: Iterable[ox.Quad], path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+#: What a build publishes in its output folder (one per format, and the store).
 OUTPUTS = ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf", "store")
 
 

@@ -21,6 +21,7 @@ import errno
 import hashlib
 import os
 import stat
+import sys
 from pathlib import Path
 
 __all__ = ["NotRegularFile", "file_kind", "open_regular", "read_regular", "reason", "sha256_regular"]
@@ -120,3 +121,20 @@ def reason(error: OSError) -> str:
     """
     text = error.strerror or (str(error).splitlines() or [type(error).__name__])[0]
     return " ".join(str(text).split())
+
+
+def die_with_parent(signal_number: int) -> None:
+    """In a child process (Linux): get ``signal_number`` when the parent dies, so a killed kg leaves
+    no worker, engine or server behind (prctl PR_SET_PDEATHSIG); elsewhere nothing.
+
+    >>> import signal
+    >>> die_with_parent(signal.SIGTERM)  # in this process too: harmless, its parent outlives the test
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal_number)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD
 
-from kg.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PROV, SCHEMA, SKOS, UKG
+from kg.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, UKG  # noqa: F401  (PREFIXES re-exported)
 from kg.records import (
     BENEFITED, GROUP, KINDS, LAUNCHED, LOCATED_IN, MEASURES, MEMBERSHIP, PARTNER, PLACE, QUANTITY,
     SUB_ORGANIZATION_OF, Article, Extraction, Mention, Relation,
@@ -29,21 +29,6 @@ from kg.records import (
 from kg.resolve import ID_BASE, EntityIndex, article_iri, entity_iri, iri_segment, mention_iri, short_hash
 from kg.text import iter_sentence_spans, sentence_spans
 
-PREFIXES = {
-    "ukg": str(UKG._NS),
-    "id": ID_BASE,
-    "org": str(ORG),
-    "prov": str(PROV),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "oa": str(OA),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
 
 
 def _n(term) -> ox.NamedNode:

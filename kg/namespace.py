@@ -21,6 +21,34 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 GROUPS_SCHEME = URIRef("https://w3id.org/union-kg/id/scheme/beneficiary-groups")
 
+#: The one prefix table: Turtle output, kg query's predeclared prefixes, and every query the package writes.
+PREFIXES = {
+    "ukg": "https://w3id.org/union-kg/ontology#",
+    "id": str(ID),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "oa": str(OA),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def sparql_prefixes(*names: str) -> str:
+    """PREFIX lines for a SPARQL query (all of :data:`PREFIXES` without ``names``).
+
+    >>> print(sparql_prefixes("ukg", "rdfs"), end="")
+    PREFIX ukg: <https://w3id.org/union-kg/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    """
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in (names or PREFIXES))
+
+
 #: Named graph holding shared entity descriptions (type, labels, place containment).
 ENTITIES_GRAPH = URIRef("https://w3id.org/union-kg/id/graph/entities")
 #: Named graph holding the ontology itself in graph.nq.

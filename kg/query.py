@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.graph import PREFIXES
+from kg.namespace import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 MB = 1024 * 1024

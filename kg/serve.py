@@ -161,10 +161,11 @@ def _shown(path: Path) -> str:
 
 def _die_with_parent() -> None:
     """In the child: get SIGTERM when the parent dies, so a killed kg never leaves a server behind."""
-    import ctypes
     import signal
 
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    from kg.files import die_with_parent
+
+    die_with_parent(signal.SIGTERM)
 
 
 def _remove_stale_snapshots(store: Path) -> None:
@@ -277,7 +278,7 @@ PREFIXES_JSON: dict[str, str] | None = None
 def _prefixes() -> dict[str, str]:
     global PREFIXES_JSON
     if PREFIXES_JSON is None:
-        from kg.graph import PREFIXES
+        from kg.namespace import PREFIXES
 
         PREFIXES_JSON = dict(PREFIXES)
     return PREFIXES_JSON

@@ -23,7 +23,7 @@ from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.term import Node
 
 from kg import ONTOLOGY_DIR, ontology_file
-from kg.namespace import ID, OA, ORG, PROV, SCHEMA, SKOS, UKG
+from kg.namespace import ID, PREFIXES, UKG
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -127,18 +127,6 @@ def validate(
     return ValidationResult(conforms=bool(conforms), violations=violations, text="\n".join(lines))
 
 
-_PREFIXES = {
-    "ukg": str(UKG._NS),
-    "id": str(ID),
-    "org": str(ORG),
-    "prov": str(PROV),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "oa": str(OA),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def _short(node: Node | None, graph: Graph) -> str:
@@ -150,7 +138,7 @@ def _short(node: Node | None, graph: Graph) -> str:
             return f"{Literal(str(node)).n3()}^^{_short(node.datatype, graph)}"
         return node.n3()
     text = str(node)
-    for prefix, iri in _PREFIXES.items():
+    for prefix, iri in PREFIXES.items():
         if text.startswith(iri) and len(text) > len(iri):
             return f"{prefix}:{text[len(iri):]}"
     inverse = graph.value(node, SH.inversePath)

@@ -64,7 +64,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
 from kg.gexf import gexf_bytes, graphml_bytes  # noqa: F401  (re-exported: the writers of views)
-from kg.namespace import ORG, PROV, SCHEMA, SKOS, UKG
+from kg.namespace import ORG, SCHEMA, SKOS, UKG, sparql_prefixes
 from kg.resolve import short_hash
 
 VIEWS = ("full", "unions-initiatives-groups", "union-cooperation", "union-hierarchy")
@@ -97,16 +97,7 @@ RELATIONS = {
     str(SCHEMA.containedInPlace): "containedInPlace",
 }
 
-_P = {
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "ukg": str(UKG._NS),
-    "org": str(ORG),
-    "prov": str(PROV),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-}
-_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in _P.items())
+_PREFIXES = sparql_prefixes("rdf", "rdfs", "ukg", "org", "prov", "schema", "skos")
 _TYPES = " ".join(f"ukg:{t}" for t in ENTITY_TYPES)
 _PROPS = " ".join(f"<{p}>" for p in RELATIONS)
 

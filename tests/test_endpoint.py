@@ -245,17 +245,19 @@ def test_the_time_out_bounds_a_streaming_answer_and_never_ends_it_as_if_whole(se
     limits = Limits(timeout_s=2, workers=1, stream_buffer_bytes=256 * 1024)
     with serve_store(store=out / "store", port=free_port(), limits=limits) as server:
         engine = server.engine_pids()
-        started, received, cut = time.monotonic(), 0, False
+        started, received, cut, status = time.monotonic(), 0, False, None
         try:
             with httpx.stream("POST", server.endpoint, data={"query": CARTESIAN}, headers={"Accept": accept}, timeout=30) as response:
-                assert response.status_code in (200, 504)
+                status = response.status_code
+                assert status in (200, 504)
                 for chunk in response.iter_bytes():
                     received += len(chunk)
                     assert b"cancelled" not in chunk
         except httpx.RemoteProtocolError as error:
             cut = "incomplete" in str(error) or "without sending complete" in str(error)
         elapsed = time.monotonic() - started
-        assert cut, "the answer of a query that timed out must not end as a complete one"
+        # On a loaded machine the time-out can come before the first row: then it is an HTTP 504.
+        assert cut or status == 504, "the answer of a query that timed out must not end as a complete one"
         assert elapsed < 2 + 10, elapsed  # bounded by the time-out (slack for a loaded machine)
         deadline = time.monotonic() + 30  # the engine is replaced in the background (slack for a loaded machine)
         while (server.engine_pids() in ([], engine) or _alive(engine[0])) and time.monotonic() < deadline:
