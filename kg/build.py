@@ -201,14 +201,14 @@ def build(
     started = time.perf_counter()
     paths = list(paths)
     sources, problems = discover(paths)
-    report = _Reporter(sources, on_problem)
+    report = Reporter(sources, on_problem)
     for problem in problems:
         report(problem)
     if not sources and problems:  # nothing could be read: nothing is published, out is not touched
         return BuildSummary(files=0, articles=0, entities={}, relations={}, triples=0,
                             problems=tuple(map(report.named, problems)))
     if not sources and not allow_empty:
-        raise BuildError(_nothing_to_build(paths))
+        raise BuildError(nothing_to_build(paths))
     check_out(out)
     with locked(out, wait=wait):
         claim(out)
@@ -224,10 +224,10 @@ def build(
     return BuildSummary(**{**summary.__dict__, "timings": timings, "problems": tuple(map(report.named, summary.problems))})
 
 
-class _Reporter:
+class Reporter:
     """``on_problem`` for problems that name a source by its name: they name the file as the user gave it.
 
-    >>> _Reporter([(Path("in/sub/a.txt"), "sub/a.txt")], None).named(Problem(source_file="sub/a.txt", reason="empty file")).path
+    >>> Reporter([(Path("in/sub/a.txt"), "sub/a.txt")], None).named(Problem(source_file="sub/a.txt", reason="empty file")).path
     'in/sub/a.txt'
     """
 
@@ -244,12 +244,12 @@ class _Reporter:
             self.on_problem(self.named(problem))
 
 
-def _nothing_to_build(paths: list[Path], *,
+def nothing_to_build(paths: list[Path], *,
                       outcome: str = "nothing was built and the published graph (if any) is unchanged",
                       option: str = "--allow-empty publishes an empty graph") -> str:
     """The one-line error for sources that hold no source file at all (an empty or unmounted folder).
 
-    >>> _nothing_to_build([Path("empty")])
+    >>> nothing_to_build([Path("empty")])
     'empty: no .txt, .html, .htm, .jsonl files; nothing was built and the published graph (if any) is unchanged (--allow-empty publishes an empty graph)'
     """
     given = ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
@@ -263,7 +263,7 @@ def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems
     plan: list[tuple[Path, str, str | None, FileRecord | None]] = []
     t = time.perf_counter()
     for path, name in sources:
-        sha = _sha256(path)
+        sha = sha256_or_none(path)
         matches = previous.get((name, sha))
         plan.append((path, name, sha, matches.pop() if matches else None))
     stale = {g for records in previous.values() for record in records for g in record.graphs}
@@ -440,10 +440,11 @@ class Loader:
             raise error
 
 
-class _Sink:
-    """Consumes events: archive and manifest (``writer``), the store (optional), the entity index."""
+class Sink:
+    """Consumes events: archive and manifest (``writer``), the store (optional), the entity index.
+    Public for kg.shard, which feeds it the events of shard archives."""
 
-    def __init__(self, writer: _Writer, *, store: ox.Store | None, timings: Counter, on_problem, on_file, total: int,
+    def __init__(self, writer: Writer, *, store: ox.Store | None, timings: Counter, on_problem, on_file, total: int,
                  lenient: bool = False) -> None:
         self.writer, self.store, self.timings = writer, store, timings
         self.on_problem, self.on_file, self.total = on_problem, on_file, total
@@ -530,7 +531,7 @@ def assemble(
     """
     store = generation.open_store(retract=retract)
     with generation.writer() as writer:
-        sink = _Sink(writer, store=store, timings=timings, on_problem=on_problem, on_file=on_file, total=total,
+        sink = Sink(writer, store=store, timings=timings, on_problem=on_problem, on_file=on_file, total=total,
                      lenient=own)
         try:
             for event in events:
@@ -609,7 +610,12 @@ def _same_version(manifest: Path, version: str) -> bool:
         return False
 
 
-def _sha256(path: Path) -> str | None:
+def sha256_or_none(path: Path) -> str | None:
+    """The SHA-256 of a regular file, or None when it cannot be read (reading it again reports why).
+
+    >>> sha256_or_none(Path("/no/such/file")) is None
+    True
+    """
     try:
         return files.sha256_regular(path)
     except OSError:
@@ -1023,9 +1029,9 @@ class Generation:
         return ox.Store(str(path))
 
     @contextmanager
-    def writer(self) -> Iterator[_Writer]:
+    def writer(self) -> Iterator[Writer]:
         header = {"format": FORMAT, "version": self.version}
-        writer = _Writer(self.path / MANIFEST, self.path / ARCHIVE, header=header)
+        writer = Writer(self.path / MANIFEST, self.path / ARCHIVE, header=header)
         try:
             yield writer
         finally:
@@ -1149,7 +1155,7 @@ class _Child:
         return value
 
 
-class _Writer:
+class Writer:
     """Writes a manifest (a header, then one record per file) and an archive of gzip members."""
 
     def __init__(self, manifest: Path, archive: Path, *, header: dict) -> None:

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build import (
-    FORMAT, BuildError, BuildSummary, FileRecord, Generation, _nothing_to_build, _Reporter, _sha256, _Sink, _Writer,
-    assemble, check_out, claim, events_of, locked, pipeline_version, read_manifest,
+    FORMAT, BuildError, BuildSummary, FileRecord, Generation, Reporter, Sink, Writer, assemble, check_out, claim,
+    events_of, locked, nothing_to_build, pipeline_version, read_manifest, sha256_or_none,
 )
 from kg.files import file_kind, open_regular, reason
 from kg.ingest import discover
@@ -94,15 +94,15 @@ def extract_shard(
     index, count = shard
     paths = list(paths)
     sources, problems = discover(paths)
-    report = _Reporter(sources, on_problem)
+    report = Reporter(sources, on_problem)
     for problem in problems:
         report(problem)
     if not sources and not allow_empty:
         if problems:
             raise BuildError(f"{len(problems)} input(s) failed; no shard was written")
-        raise BuildError(_nothing_to_build(paths, outcome="no shard was written", option="--allow-empty writes an empty shard"))
+        raise BuildError(nothing_to_build(paths, outcome="no shard was written", option="--allow-empty writes an empty shard"))
     mine = [source for k, source in enumerate(sources) if k % count == index - 1]
-    plan = [(path, name, _sha256(path), None) for path, name in mine]
+    plan = [(path, name, sha256_or_none(path), None) for path, name in mine]
     out.mkdir(parents=True, exist_ok=True)
     name = shard_name(shard)
     manifest, archive = out / f"{name}.jsonl", out / f"{name}.nq.gz"
@@ -110,9 +110,9 @@ def extract_shard(
     manifest.unlink(missing_ok=True)  # the old shard is incomplete from now on
     header = {"format": FORMAT, "version": pipeline_version(model), "shard": [index, count], "sources": len(sources)}
     try:
-        writer = _Writer(tmp_manifest, tmp_archive, header=header)
+        writer = Writer(tmp_manifest, tmp_archive, header=header)
         try:
-            sink = _Sink(writer, store=None, timings=Counter(), on_problem=report, on_file=on_file, total=len(plan))
+            sink = Sink(writer, store=None, timings=Counter(), on_problem=report, on_file=on_file, total=len(plan))
             for event in events_of(plan, jobs=jobs, timings=sink.timings, model=model):
                 sink.take(event)
         finally:
