@@ -430,31 +430,9 @@ _CLASS_CATEGORY = {
 
 
 def _open_store(source: Any):
-    import pyoxigraph as ox
+    from kg.query import open_graph
 
-    if isinstance(source, ox.Store):
-        return source
-    path = Path(source)
-    try:
-        kind = file_kind(os.stat(path).st_mode)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such graph file or store directory") from None
-    except OSError as exc:
-        raise OSError(exc.errno, f"{path}: {reason(exc)}") from None
-    if kind == "folder":
-        try:
-            return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError) as exc:  # RocksDB: files missing or corrupt
-            raise ValueError(f"{path}: damaged or not an Oxigraph store ({_first_line(exc)}); build it again "
-                             "with kg build --full") from None
-    if kind != "file":
-        raise ValueError(f"{path}: not a graph file ({kind})")
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-    if fmt is None:
-        raise ValueError(f"{path}: unknown RDF format (use .ttl, .nt, .nq or .trig)")
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=fmt)
-    return store
+    return open_graph(source)
 
 
 def _rows(store, query: str):

@@ -75,6 +75,48 @@ def open_store(path: Path) -> ox.Store:
         raise QueryError(f"{shown(path)}: cannot open store: {str(error).splitlines()[0] if str(error) else error}") from None
 
 
+def open_graph(source: ox.Store | Path | str) -> ox.Store:
+    """The one way to open a graph for reading: a store (as it is), a store folder written by kg build
+    (read-only), or a graph file (.ttl, .nt, .nq, .trig) loaded into memory.  Raises QueryError with
+    one line naming the path (missing, not a store, damaged, unknown format).
+
+    >>> open_graph(ox.Store()).__class__.__name__
+    'Store'
+    >>> open_graph("/no/such/graph.ttl")
+    Traceback (most recent call last):
+    kg.query.QueryError: /no/such/graph.ttl: no such graph file or store directory
+    """
+    from kg.files import file_kind, reason
+
+    if isinstance(source, ox.Store):
+        return source
+    path = Path(source)
+    try:
+        kind = file_kind(os.stat(path).st_mode)
+    except FileNotFoundError:
+        raise QueryError(f"{shown(path)}: no such graph file or store directory") from None
+    except OSError as error:
+        raise QueryError(f"{shown(path)}: {reason(error)}") from None
+    if kind == "folder":
+        try:
+            return open_store(path)
+        except RuntimeError as error:  # RocksDB: files missing or corrupt
+            first = (str(error).splitlines() or [type(error).__name__])[0][:200]
+            raise QueryError(f"{shown(path)}: damaged or not an Oxigraph store ({first}); build it again "
+                             "with kg build --full") from None
+    if kind != "file":
+        raise QueryError(f"{shown(path)}: not a graph file ({kind})")
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+    if fmt is None:
+        raise QueryError(f"{shown(path)}: unknown RDF format (use .ttl, .nt, .nq or .trig)")
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except (OSError, SyntaxError) as error:
+        raise QueryError(f"{shown(path)}: cannot read graph: {(str(error).splitlines() or [type(error).__name__])[0][:200]}") from None
+    return store
+
+
 def with_prefixes(query: str) -> str:
     """Prepend the usual prefixes (ukg:, org:, prov:, schema:, skos: …) that the query does not declare."""
     declared = {line.split()[1].rstrip(":").lower() for line in query.splitlines() if line.strip().lower().startswith("prefix ") and len(line.split()) > 1}
