@@ -62,6 +62,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -277,18 +278,70 @@ def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems
 
 # --------------------------------------------------------------------------- the stream of files
 #
-# Files go into a generation (or a shard) as a stream of events, in source order:
-#   ("reused", record, segment, in_store)  a file done before: its gzip member is copied from the
-#                                          archive ``segment``; its graphs are in the store already
-#                                          (in_store) or are loaded from the member (kg load);
-#   ("begin", name, sha256, problems)      a file read now, then one event per batch of its articles:
-#   ("batch", BatchResult)                 in order, each streamed to the archive and the store at once,
-#   ("end",)                               and its record last.
-# Memory is bounded by a few batches per worker, whatever the size of a file or of the corpus.
+# Files go into a generation (or a shard) as a stream of events, in source order: Reused, or Begin,
+# Batch …, End.  Memory is bounded by a few batches per worker, whatever the size of a file or of the corpus.
+
+
+@dataclass(frozen=True)
+class Reused:
+    """A file done before: its gzip member is copied from the archive ``segment``; its graphs are in the
+    store already (``in_store``) or are loaded from the member (kg load)."""
+
+    record: FileRecord
+    segment: Path | None
+    in_store: bool
+
+
+@dataclass(frozen=True)
+class Begin:
+    """A file read now; its Batch events follow, then End."""
+
+    name: str
+    sha256: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The quads and records of a batch of the current file's articles, streamed to the archive and the
+    store at once."""
+
+    result: BatchResult
+
+
+@dataclass(frozen=True)
+class End:
+    """The current file is done: its record is written."""
+
+
+Event = Reused | Begin | Batch | End
+
+
+@dataclass(frozen=True)
+class _FileTask:  # a small file read and extracted by a worker
+    future: Any
+    name: str
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class _BatchTask:  # a batch of articles in a worker
+    future: Any
+
+
+@dataclass(frozen=True)
+class _PartTask:  # a part of a long article in a worker, added to its assembly
+    future: Any
+    assembly: LongArticle
+
+
+@dataclass(frozen=True)
+class _Finish:  # what needs a long article's parts all, written here
+    assembly: LongArticle
 
 
 def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
-              model: str | None = None) -> Iterator[tuple]:
+              model: str | None = None) -> Iterator[Event]:
     """The events of ``plan`` ((path, name, sha, reused record or None) per file), extracting in ``jobs``
     processes with the decision models of ``model`` (see :func:`kg.nlp.make_nlp`)."""
     # Small jobs are not worth worker processes: estimate the number of batches (~3 bytes a character).
@@ -296,33 +349,33 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
     workers = min(jobs, batches)
     pool = _pool(workers, model) if workers > 1 else None
 
-    def produce() -> Iterator[tuple]:
+    def produce() -> Iterator[Event | _FileTask | _BatchTask | _PartTask | _Finish]:
         for path, name, sha, reuse in plan:
             if reuse is not None:
-                yield ("reused", reuse, segment, True)
+                yield Reused(reuse, segment, True)
                 continue
             if pool is not None and _size(path) <= 3 * BATCH_CHARS:
                 # A small file is read by the worker too: reading and splitting pages is no serial work here.
-                yield ("file", pool.submit(extract_file, path, name, model), name, sha)
+                yield _FileTask(pool.submit(extract_file, path, name, model), name, sha)
                 continue
             t = time.perf_counter()
             articles, problems, sha_read = _read(path, name)
             timings["ingest"] += time.perf_counter() - t
-            yield ("begin", name, sha_read or sha or "", tuple(problems))
+            yield Begin(name, sha_read or sha or "", tuple(problems))
             for batch in _batches(articles):
                 if isinstance(batch, list):
-                    yield ("batch", pool.submit(extract_batch, batch, model) if pool else _Lazy(extract_batch, batch, model))
+                    yield _BatchTask(pool.submit(extract_batch, batch, model) if pool else _Lazy(extract_batch, batch, model))
                     continue
                 # A long article: its parts go to the workers one by one, what needs them all is written here.
                 article, groups = batch
                 assembly, sentences = LongArticle(article), Sentences(article.text)
                 for head, pieces in groups:
                     part = make_part(article, head, pieces, sentences=sentences)
-                    yield ("part", pool.submit(extract_part, part, model) if pool else _Lazy(extract_part, part, model),
-                           assembly)
-                yield ("finish", assembly)
+                    yield _PartTask(pool.submit(extract_part, part, model) if pool else _Lazy(extract_part, part, model),
+                                    assembly)
+                yield _Finish(assembly)
             del articles
-            yield ("end",)
+            yield End()
 
     # batches queued beyond the one being consumed: enough that a slow step here leaves no worker idle
     ahead = 6 * workers if pool else 0
@@ -333,36 +386,36 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
         while True:
             for event in source:
                 queue.append(event)
-                queued += event[0] in ("batch", "file", "part")
+                queued += isinstance(event, (_BatchTask, _FileTask, _PartTask))
                 if queued > ahead or len(queue) > 64:
                     break
             if not queue:
                 return
             event = queue.popleft()
-            if event[0] == "finish":
+            if isinstance(event, _Finish):
                 t = time.perf_counter()
-                yield ("batch", _batch_of(event[1].finish(), graphs=(article_iri(event[1].article),)))
+                yield Batch(_batch_of(event.assembly.finish(), graphs=(article_iri(event.assembly.article),)))
                 timings["graph"] += time.perf_counter() - t
                 continue
-            if event[0] in ("batch", "file", "part"):
+            if isinstance(event, (_BatchTask, _FileTask, _PartTask)):
                 queued -= 1
                 try:
-                    result = event[1].result()
+                    result = event.future.result()
                 except BrokenProcessPool as error:
                     raise BuildError(f"a worker process died (out of memory?): {error}") from None
-                if event[0] == "part":
+                if isinstance(event, _PartTask):
                     part_result, part_timings = result
-                    event[2].add(part_result)
-                    yield ("batch", _batch_of(part_result, timings=part_timings))
+                    event.assembly.add(part_result)
+                    yield Batch(_batch_of(part_result, timings=part_timings))
                     continue
-                if event[0] == "file":
+                if isinstance(event, _FileTask):
                     problems, sha_read, results = result
-                    yield ("begin", event[2], sha_read or event[3] or "", problems)
+                    yield Begin(event.name, sha_read or event.sha256 or "", tuple(problems))
                     for batch in results:
-                        yield ("batch", batch)
-                    yield ("end",)
+                        yield Batch(batch)
+                    yield End()
                     continue
-                event = ("batch", result)
+                event = Batch(result)
             yield event
     finally:
         if pool is not None:
@@ -455,24 +508,21 @@ class Sink:
         self.problems: list[Problem] = []
         self.current: dict | None = None
 
-    def take(self, event: tuple) -> None:
-        kind = event[0]
+    def take(self, event: Event) -> None:
         t = time.perf_counter()
-        if kind == "reused":
-            _kind, record, segment, in_store = event
-            record = record.full()
-            offset, member = self.writer.copy(segment, record.offset, record.length, name=record.file)
-            if self.store is not None and not in_store:
+        if isinstance(event, Reused):
+            record = event.record.full()
+            offset, member = self.writer.copy(event.segment, record.offset, record.length, name=record.file)
+            if self.store is not None and not event.in_store:
                 self.loader.add(gzip.decompress(member))
             self.reused += 1
             self.timings["graph"] += time.perf_counter() - t
             self._finish(FileRecord(**{**record.__dict__, "offset": offset, "length": len(member)}))
-        elif kind == "begin":
-            _kind, name, sha, problems = event
-            self.current = {"file": name, "sha256": sha, "offset": self.writer.tell(), "graphs": [],
-                            "relations": Counter(), "problems": list(problems), "entities": EntityIndex()}
-        elif kind == "batch":
-            result: BatchResult = event[1]
+        elif isinstance(event, Begin):
+            self.current = {"file": event.name, "sha256": event.sha256, "offset": self.writer.tell(), "graphs": [],
+                            "relations": Counter(), "problems": list(event.problems), "entities": EntityIndex()}
+        elif isinstance(event, Batch):
+            result = event.result
             self.writer.member(result.nquads)
             if self.store is not None:
                 self.loader.add(result.nquads)
@@ -484,7 +534,7 @@ class Sink:
             self.current["graphs"].extend(result.graphs)
             self.current["relations"].update(result.relations)
             self.current["problems"].extend(result.problems)
-        else:  # end
+        else:  # End
             c, self.current = self.current, None
             self._finish(FileRecord(
                 file=c["file"], sha256=c["sha256"], articles=len(c["graphs"]), graphs=tuple(c["graphs"]),

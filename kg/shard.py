@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.build import (
-    FORMAT, BuildError, BuildSummary, FileRecord, Generation, Reporter, Sink, Writer, assemble, check_out, claim,
+    FORMAT, BuildError, BuildSummary, FileRecord, Generation, Reporter, Reused, Sink, Writer, assemble, check_out, claim,
     events_of, locked, nothing_to_build, pipeline_version, read_manifest, sha256_or_none,
 )
 from kg.files import file_kind, open_regular, reason
@@ -252,7 +252,7 @@ def load(
         claim(out)
         generation = Generation.start(out, version=pipeline_version(model))
         try:
-            events = (("reused", record, archive, False) for record, archive in records)
+            events = (Reused(record, archive, False) for record, archive in records)
             timings: Counter = Counter()
             summary = assemble(events, generation=generation, retract=set(), files=len(records), problems=[],
                                timings=timings, total=len(records), jobs=jobs, on_problem=on_problem, on_file=on_file)

@@ -103,14 +103,14 @@ def test_each_part_is_handed_the_article_sentences_it_quotes(seed: int) -> None:
 
 def _peak_of_events(path: Path, *, traced: bool = True) -> tuple[int, int]:
     """Peak bytes allocated while the build's stream of events goes over the file (events dropped), and the articles."""
-    from kg.build import events_of
+    from kg.build import Batch, events_of
 
     if traced:
         tracemalloc.start()
     try:
         articles = 0
         for event in events_of([(path, path.name, None, None)], jobs=1, timings=Counter(), model=RULES):
-            articles += event[0] == "batch" and len(event[1].graphs)
+            articles += isinstance(event, Batch) and len(event.result.graphs)
         return (tracemalloc.get_traced_memory()[1] if traced else 0), articles
     finally:
         tracemalloc.stop()
