@@ -674,7 +674,8 @@ def export_view(
     Example: kg export --view unions-initiatives-groups --format gexf -o out/mission.gexf
     """
     from kg.export import write_atomic
-    from kg.views import FORMATS, gexf_bytes, graphml_bytes
+    from kg.gexf import gexf_bytes, graphml_bytes
+    from kg.views import FORMATS
 
     fmt = fmt or (output.suffix.lstrip(".") if output and output.suffix.lstrip(".") in FORMATS else "graphml")
     if fmt not in FORMATS:

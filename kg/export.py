@@ -26,7 +26,8 @@ import pyoxigraph as ox
 from kg import ontology_file
 from kg.graph import PREFIXES, sort_quads
 from kg.namespace import ONTOLOGY_GRAPH
-from kg.views import gexf_bytes, graphml_bytes, view_graph  # noqa: F401  (graphml_bytes, gexf_bytes re-exported)
+from kg.gexf import gexf_bytes, graphml_bytes  # noqa: F401  (graphml_bytes, gexf_bytes re-exported)
+from kg.views import view_graph
 
 
 def ontology_quads() -> list[ox.Quad]:

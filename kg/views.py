@@ -63,7 +63,6 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
-from kg.gexf import gexf_bytes, graphml_bytes  # noqa: F401  (re-exported: the writers of views)
 from kg.namespace import ORG, SCHEMA, SKOS, UKG, sparql_prefixes
 from kg.resolve import short_hash
 

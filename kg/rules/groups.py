@@ -334,7 +334,7 @@ def _group_confidence(rule: str) -> float:
 @Language.component("ukg_groups")
 def ukg_groups(doc: Doc) -> Doc:
     """Add a BeneficiaryGroup mention for every group phrase (candidates; ukg_mission prunes)."""
-    from kg.nlp import add_mention  # kg.nlp imports this module
+    from kg.rules import add_mention
 
     article = doc._.article
     blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]

@@ -889,7 +889,7 @@ def _union_sentences(doc: Doc) -> set[int]:
 @Language.component("ukg_initiatives")
 def ukg_initiatives(doc: Doc) -> Doc:
     """Add Initiative mentions in articles that mention a union body."""
-    from kg.nlp import add_mention  # kg.nlp imports this module
+    from kg.rules import add_mention
 
     if not any(m.kind == UNION for m in doc._.mentions):
         return doc

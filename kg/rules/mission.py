@@ -699,7 +699,7 @@ _TARGET_CLAUSE = re.compile(r"\s*(?:" + alternation(_G["target_adverb"]) + ")*(?
 @Language.component("ukg_mission")
 def ukg_mission(doc: Doc) -> Doc:
     """Add launched and benefited relations, then drop group mentions no initiative serves."""
-    from kg.nlp import add_relation  # kg.nlp imports this module
+    from kg.rules import add_relation
 
     text = doc.text
     spans = sentence_spans(text)
