@@ -15,6 +15,7 @@ where both print terms the same way).  Results go to stdout and to bench/RESULTS
 Example:
     python bench/query.py                       # scale 120: over a million triples
     python bench/query.py --scale 10 --repeat 3 --no-write
+    python bench/query.py --no-rdflib           # Oxigraph, kg serve and Virtuoso side by side
 """
 
 from __future__ import annotations
@@ -160,6 +161,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="kg build --jobs when the build is made")
     parser.add_argument("--rebuild", action="store_true", help="generate and build again")
     parser.add_argument("--no-http", action="store_true", help="skip the kg serve (HTTP) column")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib column (minutes a query at a million triples)")
+    parser.add_argument("--no-virtuoso", action="store_true", help="skip the Virtuoso column (bench/virtuoso.py; needs virtuoso-t)")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.name}")
     args = parser.parse_args()
 
@@ -170,10 +173,25 @@ def main() -> None:
         print(f"warning: {triples:,} quads: fewer than a million (raise --scale)", file=sys.stderr)
     started = time.perf_counter()
     dataset = rdflib.Dataset(default_union=True)
-    dataset.parse(str(out / "graph.nq"), format="nquads")
+    if not args.no_rdflib:
+        dataset.parse(str(out / "graph.nq"), format="nquads")
     rdflib_load = time.perf_counter() - started
     print(f"{triples:,} quads in the Oxigraph store; rdflib loaded {len(dataset):,} triples (union) in {rdflib_load:.0f} s",
           file=sys.stderr)
+    oxigraph_load = _oxigraph_load_s(out / "graph.nq")
+    virtuoso_context, virtuoso_at, virtuoso_load = None, None, None
+    if not args.no_virtuoso:
+        from bench import virtuoso
+
+        if virtuoso.available():
+            virtuoso_context = virtuoso.running(CACHE / "virtuoso", buffers=170_000, dirs=(out.resolve(),))
+            virtuoso_at = virtuoso_context.__enter__()
+            started = time.perf_counter()
+            virtuoso_at.bulk_load((out / "graph.nq").resolve())
+            virtuoso_load = time.perf_counter() - started
+            print(f"Virtuoso bulk-loaded graph.nq in {virtuoso_load:.1f} s; Oxigraph in {oxigraph_load:.1f} s", file=sys.stderr)
+        else:
+            print("warning: Virtuoso is not installed: no Virtuoso column", file=sys.stderr)
 
     server = serve_store(store=out / "store", port=free_port(), timeout_s=300) if not args.no_http else None
     served = server.__enter__() if server else None
@@ -193,8 +211,23 @@ def main() -> None:
                     return len(list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)))
                 http_s, http_rows, _ = timed(over_http, args.repeat)
                 assert http_rows == len(ox_rows), f"{path.name}: HTTP gave {http_rows} rows, the store {len(ox_rows)}"
-            rd_s, rd_rows, capped = rdflib_timed(dataset, text, repeat=args.rdflib_repeat, cap_s=args.rdflib_cap)
-            if rd_rows is None:
+            vt_s = None
+            if virtuoso_at:
+                def on_virtuoso():
+                    response = client.post(virtuoso_at.sparql, data={"query": text},
+                                           headers={"Accept": "application/sparql-results+json"})
+                    response.raise_for_status()
+                    return len(response.json()["results"]["bindings"])
+                vt_s, vt_rows, _ = timed(on_virtuoso, args.repeat)
+                if vt_rows != len(ox_rows):
+                    print(f"warning: {path.name}: Virtuoso gave {vt_rows} rows, the store {len(ox_rows)}", file=sys.stderr)
+            if args.no_rdflib:
+                rd_s, rd_rows, capped = float("nan"), None, False
+            else:
+                rd_s, rd_rows, capped = rdflib_timed(dataset, text, repeat=args.rdflib_repeat, cap_s=args.rdflib_cap)
+            if args.no_rdflib:
+                same = "–"
+            elif rd_rows is None:
                 same = "rdflib did not finish"
             elif rd_rows == ox_rows:
                 same = "same"
@@ -202,32 +235,48 @@ def main() -> None:
                 same = "same rows, ties ordered differently"
             else:
                 same = "same count" if len(rd_rows) == len(ox_rows) else f"rdflib {len(rd_rows)} rows"
-            line = (path.name, len(ox_rows), ox_s, ox_cpu, load, http_s, rd_s, rd_s / ox_s, same, capped)
+            line = (path.name, len(ox_rows), ox_s, ox_cpu, load, http_s, vt_s, rd_s, rd_s / ox_s, same, capped)
             lines.append(line)
             print(f"{path.name:32} {len(ox_rows):6} rows  oxigraph {ox_s * 1000:8.1f} ms (cpu {ox_cpu * 1000:.0f}, load {load:.1f})  "
                   + (f"http {http_s * 1000:8.1f} ms  " if http_s is not None else "")
+                  + (f"virtuoso {vt_s * 1000:8.1f} ms  " if vt_s is not None else "")
                   + f"rdflib {'>' if capped else ''}{rd_s * 1000:10.1f} ms  ×{rd_s / ox_s:,.0f}  {same}", file=sys.stderr)
     finally:
         if server:
             server.__exit__(None, None, None)
+        if virtuoso_context:
+            virtuoso_context.__exit__(None, None, None)
 
-    report = render(lines, args=args, triples=triples, rdflib_triples=len(dataset), rdflib_load=rdflib_load, out=out)
+    report = render(lines, args=args, triples=triples, rdflib_triples=len(dataset), rdflib_load=rdflib_load, out=out,
+                    oxigraph_load=oxigraph_load, virtuoso_load=virtuoso_load)
     print(report)
     if not args.no_write:
         RESULTS.write_text(report + "\n", encoding="utf-8")
         print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
 
 
-def render(lines, *, args, triples: int, rdflib_triples: int, rdflib_load: float, out: Path) -> str:
+def _oxigraph_load_s(nquads: Path) -> float:
+    """Seconds for pyoxigraph to bulk-load graph.nq into a new on-disk store (what Virtuoso's ld_dir is compared with)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=CACHE) as folder:
+        started = time.perf_counter()
+        ox.Store(folder).bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        return time.perf_counter() - started
+
+
+def render(lines, *, args, triples: int, rdflib_triples: int, rdflib_load: float, out: Path,
+           oxigraph_load: float, virtuoso_load: float | None) -> str:
     corpus = CACHE / f"corpus-{args.scale}-s{args.seed}"
     files = [p for p in corpus.glob("*.txt")]
     megabytes = sum(p.stat().st_size for p in files) / 1e6
     slow = [name for name, _, ox_s, *_ in lines if ox_s >= TARGET_S]
-    weak = [line[0] for line in lines if line[7] < TARGET_RATIO]
+    weak = [] if args.no_rdflib else [line[0] for line in lines if line[8] < TARGET_RATIO]
     rows = [
         f"| `{name}` | {count} | {ox_s * 1000:.1f} | {ox_cpu * 1000:.0f} | {load:.1f} | " + (f"{http_s * 1000:.1f}" if http_s is not None else "–")
-        + f" | {'> ' if capped else ''}{rd_s * 1000:,.0f} | {'> ' if capped else ''}{ratio:,.1f}× | {same} |"
-        for name, count, ox_s, ox_cpu, load, http_s, rd_s, ratio, same, capped in lines
+        + " | " + (f"{vt_s * 1000:.1f}" if vt_s is not None else "–")
+        + (" | – | – | – |" if args.no_rdflib else f" | {'> ' if capped else ''}{rd_s * 1000:,.0f} | {'> ' if capped else ''}{ratio:,.1f}× | {same} |")
+        for name, count, ox_s, ox_cpu, load, http_s, vt_s, rd_s, ratio, same, capped in lines
     ]
     return "\n".join([
         "# Query benchmark (bench/query.py)",
@@ -244,14 +293,20 @@ def render(lines, *, args, triples: int, rdflib_triples: int, rdflib_load: float
         f"shows the cap as a lower bound). Oxigraph store = `kg.query.run_query` on the on-disk store `kg build` wrote "
         f"(rows converted to Python), with the median CPU time those runs used and the machine's 1-minute load average "
         f"when they started (the machine has {os.cpu_count()} cores: above that, the queries waited for a core); "
-        f"HTTP = `kg serve` (Oxigraph server) answering in SPARQL JSON, parsed by the client.",
+        f"HTTP = `kg serve` (Oxigraph server) answering in SPARQL JSON, parsed by the client; Virtuoso = a Virtuoso "
+        f"{'7' if virtuoso_load is not None else '(not run)'} on the same machine (bench/virtuoso.py, 170,000 buffers ≈ 1.4 GB) "
+        f"answering over HTTP in SPARQL JSON.",
         "",
-        "| query | rows | Oxigraph store (ms) | its CPU (ms) | load | kg serve HTTP (ms) | rdflib in memory (ms) | rdflib / Oxigraph | answers |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"Load of graph.nq: Oxigraph bulk load into a new store {oxigraph_load:.1f} s"
+        + (f"; Virtuoso bulk loader (ld_dir + rdf_loader_run + checkpoint) {virtuoso_load:.1f} s." if virtuoso_load is not None else "."),
+        "",
+        "| query | rows | Oxigraph store (ms) | its CPU (ms) | load | kg serve HTTP (ms) | Virtuoso HTTP (ms) | rdflib in memory (ms) | rdflib / Oxigraph | answers |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         *rows,
         "",
         f"Targets: every query under {TARGET_S} s on Oxigraph — " + ("**met**" if not slow else f"**missed** by {', '.join(slow)}")
-        + f"; at least {TARGET_RATIO:.0f}× faster than rdflib — " + ("**met**" if not weak else f"**missed** by {', '.join(weak)}") + ".",
+        + f"; at least {TARGET_RATIO:.0f}× faster than rdflib — "
+        + ("not measured (--no-rdflib)" if args.no_rdflib else "**met**" if not weak else f"**missed** by {', '.join(weak)}") + ".",
         "",
         "Notes. Oxigraph's union default graph is a bag (a triple comes back once per graph that holds it, and every article",
         "graph repeats the edges it states), so the shipped queries take each edge once (GROUP BY or DISTINCT subqueries).",
