@@ -46,6 +46,7 @@ import fcntl
 import gzip
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -183,8 +184,13 @@ def build(
     on_file: Callable[[str, int, int], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     model: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Build the graph of every readable source under ``paths`` into ``out``.
+
+    ``scheduler`` runs extraction as tasks on a Dask cluster instead of ``jobs`` local processes: the
+    address of its scheduler (``tcp://host:8786``) or ``local:N`` for a LocalCluster of N worker
+    processes (:class:`DaskPool`); the outputs are byte-identical to a local build.
 
     ``model`` is a folder of decision models written by ``kg train`` (default: the shipped one; see
     :func:`kg.nlp.make_nlp`); a build with another model than the last one rebuilds everything.
@@ -217,7 +223,7 @@ def build(
         try:
             previous = generation.previous_records(on_warning=on_warning) if incremental else {}
             summary = _run(sources, generation=generation, previous=previous, jobs=jobs,
-                           problems=problems, on_problem=report, on_file=on_file, model=model)
+                           problems=problems, on_problem=report, on_file=on_file, model=model, scheduler=scheduler)
         except BaseException:
             generation.discard()
             raise
@@ -259,7 +265,7 @@ def nothing_to_build(paths: list[Path], *,
 
 
 def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems: list[Problem], on_problem, on_file,
-         model: str | None = None):
+         model: str | None = None, scheduler: str | None = None):
     timings: Counter = Counter()
     plan: list[tuple[Path, str, str | None, FileRecord | None]] = []
     t = time.perf_counter()
@@ -271,7 +277,8 @@ def _run(sources, *, generation: Generation, previous: dict, jobs: int, problems
     # A kept file sharing a graph with a stale one (same file name in two folders) is redone.
     plan = [(p, n, s, r if r is None or not stale.intersection(r.graphs) else None) for p, n, s, r in plan]
     timings["ingest"] += time.perf_counter() - t
-    events = events_of(plan, jobs=jobs, timings=timings, segment=generation.previous_archive, model=model)
+    events = events_of(plan, jobs=jobs, timings=timings, segment=generation.previous_archive, model=model,
+                       scheduler=scheduler)
     return assemble(events, generation=generation, retract=stale, files=len(sources), problems=problems, own=True,
                     timings=timings, on_problem=on_problem, on_file=on_file, total=len(plan), jobs=jobs)
 
@@ -341,20 +348,25 @@ class _Finish:  # what needs a long article's parts all, written here
 
 
 def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
-              model: str | None = None) -> Iterator[Event]:
+              model: str | None = None, scheduler: str | None = None) -> Iterator[Event]:
     """The events of ``plan`` ((path, name, sha, reused record or None) per file), extracting in ``jobs``
-    processes with the decision models of ``model`` (see :func:`kg.nlp.make_nlp`)."""
-    # Small jobs are not worth worker processes: estimate the number of batches (~3 bytes a character).
-    batches = sum(max(1, _size(path) // (3 * BATCH_CHARS)) for path, _name, _sha, reuse in plan if reuse is None)
-    workers = min(jobs, batches)
-    pool = _pool(workers, model) if workers > 1 else None
+    processes (or on the Dask cluster of ``scheduler``) with the decision models of ``model`` (see
+    :func:`kg.nlp.make_nlp`)."""
+    if scheduler is not None:
+        pool = DaskPool(scheduler)
+        workers = pool.workers
+    else:
+        # Small jobs are not worth worker processes: estimate the number of batches (~3 bytes a character).
+        batches = sum(max(1, _size(path) // (3 * BATCH_CHARS)) for path, _name, _sha, reuse in plan if reuse is None)
+        workers = min(jobs, batches)
+        pool = _pool(workers, model) if workers > 1 else None
 
     def produce() -> Iterator[Event | _FileTask | _BatchTask | _PartTask | _Finish]:
         for path, name, sha, reuse in plan:
             if reuse is not None:
                 yield Reused(reuse, segment, True)
                 continue
-            if pool is not None and _size(path) <= 3 * BATCH_CHARS:
+            if isinstance(pool, ProcessPoolExecutor) and _size(path) <= 3 * BATCH_CHARS:
                 # A small file is read by the worker too: reading and splitting pages is no serial work here.
                 yield _FileTask(pool.submit(extract_file, path, name, model), name, sha)
                 continue
@@ -403,6 +415,8 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
                     result = event.future.result()
                 except BrokenProcessPool as error:
                     raise BuildError(f"a worker process died (out of memory?): {error}") from None
+                except DaskPool.failures() as error:
+                    raise BuildError(f"Dask: {_one_line(str(error) or type(error).__name__)}") from None
                 if isinstance(event, _PartTask):
                     part_result, part_timings = result
                     event.assembly.add(part_result)
@@ -830,6 +844,61 @@ def _timed_tokenizer(nlp) -> _TimedTokenizer:
     if not isinstance(nlp.tokenizer, _TimedTokenizer):
         nlp.tokenizer = _TimedTokenizer(nlp.tokenizer)
     return nlp.tokenizer
+
+
+class DaskPool:
+    """Extraction tasks on a Dask cluster (``pip install 'union-kg[dask]'``), with the ``submit`` and
+    ``shutdown`` of a process pool.  ``scheduler`` is a scheduler's address (``tcp://host:8786``) or
+    ``local:N``, a LocalCluster of N single-threaded worker processes made here and closed with the pool.
+
+    The workers get articles, never paths (they need not see the sources), and load the pipeline once
+    each; a worker that dies has its tasks rerun elsewhere (Dask's scheduler does it); results are
+    taken in submission order, so outputs do not depend on the cluster.  A ``--model`` folder must be
+    readable at the same path on the workers.
+
+    >>> DaskPool("nowhere")
+    Traceback (most recent call last):
+    kg.build.BuildError: --scheduler 'nowhere': give tcp://HOST:PORT (a Dask scheduler) or local:N
+    """
+
+    def __init__(self, scheduler: str) -> None:
+        local = re.fullmatch(r"local:(\d{1,3})", scheduler)
+        if not local and not re.fullmatch(r"(tcp|tls|inproc|ws|wss)://\S+", scheduler):
+            raise BuildError(f"--scheduler {scheduler!r}: give tcp://HOST:PORT (a Dask scheduler) or local:N")
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise BuildError("Dask is not installed: pip install 'union-kg[dask]'") from None
+        self.cluster = None
+        try:
+            if local:
+                self.cluster = LocalCluster(n_workers=max(1, int(local[1])), threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError) as error:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise BuildError(f"--scheduler {scheduler}: cannot reach it ({_one_line(str(error))})") from None
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
+
+    def submit(self, function, *args):
+        return self.client.submit(function, *args, pure=False)
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    @staticmethod
+    def failures() -> tuple[type[BaseException], ...]:
+        """What a Dask future raises when the cluster gave up on a task (too many workers died on it)."""
+        try:
+            from distributed.scheduler import KilledWorker
+        except ImportError:
+            return ()
+        return (KilledWorker,)
 
 
 def _pool(workers: int, model: str | None = None) -> ProcessPoolExecutor:

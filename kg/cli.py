@@ -55,6 +55,8 @@ def build(
     timings: bool = typer.Option(False, "--timings", help="Print seconds per stage (ingest, nlp, extract, resolve, graph, export) as JSON to stderr."),
     model: Optional[Path] = typer.Option(None, "--model", help="Decision models written by kg train ('shipped': those of kg/data/model; 'rules': the hand rules alone)."),
     allow_empty: bool = typer.Option(False, "--allow-empty", help="When SOURCES hold no source file at all, publish an empty graph instead of failing."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Extract on the Dask cluster of this scheduler (tcp://HOST:8786) instead of local processes; needs union-kg[dask]."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Extract on a Dask LocalCluster made for this build: local:N worker processes; needs union-kg[dask]."),
 ) -> None:
     """Build the knowledge graph: OUT/graph.ttl, graph.nq, graph.graphml, graph.gexf and the Oxigraph store OUT/store/.
 
@@ -65,16 +67,23 @@ def build(
     file fail (exit 1) and leave the published graph as it was, unless --allow-empty.  Bad inputs are
     reported one line each; the rest is built and the command exits 1 at the end.
 
+    Beyond one machine: --scheduler tcp://HOST:8786 runs extraction as tasks on a Dask cluster
+    (--cluster local:N makes a local one); the outputs are the same bytes as a local build.
+
     Example: kg build seeds/ --out out --jobs 2
     """
     from kg.build import build as run_build
 
+    if scheduler and cluster:
+        fail("give --scheduler or --cluster, not both")
+    if cluster is not None and not re.fullmatch(r"local:[1-9]\d{0,2}", cluster):
+        fail(f"--cluster {cluster!r}: give local:N (N worker processes, 1 to 999)")
     models = _models(model)
     progress, on_file = _progress(quiet, "extracting")
     with progress, _user_errors(out_dir):
         summary = run_build(sources, out=out_dir, jobs=jobs or _cores(), wait=wait, incremental=not full,
                             allow_empty=allow_empty, on_problem=_report_problem, on_file=on_file,
-                            on_warning=_report_warning, model=models)
+                            on_warning=_report_warning, model=models, scheduler=scheduler or cluster)
     if not quiet and summary.outputs:
         _print_summary(summary)
         if summary.reused:
