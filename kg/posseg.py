@@ -299,7 +299,8 @@ def _model() -> tuple:
     """jieba.posseg's HMM as arrays over its 256 states in sorted order (so that a larger index is a
     larger state, jieba's tie-break): start and transition log-probabilities (-inf where jieba has no
     transition), which states have transitions, and per character of jieba's table its possible
-    states and their emission log-probabilities."""
+    states and their emission log-probabilities (:class:`_CharStates`, made for a character when
+    it is first asked about)."""
     if not _MODEL:
         import jieba.posseg as jp
         import numpy as np
@@ -309,17 +310,36 @@ def _model() -> tuple:
         n = len(states)
         trans = np.full((n, n), -np.inf)
         follows = np.zeros((n, n), dtype=bool)
-        for a, following in jp.trans_P.items():
-            for b, p in following.items():
-                trans[index[a], index[b]] = p
-                follows[index[a], index[b]] = True
+        pairs = [(index[a], index[b], p) for a, following in jp.trans_P.items() for b, p in following.items()]
+        rows, cols, values = zip(*pairs)  # (set at once: element by element took most of the time here)
+        trans[rows, cols] = values
+        follows[rows, cols] = True
         start = np.array([jp.start_P[state] for state in states])
-        chars = {}
-        for char, possible in jp.char_state_tab_P.items():
-            idx = np.array(sorted({index[state] for state in possible}), dtype=np.intp)
-            chars[char] = (idx, np.array([jp.emit_P[states[i]].get(char, _MIN_FLOAT) for i in idx]))
+        chars = _CharStates(states, index, jp.char_state_tab_P, jp.emit_P)
         _MODEL.extend((states, trans, follows, follows.any(axis=1), start, chars, jp.emit_P))
     return tuple(_MODEL)
+
+
+class _CharStates(dict):
+    """Character → (its possible states as sorted indexes, their emission log-probabilities), each made
+    on first use: a process asks about a few hundred of the 6,600 characters of jieba's table, and
+    making them all took a tenth of a second per process."""
+
+    def __init__(self, states: list[str], index: dict[str, int], possible: dict, emit_p: dict) -> None:
+        super().__init__()
+        self._states, self._index, self._possible, self._emit_p = states, index, possible, emit_p
+
+    def get(self, char: str, default=None):
+        found = super().get(char)
+        if found is None:
+            possible = self._possible.get(char)
+            if possible is None:
+                return default
+            import numpy as np
+
+            idx = np.array(sorted({self._index[state] for state in possible}), dtype=np.intp)
+            found = self[char] = (idx, np.array([self._emit_p[self._states[i]].get(char, _MIN_FLOAT) for i in idx]))
+        return found
 
 
 def viterbi(obs: str) -> list[tuple[str, str]]:
