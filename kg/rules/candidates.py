@@ -81,13 +81,12 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
 
     Units that end a head noun longer than their own word (登记|点, 咨询|台) take the tag H: jieba
     tags their last piece as a count or verb, but it closes a name."""
+    tags = posseg.word_tags()
     quoted = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
     quoted.append((len(text) + 1, len(text) + 1))  # (a sentinel after every token)
     heads_set, lengths, by_last = _heads()
     longest = lengths[0]
-    # (tag, barrier by tag or word) of each distinct word: an article repeats its words, and a small
-    # dict is quicker to ask than jieba's table of 350,000 words
-    known: dict[str, tuple[str, bool]] = {}
+    barrier_tags, barrier_words = _BARRIER_TAGS | {"w"}, _barrier_words()
     units: list[tuple[int, int, str, str]] = []
     heads: list[str | None] = []
     barriers: list[bool] = []
@@ -101,12 +100,12 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
                 continue  # (a token inside the quoted unit already added)
             start, end, word = qs, qe, text[qs:qe]
             tag = "D" if text[qs] == "《" else "Q"
-            word_barrier = word in _barrier_words() or word.isspace()
+        elif word.isspace():
+            tag = "w"
         else:
-            info = known.get(word)
-            if info is None:
-                info = known[word] = _word_unit(word)
-            tag, word_barrier = info
+            tag = tags.get(word)
+            if tag is None:
+                tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
         # only the lengths of heads ending in the unit's last character (all of them at the text's
         # start, where a longer length slices from the end of the text)
         head = None
@@ -118,22 +117,11 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
             tag = "H"
             barrier = blocked(start, end)
         else:  # (_is_barrier)
-            barrier = word_barrier or blocked(start, end)
+            barrier = tag in barrier_tags or word in barrier_words or word.isspace() or blocked(start, end)
         units.append((start, end, word, tag))
         heads.append(head)
         barriers.append(barrier)
     return units, heads, barriers
-
-
-def _word_unit(word: str) -> tuple[str, bool]:
-    """(tag, barrier whatever its span) of a jieba word as a unit of :func:`_units` (not quoted)."""
-    if word.isspace():
-        tag = "w"
-    else:
-        tag = posseg.word_tags().get(word)
-        if tag is None:
-            tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
-    return tag, tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace()
 
 
 @lru_cache(maxsize=1)
