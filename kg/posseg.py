@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import re
+import sys
 
 try:
     import rjieba as _RJIEBA
@@ -53,17 +54,67 @@ def _tables() -> tuple[dict, dict]:
     Every word of jieba's dictionary has both a positive frequency and a tag (349,045 words;
     tests/test_posseg.py checks that the two sets are equal), so jieba's own dictionary, 0.6 s to
     load per process, is not needed here.
+
+    The table is jieba.posseg's ``word_tag_tab``, read here from jieba's dictionary file (``word freq
+    tag`` per line) at once: importing jieba.posseg builds it line by line, twice as slowly (a quarter
+    of a second per process).  tests/test_posseg.py checks the two tables are equal.
     """
     if not _TABLES:
-        import logging
-
         import jieba
-        import jieba.posseg
 
-        jieba.setLogLevel(logging.WARNING)
-        jieba.posseg.dt.makesure_userdict_loaded()
-        _TABLES.extend((jieba.posseg.dt.word_tag_tab, jieba.posseg.dt.word_tag_tab))
+        table = _word_tags_of(jieba.dt) if "jieba.posseg" not in sys.modules else None
+        if table is None:  # a dictionary of another form, or jieba.posseg already there: its own table
+            import logging
+
+            import jieba.posseg
+
+            jieba.setLogLevel(logging.WARNING)
+            jieba.posseg.dt.makesure_userdict_loaded()
+            table = jieba.posseg.dt.word_tag_tab
+        _TABLES.extend((table, table))
     return _TABLES[0], _TABLES[1]
+
+
+def _word_tags_of(tokenizer) -> dict[str, str] | None:
+    """jieba.posseg's word → tag table of a jieba tokenizer's dictionary, or None when the dictionary
+    is not jieba's own or not three fields on every line (then jieba.posseg reads it)."""
+    import jieba
+
+    if tokenizer.dictionary != jieba.DEFAULT_DICT or tokenizer.user_word_tag_tab:
+        return None
+    with tokenizer.get_dict_file() as file:
+        data = file.read().decode("utf-8")
+    fields = data.split()
+    if len(fields) != 3 * len(data.splitlines()):
+        return None
+    return dict(zip(fields[0::3], fields[2::3]))  # (a word listed twice: its last line, as jieba)
+
+
+def _hmm_tables() -> tuple[dict, dict, dict, dict]:
+    """jieba.posseg's HMM: (char_state_tab_P, start_P, trans_P, emit_P), from its data modules (they
+    hold one dict each) without importing jieba.posseg, which would read the whole dictionary again."""
+    if "jieba.posseg" in sys.modules:
+        import jieba.posseg as jp
+
+        return jp.char_state_tab_P, jp.start_P, jp.trans_P, jp.emit_P
+    return _hmm_data_modules()
+
+
+def _hmm_data_modules() -> tuple[dict, dict, dict, dict]:
+    """:func:`_hmm_tables` read from jieba.posseg's data modules (``P = {...}`` each)."""
+    import importlib.util
+    from pathlib import Path
+
+    import jieba
+
+    folder = Path(jieba.__file__).parent / "posseg"
+    tables = []
+    for name in ("char_state_tab", "prob_start", "prob_trans", "prob_emit"):
+        spec = importlib.util.spec_from_file_location(f"kg._jieba_posseg_{name}", folder / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        tables.append(module.P)
+    return tables[0], tables[1], tables[2], tables[3]
 
 
 _POS_CHARS = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._]")  # the characters of _POS_HAN's runs
@@ -299,27 +350,47 @@ def _model() -> tuple:
     """jieba.posseg's HMM as arrays over its 256 states in sorted order (so that a larger index is a
     larger state, jieba's tie-break): start and transition log-probabilities (-inf where jieba has no
     transition), which states have transitions, and per character of jieba's table its possible
-    states and their emission log-probabilities."""
+    states and their emission log-probabilities (:class:`_CharStates`, made for a character when
+    it is first asked about)."""
     if not _MODEL:
-        import jieba.posseg as jp
         import numpy as np
 
-        states = sorted(jp.trans_P)
+        char_state_tab_p, start_p, trans_p, emit_p = _hmm_tables()
+        states = sorted(trans_p)
         index = {state: i for i, state in enumerate(states)}
         n = len(states)
         trans = np.full((n, n), -np.inf)
         follows = np.zeros((n, n), dtype=bool)
-        for a, following in jp.trans_P.items():
-            for b, p in following.items():
-                trans[index[a], index[b]] = p
-                follows[index[a], index[b]] = True
-        start = np.array([jp.start_P[state] for state in states])
-        chars = {}
-        for char, possible in jp.char_state_tab_P.items():
-            idx = np.array(sorted({index[state] for state in possible}), dtype=np.intp)
-            chars[char] = (idx, np.array([jp.emit_P[states[i]].get(char, _MIN_FLOAT) for i in idx]))
-        _MODEL.extend((states, trans, follows, follows.any(axis=1), start, chars, jp.emit_P))
+        pairs = [(index[a], index[b], p) for a, following in trans_p.items() for b, p in following.items()]
+        rows, cols, values = zip(*pairs)  # (set at once: element by element took most of the time here)
+        trans[rows, cols] = values
+        follows[rows, cols] = True
+        start = np.array([start_p[state] for state in states])
+        chars = _CharStates(states, index, char_state_tab_p, emit_p)
+        _MODEL.extend((states, trans, follows, follows.any(axis=1), start, chars, emit_p))
     return tuple(_MODEL)
+
+
+class _CharStates(dict):
+    """Character → (its possible states as sorted indexes, their emission log-probabilities), each made
+    on first use: a process asks about a few hundred of the 6,600 characters of jieba's table, and
+    making them all took a tenth of a second per process."""
+
+    def __init__(self, states: list[str], index: dict[str, int], possible: dict, emit_p: dict) -> None:
+        super().__init__()
+        self._states, self._index, self._possible, self._emit_p = states, index, possible, emit_p
+
+    def get(self, char: str, default=None):
+        found = super().get(char)
+        if found is None:
+            possible = self._possible.get(char)
+            if possible is None:
+                return default
+            import numpy as np
+
+            idx = np.array(sorted({self._index[state] for state in possible}), dtype=np.intp)
+            found = self[char] = (idx, np.array([self._emit_p[self._states[i]].get(char, _MIN_FLOAT) for i in idx]))
+        return found
 
 
 def viterbi(obs: str) -> list[tuple[str, str]]:

@@ -135,3 +135,13 @@ def test_run_around(text, pos, lo, hi, run):
     from kg.posseg import run_around
 
     assert run_around(text, pos, lo, hi) == run
+
+
+def test_the_tables_read_without_jieba_posseg_are_its_own() -> None:
+    # kg.posseg reads the word → tag table and the HMM's data itself (importing jieba.posseg reads the
+    # dictionary line by line); they must be jieba.posseg's
+    import jieba
+    import jieba.posseg as jp
+
+    assert kg.posseg._word_tags_of(jieba.dt) == jp.dt.word_tag_tab
+    assert kg.posseg._hmm_data_modules() == (jp.char_state_tab_P, jp.start_P, jp.trans_P, jp.emit_P)

@@ -181,10 +181,12 @@ def scan_name(text: str, end: int, *, limit: int = 20, min_start: int = 0, trim_
         cut = max((text.rfind(w, run, start) + len(w) for w in stops if text.rfind(w, run, start) >= 0), default=run)
         if cut < start - 1:
             start = cut
-    # a preposition jieba glued to an unknown name's first character (从|青禾 read as a person's name)
-    first = next(((w, f) for w, f in _tokens(text[start:end], text)[:1]), None) if start < end else None
-    if first is not None and first[1] == "nr" and len(first[0]) >= 3 and first[0][0] in grammar("lead_preposition"):
-        start += 1
+    # a preposition jieba glued to an unknown name's first character (从|青禾 read as a person's name;
+    # the name is cut only when it starts with one)
+    if text[start:start + 1] in grammar("lead_preposition"):
+        first = next(((w, f) for w, f in _tokens(text[start:end], text)[:1]), None) if start < end else None
+        if first is not None and first[1] == "nr" and len(first[0]) >= 3:
+            start += 1
     return start
 
 
