@@ -551,12 +551,26 @@ def group_candidates(doc: Doc, context: Context,
         extra = ["variant=full" if dropped is None else "variant=cut", "words=" + _bucket(len(words), (1, 2, 3))]
         extra += in_list[family]
         extra.append(f"gtag={posseg.word_tags().get(words[-1], 'unk') if words else 'none'}")
+        tags = posseg.word_tags()
         if dropped is not None:
-            extra.append(f"dropped={context.words(mention.start - len(dropped), mention.start)[-1]}")
+            gone = context.words(mention.start - len(dropped), mention.start)
+            extra += [f"dropped={gone[-1]}", f"dropped_tag={tags.get(gone[-1], 'unk')}",
+                      "dropped_words=" + _bucket(len(gone), (1, 2))]
+            if gone[-1] in _keep_modifiers():
+                extra.append("dropped_keep")
         if len(words) > 1:
-            extra.append(f"modifier={words[0]}")
+            extra += [f"modifier={words[0]}", f"modifier_tag={tags.get(words[0], 'unk')}"]
+            if words[0] in _keep_modifiers():
+                extra.append("modifier_keep")
         out.append((mention, features + tuple(extra), family))
     return out
+
+
+@lru_cache(maxsize=1)
+def _keep_modifiers() -> frozenset[str]:
+    from kg.rules.groups import _KEEP_MODIFIERS
+
+    return _KEEP_MODIFIERS
 
 
 def group_lists(text: str, groups: list[Mention]) -> list[int]:
