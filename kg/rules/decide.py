@@ -16,7 +16,9 @@ grammar computes (kg/data/model/ ships the models; ``kg train`` fits others):
   candidate of its own or a neighbouring sentence; features: the hand rule that linked them
   (benefited.marker …), the words before and after the group (为/向/慰问/面向 …, 参加 …), clause and
   sentence distance, whether the group is inside the initiative's name, in a list, the nearest
-  initiative, an agent of the service …  Groups that no accepted pair serves are dropped.
+  initiative, an agent of the service …  A group coordinated with a served group
+  (为A、B和C …) is served by the same initiatives (benefited.coordinated).  Groups that no accepted pair
+  serves are dropped.
 
 Every fact the models make names the model (``model.<decision>/<model id>``) as its rule, and its
 probability is the confidence.  Without models (``make_nlp(model=None)`` is the default model; the
