@@ -109,3 +109,54 @@ def test_without_initiatives_no_group_is_served(model_nlp, text: str) -> None:
     assert doc.user_data["ukg-snapshot"] and not any(m.kind == INITIATIVE for m in doc._.mentions)
     assert not any(m.kind == GROUP for m in doc._.mentions)
     assert not any(r.predicate in (LAUNCHED, BENEFITED) for r in doc._.relations)
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("青禾县总工会开展“清凉行动”，为环卫工人、交通协管员和货车司机送去防暑用品。",
+         {"环卫工人", "交通协管员", "货车司机"}),
+        ("白石区总工会推出“暖心驿站”服务，面向快递员、外卖骑手及园区保安员开放。",
+         {"快递员", "外卖骑手", "园区保安员"}),
+    ],
+)
+def test_coordinated_groups_share_the_service(model_nlp, text: str, items: set) -> None:
+    """What serves one item of a coordination serves the list (benefited.coordinated)."""
+    served = {f[2] for f in facts(model_nlp, text) if f[0] == BENEFITED}
+    assert items <= served, served
+
+
+def test_group_lists_join_coordinated_phrases() -> None:
+    from kg.records import Mention
+    from kg.rules.decide import group_lists
+
+    text = "慰问环卫工人和快递员，看望退休职工"
+    groups = [Mention(kind=GROUP, text=w, start=text.find(w), end=text.find(w) + len(w), label=w, rule="t",
+                      confidence=1.0) for w in ("环卫工人", "快递员", "退休职工")]
+    assert group_lists(text, groups) == [0, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the list's other items, accepted or not, take the served item's initiative
+        ("青禾县总工会开展“清凉行动”，为环卫工人、护林员和货车司机送去防暑用品，并看望退休职工。",
+         ["护林员", "货车司机"]),
+        # a group outside the list is not served by it
+        ("青禾县总工会开展“清凉行动”，为环卫工人送去防暑用品，退休职工也来帮忙。", []),
+    ],
+)
+def test_coordinated_served(text: str, expected: list) -> None:
+    from kg.nlp import RULES
+    from kg.rules.decide import Context, _fact, coordinated_served
+
+    doc = process(make_nlp(model=RULES), Article(id="t#0", source_file="t.txt", position=0, text=text))
+    phrases = sorted((m for m in doc._.mentions if m.kind == GROUP), key=lambda m: m.start)
+    phrases += [m for m in doc.user_data.get("ukg-snapshot", []) if m.kind == GROUP and m.start not in {p.start for p in phrases}]
+    init = next(m for m in doc._.mentions if m.kind == INITIATIVE)
+    first = next(g for g in phrases if g.label == "环卫工人")
+    context = Context(doc)
+    served = [_fact(context, BENEFITED, init, first, rule="t", p=0.8)]
+    found = coordinated_served(context, phrases, [first], served)
+    assert sorted(g.label for _i, g, _p in found) == sorted(expected)
+    assert all(i is init and p == 0.8 for i, _g, p in found)

@@ -44,6 +44,14 @@ def surfaces(text: str) -> list[str]:
         ("赠送智慧职工书屋借阅卡", ["职工"]),
         # coordination yields one phrase per conjunct
         ("为货车司机和网约车司机送去清凉", ["货车司机", "网约车司机"]),
+        # a head across the middle of a word yields to the head that ends the word (务工|人员, not 工人)
+        ("组织园区务工人员参加招聘会", ["园区务工人员"]),
+        ("为园区施工人员送去凉茶", ["园区施工人员"]),
+        ("统计职工人数", ["职工"]),
+        # a two-character verb right before a role head defines it (值守人员, 抢修队员)
+        ("向车站值守人员送上饺子", ["车站值守人员"]),
+        ("为冒雨奋战的抢修队员送去姜汤", ["抢修队员"]),
+        ("慰问临时聘用人员", ["临时聘用人员"]),
     ],
 )
 def test_group_phrase_boundaries(text, expected):

@@ -16,7 +16,9 @@ grammar computes (kg/data/model/ ships the models; ``kg train`` fits others):
   candidate of its own or a neighbouring sentence; features: the hand rule that linked them
   (benefited.marker …), the words before and after the group (为/向/慰问/面向 …, 参加 …), clause and
   sentence distance, whether the group is inside the initiative's name, in a list, the nearest
-  initiative, an agent of the service …  Groups that no accepted pair serves are dropped.
+  initiative, an agent of the service …  A group coordinated with a served group
+  (为A、B和C …) is served by the same initiatives (benefited.coordinated).  Groups that no accepted pair
+  serves are dropped.
 
 Every fact the models make names the model (``model.<decision>/<model id>``) as its rule, and its
 probability is the confidence.  Without models (``make_nlp(model=None)`` is the default model; the
@@ -49,6 +51,7 @@ from kg.model import ModelSet, load_models
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, Relation
 from kg.rules import candidates as grammar
 from kg.rules.candidates import RULE_GROUP_SUFFIX
+from kg.rules.registry import rule_id
 from kg.rules import initiatives as hand_initiatives
 from kg.rules import mission
 from kg.eval import labels_match
@@ -56,6 +59,8 @@ from kg.text import normalize_label, sentence_spans, to_simplified
 
 #: The model shipped with union-kg (trained on the tune split: the seeds and the odd dev texts).
 DEFAULT_MODEL = path("model")
+
+RULE_COORDINATED = rule_id("benefited.coordinated")
 
 #: Group candidates further than this many sentences from an initiative are not paired with it.
 MAX_SENTENCE_GAP = 1
@@ -538,6 +543,7 @@ def group_candidates(doc: Doc, context: Context,
     agents = {id(m) for m, family, _d in variants if id(groups[family]) in agent_phrases}
     served = {obj for _subject, obj in context.votes(inits)[BENEFITED]}
     counts = Counter(g.label for g in groups)
+    in_list = _list_features(context, groups, marked_phrases, taxonomy.terms)
     memo: dict = {}
     out = []
     for mention, family, dropped in variants:
@@ -545,12 +551,80 @@ def group_candidates(doc: Doc, context: Context,
                                    served_by_rules=served, occurrences=counts[mention.label], memo=memo)
         words = context.words(mention.start, mention.end)
         extra = ["variant=full" if dropped is None else "variant=cut", "words=" + _bucket(len(words), (1, 2, 3))]
+        extra += in_list[family]
+        extra.append(f"gtag={posseg.word_tags().get(words[-1], 'unk') if words else 'none'}")
+        tags = posseg.word_tags()
         if dropped is not None:
-            extra.append(f"dropped={context.words(mention.start - len(dropped), mention.start)[-1]}")
+            gone = context.words(mention.start - len(dropped), mention.start)
+            extra += [f"dropped={gone[-1]}", f"dropped_tag={tags.get(gone[-1], 'unk')}",
+                      "dropped_words=" + _bucket(len(gone), (1, 2))]
+            if gone[-1] in _keep_modifiers():
+                extra.append("dropped_keep")
         if len(words) > 1:
-            extra.append(f"modifier={words[0]}")
+            extra += [f"modifier={words[0]}", f"modifier_tag={tags.get(words[0], 'unk')}"]
+            if words[0] in _keep_modifiers():
+                extra.append("modifier_keep")
         out.append((mention, features + tuple(extra), family))
     return out
+
+
+@lru_cache(maxsize=1)
+def _keep_modifiers() -> frozenset[str]:
+    from kg.rules.groups import _KEEP_MODIFIERS
+
+    return _KEEP_MODIFIERS
+
+
+def group_lists(text: str, groups: list[Mention]) -> list[int]:
+    """The coordination list of each group phrase (sorted by start): phrases joined by 、/和/及/与/以及 …
+    (kg.rules.mission's coordination of group phrases) share a list number.
+
+    >>> text = "为环卫工人、快递员和货车司机送清凉"
+    >>> gs = [Mention(kind=GROUP, text=w, start=text.find(w), end=text.find(w) + len(w), label=w, rule="x",
+    ...               confidence=1.0) for w in ("环卫工人", "快递员", "货车司机")]
+    >>> group_lists(text, gs)
+    [0, 0, 0]
+    """
+    lists, current = [], 0
+    for k, g in enumerate(groups):
+        if k and not (groups[k - 1].end <= g.start and mission._GROUP_COORD.fullmatch(text, groups[k - 1].end, g.start)):
+            current += 1
+        lists.append(current)
+    return lists
+
+
+def _list_features(context: Context, groups: list[Mention], marked: set[int], terms: frozenset[str]) -> list[list[str]]:
+    """Per group phrase: its coordination list's size, whether another item is a taxonomy term or marked
+    as served by the hand rules' markers, its place in the list, and a beneficiary marker earlier in
+    its clause (为/慰问/面向 … A、B和C)."""
+    text = context.text
+    lists = group_lists(text, groups)
+    members: dict[int, list[int]] = {}
+    for k, n in enumerate(lists):
+        members.setdefault(n, []).append(k)
+    pre = _pre_marker_pattern()
+    out = []
+    for k, g in enumerate(groups):
+        items = members[lists[k]]
+        f = ["list=" + _bucket(len(items), (1, 2, 3))]
+        if len(items) > 1:
+            others = [groups[j] for j in items if j != k]
+            if any(o.text in terms or o.label in terms for o in others):
+                f.append("list_term")
+            if any(id(o) in marked for o in others):
+                f.append("list_marked")
+            f.append("list_pos=" + ("first" if items[0] == k else "last" if items[-1] == k else "mid"))
+        first = groups[items[0]]
+        lo = mission._clause(text, first.start)[0]
+        if pre.search(text, lo, first.start):
+            f.append("clause_pre_marker")
+        out.append(f)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _pre_marker_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, longest_first(_group_markers()[0]))))
 
 
 def choose_groups(scored: list[tuple[float, float, Mention, int]], *, threshold: float, rule: str) -> list[Mention]:
@@ -799,6 +873,9 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
                 if benefited_model.accepts(p, top=k in top):
                     served[id(group)] = group
                     relations.append(_fact(context, BENEFITED, init, group, rule=models.rule("benefited"), p=p))
+            for init, group, p in coordinated_served(context, snapshot, groups, relations):
+                served[id(group)] = group
+                relations.append(_fact(context, BENEFITED, init, group, rule=RULE_COORDINATED, p=p))
 
     kept = [m for m in doc._.mentions if m.kind not in (INITIATIVE, GROUP)]
     mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))
@@ -816,6 +893,52 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
     doc._.relations = others + list(best.values())
     mission._unify_group_labels(doc)
     return doc
+
+
+def coordinated_served(context: Context, snapshot: list[Mention], groups: list[Mention],
+                       relations: list[Relation]) -> list[tuple[Mention, Mention, float]]:
+    """(initiative, group, p) for the accepted groups that no accepted pair serves but that stand in one
+    coordination list with a served group (为A、B和C提供…: what serves one item serves the list): they
+    take the served item's initiatives and probabilities (benefited.coordinated).
+
+    >>> from kg.nlp import make_nlp, process
+    >>> from kg.records import Article
+    >>> doc = process(make_nlp(model="rules"), Article(id="x#0", source_file="x", position=0,
+    ...     text="青禾县总工会为环卫工人、快递员和货车司机开展免费体检活动。"))
+    >>> g = sorted((m for m in doc._.mentions if m.kind == GROUP), key=lambda m: m.start)
+    >>> i = next(m for m in doc._.mentions if m.kind == INITIATIVE)
+    >>> served = [_fact(Context(doc), BENEFITED, i, g[0], rule="x", p=0.9)]
+    >>> [(group.label, p) for _i, group, p in coordinated_served(Context(doc), g, g, served)]
+    [('快递员', 0.9), ('货车司机', 0.9)]
+    """
+    phrases = sorted((m for m in snapshot if m.kind == GROUP), key=lambda m: (m.start, m.end))
+    lists = group_lists(context.text, phrases)
+
+    def list_of(group: Mention) -> int | None:
+        return next((n for phrase, n in zip(phrases, lists) if phrase.start <= group.start and group.end <= phrase.end),
+                    None)
+
+    serving: dict[int, list[tuple[Mention, float]]] = {}
+    served_ids = set()
+    for r in relations:
+        if r.predicate == BENEFITED:
+            served_ids.add(id(r.object))
+            if (n := list_of(r.object)) is not None:
+                serving.setdefault(n, []).append((r.subject, r.confidence))
+    out = []
+    # the list's items the group model rejected are served too (a long list's rare occupations)
+    rejected = [Mention(kind=GROUP, text=m.text, start=m.start, end=m.end, label=m.label, rule=RULE_COORDINATED,
+                        confidence=m.confidence) for m in phrases
+                if not any(m.start < g.end and g.start < m.end for g in groups)]
+    for group in groups + rejected:
+        if id(group) in served_ids or (n := list_of(group)) is None or n not in serving:
+            continue
+        best: dict[int, tuple[Mention, float]] = {}
+        for init, p in serving[n]:
+            if id(init) not in best or p > best[id(init)][1]:
+                best[id(init)] = (init, p)
+        out += [(init, group, p) for init, p in best.values()]
+    return out
 
 
 def _with_full(candidates: list[tuple[Mention, tuple[str, ...], int]]) -> list[tuple[Mention, tuple[str, ...], int, bool]]:

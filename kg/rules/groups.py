@@ -7,7 +7,9 @@ as written (guideline: 辖区外卖配送员 → 外卖配送员), except for sy
 part of the data contract, which take the taxonomy's preferred label ("外卖小哥" → "外卖骑手");
 the surface stays in Mention.text.  A group named in full and by its standard abbreviation in one article
 (劳动模范/劳模, kg/data/group-abbreviations-v1.tsv) takes one label there (v3, :func:`unify_abbreviations`).
-A 的-relative of a verb and its object (参加活动的Y) tells an event, not a defining state (group.phrase/v4).  Candidates are emitted with a modest confidence: ukg_mission keeps
+A 的-relative of a verb and its object (参加活动的Y) tells an event, not a defining state; a head across the middle of a
+word yields to the head that ends it (务工|人员) and a two-character verb right before a role head defines it
+(值守人员) (group.phrase/v5).  Candidates are emitted with a modest confidence: ukg_mission keeps
 only the groups some initiative serves.  The words are data: kg/data/groups-v2.tsv (taxonomy),
 kg/data/group-grammar-v1.tsv (heads, stops, fixed names, facilities, modifiers, levels) and
 kg/data/group-abbreviations-v1.tsv, read through kg.lexicon.
@@ -171,12 +173,16 @@ def _left_start(text: str, start: int, end: int, blocked: list[tuple[int, int]])
         if s < start < e:
             first = s if e >= end and _is_modifier(word[: start - s], _flag) else start
             break
+    role = text[start:end] in _ROLE_HEADS and first == start
     for k in range(len(words) - 1, -1, -1):
         s, e, word, flag = words[k]
         if e > first:
             continue
         if e == first and k > 0 and words[k - 1][2] + word in _KEEP_MODIFIERS:
             first = words[k - 1][0]  # a compound modifier jieba splits (服务|保障)
+            continue
+        if role and e == start and flag == "v" and len(word) == 2 and word not in _STOP_WORDS():
+            first = s  # the verb of a role noun (值守|人员, 抢修|队员)
             continue
         if e < first or not _is_modifier(word, flag):
             # jieba may glue a coordinator to the next word (和援港/nr): the phrase starts after it
@@ -237,6 +243,8 @@ _NON_MODIFIER = frozenset({"v", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv
 
 # Modifiers jieba tags as numbers/adverbs/verbs that do define a group.
 _KEEP_MODIFIERS = frozenset(_GRAMMAR["keep_modifier"])
+# Heads of role nouns: a two-character verb right before one is its defining modifier (值守人员).
+_ROLE_HEADS = frozenset(_GRAMMAR["role_head"])
 
 
 def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
@@ -272,6 +280,9 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
             i += 1
             continue
         word, is_term, end = match
+        if _inside_longer_word(text, i, end):
+            i += 1  # 务工|人员 is one word: its head is 人员, not the 工人 across its middle
+            continue
         if text.startswith(_RIGHT_BLOCK, end):
             i = end
             continue
@@ -291,6 +302,26 @@ def find_groups(text: str, *, blocked: list[tuple[int, int]] | None = None) -> l
             found.append((start, end, tax.preferred(name)))
         i = end
     return found
+
+
+def _inside_longer_word(text: str, start: int, end: int) -> bool:
+    """Whether the head word at [start, end) ends inside a jieba word that a later head word ends
+    (施工人员: 工人 ends inside the word, 人员 ends it), so that the later head is the phrase's.
+
+    >>> _inside_longer_word("看望施工人员", 3, 5), _inside_longer_word("统计职工人数", 2, 4)
+    (True, False)
+    """
+    table = _words_by_first_char()
+    later = [p + len(w) for p in range(start + 1, end) for w in table.get(text[p], ()) if text.startswith(w, p)]
+    later = [e for e in later if e > end]
+    if not later:
+        return False
+    lo, hi = max(0, start - 4), min(len(text), max(later) + 4)
+    bounds, pos = set(), lo
+    for word, _flag in posseg.lcut(text[lo:hi]):
+        pos += len(word)
+        bounds.add(pos)
+    return end not in bounds and any(e in bounds for e in later)
 
 
 # Last words of a 的-relative that define a group: states and verbal nouns (有困难的, 施工的, 一线的),
