@@ -18,18 +18,19 @@ import pyoxigraph as ox
 from kg.query import run_query
 from kg.rules.registry import describe
 
+# ?name and ?e are bound by kg.query.run_query's params (VALUES), the one way to bind a query parameter.
 ENTITY_QUERY = """
 SELECT DISTINCT ?e ?type ?label WHERE {
-  ?e rdfs:label|skos:altLabel ?name ; a ?t ; rdfs:label ?label .
-  FILTER (STR(?name) = $name && STRSTARTS(STR(?t), STR(ukg:)))
+  ?e rdfs:label|skos:altLabel ?found ; a ?t ; rdfs:label ?label .
+  FILTER (STR(?found) = STR(?name) && STRSTARTS(STR(?t), STR(ukg:)))
   BIND(STRAFTER(STR(?t), "#") AS ?type)
 } ORDER BY ?e
 """
 FACTS_QUERY = """
 SELECT DISTINCT ?direction ?predicate ?other ?file ?evidence ?rule ?confidence WHERE {
-  { ?st rdf:subject $e ; rdf:object ?x . BIND("→" AS ?direction) }
+  { ?st rdf:subject ?e ; rdf:object ?x . BIND("→" AS ?direction) }
   UNION
-  { ?st rdf:object $e ; rdf:subject ?x . BIND("←" AS ?direction) }
+  { ?st rdf:object ?e ; rdf:subject ?x . BIND("←" AS ?direction) }
   ?st a rdf:Statement ; rdf:predicate ?p ; prov:wasDerivedFrom ?a ;
       ukg:evidence ?evidence ; ukg:rule ?rule ; ukg:confidence ?confidence .
   FILTER (?p != rdf:type)
@@ -42,18 +43,18 @@ SELECT DISTINCT ?direction ?predicate ?other ?file ?evidence ?rule ?confidence W
 # Why the entity is of its class in each article: the rule and confidence of its mentions there.
 MADE_QUERY = """
 SELECT DISTINCT ?file ?position ?rule ?confidence ?evidence WHERE {
-  ?st a rdf:Statement ; rdf:subject $e ; rdf:predicate rdf:type ; prov:wasDerivedFrom ?a ;
+  ?st a rdf:Statement ; rdf:subject ?e ; rdf:predicate rdf:type ; prov:wasDerivedFrom ?a ;
       ukg:evidence ?evidence ; ukg:rule ?rule ; ukg:confidence ?confidence .
   ?a ukg:sourceFile ?file ; ukg:position ?position .
 } ORDER BY ?file ?position DESC(?confidence) ?rule
 """
 DETAILS_QUERY = """
 SELECT DISTINCT ?property ?value WHERE {
-  { $e skos:altLabel ?v BIND("altLabel" AS ?property) }
-  UNION { $e ukg:mentionedIn/ukg:sourceFile ?v BIND("mentionedIn" AS ?property) }
-  UNION { $e ukg:locatedIn/schema:containedInPlace*/rdfs:label ?v BIND("locatedIn" AS ?property) }
-  UNION { $e skos:broader+/rdfs:label ?v BIND("broader" AS ?property) }
-  UNION { ?m org:member $e ; ukg:postTitle ?post ; org:organization/rdfs:label ?org
+  { ?e skos:altLabel ?v BIND("altLabel" AS ?property) }
+  UNION { ?e ukg:mentionedIn/ukg:sourceFile ?v BIND("mentionedIn" AS ?property) }
+  UNION { ?e ukg:locatedIn/schema:containedInPlace*/rdfs:label ?v BIND("locatedIn" AS ?property) }
+  UNION { ?e skos:broader+/rdfs:label ?v BIND("broader" AS ?property) }
+  UNION { ?m org:member ?e ; ukg:postTitle ?post ; org:organization/rdfs:label ?org
           BIND("post" AS ?property) BIND(CONCAT(?post, " @ ", ?org) AS ?v) }
   BIND(STR(?v) AS ?value)
 } ORDER BY ?property ?value
@@ -70,22 +71,15 @@ class Explanation:
     made: tuple[tuple[str, ...], ...] = ()  # (file, position, rule, confidence, evidence): why it is of its kind
 
 
-def _bind(query: str, **values: ox.NamedNode | ox.Literal) -> str:
-    # Terms are serialised by pyoxigraph itself (escaped), never pasted from raw user text.
-    for name, term in values.items():
-        query = query.replace(f"${name}", str(term))
-    return query
-
-
 def explain(store: ox.Store, label: str) -> list[Explanation]:
     """Every entity whose label or alternative label is ``label``, with its details and facts."""
-    found = run_query(store, _bind(ENTITY_QUERY, name=ox.Literal(label)))
+    found = run_query(store, ENTITY_QUERY, params={"name": ox.Literal(label)})
     explanations = []
     for iri, kind, canonical in found.rows:
         node = ox.NamedNode(iri)
-        details = run_query(store, _bind(DETAILS_QUERY, e=node)).rows
-        facts = run_query(store, _bind(FACTS_QUERY, e=node)).rows
-        made = run_query(store, _bind(MADE_QUERY, e=node)).rows
+        details = run_query(store, DETAILS_QUERY, params={"e": node}).rows
+        facts = run_query(store, FACTS_QUERY, params={"e": node}).rows
+        made = run_query(store, MADE_QUERY, params={"e": node}).rows
         explanations.append(Explanation(iri=iri, kind=kind, label=canonical, details=tuple(details), facts=tuple(facts),
                                         made=tuple(made)))
     return explanations
