@@ -608,10 +608,15 @@ def evaluate(
 def explain(
     label: str = typer.Argument(..., help="An entity's label or alternative label."),
     store: Path = typer.Option(Path("out/store"), "--store", help="The store written by kg build."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write a displaCy page of the articles that mention the entity, every mention marked by its kind."),
+    sources: list[Path] = typer.Option([], "--sources", help="With --html: the folders the build read (default: the current folder)."),
 ) -> None:
     """Print everything the graph says about an entity: names, posts, places, and every fact with its evidence.
 
-    Example: kg explain 滨海县总工会
+    With --html FILE the articles that mention the entity are read again from --sources and written as
+    a displaCy page (spaCy's span view) with every mention the pipeline finds marked by its kind.
+
+    Example: kg explain 滨海县总工会 --html explain.html --sources seeds/
     """
     from kg.explain import explain as run_explain
     from kg.explain import format_explanations
@@ -628,6 +633,36 @@ def explain(
     if not explanations:
         fail(f"no entity labelled {label!r} in {store}")
     out.print(format_explanations(explanations), markup=False, highlight=False)
+    if html is not None:
+        _explain_html(explanations, label=label, html=html, sources=sources or [Path(".")])
+
+
+def _explain_html(explanations, *, label: str, html: Path, sources: list[Path]) -> None:
+    """Read the articles that mention the entity again and write their displaCy page to ``html``."""
+    from kg.explain import render_html
+    from kg.export import write_atomic
+    from kg.ingest import read_file
+    from kg.nlp import make_nlp
+
+    wanted = sorted({(file, int(position)) for e in explanations for file, position, *_rest in e.made})
+    articles, missing = [], []
+    for file in sorted({file for file, _position in wanted}):
+        path = next((folder / file for folder in sources if (folder / file).is_file()), None)
+        if path is None:
+            missing.append(file)
+            continue
+        found, _problems = read_file(path, source_file=file)
+        articles += [a for a in found if (file, a.position) in wanted]
+    if not articles:
+        fail(f"none of the source files of {label!r} is under {', '.join(map(str, sources))} "
+             f"({', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}); give the folders built with --sources")
+    if missing:
+        _report_warning(f"{len(missing)} source file(s) not found under the --sources folders: {', '.join(missing[:3])}")
+    try:
+        write_atomic(html, render_html(articles, nlp=make_nlp(), label=label).encode("utf-8"))
+    except OSError as error:
+        fail(_os_error(error, html))
+    err.print(f"wrote {html} ({len(articles)} article(s))", markup=False)
 
 
 _VIEW_HELP = "full, unions-initiatives-groups, union-cooperation or union-hierarchy."

@@ -101,3 +101,33 @@ def format_explanations(explanations: list[Explanation]) -> str:
             lines.append(f"      “{evidence}”")
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def render_html(articles: list, *, nlp, label: str) -> str:
+    """A displaCy page (spaCy's span view) of ``articles``, each with every mention the pipeline found
+    marked by its kind, headed by its source file and position: what a linguist reads to see why
+    ``label`` is what it is.  Mentions of ``label`` itself are listed under each article's heading.
+
+    >>> from kg.nlp import make_nlp
+    >>> from kg.records import Article
+    >>> page = render_html([Article(id="a.txt#0", source_file="a.txt", position=0,
+    ...     text="青禾县总工会为环卫工人开展“夏送清凉”活动。")], nlp=make_nlp(), label="环卫工人")
+    >>> "BeneficiaryGroup" in page and "a.txt #0" in page
+    True
+    """
+    import html
+
+    from spacy import displacy
+
+    from kg.nlp import process
+
+    sections = []
+    for article in articles:
+        doc = process(nlp, article)
+        own = sorted({m.text for m in doc._.mentions if label in (m.label, m.text)})
+        body = displacy.render(doc, style="span", options={"spans_key": "mentions"}, page=False, jupyter=False)
+        sections.append(f"<h2>{html.escape(article.source_file)} #{article.position}</h2>"
+                        f"<p>{html.escape(label)}: {html.escape('、'.join(own)) or '—'}</p>{body}")
+    return ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(label)}: mentions</title></head><body style='font-family: sans-serif'>"
+            f"<h1>{html.escape(label)}</h1>" + "".join(sections) + "</body></html>")

@@ -63,3 +63,34 @@ def test_initiative_made_by_the_initiative_model(store) -> None:
     [label, *_] = _labels_of(store, "Initiative")
     [entity] = [e for e in explain(store, label) if e.kind == "Initiative"]
     assert {rule.split("/")[0] for _f, _p, rule, _c, _e in entity.made} <= {"model.initiative"}
+
+
+def test_explain_html_renders_the_articles_that_mention_the_entity_with_displacy(seeds_build, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from conftest import SEEDS
+    from kg.cli import app
+
+    _, out = seeds_build
+    label = explain(open_store(out / "store"), "困难职工")[0].label
+    page = tmp_path / "explain.html"
+    result = CliRunner().invoke(app, ["explain", label, "--store", str(out / "store"), "--html", str(page),
+                                      "--sources", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "spans" in text and "BeneficiaryGroup" in text and "UnionBody" in text
+    made_files = {file for e in explain(open_store(out / "store"), label) for file, *_ in e.made}
+    assert all(file in text for file in made_files)
+
+
+def test_explain_html_without_the_sources_is_one_line(seeds_build, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    _, out = seeds_build
+    result = CliRunner().invoke(app, ["explain", "困难职工", "--store", str(out / "store"), "--html",
+                                      str(tmp_path / "x.html"), "--sources", str(tmp_path)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("error: none of the source files") and not (tmp_path / "x.html").exists()
