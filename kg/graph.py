@@ -486,10 +486,8 @@ def _group_taxonomy(labels: set[str]) -> Iterator[ox.Quad]:
 
 @lru_cache(maxsize=1)
 def _taxonomy():
-    try:
-        from kg.rules.groups import load_taxonomy
-    except ImportError:
-        return None
+    from kg.taxonomy import load_taxonomy
+
     return load_taxonomy()
 
 

@@ -33,12 +33,12 @@ from spacy.tokens import Doc
 
 from kg import posseg
 from kg.lexicon import rows, words
+from kg.taxonomy import TAXONOMY_FILE, Taxonomy, load_taxonomy  # noqa: F401  (the rules' taxonomy, re-exported)
 from kg.records import GROUP, ORGANIZATION, UNION, Mention
 from kg.rules.registry import confidence as default_confidence, rule_id
 from kg.text import start_pattern, to_simplified
 
 # The data files in kg/data (read through kg.lexicon).
-TAXONOMY_FILE = "groups-v2.tsv"
 GRAMMAR_FILE = "group-grammar-v1.tsv"
 ABBREVIATIONS_FILE = "group-abbreviations-v1.tsv"
 
@@ -53,59 +53,6 @@ _RIGHT_BLOCK = _GRAMMAR["right_block"]
 #: Facility nouns: a group word before one names a facility (职工书屋), not a group.
 FACILITY_NOUNS = _GRAMMAR["facility"]
 _BOUNDARY = re.compile(r"[\sA-Za-z0-9０-９%％.,，。、；;：:!！?？“”‘’\"'「」『』《》〈〉()（）【】\[\]·—\-+＋/]")
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """Worker groups: term → preferred label, preferred label → broader labels."""
-
-    labels: dict[str, str]
-    broader_of: dict[str, tuple[str, ...]]
-
-    @property
-    def terms(self) -> frozenset[str]:
-        return frozenset(self.labels)
-
-    def preferred(self, term: str) -> str:
-        """Preferred label of a term; a modified term keeps its modifier (女外卖小哥 → 女外卖骑手).
-
-        >>> load_taxonomy().preferred("外卖送餐员"), load_taxonomy().preferred("外卖配送员")
-        ('外卖骑手', '外卖配送员')
-        """
-        term = to_simplified(term)
-        if term in self.labels:
-            return self.labels[term]
-        if (i := _known_suffix(term, self.labels)) is not None:
-            return term[:i] + self.labels[term[i:]]
-        return term
-
-    def broader(self, label: str) -> tuple[str, ...]:
-        """Broader preferred labels of a preferred label (empty when unknown or top level).
-
-        >>> load_taxonomy().broader("困难职工子女")
-        ('困难职工',)
-        """
-        label = to_simplified(label)
-        if label in self.broader_of:
-            return self.broader_of[label]
-        if (i := _known_suffix(label, self.broader_of)) is not None:
-            return (label[i:],)
-        return ()
-
-
-@lru_cache(maxsize=1)
-def load_taxonomy() -> Taxonomy:
-    """The worker-group taxonomy of kg/data/groups-v2.tsv."""
-    labels: dict[str, str] = {}
-    broader: dict[str, tuple[str, ...]] = {}
-    for row in rows(TAXONOMY_FILE):
-        term, preferred = row[0].strip(), row[1].strip()
-        labels[term] = preferred
-        parents = tuple(p for p in (row[2].split(";") if len(row) > 2 else []) if p.strip())
-        if parents and preferred not in broader:
-            broader[preferred] = tuple(p.strip() for p in parents)
-        broader.setdefault(preferred, ())
-    return Taxonomy(labels=labels, broader_of=broader)
 
 
 @lru_cache(maxsize=1)
@@ -379,14 +326,6 @@ def ukg_groups(doc: Doc) -> Doc:
                     confidence=_group_confidence(rule)),
         )
     return doc
-
-
-def _known_suffix(term: str, table: dict) -> int | None:
-    """Start of the longest proper suffix of ``term`` (two characters or more) that is in ``table``."""
-    for i in range(1, len(term) - 1):
-        if term[i:] in table:
-            return i
-    return None
 
 
 @lru_cache(maxsize=1)
