@@ -30,12 +30,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespace import sparql_prefixes
+from kg.namespace import UKG as UKG_NS, sparql_prefixes
 from kg.views import RELATIONS, TYPE_COLOURS, view_graph
 
 STATIC = Path(__file__).parent / "static" / "explore"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-UKG = "https://w3id.org/union-kg/ontology#"
+UKG = str(UKG_NS)
 #: The relations the page shows, by check box: the mission chain always, the others on demand.
 GROUPS = {
     "chain": ["launched", "benefited"],
@@ -101,6 +101,8 @@ def page(*, data: dict | None = None, start: str | None = None) -> bytes:
         "colours": TYPE_COLOURS,
         "relations": {label: iri for iri, label in RELATIONS.items()} | {"cooperation": COOPERATION},
         "groups": GROUPS,
+        "prefixes": sparql_prefixes("rdf", "rdfs", "skos", "schema", "prov", "oa", "ukg"),
+        "ukg": UKG,
         "t2s": _t2s_pairs(),
         "start": start,
     }
@@ -168,7 +170,7 @@ def view_data(store: ox.Store, *, view: str = "full", since: dt.date | None = No
         found.sort(key=lambda f: (article_ids[f[0]], -f[3], f[2], f[4]))
     predicates = sorted({p for _, p, _ in pairs})
     p_index = {p: i for i, p in enumerate(predicates)}
-    edges = [[index[s], p_index[p], index[o], sorted(occurrences.get(f"{s} {p} {o}", ()))] for s, p, o in pairs]
+    edges = [[index[s], p_index[p], index[o], [list(x) for x in sorted(occurrences.get(f"{s} {p} {o}", ()))]] for s, p, o in pairs]
     return {
         "view": view,
         "nodes": nodes,

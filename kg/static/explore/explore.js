@@ -6,9 +6,9 @@
 (function () {
   "use strict";
   const { Graph, Sigma, forceAtlas2 } = window.KGVendor;
-  const CONFIG = window.KG_CONFIG;  // {mode, colours, relations: {label: IRI}, groups: {name: [labels]}}
+  const CONFIG = window.KG_CONFIG;  // kg.explore.page: {mode, colours, relations: {label: IRI}, groups: {name: [labels]}, prefixes, ukg, t2s, start}
   const TYPES = Object.keys(CONFIG.colours);
-  const UKG = "https://w3id.org/union-kg/ontology#";
+  const UKG = CONFIG.ukg;
   const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
   const LABEL_OF = Object.fromEntries(Object.entries(CONFIG.relations).map(([label, iri]) => [iri, label]));
   const T2S = new Map();
@@ -41,15 +41,7 @@
 
   // --- the SPARQL source ---------------------------------------------------------------------------
 
-  const PREFIXES = [
-    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>",
-    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
-    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>",
-    "PREFIX schema: <http://schema.org/>",
-    "PREFIX prov: <http://www.w3.org/ns/prov#>",
-    "PREFIX oa: <http://www.w3.org/ns/oa#>",
-    `PREFIX ukg: <${UKG}>`,
-  ].join("\n") + "\n";
+  const PREFIXES = CONFIG.prefixes;  // kg.namespace's
   const TYPE_VALUES = TYPES.map((t) => `ukg:${t}`).join(" ");
   const literal = (text) => JSON.stringify(String(text));  // a SPARQL string: JSON's escapes are SPARQL's
   const iris = (list) => list.map((iri) => `<${iri}>`).join(" ");
@@ -516,7 +508,7 @@
   window.kgExplorer = {
     graph, renderer, state, expand, focus, select, source, showAll,
     visibleNodes: () => graph.filterNodes((n) => visibleNode(n)),
-    viewportOf: (node) => renderer.graphToViewport(renderer.getNodeDisplayData(node)),
+    viewportOf: (node) => renderer.graphToViewport(graph.getNodeAttributes(node)),
     idle: () => state.busy === 0,
   };
   if (source.mode === "inline") {
