@@ -223,3 +223,37 @@ def test_exported_explorer_opens_from_a_file(seeds_build, browser, tmp_path) -> 
     _wait_idle(browser, nodes=expected)
     assert browser.execute_script("return window.kgExplorer.graph.order") == expected  # the whole view first
     _check_explorer(browser, store)
+
+
+def test_explorer_adds_places_on_demand_and_filters_by_province(seeds_server, seeds_build, browser) -> None:
+    store = seeds_build[1] / "store"
+    rows = run_query(open_store(store), """
+        SELECT ?u ?label ?place ?province WHERE {
+          ?u a ukg:UnionBody ; rdfs:label ?label ; ukg:locatedIn ?place ; ukg:launched ?i .
+          ?place schema:containedInPlace* ?p . ?p ukg:adminLevel "province" ; rdfs:label ?province .
+        } ORDER BY ?u""").rows
+    assert rows, "no union of the seeds is located in a place"
+    union, label, _, province = rows[0]
+    places = {place for u, _, place, _ in rows if u == union}
+    browser.get(seeds_server.explore_url)
+    _search_and_open(browser, union, label)
+    shown = lambda kind: set(browser.execute_script(  # noqa: E731
+        "const g = window.kgExplorer.graph; return g.neighbors(arguments[0]).filter((n) => g.getNodeAttribute(n, 'kind') === arguments[1]);",
+        union, kind))
+    assert not shown("Place")  # the mission chain only, at first
+    browser.find_element(By.ID, "group-places").click()
+    WebDriverWait(browser, 30).until(lambda d: shown("Place") and d.execute_script("return window.kgExplorer.idle()"))
+    assert shown("Place") >= places
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#province option[value='{province}']"))
+    browser.find_element(By.CSS_SELECTOR, f"#province option[value='{province}']").click()
+    visible = set(browser.execute_script("return window.kgExplorer.visibleNodes()"))
+    assert union in visible and len(visible) > 1
+    # a province none of the union's articles is about: only the union itself stays
+    about = {row[0] for row in run_query(open_store(store), f"""
+        SELECT DISTINCT ?province WHERE {{
+          ?s rdf:subject|rdf:object <{union}> ; prov:wasDerivedFrom ?a . ?e ukg:mentionedIn ?a .
+          ?e ukg:locatedIn?/schema:containedInPlace* ?p . ?p ukg:adminLevel "province" ; rdfs:label ?province }}""").rows}
+    options = browser.execute_script("return Array.from(document.querySelectorAll('#province option')).map((o) => o.value)")
+    elsewhere = next(p for p in options if p and p not in about)
+    browser.find_element(By.CSS_SELECTOR, f"#province option[value='{elsewhere}']").click()
+    assert browser.execute_script("return window.kgExplorer.visibleNodes()") == [union]
