@@ -82,6 +82,15 @@
   OPTIONAL { ?st ukg:evidenceSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
   OPTIONAL { ?st ukg:supportingEvidence ?support }
 } ORDER BY ?file DESC(?confidence) ?rule`,
+    manyFacts: (triples) => `SELECT ?s ?p ?o ?file ?date ?rule ?confidence ?evidence ?start ?end ?support WHERE {
+  VALUES (?s ?p ?o) { ${triples.map(([s, p, o]) => `(<${s}> <${p}> <${o}>)`).join(" ")} }
+  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a ;
+      ukg:rule ?rule ; ukg:confidence ?confidence ; ukg:evidence ?evidence .
+  ?a ukg:sourceFile ?file .
+  OPTIONAL { ?a schema:datePublished ?pd } OPTIONAL { ?st ukg:eventDate ?ed } BIND(COALESCE(?pd, ?ed) AS ?date)
+  OPTIONAL { ?st ukg:evidenceSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
+  OPTIONAL { ?st ukg:supportingEvidence ?support }
+} ORDER BY ?file DESC(?confidence) ?rule`,
   };
 
   function sparqlSource() {
@@ -123,11 +132,17 @@
       async provinces() {
         return (await select(QUERIES.provinces())).map((r) => r.province);
       },
-      async facts(s, p, o) {
-        return (await select(QUERIES.facts(s, p, o))).map((r) => ({
-          file: r.file, date: r.date || "", rule: r.rule, confidence: Number(r.confidence), evidence: r.evidence,
-          start: r.start != null ? Number(r.start) : null, end: r.end != null ? Number(r.end) : null, support: r.support || "",
-        }));
+      /** The facts of some (s, p, o): a Map "s p o" → [fact], in one query. */
+      async manyFacts(triples) {
+        const out = new Map(triples.map(([s, p, o]) => [`${s} ${p} ${o}`, []]));
+        if (!triples.length) return out;
+        for (const r of await select(QUERIES.manyFacts(triples))) {
+          out.get(`${r.s} ${r.p} ${r.o}`).push({
+            file: r.file, date: r.date || "", rule: r.rule, confidence: Number(r.confidence), evidence: r.evidence,
+            start: r.start != null ? Number(r.start) : null, end: r.end != null ? Number(r.end) : null, support: r.support || "",
+          });
+        }
+        return out;
       },
     };
   }
@@ -183,10 +198,11 @@
       async all() {
         return { nodes, rows: edges.flatMap(rows) };
       },
-      async facts(s, p, o) {
-        return (data.facts[`${s} ${p} ${o}`] || []).map(([a, date, rule, confidence, evidence, start, end, support]) => ({
-          file: articles[a][1], date: date || articles[a][2] || "", rule, confidence, evidence, start, end, support: support || "",
-        }));
+      async manyFacts(triples) {
+        return new Map(triples.map(([s, p, o]) => [`${s} ${p} ${o}`,
+          (data.facts[`${s} ${p} ${o}`] || []).map(([a, date, rule, confidence, evidence, start, end, support]) => ({
+            file: articles[a][1], date: date || articles[a][2] || "", rule, confidence, evidence, start, end, support: support || "",
+          }))]));
       },
     };
   }
@@ -405,10 +421,9 @@
     return list;
   }
 
-  async function edgeSection(edge) {
+  function edgeSection(edge, facts) {
     const [s, o] = graph.extremities(edge);
     const a = graph.getEdgeAttributes(edge);
-    const facts = await source.facts(s, a.predicate, o);
     const title = `${graph.getNodeAttribute(s, "label")} —${a.relation}→ ${graph.getNodeAttribute(o, "label")}`;
     return el("section", { class: "edge-facts" }, el("h3", {}, title),
       facts.length ? factList(facts, s, a.predicate, o) : el("p", {}, "background knowledge (gazetteer, taxonomy): no sentence"),
@@ -419,9 +434,11 @@
     const panel = $("facts");
     await busy(async () => {
       panel.replaceChildren();
+      const tripleOf = (e) => { const [s, o] = graph.extremities(e); return [s, graph.getEdgeAttribute(e, "predicate"), o]; };
       if (edge !== null) {
         state.selected = null;
-        panel.append(await edgeSection(edge));
+        const facts = await source.manyFacts([tripleOf(edge)]);
+        panel.append(edgeSection(edge, facts.get(tripleOf(edge).join(" "))));
       } else if (node !== null) {
         state.selected = node;
         const a = graph.getNodeAttributes(node);
@@ -430,9 +447,10 @@
             " · ", el("code", {}, node)));
         const edges = graph.edges(node).filter(visibleEdge)
           .sort((x, y) => graph.getEdgeAttribute(y, "occ").length - graph.getEdgeAttribute(x, "occ").length).slice(0, 30);
-        for (const e of edges) panel.append(await edgeSection(e));
         const typeIri = UKG + a.kind;
-        const typeFacts = await source.facts(node, RDF_TYPE, typeIri);
+        const facts = await source.manyFacts([...edges.map(tripleOf), [node, RDF_TYPE, typeIri]]);
+        for (const e of edges) panel.append(edgeSection(e, facts.get(tripleOf(e).join(" "))));
+        const typeFacts = facts.get([node, RDF_TYPE, typeIri].join(" "));
         panel.append(el("section", { class: "type-facts" }, el("h3", {}, `why ${a.kind}`),
           factList(typeFacts, node, RDF_TYPE, typeIri), yasguiLink(source.queryOf("facts", node, RDF_TYPE, typeIri))));
       }
