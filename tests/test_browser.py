@@ -168,16 +168,16 @@ def _check_explorer(browser, store_path: Path, *, screenshot: Path | None = None
     assert evidence and evidence <= set(shown)
     assert any(m.text in (title, label) for m in facts.find_elements(By.CSS_SELECTOR, ".edge-facts .evidence mark"))
     assert facts.find_elements(By.CSS_SELECTOR, ".edge-facts .rule") and facts.find_elements(By.CSS_SELECTOR, ".edge-facts .file")
+    if screenshot is not None:  # the neighbourhood and the facts of the initiative clicked
+        time.sleep(0.3)  # the last frame
+        assert browser.save_screenshot(str(screenshot))
+        assert screenshot.stat().st_size > 20_000
     for box in ("since", "until"):
         browser.find_element(By.ID, box).send_keys(str(year))
     WebDriverWait(browser, 10).until(lambda d: str(year) in d.find_element(By.ID, "until").get_attribute("value"))
     visible = set(browser.execute_script("return window.kgExplorer.visibleNodes()"))
     assert union in visible and chosen in visible
     assert visible & initiatives == dated
-    if screenshot is not None:
-        time.sleep(0.3)  # the last frame
-        assert browser.save_screenshot(str(screenshot))
-        assert screenshot.stat().st_size > 20_000
 
 
 def test_explorer_searches_a_union_and_shows_evidence(seeds_server, seeds_build, browser, tmp_path) -> None:

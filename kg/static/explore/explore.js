@@ -34,6 +34,13 @@
     return Math.round((4.0 + 4.0 * Math.log2(1 + articles)) * 1000) / 1000;
   }
 
+  /** FNV-1a of a string, 32 bits (positions that do not change from one visit to the next). */
+  function hash(text) {
+    let h = 2166136261;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+    return h;
+  }
+
   function yearOf(date) {
     const match = /^(\d{4})/.exec(date || "");
     return match ? Number(match[1]) : null;
@@ -220,7 +227,7 @@
 
   const container = $("graph");
   const renderer = new Sigma(graph, container, {
-    enableEdgeEvents: true, renderEdgeLabels: false, defaultEdgeType: "arrow", labelRenderedSizeThreshold: 6,
+    enableEdgeEvents: true, renderEdgeLabels: false, stagePadding: 60, defaultEdgeType: "arrow", labelRenderedSizeThreshold: 6,
     labelFont: "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif",
     nodeReducer: (node, data) => (visibleNode(node) ? (node === state.selected ? { ...data, highlighted: true } : data) : { ...data, hidden: true }),
     edgeReducer: (edge, data) => (visibleEdge(edge) ? data : { ...data, hidden: true }),
@@ -268,7 +275,7 @@
   function addNode(info, near) {
     if (!graph.hasNode(info.id)) {
       const base = near && graph.hasNode(near) ? graph.getNodeAttributes(near) : { x: 0, y: 0 };
-      const angle = Math.random() * 2 * Math.PI;
+      const angle = (hash(info.id) / 4294967296) * 2 * Math.PI;  // from the IRI: the same layout every time
       graph.addNode(info.id, { x: base.x + Math.cos(angle) * 10, y: base.y + Math.sin(angle) * 10 });
     }
     graph.mergeNodeAttributes(info.id, {
@@ -445,8 +452,11 @@
         panel.append(el("h2", {}, a.label, el("span", { class: "kind", style: `background:${a.color}` }, a.kind)),
           el("p", { class: "about" }, `${a.articles} article(s)`, a.alts.length ? ` · also ${a.alts.join("、")}` : "",
             " · ", el("code", {}, node)));
+        // along the chain: what leads to the node (who launched it), then what it leads to; the best-supported first
+        const incoming = (e) => (graph.target(e) === node ? 0 : 1);
         const edges = graph.edges(node).filter(visibleEdge)
-          .sort((x, y) => graph.getEdgeAttribute(y, "occ").length - graph.getEdgeAttribute(x, "occ").length).slice(0, 30);
+          .sort((x, y) => incoming(x) - incoming(y) || graph.getEdgeAttribute(y, "occ").length - graph.getEdgeAttribute(x, "occ").length)
+          .slice(0, 30);
         const typeIri = UKG + a.kind;
         const facts = await source.manyFacts([...edges.map(tripleOf), [node, RDF_TYPE, typeIri]]);
         for (const e of edges) panel.append(edgeSection(e, facts.get(tripleOf(e).join(" "))));
