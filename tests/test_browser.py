@@ -257,3 +257,15 @@ def test_explorer_adds_places_on_demand_and_filters_by_province(seeds_server, se
     elsewhere = next(p for p in options if p and p not in about)
     browser.find_element(By.CSS_SELECTOR, f"#province option[value='{elsewhere}']").click()
     assert browser.execute_script("return window.kgExplorer.visibleNodes()") == [union]
+
+
+def test_explorer_finds_a_simplified_label_typed_in_traditional_characters(seeds_server, seeds_build, browser) -> None:
+    from opencc import OpenCC
+
+    union, label, *_ = _union_with_dated_initiatives(seeds_build[1] / "store")
+    traditional = OpenCC("s2t").convert(label)
+    assert traditional != label
+    browser.get(seeds_server.explore_url)
+    box = browser.find_element(By.ID, "search")
+    box.send_keys(traditional)
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#suggestions li[data-iri='{union}']"))

@@ -12,7 +12,8 @@
   const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
   const LABEL_OF = Object.fromEntries(Object.entries(CONFIG.relations).map(([label, iri]) => [iri, label]));
   const T2S = new Map();
-  for (let i = 0; i + 1 < CONFIG.t2s.length; i += 2) T2S.set(CONFIG.t2s[i], CONFIG.t2s[i + 1]);
+  const pairs = Array.from(CONFIG.t2s);  // by code point: some characters are beyond U+FFFF
+  for (let i = 0; i + 1 < pairs.length; i += 2) T2S.set(pairs[i], pairs[i + 1]);
 
   const $ = (id) => document.getElementById(id);
   const el = (tag, attrs, ...children) => {
@@ -485,7 +486,13 @@
     const list = $("suggestions");
     if (!text) { list.replaceChildren(); return; }
     const texts = [...new Set([text, simplified(text)])];
-    const hits = await source.search(texts);
+    let hits;
+    try {
+      hits = await source.search(texts);
+    } catch (error) {
+      $("status").textContent = `search failed: ${error.message}`;
+      return;
+    }
     if (token !== searchToken) return;
     list.replaceChildren(...hits.map((hit) => el("li", {
       class: "suggestion", "data-iri": hit.id,
