@@ -64,13 +64,14 @@
     edges: (ids, predicates, direction) => {
       const out = `{ ?x ?p ?o BIND(?x AS ?s) }`, inward = `{ ?s ?p ?x BIND(?x AS ?o) }`;
       const pattern = direction === "out" ? out : direction === "in" ? inward : `${out} UNION ${inward}`;
-      return `SELECT ?s ?p ?o ?a ?pd ?ed WHERE {
-  VALUES ?x { ${iris(ids)} } VALUES ?p { ${iris(predicates)} }
-  ${pattern}
-  OPTIONAL { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a .
-             OPTIONAL { ?a schema:datePublished ?pd } OPTIONAL { ?st ukg:eventDate ?ed } }
-}`;
+      return `SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?x { ${iris(ids)} } VALUES ?p { ${iris(predicates)} } ${pattern} }`;
     },
+    // (the statements of given triples: VALUES, not an OPTIONAL over every statement of the store, which is slow)
+    support: (triples) => `SELECT ?s ?p ?o ?a ?pd ?ed WHERE {
+  VALUES (?s ?p ?o) { ${triples.map(([s, p, o]) => `(<${s}> <${p}> <${o}>)`).join(" ")} }
+  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a .
+  OPTIONAL { ?a schema:datePublished ?pd } OPTIONAL { ?st ukg:eventDate ?ed }
+}`,
     nodes: (ids) => `SELECT ?e ?t ?l (COUNT(DISTINCT ?a) AS ?n) (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) WHERE {
   VALUES ?e { ${iris(ids)} } VALUES ?t { ${TYPE_VALUES} }
   ?e a ?t ; rdfs:label ?l .
@@ -87,7 +88,7 @@
       ukg:rule ?rule ; ukg:confidence ?confidence ; ukg:evidence ?evidence .
   ?a ukg:sourceFile ?file .
   OPTIONAL { ?a schema:datePublished ?pd } OPTIONAL { ?st ukg:eventDate ?ed } BIND(COALESCE(?pd, ?ed) AS ?date)
-  OPTIONAL { ?st ukg:evidenceSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
+  OPTIONAL { ?st ukg:evidenceSelector/oa:start ?start } OPTIONAL { ?st ukg:evidenceSelector/oa:end ?end }
   OPTIONAL { ?st ukg:supportingEvidence ?support }
 } ORDER BY ?file DESC(?confidence) ?rule`,
     manyFacts: (triples) => `SELECT ?s ?p ?o ?file ?date ?rule ?confidence ?evidence ?start ?end ?support WHERE {
@@ -96,7 +97,7 @@
       ukg:rule ?rule ; ukg:confidence ?confidence ; ukg:evidence ?evidence .
   ?a ukg:sourceFile ?file .
   OPTIONAL { ?a schema:datePublished ?pd } OPTIONAL { ?st ukg:eventDate ?ed } BIND(COALESCE(?pd, ?ed) AS ?date)
-  OPTIONAL { ?st ukg:evidenceSelector ?sel . ?sel oa:start ?start ; oa:end ?end }
+  OPTIONAL { ?st ukg:evidenceSelector/oa:start ?start } OPTIONAL { ?st ukg:evidenceSelector/oa:end ?end }
   OPTIONAL { ?st ukg:supportingEvidence ?support }
 } ORDER BY ?file DESC(?confidence) ?rule`,
   };
@@ -121,9 +122,19 @@
         }));
       },
       async edges(ids, predicates, direction) {
-        const rows = [];
-        for (const part of chunks(ids, 200)) rows.push(...(await select(QUERIES.edges(part, predicates, direction))));
-        return rows.map((r) => ({ s: r.s, p: r.p, o: r.o, article: r.a || null, date: r.pd || r.ed || null }));
+        const triples = new Map();
+        for (const part of chunks(ids, 200)) {
+          for (const r of await select(QUERIES.edges(part, predicates, direction))) triples.set(`${r.s} ${r.p} ${r.o}`, [r.s, r.p, r.o]);
+        }
+        const rows = [], supported = new Set();
+        for (const part of chunks([...triples.values()], 200)) {
+          for (const r of await select(QUERIES.support(part))) {
+            rows.push({ s: r.s, p: r.p, o: r.o, article: r.a, date: r.pd || r.ed || null });
+            supported.add(`${r.s} ${r.p} ${r.o}`);
+          }
+        }
+        for (const [key, [s, p, o]] of triples) if (!supported.has(key)) rows.push({ s, p, o, article: null, date: null });
+        return rows;
       },
       async nodes(ids) {
         const rows = [];
