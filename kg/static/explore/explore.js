@@ -229,7 +229,7 @@
   // --- the page ----------------------------------------------------------------------------------------
 
   const source = CONFIG.mode === "inline" ? inlineSource(window.KG_DATA) : sparqlSource();
-  const graph = new Graph({ multi: false, type: "directed" });
+  const graph = new Graph({ multi: true, type: "directed" });  // two relations of the same pair are two edges
   const state = {
     expanded: new Set(), articleProvinces: {}, since: null, until: null, province: "", selected: null,
     busy: 0, renders: 0, firstRender: null,
@@ -313,7 +313,6 @@
     }
     for (const [key, e] of edges) {
       if (graph.hasEdge(key)) continue;
-      if (graph.hasEdge(e.s, e.o)) continue;  // one edge per pair of nodes drawn (the others in its facts)
       graph.addEdgeWithKey(key, e.s, e.o, {
         relation: LABEL_OF[e.p] || e.p, predicate: e.p, occ: [...e.occ.values()], size: 1 + Math.log2(1 + e.occ.size),
         color: "#b0b0b0", label: LABEL_OF[e.p] || e.p,
