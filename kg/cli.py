@@ -477,8 +477,8 @@ def serve(
     try:
         with serve_store(store=store, port=port, limits=limits, log=lambda message: err.print(_printable(message), markup=False)) as server:
             out.print(f"query page (YASGUI): {server.url}", markup=False)
-            out.print(f"graph explorer:      {server.explore_url}", markup=False)
             out.print(f"SPARQL endpoint:     {server.endpoint}", markup=False)
+            out.print(f"graph explorer:      {server.explore_url}", markup=False)
             sys.stdout.flush()
             services = "SERVICE allowed" if allow_service else "SERVICE refused"
             err.print(f"read-only; the article graphs are the default graph; {workers} engine(s), "

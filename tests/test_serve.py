@@ -135,8 +135,8 @@ def test_kg_serve_prints_the_urls_and_stops_cleanly_on_sigterm(seeds_build, tmp_
     )
     try:
         page_line = process.stdout.readline()
-        explore_line = process.stdout.readline()
         endpoint_line = process.stdout.readline()
+        explore_line = process.stdout.readline()
         assert page_line.startswith("query page (YASGUI): http://127.0.0.1:"), page_line
         assert explore_line.startswith("graph explorer:      http://127.0.0.1:"), explore_line
         endpoint = endpoint_line.split()[-1]
