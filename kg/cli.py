@@ -487,6 +487,7 @@ def serve(
         with serve_store(store=store, port=port, limits=limits, log=lambda message: err.print(_printable(message), markup=False)) as server:
             out.print(f"query page (YASGUI): {server.url}", markup=False)
             out.print(f"SPARQL endpoint:     {server.endpoint}", markup=False)
+            out.print(f"graph explorer:      {server.explore_url}", markup=False)
             sys.stdout.flush()
             services = "SERVICE allowed" if allow_service else "SERVICE refused"
             err.print(f"read-only; the article graphs are the default graph; {workers} engine(s), "
@@ -681,7 +682,24 @@ def _date_option(name: str, value: Optional[str]):
 
 def _view(graph: Optional[Path], store: Path, view: str, since: Optional[str], until: Optional[str], province: Optional[str]):
     """The requested view from --graph FILE or --store DIR, or exit 1 with a one-line error."""
-    from kg.views import load_graph_file, view_graph
+    from kg.views import view_graph
+
+    return _from_source(view_graph, graph, store, view, since, until, province)
+
+
+def _explorer_html(graph: Optional[Path], store: Path, view: str, since: Optional[str], until: Optional[str],
+                   province: Optional[str]) -> tuple[bytes, int, int]:
+    """The explorer page with the requested view inlined (kg export --format html), its nodes and edges."""
+    from kg.explore import page, view_data
+
+    data = _from_source(view_data, graph, store, view, since, until, province)
+    return page(data=data), len(data["nodes"]), len(data["edges"])
+
+
+def _from_source(make, graph: Optional[Path], store: Path, view: str, since: Optional[str], until: Optional[str],
+                 province: Optional[str]):
+    """``make(source, view=…, since=…, until=…, province=…)`` on --graph FILE or --store DIR, or exit 1 with a one-line error."""
+    from kg.views import load_graph_file
 
     start, end = _date_option("--since", since), _date_option("--until", until)
     province = _text(province, what="--province") if province is not None else None
@@ -692,7 +710,7 @@ def _view(graph: Optional[Path], store: Path, view: str, since: Optional[str], u
     except (OSError, ValueError, SyntaxError) as error:
         fail(f"{str(error).splitlines()[0]}" if str(graph) in str(error) else f"{graph}: cannot read graph: {str(error).splitlines()[0]}")
     try:
-        return view_graph(source, view=view, since=start, until=end, province=province)
+        return make(source, view=view, since=start, until=end, province=province)
     except ValueError as error:
         fail(str(error))
     except RuntimeError as error:
@@ -703,7 +721,7 @@ def _view(graph: Optional[Path], store: Path, view: str, since: Optional[str], u
 def export_view(
     graph: Optional[Path] = typer.Option(None, "--graph", help="A graph file written by kg build (.ttl, .nq) instead of the store."),
     store: Path = typer.Option(Path("out/store"), "--store", help="The store written by kg build."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="graphml or gexf (default: from -o's suffix, else graphml)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="graphml, gexf or html (the explorer page with the view inlined; default: from -o's suffix, else graphml)."),
     view: str = typer.Option("full", "--view", help=_VIEW_HELP),
     since: Optional[str] = typer.Option(None, "--since", help="Keep facts dated on or after this day (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Keep facts dated on or before this day (YYYY-MM-DD)."),
@@ -711,7 +729,8 @@ def export_view(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
-    """Export a view of the graph for Gephi: GraphML, or GEXF 1.3 with a timeline of the facts' dates.
+    """Export a view of the graph for Gephi: GraphML, or GEXF 1.3 with a timeline of the facts' dates;
+    or as html, the explorer page of kg serve with the view and its evidence inlined (opens from disk).
 
     A window (--since/--until) keeps only dated facts; see README for how dates are chosen.
 
@@ -724,8 +743,12 @@ def export_view(
     fmt = fmt or (output.suffix.lstrip(".") if output and output.suffix.lstrip(".") in FORMATS else "graphml")
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    network = _view(graph, store, view, since, until, province)
-    data = graphml_bytes(network) if fmt == "graphml" else gexf_bytes(network)
+    if fmt == "html":
+        data, nodes, edges = _explorer_html(graph, store, view, since, until, province)
+    else:
+        network = _view(graph, store, view, since, until, province)
+        data = graphml_bytes(network) if fmt == "graphml" else gexf_bytes(network)
+        nodes, edges = network.number_of_nodes(), network.number_of_edges()
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -736,7 +759,7 @@ def export_view(
     except OSError as error:
         fail(f"{output}: cannot write: {error.strerror or error}")
     if not quiet:
-        err.print(f"wrote {output} ({view}: {network.number_of_nodes()} nodes, {network.number_of_edges()} edges)", markup=False)
+        err.print(f"wrote {output} ({view}: {nodes} nodes, {edges} edges)", markup=False)
 
 
 @app.command()

@@ -1,5 +1,6 @@
-"""Serve a built store over HTTP: a SPARQL 1.1 Protocol endpoint, Graph Store reads and the YASGUI
-query page, that one bad query can't take down or turn outward.
+"""Serve a built store over HTTP: a SPARQL 1.1 Protocol endpoint, Graph Store reads, the YASGUI
+query page and the graph explorer (``/explore``, :mod:`kg.explore`, which reads through the endpoint),
+that one bad query can't take down or turn outward.
 
 The HTTP front is this module (asyncio and h11); the queries run in a pool of engine processes
 (:mod:`kg.engine`, pyoxigraph over the store), one query per process at a time.  So:
@@ -397,7 +398,8 @@ class Endpoint:
         self.hosts = names | {f"{name}:{self.port}" for name in names}
         self.origins = {f"http://{name}" for name in self.hosts} | {f"https://{name}" for name in self.hosts}
         try:
-            self.assets = await asyncio.get_running_loop().run_in_executor(None, query_page)
+            self.assets = dict(await asyncio.get_running_loop().run_in_executor(None, query_page))
+            self.assets["/explore"] = (ASSETS["/"], await asyncio.get_running_loop().run_in_executor(None, explore_page))
             await self.pool.start()
         except BaseException:
             self.server.close()
@@ -728,6 +730,14 @@ def query_page() -> dict[str, tuple[str, bytes]]:
     return {"/": (ASSETS["/"], FALLBACK_PAGE)}
 
 
+@functools.lru_cache(maxsize=1)
+def explore_page() -> bytes:
+    """The explorer page (:mod:`kg.explore`) over this server's SPARQL endpoint."""
+    from kg.explore import page
+
+    return page()
+
+
 # --- running it ---------------------------------------------------------------------------------
 
 @dataclass
@@ -748,6 +758,11 @@ class RunningEndpoint:
     def url(self) -> str:
         """The browser query page (YASGUI)."""
         return f"http://{self.host}:{self.port}/"
+
+    @property
+    def explore_url(self) -> str:
+        """The graph explorer page (:mod:`kg.explore`)."""
+        return f"http://{self.host}:{self.port}/explore"
 
     @property
     def endpoint(self) -> str:

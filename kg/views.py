@@ -67,7 +67,7 @@ from kg.namespace import ORG, SCHEMA, SKOS, UKG, sparql_prefixes
 from kg.resolve import short_hash
 
 VIEWS = ("full", "unions-initiatives-groups", "union-cooperation", "union-hierarchy")
-FORMATS = ("graphml", "gexf")
+FORMATS = ("graphml", "gexf", "html")  #: html: the explorer page with the view inlined (kg.explore)
 
 UNION, INITIATIVE, GROUP, PERSON, PLACE, ORGANIZATION = (
     "UnionBody", "Initiative", "BeneficiaryGroup", "Person", "Place", "Organization",

@@ -21,7 +21,7 @@ def _package_data() -> list[str]:
     return project["tool"]["setuptools"]["package-data"]["kg"]
 
 
-@pytest.mark.parametrize("folder", ["ontology", "data"])
+@pytest.mark.parametrize("folder", ["ontology", "data", "static"])
 def test_every_file_the_package_reads_is_package_data(folder: str) -> None:
     files = [p for p in (kg.PACKAGE_DIR / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     assert files

@@ -136,10 +136,13 @@ def test_kg_serve_prints_the_urls_and_stops_cleanly_on_sigterm(seeds_build, tmp_
     try:
         page_line = process.stdout.readline()
         endpoint_line = process.stdout.readline()
+        explore_line = process.stdout.readline()
         assert page_line.startswith("query page (YASGUI): http://127.0.0.1:"), page_line
+        assert explore_line.startswith("graph explorer:      http://127.0.0.1:"), explore_line
         endpoint = endpoint_line.split()[-1]
         assert endpoint.endswith("/query")
         assert "Yasgui" in httpx.get(page_line.split()[-1]).text
+        assert "union-kg explorer" in httpx.get(explore_line.split()[-1]).text
         assert run_remote(endpoint, "SELECT ?l WHERE { ?u a ukg:UnionBody ; rdfs:label ?l } LIMIT 1").rows
         snapshots = list(tmp_path.glob(".store.serve-*"))
         assert len(snapshots) == 1

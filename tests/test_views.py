@@ -412,7 +412,7 @@ def test_kg_export_writes_the_view_in_the_format_of_its_suffix_or_to_stdout(seed
         (["--province", "火星"], "error: no province '火星' in the graph"),
         (["--since", "2020-13-01"], "error: --since must be a date YYYY-MM-DD, not '2020-13-01'"),
         (["--view", "nope"], "error: unknown view 'nope'"),
-        (["--format", "dot"], "error: --format must be one of graphml, gexf, not 'dot'"),
+        (["--format", "dot"], "error: --format must be one of graphml, gexf, html, not 'dot'"),
         (["--graph", "missing.ttl"], "error: missing.ttl: no such file"),
     ],
 )
