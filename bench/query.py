@@ -180,6 +180,7 @@ def main() -> None:
           file=sys.stderr)
     oxigraph_load = _oxigraph_load_s(out / "graph.nq")
     virtuoso_context, virtuoso_at, virtuoso_load = None, None, None
+    virtuoso_errors: dict[str, str] = {}
     if not args.no_virtuoso:
         from bench import virtuoso
 
@@ -218,8 +219,13 @@ def main() -> None:
                                            headers={"Accept": "application/sparql-results+json"})
                     response.raise_for_status()
                     return len(response.json()["results"]["bindings"])
-                vt_s, vt_rows, _ = timed(on_virtuoso, args.repeat)
-                if vt_rows != len(ox_rows):
+                try:
+                    vt_s, vt_rows, _ = timed(on_virtuoso, args.repeat)
+                except httpx.HTTPStatusError as error:  # reported in the table, not a crash of the benchmark
+                    vt_s, vt_rows = None, None
+                    virtuoso_errors[path.name] = " ".join(error.response.text.split())[:160]
+                    print(f"warning: {path.name}: Virtuoso: {virtuoso_errors[path.name]}", file=sys.stderr)
+                if vt_rows is not None and vt_rows != len(ox_rows):
                     print(f"warning: {path.name}: Virtuoso gave {vt_rows} rows, the store {len(ox_rows)}", file=sys.stderr)
             if args.no_rdflib:
                 rd_s, rd_rows, capped = float("nan"), None, False
@@ -249,6 +255,8 @@ def main() -> None:
 
     report = render(lines, args=args, triples=triples, rdflib_triples=len(dataset), rdflib_load=rdflib_load, out=out,
                     oxigraph_load=oxigraph_load, virtuoso_load=virtuoso_load)
+    if virtuoso_errors:
+        report += "\n\nVirtuoso errors:\n\n" + "\n".join(f"- `{name}`: {text}" for name, text in virtuoso_errors.items())
     print(report)
     if not args.no_write:
         RESULTS.write_text(report + "\n", encoding="utf-8")
@@ -274,7 +282,7 @@ def render(lines, *, args, triples: int, rdflib_triples: int, rdflib_load: float
     weak = [] if args.no_rdflib else [line[0] for line in lines if line[8] < TARGET_RATIO]
     rows = [
         f"| `{name}` | {count} | {ox_s * 1000:.1f} | {ox_cpu * 1000:.0f} | {load:.1f} | " + (f"{http_s * 1000:.1f}" if http_s is not None else "–")
-        + " | " + (f"{vt_s * 1000:.1f}" if vt_s is not None else "–")
+        + " | " + (f"{vt_s * 1000:.1f}" if vt_s is not None else "error" if virtuoso_load is not None else "–")
         + (" | – | – | – |" if args.no_rdflib else f" | {'> ' if capped else ''}{rd_s * 1000:,.0f} | {'> ' if capped else ''}{ratio:,.1f}× | {same} |")
         for name, count, ox_s, ox_cpu, load, http_s, vt_s, rd_s, ratio, same, capped in lines
     ]
