@@ -160,3 +160,34 @@ def test_coordinated_served(text: str, expected: list) -> None:
     found = coordinated_served(context, phrases, [first], served)
     assert sorted(g.label for _i, g, _p in found) == sorted(expected)
     assert all(i is init and p == 0.8 for i, _g, p in found)
+
+
+@pytest.mark.parametrize(
+    ("label", "depth"),
+    [("职工", 0), ("员工", 1), ("女职工", 1), ("困难职工家庭", 2), ("单身青年职工", 2), ("某某工", None)],
+)
+def test_taxonomy_depth(label: str, depth: int | None) -> None:
+    from kg.rules.decide import taxonomy_depth
+
+    assert taxonomy_depth(label) == depth
+
+
+@pytest.mark.parametrize(
+    ("text", "group", "generic"),
+    [
+        ("青禾县总工会为全县职工开展免费体检活动。", "职工", True),
+        ("青禾县总工会为环卫工人开展免费体检活动。", "环卫工人", False),
+    ],
+)
+def test_generic_groups_get_their_own_pair_features(text: str, group: str, generic: bool) -> None:
+    """A top-level group's pair features come again prefixed generic& (the model weighs them apart)."""
+    from kg.rules.decide import Context, benefited_pairs
+
+    doc = process(make_nlp(model="rules"), Article(id="t#0", source_file="t.txt", position=0, text=text))
+    inits = [m for m in doc._.mentions if m.kind == INITIATIVE]
+    groups = [m for m in doc._.mentions if m.kind == GROUP and m.label == group]
+    pairs = benefited_pairs(doc, Context(doc), inits, groups)
+    assert pairs
+    for _init, _group, features in pairs:
+        assert any(f.startswith("generic&") for f in features) == generic
+        assert ("gdepth=0" in features) == generic

@@ -707,6 +707,33 @@ def _benefited_features(context: Context, init: Mention, group: Mention, *, vote
     return f
 
 
+@lru_cache(maxsize=4096)
+def taxonomy_depth(label: str) -> int | None:
+    """How many broader groups stand above a group label in the taxonomy (0: a top-level group such as
+    职工, the generic group union news names everywhere); None for a label the taxonomy does not know.
+
+    >>> taxonomy_depth("职工"), taxonomy_depth("女职工"), taxonomy_depth("单身青年职工"), taxonomy_depth("某某工")
+    (0, 1, 2, None)
+    """
+    from kg.rules.groups import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    label = taxonomy.preferred(label)
+    if label not in taxonomy.broader_of:
+        return None
+    depth = 0
+    while taxonomy.broader_of.get(label) and depth < 3:
+        label, depth = taxonomy.broader_of[label][0], depth + 1
+    return depth
+
+
+# the pair features that a generic (top-level) group gets a second copy of, so that the model can weigh
+# them apart for groups named everywhere in union news (generic 职工 is linked to far fewer of its
+# initiatives than a specific group is)
+_GENERIC_CONJOINED = ("rule=", "sentences=", "clauses=", "between=")
+_GENERIC_CONJOINED_FLAGS = frozenset({"nearest_init", "benefactive_before", "topic_init", "top_group"})
+
+
 def _marked_and_agents(context: Context, groups: list[Mention], inits: list[Mention]) -> tuple[set[int], set[int]]:
     """The group mentions the hand rules' markers mark (为/向/面向 Y, Y 参加 …) and those that act as agents."""
     text = context.text
@@ -767,8 +794,10 @@ def benefited_pairs(doc: Doc, context: Context, inits: list[Mention],
     of a sentence of its paragraph at most :data:`MAX_SENTENCE_GAP` away, or of the headline.
 
     The features are those of the mention pair (the hand rules' answer, sentence and clause distance,
-    the words between, the nearest initiative …) and what the article says of the two labels (how often
-    each is named, whether the group is the article's most named group, the initiative its topic).
+    the words between, the nearest initiative …), what the article says of the two labels (how often
+    each is named, whether the group is the article's most named group, the initiative its topic) and
+    how generic the group is (its depth in the taxonomy; a top-level group's pair features again,
+    prefixed ``generic&``).
     """
     votes = context.votes(inits)[BENEFITED]
     init_sentences = [context.sentence(init.start) for init in inits]
@@ -788,6 +817,8 @@ def benefited_pairs(doc: Doc, context: Context, inits: list[Mention],
         gi = context.sentence(group.start)
         memo: dict = {}
         group_named = "group_named=" + _bucket(group_counts[group.label], (1, 2, 4))
+        depth = taxonomy_depth(group.label)
+        group_depth = "gdepth=" + ("unknown" if depth is None else str(min(depth, 2)))
         for init, ii in zip(inits, init_sentences):
             near = abs(gi - ii) <= MAX_SENTENCE_GAP and para[gi] == para[ii]
             if not (near or init.end <= headline_end):
@@ -797,6 +828,10 @@ def benefited_pairs(doc: Doc, context: Context, inits: list[Mention],
             features.add(group_named)
             features.add(init_named[init.label])
             features |= counts
+            features.add(group_depth)
+            if depth == 0:
+                features |= {"generic&" + x for x in features
+                             if x.startswith(_GENERIC_CONJOINED) or x in _GENERIC_CONJOINED_FLAGS}
             if group.label == top_group:
                 features.add("top_group")
             if init.label in topic:
