@@ -182,7 +182,6 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     say(f"## kg build benchmark, {time.strftime('%Y-%m-%d %H:%M')}")
     say()
-    say(f"- load average (1, 5, 15 min) at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for key, value in info.items():
         say(f"- {key}: {value}")
     say()
