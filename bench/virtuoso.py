@@ -12,7 +12,6 @@ Example (needs /usr/bin/virtuoso-t)::
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from kg.serve import free_port
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"
@@ -65,12 +66,6 @@ MaxQueryCostEstimationTime = 0
 def available() -> bool:
     """Whether Virtuoso's server and isql are installed (apt-get install virtuoso-opensource-7-bin)."""
     return shutil.which(VIRTUOSO) is not None and shutil.which(ISQL) is not None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -126,7 +121,7 @@ def running(folder: Path, *, buffers: int = 20_000, dirs: tuple[Path, ...] = (Pa
     db = folder / "db"
     shutil.rmtree(db, ignore_errors=True)
     db.mkdir()
-    server = Virtuoso(folder=folder, isql_port=_free_port(), http_port=_free_port())
+    server = Virtuoso(folder=folder, isql_port=free_port(), http_port=free_port())
     ini = folder / "virtuoso.ini"
     allowed = ", ".join(str(d.resolve()) for d in (*dirs, folder))
     ini.write_text(INI.format(db=db, isql_port=server.isql_port, http_port=server.http_port, dirs=allowed,

@@ -21,7 +21,6 @@ Example:
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+
+from kg.query import QueryError, endpoint_url, shown
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 CONTENT_TYPE = "text/turtle; charset=utf-8"  # the body is N-Triples, which is a subset of Turtle
@@ -62,26 +63,19 @@ def _nquads_path(source: Path) -> Path:
         path = source / "graph.nq" if source.is_dir() else source
         found = path.is_file()
     except (OSError, ValueError) as error:  # a name too long, a NUL byte …
-        raise PushError(f"{_shown(source)}: {getattr(error, 'strerror', None) or error}") from None
+        raise PushError(f"{shown(source)}: {getattr(error, 'strerror', None) or error}") from None
     if not found:
-        raise PushError(f"{_shown(path)}: no such file (run 'kg build' first)")
+        raise PushError(f"{shown(path)}: no such file (run 'kg build' first)")
     return path
 
 
-def _shown(path: Path | str) -> str:
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
 def _endpoint(endpoint: str) -> httpx.URL:
-    """The Graph Store endpoint's URL, checked (PushError when it is not an http(s) URL with a host)."""
-    problem = f"{_shown(endpoint)!r} is not an http(s) URL (e.g. http://127.0.0.1:7878/store)"
+    """The Graph Store endpoint's URL, checked as ``kg query --endpoint`` checks its URL (PushError when it
+    is not an http(s) URL with a host)."""
     try:
-        url = httpx.URL(endpoint)
-    except (httpx.InvalidURL, TypeError, ValueError, UnicodeError):
-        raise PushError(problem) from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise PushError(problem)
-    return url
+        return httpx.URL(endpoint_url(endpoint))
+    except QueryError:
+        raise PushError(f"{shown(endpoint)!r} is not an http(s) URL (e.g. http://127.0.0.1:7878/store)") from None
 
 
 def _quads(path: Path) -> Iterator[ox.Quad]:

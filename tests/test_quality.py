@@ -7,7 +7,6 @@ read.  Without ../shared the gate is skipped, except under CI (``CI=true``), whe
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from kg.build import build
 from kg.eval import evaluate, format_table
 
-from conftest import shared_dir
+from conftest import need_shared
 
 # split -> category -> F1 floor, and the micro (precision, recall) floors: a change may trade precision for
 # recall within a category, but not lose F1 in any, nor overall precision or recall.
@@ -45,11 +44,7 @@ def _split(shared: Path, name: str, tmp: Path) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("split", sorted(F1_FLOORS))
 def test_quality_gate(split: str, tmp_path: Path) -> None:
-    shared = shared_dir()
-    if shared is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("../shared (the gold annotations) is missing: the quality gate cannot run")
-        pytest.skip("../shared (the gold annotations) is not available")
+    shared = need_shared()
     sources, gold = _split(shared, split, tmp_path)
     build([sources], out=tmp_path / "out", jobs=1)
     report = evaluate(gold, graph=tmp_path / "out" / "graph.nq")
