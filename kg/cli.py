@@ -124,8 +124,9 @@ def _models(model: Path | None) -> str | None:
 def train(
     gold_dir: Path = typer.Argument(..., help="A folder of gold JSON annotations (the format of ../shared/gold)."),
     sources: list[Path] = typer.Argument(..., help="The annotated source files or folders (files without gold are skipped)."),
-    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder to write the models into (model.json and one TSV per decision)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder to write the models into (model.json and one TSV per decision)."),
     model_id: Optional[str] = typer.Option(None, "--id", help="The models' id, written into each fact's provenance (default: the folder's name)."),
+    cv: int = typer.Option(0, "--cv", min=0, help="Instead of writing models, print the scores of K-fold cross-validation by file (models trained on the other folds extract each fold)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Train the decision models (initiative, group, launched, benefited) on annotated sources.
@@ -135,12 +136,33 @@ def train(
     F1 over out-of-fold predictions.  Deterministic: the same inputs give the same files.  Use the
     result with kg build --model OUT.
 
+    With --cv K nothing is written: the annotated files are split into K folds and each is extracted by
+    models trained on the others, so the table printed (kg eval's) says how the models do on articles
+    they have not seen.
+
     Example: kg train my-gold/ my-pages/ -o models/my-paper && kg build my-pages/ --model models/my-paper
+
+    Example: kg train my-gold/ my-pages/ --cv 5
     """
     from kg.eval import GoldError
     from kg.model import save_models
-    from kg.train import train as run_train
+    from kg.train import cross_validate, train as run_train
 
+    if cv:
+        if cv < 2:
+            fail("--cv: cross-validation needs at least 2 folds")
+        from kg.eval import format_table
+
+        try:
+            report, _ = cross_validate(gold_dir, sources, folds=cv, on_problem=_report_problem)
+        except GoldError as error:
+            fail(str(error))
+        if not report.files:
+            fail(f"{gold_dir}: no source file matches the gold annotations (nothing to learn from)")
+        typer.echo(format_table(report))
+        return
+    if out_dir is None:
+        fail("kg train: give --out DIR to write the models, or --cv K to cross-validate them")
     try:
         models = run_train(gold_dir, sources, model_id=model_id or out_dir.resolve().name, on_problem=_report_problem)
     except GoldError as error:

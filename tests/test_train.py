@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.model import load_models
-from kg.train import annotate, fit_models
+from kg.train import annotate, fit_models, held_out_extractions
 
 runner = CliRunner()
 
@@ -89,16 +89,44 @@ def test_fit_models_needs_no_more_than_the_articles(annotated) -> None:
     assert all(0 < m.threshold < 1 for m in models.models.values())
 
 
+def test_each_article_is_extracted_by_the_models_of_the_other_folds(annotated) -> None:
+    gold, sources = annotated
+    articles, facts = annotate(gold, [sources])
+    extractions = held_out_extractions(articles, facts, folds=3)
+    files = sorted(a.file for a in articles)
+    assert sorted(e.article.source_file.rsplit("/", 1)[-1] for e in extractions) == files
+    for extraction in extractions:
+        fold = files.index(extraction.article.source_file.rsplit("/", 1)[-1]) % 3
+        models = {r.rule.split("/")[1] for r in extraction.relations if r.rule.startswith("model.")}
+        assert models <= {f"fold-{fold}"}, (extraction.article.source_file, models)
+    assert any(r.rule.startswith("model.") for e in extractions for r in e.relations)
+
+
+def test_kg_train_cv_prints_the_held_out_scores_and_writes_nothing(annotated, tmp_path, monkeypatch) -> None:
+    gold, sources = annotated
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["train", str(gold), str(sources), "--cv", "3"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:]}
+    assert list(rows) == ["unions", "initiatives", "groups", "persons", "launched", "benefited", "micro"]
+    assert int(rows["unions"][7]) == len(STORIES)  # the gold column counts every annotated union
+    assert int(rows["initiatives"][7]) == sum(len(story[2]) for story in STORIES)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["build", "SOURCES", "--model", "/nonexistent/model"], "no model.json"),
         (["train", "/nonexistent/gold", "SOURCES", "-o", "OUT"], "no such gold directory"),
+        (["train", "GOLD", "SOURCES"], "give --out DIR"),
+        (["train", "GOLD", "SOURCES", "--cv", "1"], "at least 2 folds"),
     ],
 )
 def test_bad_model_or_gold_is_a_one_line_error(annotated, tmp_path, args, message) -> None:
-    _gold, sources = annotated
-    args = [str(sources) if a == "SOURCES" else str(tmp_path / "out") if a == "OUT" else a for a in args]
+    gold, sources = annotated
+    named = {"SOURCES": str(sources), "GOLD": str(gold), "OUT": str(tmp_path / "out")}
+    args = [named.get(a, a) for a in args]
     result = runner.invoke(app, args + ["-o", str(tmp_path / "o")] if args[0] == "build" else args)
     assert result.exit_code == 1
     assert message in result.output and len(result.output.strip().splitlines()) == 1

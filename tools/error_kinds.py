@@ -22,12 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.eval import labels_match, predictions_from_extractions, score  # noqa: E402
-from kg.records import Extraction  # noqa: E402
 from kg.rules import decide as D  # noqa: E402
 from kg.text import normalize_label  # noqa: E402
-from kg.train import annotate, fit_models  # noqa: E402
+from kg.train import FOLDS, annotate, held_out_extractions  # noqa: E402
 
-FOLDS = 5
 
 
 def tune_split(shared: Path, tmp: Path) -> tuple[Path, Path]:
@@ -91,22 +89,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         gold_dir, sources = tune_split(shared, Path(name))
         articles, gold = annotate(gold_dir, [sources])
-        files = sorted({a.file for a in articles})
-        fold_of = {file: k % FOLDS for k, file in enumerate(files)}
-        extractions, candidates = [], defaultdict(lambda: {"initiatives": set(), "groups": set()})
-        for k in range(FOLDS):
-            models = fit_models([a for a in articles if fold_of[a.file] != k], gold, model_id="cv")
-            for a in articles:
-                if fold_of[a.file] != k:
-                    continue
-                doc = a.doc
-                candidates[a.file]["initiatives"] |= {m.label for m, _e in a.candidates}
-                candidates[a.file]["groups"] |= {m.label for m in doc.user_data.get("ukg-snapshot", ()) if m.kind == "BeneficiaryGroup"}
-                saved = doc._.mentions, doc._.relations
-                D.decide(doc, models)
-                extractions.append(Extraction(article=doc._.article, mentions=tuple(doc._.mentions),
-                                              relations=tuple(doc._.relations)))
-                doc._.mentions, doc._.relations = saved
+        extractions = held_out_extractions(articles, gold, folds=FOLDS)
+        candidates = defaultdict(lambda: {"initiatives": set(), "groups": set()})
+        for a in articles:
+            candidates[a.file]["initiatives"] |= {m.label for m, _e in a.candidates}
+            candidates[a.file]["groups"] |= {m.label for m in a.doc.user_data.get("ukg-snapshot", ())
+                                             if m.kind == "BeneficiaryGroup"}
     predicted = predictions_from_extractions(extractions)
     report = score(predicted, gold)
     kinds: Counter = Counter()
