@@ -50,6 +50,8 @@ def persons(doc):
          {("黄小梅", "青禾区总工会"), ("林大伟", "青禾区总工会")}),
         # the post after the name, with a copula
         ("全国劳动模范刘大山被聘为青禾市总工会兼职副主席。", {("刘大山", "青禾市总工会")}),
+        # a generic workplace head names the article's workplace union, also when its word is inside the name
+        ("青禾建工集团公司工会开展慰问。集团工会主席张小军讲话。", {("张小军", "青禾建工集团公司工会")}),
         # traditional script
         ("青禾市總工會主席陳一鳴出席並講話。", {("陈一鸣", "青禾市总工会")}),
         # coordinated names share the post

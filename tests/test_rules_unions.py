@@ -24,6 +24,9 @@ def unions(nlp, text):
         ("青禾电力公司运维分工会组织职工体检。", {"青禾电力公司运维分工会"}),
         # a generic head alone stands for the article's named workplace
         ("青禾化工集团公司工会召开职代会。集团公司工会还发布了倡议书。", {"青禾化工集团公司工会"}),
+        # ... also when the head is a shorter workplace word inside the named one (集团 of 集团公司)
+        ("青禾建工集团公司工会开展慰问。集团工会还组织了体检。", {"青禾建工集团公司工会"}),
+        ("白沙纺织集团有限公司工会举办运动会。集团工会负责人介绍了情况。", {"白沙纺织集团有限公司工会"}),
         ("华远路桥工程公司青禾大桥项目工会小组成立。该项目工会小组还执行了公司工会的制度。",
          {"华远路桥工程公司青禾大桥项目工会小组", "华远路桥工程公司工会"}),
         # a brand shortening of the named enterprise, and a name with a bare level character

@@ -22,7 +22,7 @@ A union mention is <descriptor> <level>? <head> (on the simplified text, charact
   sector (某市新业态工会联合会, union.federation/v2);
 - abbreviations and anaphora: X市总, 市总/县总/区总/省总, (该)市总工会, 自治区总工会 → the article's
   union or place of that level (short place names, a dateline's place, two-character counties, the
-  division enclosing the article's places: union.anaphora/v2); 该会/本会 → the union named last before
+  division enclosing the article's places: union.anaphora/v3); 该会/本会 → the union named last before
   (union.this_body/v1); headline "<place>工会" only if the article names that union; short forms of a
   named union (a suffix, or brand + unit) take its full label;
 - enterprise unions from posts (union.enterprise/v2): 某公司党委副书记、纪委书记、工会主席, 在某公司，工会主席;
@@ -62,7 +62,7 @@ from kg.text import finditer_at, sentence_spans
 RULE_NATIONAL = "union.national/v1"
 RULE_TERRITORIAL = "union.grammar/v2"
 RULE_ABBREV = "union.abbrev/v1"
-RULE_ANAPHORA = "union.anaphora/v2"
+RULE_ANAPHORA = "union.anaphora/v3"
 RULE_HEADLINE = "union.headline/v1"
 RULE_INDUSTRY = "union.industry/v2"
 RULE_ENTERPRISE = "union.enterprise/v2"
@@ -1084,6 +1084,8 @@ def _resolve_ref(text: str, explicit: list[_Cand], ref: _Ref) -> str:
     else:
         accept = lambda c: c.label.endswith(ref.suffix) and c.label != ref.suffix  # noqa: E731
     target = _nearest(explicit, ref.start, accept)
+    if target is None and not ref.level and not ref.prefix and ref.suffix != "工会":
+        target = _nearest(explicit, ref.start, _shortened_workplace(ref.suffix))
     if target is not None:
         return target.label
     if ref.prefix:
@@ -1094,6 +1096,26 @@ def _resolve_ref(text: str, explicit: list[_Cand], ref: _Ref) -> str:
         if name:
             return name + ref.suffix[len(ref.suffix) - len(ref.suffix.split(ref.unit)[-1]):]
     return ""
+
+
+def _shortened_workplace(suffix: str):
+    """Whether a named workplace union is the one a generic head that it does not end with stands for:
+    the head's workplace word inside the named one's descriptor (集团工会 → 某某集团公司工会, 公司工会 →
+    某某公司某某分公司工会 is left to the suffix match first) (union.anaphora/v3).
+
+    >>> accept = _shortened_workplace("集团工会")
+    >>> accept(_Cand(0, 8, "华远集团公司工会", RULE_ENTERPRISE, 0.85)), accept(_Cand(0, 6, "华远公司工会", RULE_ENTERPRISE, 0.85))
+    (True, False)
+    """
+    head = next((h for h in _WORKPLACE_HEADS if suffix.endswith(h)), "")
+    word = suffix[: len(suffix) - len(head)]
+
+    def accept(c: _Cand) -> bool:
+        if not head or len(word) < 2 or c.rule not in (RULE_ENTERPRISE, RULE_ALIAS) or not c.label.endswith(head):
+            return False
+        return word in c.label[: len(c.label) - len(head)] and c.label != suffix
+
+    return accept
 
 
 def _nearest_unit(text: str, ref: _Ref) -> str:
