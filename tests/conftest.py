@@ -46,15 +46,15 @@ def need_shared() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from kg.nlp import RULES, make_nlp
+    from kg.extract.nlp import RULES, make_nlp
 
     return make_nlp(model=RULES)
 
 
 @pytest.fixture(scope="session")
 def seeds_build(tmp_path_factory):
-    """kg.build.build over seeds/ into a temporary folder: (summary, out folder)."""
-    from kg.build import build
+    """kg.build.run.build over seeds/ into a temporary folder: (summary, out folder)."""
+    from kg.build.run import build
 
     out = tmp_path_factory.mktemp("seeds-build")
     summary = build([SEEDS], out=out)
@@ -63,8 +63,8 @@ def seeds_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seeds_server(seeds_build):
-    """A read-only Oxigraph server (kg.serve.serve_store) over the seeds build on a free port."""
-    from kg.serve import free_port, serve_store
+    """A read-only Oxigraph server (kg.store.serve.serve_store) over the seeds build on a free port."""
+    from kg.store.serve import free_port, serve_store
 
     _, out = seeds_build
     with serve_store(store=out / "store", port=free_port()) as server:

@@ -1,4 +1,4 @@
-"""kg.nlp: the pipeline's Doc (jieba's words, by jieba-rs) and its words and spaces."""
+"""kg.extract.nlp: the pipeline's Doc (jieba's words, by jieba-rs) and its words and spaces."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp import make_doc, make_nlp, process
+from kg.extract.nlp import make_doc, make_nlp, process
 from kg.records import INITIATIVE, Article
 from conftest import SEEDS
 
@@ -44,7 +44,7 @@ def test_doc_words_are_jieba_cuts(nlp, text: str) -> None:
 
 
 def test_doc_words_are_jieba_cuts_on_the_seeds_and_random_snippets() -> None:
-    from kg.nlp import _cut
+    from kg.extract.nlp import _cut
 
     rng = random.Random(7)
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
@@ -62,7 +62,7 @@ def _spacy_jieba(nlp):
 def test_words_and_spaces_are_spacys() -> None:
     from spacy import util
 
-    from kg.nlp import _cut, _layout, _words_and_spaces
+    from kg.extract.nlp import _cut, _layout, _words_and_spaces
 
     rng = random.Random(8)
     joined = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
@@ -89,7 +89,7 @@ def _or_error(function, words: list[str]):
 
 
 def test_cut_leaves_a_lone_surrogate_to_jieba() -> None:
-    from kg.nlp import _cut
+    from kg.extract.nlp import _cut
 
     assert _cut("工会\ud800职工") is None  # Rust takes UTF-8 only; ingest drops such characters anyway
     assert _cut("工会职工") == _jieba_words("工会职工")
@@ -98,7 +98,7 @@ def test_cut_leaves_a_lone_surrogate_to_jieba() -> None:
 def test_like_num_is_spacys() -> None:
     from spacy.lang.zh.lex_attrs import _count_num_words, _single_num_words, like_num
 
-    from kg.nlp import _like_num
+    from kg.extract.nlp import _like_num
 
     rng = random.Random(5)
     pieces = list(_count_num_words[:12]) + list(_single_num_words[:12]) + ["十", "百", "万", "亿", "工会", "职工", "1", "2.5",

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.eval import evaluate, format_table
+from kg.build.run import build
+from kg.store.eval import evaluate, format_table
 
 from conftest import need_shared
 

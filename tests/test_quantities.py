@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kg.quantities import ParsedQuantity, find_quantities, parse_number, parse_quantity
+from kg.zh.quantity_parse import ParsedQuantity, find_quantities, parse_number, parse_quantity
 from kg.records import GROUP, INITIATIVE, MEASURES, QUANTITY, UNION, Article, Mention
 
 # (text, value, unit, approximate)
@@ -140,7 +140,7 @@ def test_parse_number(text, value, approximate):
 
 def _run(nlp, text: str, hand: list[tuple[str, str]]):
     """Doc after ukg_quantities only, with (kind, surface) mentions put in by hand first."""
-    from kg.nlp import make_doc
+    from kg.extract.nlp import make_doc
     from kg.rules.quantities import ukg_quantities
 
     doc = make_doc(nlp, Article(id="t#0", source_file="t", position=0, text=text))
@@ -221,7 +221,7 @@ def test_quantity_matches_are_finditer():
     """The scan that tries the pattern only where a quantity can start finds what finditer finds."""
     import random
 
-    from kg.quantities import _QUANTITY, _quantity_matches
+    from kg.zh.quantity_parse import _QUANTITY, _quantity_matches
 
     alphabet = list("0123456789.,-~%约有近过出超上大将接逾百分之万亿千百十一二两三几数点余多名人元个次家项位以上左右第"
                     "至到—－～职工会员农民群众居民人口 ，。a") + ["٣", "〇", "块钱", "美元", "人次", "平方米"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.eval import labels_match
-from kg.nlp import SHIPPED, make_nlp, process
-from kg.text import normalize_label
+from kg.zh.text import labels_match
+from kg.extract.nlp import SHIPPED, make_nlp, process
+from kg.zh.text import normalize_label
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
 
 
@@ -87,8 +87,8 @@ def test_every_fact_cites_sentences_naming_its_ends(model_nlp) -> None:
 
 
 def test_supporting_evidence_reaches_the_graph(model_nlp) -> None:
-    from kg.extract import extract
-    from kg.graph import article_quads
+    from kg.extract.article import extract
+    from kg.rdf.quads import article_quads
 
     text = "青禾县总工会近日召开全委会议。会议决定，今年开展“技能进工地”培训活动，为建筑工人送去技能课。"
     extraction = extract(Article(id="t#0", source_file="t.txt", position=0, text=text), nlp=model_nlp)
@@ -147,7 +147,7 @@ def test_group_lists_join_coordinated_phrases() -> None:
     ],
 )
 def test_coordinated_served(text: str, expected: list) -> None:
-    from kg.nlp import RULES
+    from kg.extract.nlp import RULES
     from kg.rules.decide import Context, _fact, coordinated_served
 
     doc = process(make_nlp(model=RULES), Article(id="t#0", source_file="t.txt", position=0, text=text))

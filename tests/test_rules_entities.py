@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import LOCATED_IN, MEMBERSHIP, ORGANIZATION, PARTNER, PERSON, PLACE, UNION, Article
 
 
@@ -148,7 +148,7 @@ def test_membership_role_keeps_org_prefix(nlp):
 
 
 def test_add_mention_keeps_one_of_each_also_after_the_list_is_replaced(nlp) -> None:
-    from kg.nlp import make_doc
+    from kg.extract.nlp import make_doc
     from kg.records import Mention
     from kg.rules import add_mention
 
@@ -181,7 +181,7 @@ def test_industry_scan_finds_what_finditer_finds():
     import random
 
     from kg.rules.unions import _industry_re, _industry_start, industries
-    from kg.text import finditer_at
+    from kg.zh.text import finditer_at
 
     pieces = list(industries()) + ["中国", "中华全国", "系统", "工会", "联", "的", "，", "市"]
     rng = random.Random(4)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import INITIATIVE, Article
 from kg.rules.initiatives import find_initiatives, is_acceptable
 
@@ -378,7 +378,7 @@ def test_word_flag_cuts_the_run_as_the_window():
     window's cut."""
     import random
 
-    from kg import posseg
+    from kg.zh import posseg
     from kg.rules.initiatives import _word_flag
 
     def window_flag(text, pos):
@@ -429,7 +429,7 @@ def test_count_scans_find_what_the_searches_find():
     import random
 
     from kg.rules.initiatives import _COUNT_INSIDE, _COUNT_START, _TRAILING_COUNT_END, _trailing_count
-    from kg.text import finditer_at
+    from kg.zh.text import finditer_at
 
     alphabet = list("共达近超逾约0123456789.一二三四五六七八九十两百千万几余多大个项次场家支批类种名位户人期届轮座所处"
                     "工会活动“《\n ，")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
 from kg.rules.groups import find_groups, load_taxonomy
 
@@ -442,7 +442,7 @@ def test_the_words_after_a_gap_mark_are_those_of_the_rest():
     for the whole window (it cuts the runs between such marks on their own)."""
     import random
 
-    from kg import posseg
+    from kg.zh import posseg
     from kg.rules.mission import _GAP_PUNCT
 
     pieces = ["为", "向", "职工", "环卫工人", "送去", "已为", "特向", "面向", "广大", "货车司机", "开展",

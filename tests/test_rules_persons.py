@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import MEMBERSHIP, PERSON, UNION, Article
 from kg.rules.persons import name_at, post_ending
 

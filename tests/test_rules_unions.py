@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import UNION, Article
 from kg.rules.unions import descriptor_start, grammar
 

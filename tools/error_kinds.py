@@ -21,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.eval import labels_match, predictions_from_extractions, score  # noqa: E402
+from kg.store.eval import predictions_from_extractions, score  # noqa: E402
+from kg.zh.text import labels_match  # noqa: E402
 from kg.records import Extraction  # noqa: E402
 from kg.rules import decide as D  # noqa: E402
-from kg.text import normalize_label  # noqa: E402
-from kg.train import annotate, fit_models  # noqa: E402
+from kg.zh.text import normalize_label  # noqa: E402
+from kg.learn.train import annotate, fit_models  # noqa: E402
 
 FOLDS = 5
 

@@ -24,10 +24,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg import ontology_file
-from kg.graph import PREFIXES, sort_quads
-from kg.namespace import ONTOLOGY_GRAPH
-from kg.gexf import gexf_bytes, graphml_bytes  # noqa: F401  (graphml_bytes, gexf_bytes re-exported)
-from kg.views import view_graph
+from kg.rdf.quads import PREFIXES, sort_quads
+from kg.rdf.namespace import ONTOLOGY_GRAPH
+from kg.gephi.writers import gexf_bytes, graphml_bytes
+from kg.gephi.views import view_graph
 
 
 def ontology_quads() -> list[ox.Quad]:
@@ -62,7 +62,7 @@ def nquads_bytes(quads: Iterable[ox.Quad]) -> bytes:
 
 
 def to_networkx(quads: Iterable[ox.Quad], *, view: str = "full") -> nx.MultiDiGraph:
-    """The Gephi network of some quads: :func:`kg.views.view_graph` over an in-memory store holding them."""
+    """The Gephi network of some quads: :func:`kg.gephi.views.view_graph` over an in-memory store holding them."""
     store = ox.Store()
     store.extend(quads)
     return view_graph(store, view=view)
@@ -130,7 +130,7 @@ def write_outputs(quads: list[ox.Quad], out: Path) -> dict[str, Path]:
 # stores xsd:nonNegativeInteger as xsd:integer and "32.0"^^xsd:decimal as "32").  graph.nq and
 # graph.ttl are then produced by an external merge sort of those lines: runs of at most
 # ``run_bytes`` of text are sorted in memory and written to ``work``, then merged, so memory is
-# bounded whatever the corpus size.  The order is the one of :func:`kg.graph.sort_quads` (graph,
+# bounded whatever the corpus size.  The order is the one of :func:`kg.rdf.quads.sort_quads` (graph,
 # subject, predicate, object, compared as N-Triples text: a space sorts before every character a
 # term can hold), so the files are byte-identical to :func:`nquads_bytes` / :func:`turtle_bytes`
 # of the same quads.
@@ -335,7 +335,7 @@ def quad_lines(quads: Iterable[ox.Quad], *, batch: int = 10_000) -> Iterable[str
 
 
 def write_views(store: ox.Store, out: Path) -> dict[str, Path]:
-    """graph.graphml and graph.gexf (the ``full`` view, :func:`kg.views.view_graph`) of ``store`` under ``out``."""
+    """graph.graphml and graph.gexf (the ``full`` view, :func:`kg.gephi.views.view_graph`) of ``store`` under ``out``."""
     network = view_graph(store)
     outputs = {"graph.graphml": out / "graph.graphml", "graph.gexf": out / "graph.gexf"}
     for name, data in (("graph.graphml", graphml_bytes(network)), ("graph.gexf", gexf_bytes(network))):

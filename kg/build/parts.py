@@ -1,7 +1,7 @@
 """Long articles in parts: extraction and quads in memory bounded by the part, not by the article.
 
-An article is extracted in pieces of about :data:`kg.extract.MAX_PIECE` characters anyway
-(:func:`kg.extract.extract`); an article longer than :data:`PART_CHARS` (a 50 MB page of one
+An article is extracted in pieces of about :data:`kg.extract.article.MAX_PIECE` characters anyway
+(:func:`kg.extract.article.extract`); an article longer than :data:`PART_CHARS` (a 50 MB page of one
 paragraph is one article of 17 million characters) is also *emitted* in parts of whole pieces:
 
 * :func:`split_article` cuts it into :class:`Part` s, each holding only the headline block and its own
@@ -14,12 +14,12 @@ paragraph is one article of 17 million characters) is also *emitted* in parts of
   confidence;
 * :class:`LongArticle` collects those, part by part in order, and :meth:`LongArticle.finish` writes the
   rest: the article's description, the headline block's mentions and relations (once), and the
-  entities' ``rdf:type`` statements of :func:`kg.graph._mention_statements`, whose evidence sentences
+  entities' ``rdf:type`` statements of :func:`kg.rdf.quads._mention_statements`, whose evidence sentences
   are found in one pass over the text.
 
-The quads are those :func:`kg.graph.article_nquads` writes for :func:`kg.extract.extract` of the
+The quads are those :func:`kg.rdf.quads.article_nquads` writes for :func:`kg.extract.article.extract` of the
 whole article, in another order (tests/test_parts.py): the named graph is the same set.  Memory is a
-part's text (with at most :data:`kg.graph.MAX_EVIDENCE` characters on either side: a sentence it
+part's text (with at most :data:`kg.rdf.quads.MAX_EVIDENCE` characters on either side: a sentence it
 quotes), its extraction and quads, plus one entry per entity and rule of the article.
 
 Example:
@@ -40,26 +40,26 @@ from itertools import chain
 
 from spacy.language import Language
 
-from kg.extract import extract_pieces, plan_pieces, relation_key
-from kg.graph import (
+from kg.extract.article import extract_pieces, plan_pieces, relation_key
+from kg.rdf.quads import (
     MAX_EVIDENCE, Made, _mention_statements, _relation_triples, description_triples, mention_triples, render_nquads,
     sentences_at,
 )
 from kg.records import QUANTITY, Article, Mention, Problem, Relation
-from kg.resolve import EntityIndex, article_iri
-from kg.text import iter_sentence_spans
+from kg.rdf.resolve import EntityIndex, article_iri
+from kg.zh.text import iter_sentence_spans
 
 #: Articles longer than this (characters) are extracted and written in parts of about this size.
 PART_CHARS = 50_000
 
 
 def mention_order(mention: Mention) -> tuple:
-    """The order :func:`kg.extract.extract` sorts mentions in."""
+    """The order :func:`kg.extract.article.extract` sorts mentions in."""
     return (mention.start, mention.end, mention.kind, mention.label)
 
 
 def relation_order(relation: Relation) -> tuple:
-    """The order :func:`kg.extract.extract` sorts relations in."""
+    """The order :func:`kg.extract.article.extract` sorts relations in."""
     return (relation.sentence_start, relation.predicate, relation.subject.start, relation.object.start,
             relation.subject.label, relation.object.label)
 
@@ -80,7 +80,7 @@ class Part:
 
 
 class Sentences:
-    """The sentences of a text (:func:`kg.text.sentence_spans`) handed out part by part, in one pass.
+    """The sentences of a text (:func:`kg.zh.text.sentence_spans`) handed out part by part, in one pass.
 
     >>> feed = Sentences("甲乙。丙丁。戊己。")
     >>> feed.overlapping(4, 5), feed.overlapping(5, 9)
@@ -259,7 +259,7 @@ class LongArticle:
 
     def add(self, result: PartResult) -> None:
         merge_made(self.made, result.made)
-        for m in result.head_mentions:  # the first part's wins, as in kg.extract's pieces
+        for m in result.head_mentions:  # the first part's wins, as in kg.extract.article's pieces
             self.head_mentions.setdefault(mention_order(m), m)
         for r in result.head_relations:
             self.head_relations.setdefault(relation_key(r), r)

@@ -72,7 +72,7 @@ def build(
     processes (:class:`DaskPool`); the outputs are byte-identical to a local build.
 
     ``model`` is a folder of decision models written by ``kg train`` (default: the shipped one; see
-    :func:`kg.nlp.make_nlp`); a build with another model than the last one rebuilds everything.
+    :func:`kg.extract.nlp.make_nlp`); a build with another model than the last one rebuilds everything.
 
     ``jobs`` worker processes extract; files unchanged since the last build into ``out`` are
     reused unless ``incremental`` is false (or the previous build is damaged: ``on_warning`` says
@@ -195,7 +195,7 @@ def events_of(plan, *, jobs: int, timings: Counter, segment: Path | None = None,
               model: str | None = None, scheduler: str | None = None) -> Iterator[Event]:
     """The events of ``plan`` ((path, name, sha, reused record or None) per file), extracting in ``jobs``
     processes (or on the Dask cluster of ``scheduler``) with the decision models of ``model`` (see
-    :func:`kg.nlp.make_nlp`)."""
+    :func:`kg.extract.nlp.make_nlp`)."""
     if scheduler is not None:
         pool = DaskPool(scheduler)
         workers = pool.workers

@@ -37,12 +37,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.build import (
-    FORMAT, BuildError, BuildSummary, FileRecord, Generation, Reporter, Reused, Sink, Writer, assemble, check_out, claim,
-    events_of, locked, nothing_to_build, pipeline_version, read_manifest, sha256_or_none,
-)
-from kg.files import file_kind, open_regular, reason
-from kg.ingest import discover
+from kg.build.version import FORMAT, pipeline_version
+from kg.build import BuildError
+from kg.build.run import BuildSummary, Reporter, assemble, events_of, nothing_to_build
+from kg.build.archive import FileRecord, Reused, Sink, Writer, read_manifest
+from kg.build.generations import Generation, check_out, claim, locked
+from kg.build.pool import sha256_or_none
+from kg.ingest.files import file_kind, open_regular, reason
+from kg.ingest.discover import discover
 from kg.records import Problem
 
 _NAME = re.compile(r"shard-(\d+)-of-(\d+)\.jsonl")
@@ -87,7 +89,7 @@ def extract_shard(
     allow_empty: bool = False,
 ) -> ShardSummary:
     """Extract shard ``(I, N)`` of the sources under ``paths`` into ``out`` (see the module docstring),
-    with the decision models of ``model`` (see :func:`kg.nlp.make_nlp`).
+    with the decision models of ``model`` (see :func:`kg.extract.nlp.make_nlp`).
 
     Raises :class:`~kg.build.BuildError` when ``paths`` hold no source file at all, unless ``allow_empty``
     (a shard of a non-empty source set may be empty: there are fewer files than shards)."""
@@ -226,7 +228,7 @@ def load(
 ) -> BuildSummary:
     """Merge the shards in ``dirs`` into a new generation of ``out`` and publish it (see the module docstring);
     ``model``: the decision models the shards were extracted with.  ``out`` is checked as by
-    :func:`kg.build.check_out`; shards without any source file publish nothing unless ``allow_empty``.
+    :func:`kg.build.generations.check_out`; shards without any source file publish nothing unless ``allow_empty``.
 
     ``jobs`` > 1 writes the sorted files in a second process while the views are made.
     """

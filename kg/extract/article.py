@@ -14,15 +14,15 @@ from dataclasses import replace
 
 from spacy.language import Language
 
-from kg.nlp import make_nlp, process
+from kg.extract.nlp import make_nlp, process
 from kg.records import Article, Extraction, Mention, Relation
-from kg.text import piece_spans
+from kg.zh.text import piece_spans
 
 #: Articles longer than this (in characters; news articles run to a few thousand) are extracted in
 #: pieces: the rules' cost grows faster than the text, and spaCy refuses texts over 1,000,000 characters.
 MAX_PIECE = 10_000
 #: Stretches longer than this without a clause mark (no prose: hostile or broken input) get pieces of
-#: their own this long (see :func:`kg.text.piece_spans`).
+#: their own this long (see :func:`kg.zh.text.piece_spans`).
 MAX_RUN = 500
 #: Likewise for sentences (news sentences run to a few hundred characters).
 MAX_SENTENCE = 2000
@@ -91,7 +91,7 @@ def extract_pieces(
     """Per piece, its mentions and relations with offsets in the article (pieces share only ``head``).
 
     ``article.text`` is the headline block followed by the article's text from ``offset`` on (the
-    whole article when ``offset`` is 0, or a part of a long one: :mod:`kg.parts`); the pieces' spans
+    whole article when ``offset`` is 0, or a part of a long one: :mod:`kg.build.parts`); the pieces' spans
     and the offsets found are those of the whole article.  What spans the headline block and a piece,
     or a relation whose sentence would, is left out.
     """

@@ -33,9 +33,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.records import Article
-from kg.text import to_simplified
+from kg.zh.text import to_simplified
 
-from kg.rules import add_mention, add_relation  # noqa: F401  (re-exported for components)
 
 # Component modules register themselves with @Language.component on import.
 from kg.rules import places, unions, organizations, persons, quantities, groups, initiatives, candidates, mission, decide, dates  # noqa: F401,E501
@@ -263,7 +262,7 @@ class _Tokenizer(ChineseTokenizer):
 def make_doc(nlp: Language, article: Article) -> Doc:
     """A Doc over the simplified view of the article, with empty mention/relation lists.
 
-    Like spaCy, refuses text longer than ``nlp.max_length`` (ValueError); :func:`kg.extract.extract`
+    Like spaCy, refuses text longer than ``nlp.max_length`` (ValueError); :func:`kg.extract.article.extract`
     cuts long articles into pieces first.
     """
     doc = nlp.make_doc(to_simplified(article.text))

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.views import TYPE_COLOURS
+from kg.gephi.views import TYPE_COLOURS
 
 #: Font families tried in order for Chinese labels.
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Noto Serif CJK SC")
@@ -133,7 +133,7 @@ def plot_png(
     size: tuple[float, float] = (16.0, 12.0),
     dpi: int = 110,
 ) -> PlotResult:
-    """Draw ``graph`` (a kg.views view) as PNG bytes."""
+    """Draw ``graph`` (a kg.gephi.views view) as PNG bytes."""
     from matplotlib import patheffects
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection

@@ -63,11 +63,11 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, RDFS
 
-from kg.namespace import ORG, SCHEMA, SKOS, UKG, sparql_prefixes
-from kg.resolve import short_hash
+from kg.rdf.namespace import ORG, SCHEMA, SKOS, UKG, sparql_prefixes
+from kg.rdf.resolve import short_hash
 
 VIEWS = ("full", "unions-initiatives-groups", "union-cooperation", "union-hierarchy")
-FORMATS = ("graphml", "gexf", "html")  #: html: the explorer page with the view inlined (kg.explore)
+FORMATS = ("graphml", "gexf", "html")  #: html: the explorer page with the view inlined (kg.store.explore)
 
 UNION, INITIATIVE, GROUP, PERSON, PLACE, ORGANIZATION = (
     "UnionBody", "Initiative", "BeneficiaryGroup", "Person", "Place", "Organization",

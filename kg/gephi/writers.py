@@ -1,4 +1,4 @@
-"""Gephi file formats: GraphML and GEXF 1.3 (with a timeline) for the networks of kg.views.
+"""Gephi file formats: GraphML and GEXF 1.3 (with a timeline) for the networks of kg.gephi.views.
 
 Both writers take a ``networkx`` (Multi)DiGraph whose node and edge attributes
 are scalars (bool, int, float, str) present on every node (every edge); they
@@ -177,7 +177,7 @@ def _start(value) -> str | None:
     """GEXF start (xsd:date) of a firstSeen value: the first day of its day, month or year."""
     if not isinstance(value, str) or not value:
         return None
-    from kg.views import period
+    from kg.gephi.views import period
 
     return period(value)[0].isoformat()
 
@@ -198,7 +198,7 @@ def _attvalues(data: dict, prefixes: dict[str, tuple[str, object]]) -> list[str]
 
 def gexf_bytes(graph: nx.Graph) -> bytes:
     """The graph as GEXF 1.3 with a date timeline, typed attributes and colours by node type."""
-    from kg.views import TYPE_COLOURS, node_size
+    from kg.gephi.views import TYPE_COLOURS, node_size
 
     node_columns = _columns(graph.nodes(data=True), "node")
     edges = list(_edges(graph))

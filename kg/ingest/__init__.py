@@ -16,7 +16,7 @@ Decisions (the later stages rely on them):
   newlines are unified, control and zero-width characters dropped, trailing spaces stripped, and
   pinyin with tone marks printed in brackets after a character ("會(huì)") dropped.
   Traditional characters are *kept*: labels say what the source says, and the nlp stage works on
-  the length-preserving simplified view :func:`kg.text.to_simplified`.  The layout heuristics
+  the length-preserving simplified view :func:`kg.zh.text.to_simplified`.  The layout heuristics
   below look at that simplified view, so they work for traditional pages as well.
 * **Article text**: headline lines first (kicker, headline, sub-headline, one a line), a blank
   line, then the body paragraphs separated by "\\n".  The dateline (本报讯(记者…), 本报南京11月22日电,

@@ -10,7 +10,7 @@ Example:
     >>> read_regular(Path("/dev/null"))
     Traceback (most recent call last):
     ...
-    kg.files.NotRegularFile: [Errno 22] not a regular file (character device): '/dev/null'
+    kg.ingest.files.NotRegularFile: [Errno 22] not a regular file (character device): '/dev/null'
     >>> reason(NotRegularFile(Path("/dev/null"), "character device"))
     'not a regular file (character device)'
 """

@@ -23,11 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.eval import _basename, labels_match, load_gold
-from kg.ingest import discover, read_file
-from kg.model import LinearModel, ModelSet, fit_logistic
+from kg.store.eval import _basename, load_gold
+from kg.zh.text import labels_match
+from kg.ingest.discover import discover
+from kg.ingest.read import read_file
+from kg.rules.model import LinearModel, ModelSet, fit_logistic
 from kg.records import Mention, Problem
-from kg.text import normalize_label
+from kg.zh.text import normalize_label
 
 DECISIONS = ("initiative", "group", "group_form", "launched", "benefited")
 #: A feature must be seen in at least this many source files to get a weight.
@@ -75,7 +77,7 @@ def annotate(gold_dir: Path, sources: Iterable[Path], *,
              on_problem: Callable[[Problem], None] | None = None) -> tuple[list[Annotated], dict]:
     """Process every article of the sources that have gold in ``gold_dir`` with the hand rules and the
     candidate grammars; label its initiative candidates.  Returns the articles and the gold."""
-    from kg.nlp import RULES, make_nlp, process
+    from kg.extract.nlp import RULES, make_nlp, process
     from kg.rules.decide import Context, initiative_candidates
 
     gold = load_gold(gold_dir)

@@ -21,13 +21,13 @@ from functools import lru_cache, partial
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD
 
-from kg.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, UKG  # noqa: F401  (PREFIXES re-exported)
+from kg.rdf.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, UKG  # noqa: F401  (PREFIXES re-exported)
 from kg.records import (
     BENEFITED, GROUP, KINDS, LAUNCHED, LOCATED_IN, MEASURES, MEMBERSHIP, PARTNER, PLACE, QUANTITY,
     SUB_ORGANIZATION_OF, Article, Extraction, Mention, Relation,
 )
-from kg.resolve import ID_BASE, EntityIndex, article_iri, entity_iri, iri_segment, mention_iri, short_hash
-from kg.text import iter_sentence_spans, sentence_spans
+from kg.rdf.resolve import ID_BASE, EntityIndex, article_iri, entity_iri, iri_segment, mention_iri, short_hash
+from kg.zh.text import iter_sentence_spans, sentence_spans
 
 
 
@@ -253,7 +253,7 @@ def _mention_statements(made: Made, *, article: Article, art: str, sentences: di
 
 
 def sentences_at(text: str, positions: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """The span of the sentence (:func:`kg.text.sentence_spans`) each position is in, ``(-1, -1)`` for a
+    """The span of the sentence (:func:`kg.zh.text.sentence_spans`) each position is in, ``(-1, -1)`` for a
     position in none; one pass over ``text`` keeping one sentence at a time (long articles).
 
     >>> sentences_at("甲乙。 丙丁!", [1, 3, 5])
@@ -456,7 +456,7 @@ def _place_hierarchy(iris: list[str], seen: set[str]) -> Iterator[ox.Quad]:
 @lru_cache(maxsize=1)
 def _gazetteer():
     try:
-        from kg.places import by_code, parents
+        from kg.zh.gazetteer import by_code, parents
     except ImportError:  # the gazetteer is optional for graph building
         return None
     return by_code, parents
@@ -486,7 +486,7 @@ def _group_taxonomy(labels: set[str]) -> Iterator[ox.Quad]:
 
 @lru_cache(maxsize=1)
 def _taxonomy():
-    from kg.taxonomy import load_taxonomy
+    from kg.rules.taxonomy import load_taxonomy
 
     return load_taxonomy()
 

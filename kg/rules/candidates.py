@@ -33,11 +33,11 @@ from itertools import accumulate, compress
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, words
 from kg.records import GROUP, INITIATIVE, ORGANIZATION, PERSON, UNION, Mention
 from kg.rules.registry import confidence, rule_id
-from kg.text import to_simplified
+from kg.zh.text import to_simplified
 
 LEXICON = "candidates-v1.tsv"
 

@@ -8,7 +8,7 @@ never give a date, and none is ever invented (kg.dates).  The value is an ISO
 date, month or year; kg.graph writes it as ``ukg:eventDate`` on the statement.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0, date="2022-12-01",
     ...     text="11月22日，宁波市总工会启动“送清凉”活动。"))
@@ -24,7 +24,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.dates import find_date_expressions
+from kg.zh.date_parse import find_date_expressions
 from kg.records import MEMBERSHIP, Relation
 from kg.rules.registry import rule_id
 

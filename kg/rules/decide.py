@@ -25,7 +25,7 @@ probability is the confidence.  Without models (``make_nlp(model=None)`` is the 
 hand rules alone are ``make_nlp(model="rules")``) the component is not in the pipeline.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(model=str(DEFAULT_MODEL)), Article(id="x#0", source_file="x", position=0,
     ...     text="青禾县总工会为环卫工人开展“夏送清凉”活动。"))
@@ -45,17 +45,17 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, path, words
-from kg.model import ModelSet, load_models
+from kg.rules.model import ModelSet, load_models
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, Relation
 from kg.rules import candidates as grammar
 from kg.rules.candidates import RULE_GROUP_SUFFIX
 from kg.rules.registry import rule_id
 from kg.rules import initiatives as hand_initiatives
 from kg.rules import mission
-from kg.eval import labels_match
-from kg.text import normalize_label, sentence_spans, to_simplified
+from kg.zh.text import labels_match
+from kg.zh.text import normalize_label, sentence_spans, to_simplified
 
 #: The model shipped with union-kg (trained on the tune split: the seeds and the odd dev texts).
 DEFAULT_MODEL = path("model")
@@ -936,7 +936,7 @@ def coordinated_served(context: Context, snapshot: list[Mention], groups: list[M
     coordination list with a served group (为A、B和C提供…: what serves one item serves the list): they
     take the served item's initiatives and probabilities (benefited.coordinated).
 
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(model="rules"), Article(id="x#0", source_file="x", position=0,
     ...     text="青禾县总工会为环卫工人、快递员和货车司机开展免费体检活动。"))

@@ -31,12 +31,12 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import rows, words
-from kg.taxonomy import TAXONOMY_FILE, Taxonomy, load_taxonomy  # noqa: F401  (the rules' taxonomy, re-exported)
+from kg.rules.taxonomy import TAXONOMY_FILE, Taxonomy, load_taxonomy  # noqa: F401  (the rules' taxonomy, re-exported)
 from kg.records import GROUP, ORGANIZATION, UNION, Mention
 from kg.rules.registry import confidence as default_confidence, rule_id
-from kg.text import start_pattern, to_simplified
+from kg.zh.text import start_pattern, to_simplified
 
 # The data files in kg/data (read through kg.lexicon).
 GRAMMAR_FILE = "group-grammar-v1.tsv"

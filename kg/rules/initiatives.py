@@ -48,11 +48,11 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import alternation, entries, longest_first, words
 from kg.records import INITIATIVE, ORGANIZATION, PLACE, UNION, Mention
 from kg.rules.registry import confidence, rule_id
-from kg.text import TextMemo, finditer_at, sentence_spans
+from kg.zh.text import TextMemo, finditer_at, sentence_spans
 
 # The data files in kg/data (read through kg.lexicon): the initiative nouns, the trigger verbs and the
 # function words of the grammar.

@@ -58,7 +58,7 @@ registry (kg/data/rules-v1.tsv).
 
 Example:
     >>> from kg.records import Article, Mention, UNION
-    >>> from kg.nlp import make_nlp, make_doc
+    >>> from kg.extract.nlp import make_nlp, make_doc
     >>> nlp = make_nlp(model="rules")
     >>> text = "市总工会为环卫工人开展“夏送清凉”活动。"
     >>> doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
@@ -80,13 +80,13 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import alternation, longest_first, words
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNION, Mention, Relation
 from kg.rules.groups import FACILITY_NOUNS, unify_abbreviations
 from kg.rules.initiatives import FRAME_ROLE, triggers
 from kg.rules.registry import confidence, rule_id
-from kg.text import TextMemo, sentence_spans, to_simplified
+from kg.zh.text import TextMemo, sentence_spans, to_simplified
 
 RULE_HOST = rule_id("launched.host")
 RULE_SUBJECT = rule_id("launched.subject")

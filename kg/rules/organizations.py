@@ -24,12 +24,12 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, words
-from kg.places import lookup
+from kg.zh.gazetteer import lookup
 from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
 from kg.rules import add_mention, add_relation
-from kg.text import TextMemo, sentence_spans
+from kg.zh.text import TextMemo, sentence_spans
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RULE_ENTERPRISE = "org.enterprise/v1"

@@ -29,7 +29,7 @@ become Organization mentions (org.association/v1) for that post.  Bylines (记�
 they carry no post.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
     ...     text="本报讯(记者李明)滨海县总工会副主席赵建国介绍说，活动效果很好。"))
@@ -50,7 +50,7 @@ from spacy.tokens import Doc
 from kg.lexicon import longest_first, rows, word_list, words
 from kg.records import MEMBERSHIP, ORGANIZATION, PERSON, UNION, Mention, Relation
 from kg.rules.organizations import RULE_ASSOCIATION, _tokens, find_associations
-from kg.text import finditer_at, sentence_spans, start_pattern
+from kg.zh.text import finditer_at, sentence_spans, start_pattern
 
 RULE_POST_NAME = "person.post_name/v3"
 RULE_MEMBERSHIP = "person.membership/v3"
@@ -163,7 +163,7 @@ def _name_like(words: tuple[tuple[str, str], ...], sur: int) -> bool:
     """Whether jieba's words of a surname + given name can be a name: not one common noun (单位),
     the surname not the start of a function word (马上|赶).
 
-    >>> from kg import posseg
+    >>> from kg.zh import posseg
     >>> [_name_like(tuple(posseg.lcut(w)), 1) for w in ("周立新", "何海波", "万国平", "单位", "马上赶")]
     [True, True, True, False, False]
     """

@@ -18,10 +18,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import words
-from kg.places import GRAMMAR, Place, is_within, lookup, names
+from kg.zh.gazetteer import GRAMMAR, Place, is_within, lookup, names
 from kg.records import PLACE, Mention
 from kg.rules.registry import rule_id
-from kg.text import start_pattern
+from kg.zh.text import start_pattern
 
 RULE_FULL = rule_id("place.gazetteer")
 RULE_SHORT = rule_id("place.short")

@@ -21,7 +21,7 @@ same sentence:
 Otherwise the quantity stays with its article only.
 
 Example:
-    >>> from kg.nlp import make_nlp, make_doc
+    >>> from kg.extract.nlp import make_nlp, make_doc
     >>> from kg.records import Article
     >>> doc = make_doc(make_nlp(), Article(id="x#0", source_file="x", position=0, text="共投入85万元。"))
     >>> [(m.text, m.attr("value"), m.attr("unit")) for m in ukg_quantities(doc)._.mentions]
@@ -37,10 +37,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import entries, words
-from kg.quantities import WORDS, ParsedQuantity, find_quantities
+from kg.zh.quantity_parse import WORDS, ParsedQuantity, find_quantities
 from kg.records import GROUP, INITIATIVE, MEASURES, ORGANIZATION, QUANTITY, UNION, Mention, Relation
 from kg.rules.registry import confidence as default_confidence, rule_id
-from kg.text import normalize_label, sentence_spans
+from kg.zh.text import normalize_label, sentence_spans
 
 RULE_MONEY = rule_id("quantity.money")
 RULE_PEOPLE = rule_id("quantity.people")

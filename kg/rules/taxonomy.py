@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.lexicon import rows
-from kg.text import to_simplified
+from kg.zh.text import to_simplified
 
 TAXONOMY_FILE = "groups-v2.tsv"
 

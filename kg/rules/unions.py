@@ -32,7 +32,7 @@ The grammar's words are data: kg/data/union-grammar-v2.tsv (levels, generic word
 units, zones …) and kg/data/union-industries-v2.txt, read through kg.lexicon.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
     ...     text="近日，江苏省盐城市滨海县总工会开展活动。县总还组织职工培训。"))
@@ -50,14 +50,14 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, word_list, words
-from kg.places import Place, is_within, lookup, parents
+from kg.zh.gazetteer import Place, is_within, lookup, parents
 from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
 from kg.rules.organizations import find_enterprises, org_suffixes, platforms, scan_name
 from kg.rules import add_mention, add_relation
-from kg.text import finditer_at, sentence_spans
+from kg.zh.text import finditer_at, sentence_spans
 
 RULE_NATIONAL = "union.national/v1"
 RULE_TERRITORIAL = "union.grammar/v2"
@@ -1041,7 +1041,7 @@ def _dateline_place(text: str) -> tuple:
 
 @lru_cache(maxsize=2)
 def _provinces(level: str) -> tuple[Place, ...]:
-    from kg.places import names
+    from kg.zh.gazetteer import names
 
     return tuple(sorted({p for n in names() for p in lookup(n) if p.level == "province" and _of_level(p.name, level)},
                         key=lambda p: p.code))

@@ -15,7 +15,7 @@ The process is killed, never asked, when its query runs out of time or its answe
 so a time-out always bounds the work.  A process that dies while answering is a crash of the
 engine, explained in one line by :func:`crash_reason`.
 
-Run a process by hand: ``python -m kg.engine out/store`` (``-`` for an empty store), then type
+Run a process by hand: ``python -m kg.store.engine out/store`` (``-`` for an empty store), then type
 ``{"query": "ASK {}"}``.
 
 Example:
@@ -38,7 +38,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from kg.files import die_with_parent
+from kg.ingest.files import die_with_parent
 
 CHUNK = 64 * 1024
 _FRAME = struct.Struct(">cI")
@@ -250,7 +250,7 @@ def _answer_graph(ox, store, request: dict, out) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """The engine process: ``python -m kg.engine STORE`` (``-``: an empty in-memory store)."""
+    """The engine process: ``python -m kg.store.engine STORE`` (``-``: an empty in-memory store)."""
     import pyoxigraph as ox
 
     out = sys.stdout.buffer
@@ -317,7 +317,7 @@ class Engine:
         self._stderr = tempfile.TemporaryFile()
         env = dict(os.environ, RUST_BACKTRACE="0", PYTHONUNBUFFERED="0")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-P", "-m", "kg.engine", self.location,  # -P: not a kg/ folder of the working directory
+            sys.executable, "-P", "-m", "kg.store.engine", self.location,  # -P: not a kg/ folder of the working directory
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._stderr, env=env,
             preexec_fn=_isolate(self.network),
         )

@@ -1,7 +1,7 @@
 """Score a knowledge graph (or extraction records) against the gold annotations.
 
 The rules are those of ``/work/shared/gold/README.md``: labels are compared after
-:func:`kg.text.normalize_label`; two labels match when equal, or when one contains
+:func:`kg.zh.text.normalize_label`; two labels match when equal, or when one contains
 the other and the shorter is at least half as long as the longer; a pair matches
 when both members match; duplicates within a file count once; items are paired one
 to one, exact matches first; precision and recall are micro-averaged over files.
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
-from kg.files import file_kind, read_regular, reason
-from kg.namespace import sparql_prefixes
+from kg.ingest.files import file_kind, read_regular, reason
+from kg.rdf.namespace import sparql_prefixes
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, MEMBERSHIP, UNION, Extraction
-from kg.text import normalize_label
+from kg.zh.text import labels_match, normalize_label
 
 CATEGORIES = ("unions", "initiatives", "groups", "persons", "launched", "benefited")
 LABEL_CATEGORIES = ("unions", "initiatives", "groups")
@@ -123,20 +123,6 @@ def is_union_label(label: str) -> bool:
     """
     norm = normalize_label(label)
     return any(marker in norm for marker in _UNION_MARKERS)
-
-
-def labels_match(a: str, b: str) -> bool:
-    """Match of two *normalised* labels: equal, or containment with the shorter ≥ half the longer.
-
-    >>> labels_match("滨海县总工会", "江苏省盐城市滨海县总工会"), labels_match("工会", "滨海县总工会")
-    (True, False)
-    """
-    if a == b:
-        return True
-    if not a or not b:
-        return False
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return short in long_ and 2 * len(short) >= len(long_)
 
 
 def _normalize_item(item: Item) -> Item:
@@ -430,7 +416,7 @@ _CLASS_CATEGORY = {
 
 
 def _open_store(source: Any):
-    from kg.query import open_graph
+    from kg.store.query import open_graph
 
     return open_graph(source)
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.query import run_query
+from kg.store.query import run_query
 from kg.rules.registry import describe
 
-# ?name and ?e are bound by kg.query.run_query's params (VALUES), the one way to bind a query parameter.
+# ?name and ?e are bound by kg.store.query.run_query's params (VALUES), the one way to bind a query parameter.
 ENTITY_QUERY = """
 SELECT DISTINCT ?e ?type ?label WHERE {
   ?e rdfs:label|skos:altLabel ?found ; a ?t ; rdfs:label ?label .
@@ -108,7 +108,7 @@ def render_html(articles: list, *, nlp, label: str) -> str:
     marked by its kind, headed by its source file and position: what a linguist reads to see why
     ``label`` is what it is.  Mentions of ``label`` itself are listed under each article's heading.
 
-    >>> from kg.nlp import make_nlp
+    >>> from kg.extract.nlp import make_nlp
     >>> from kg.records import Article
     >>> page = render_html([Article(id="a.txt#0", source_file="a.txt", position=0,
     ...     text="青禾县总工会为环卫工人开展“夏送清凉”活动。")], nlp=make_nlp(), label="环卫工人")
@@ -119,7 +119,7 @@ def render_html(articles: list, *, nlp, label: str) -> str:
 
     from spacy import displacy
 
-    from kg.nlp import process
+    from kg.extract.nlp import process
 
     sections = []
     for article in articles:

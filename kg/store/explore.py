@@ -10,7 +10,7 @@ The same page has two sources of data:
 
 Everything the page needs is in the page: the libraries (``kg/static/explore/vendor.js``, bundled from
 npm by ``tools/explorer/build.sh``), the page's script and style, the colours of
-:data:`kg.views.TYPE_COLOURS` and the traditional → simplified character table of :mod:`kg.text` (so a
+:data:`kg.gephi.views.TYPE_COLOURS` and the traditional → simplified character table of :mod:`kg.zh.text` (so a
 name typed in traditional characters finds its simplified label).  Nothing loads from the network.
 
 Example:
@@ -30,10 +30,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespace import UKG as UKG_NS, sparql_prefixes
-from kg.views import RELATIONS, TYPE_COLOURS, view_graph
+from kg import PACKAGE_DIR
+from kg.rdf.namespace import UKG as UKG_NS, sparql_prefixes
+from kg.gephi.views import RELATIONS, TYPE_COLOURS, view_graph
 
-STATIC = Path(__file__).parent / "static" / "explore"
+STATIC = PACKAGE_DIR / "static" / "explore"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 UKG = str(UKG_NS)
 #: The relations the page shows, by check box: the mission chain always, the others on demand.
@@ -43,12 +44,12 @@ GROUPS = {
     "places": ["locatedIn", "containedInPlace"],
     "organisations": ["partner", "subOrganizationOf"],
 }
-#: The edge label of a view that is no property (kg.views' union-cooperation) → a made-up IRI for the page.
+#: The edge label of a view that is no property (kg.gephi.views' union-cooperation) → a made-up IRI for the page.
 COOPERATION = UKG + "cooperation"
 
 _PREFIXES = sparql_prefixes("rdf", "rdfs", "ukg", "prov", "schema", "oa")
 _PROPS = " ".join(f"<{p}>" for p in [*RELATIONS, RDF_TYPE])
-# Each property in a sub-select of its own: Oxigraph then joins whole scans by hash (as kg.views does);
+# Each property in a sub-select of its own: Oxigraph then joins whole scans by hash (as kg.gephi.views does);
 # as one basic graph pattern with OPTIONALs the same read takes about five times as long on a 100x build.
 _Q_FACTS = (
     "SELECT ?s ?p ?o ?a ?rule ?confidence ?evidence ?start ?end ?support ?ed WHERE { "
@@ -76,8 +77,8 @@ def _static(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _t2s_pairs() -> str:
-    """The traditional → simplified character table of kg.text as one string of (traditional, simplified) pairs."""
-    from kg.text import _t2s_tables
+    """The traditional → simplified character table of kg.zh.text as one string of (traditional, simplified) pairs."""
+    from kg.zh.text import _t2s_tables
 
     tables = _t2s_tables()
     if tables is None:
@@ -134,7 +135,7 @@ def _rows(store: ox.Store, query: str):
 
 def view_data(store: ox.Store, *, view: str = "full", since: dt.date | None = None, until: dt.date | None = None,
               province: str | None = None) -> dict:
-    """A view of the graph in ``store`` (:func:`kg.views.view_graph`) with its facts, as the page's inline data:
+    """A view of the graph in ``store`` (:func:`kg.gephi.views.view_graph`) with its facts, as the page's inline data:
     ``nodes`` [iri, type, label, articles, altLabels], ``edges`` [subject index, predicate index, object index,
     [[article index, date]...]], ``predicates`` (IRIs), ``articles`` [iri, source file, date, [provinces]],
     ``facts`` ("s p o" → [[article index, date, rule, confidence, evidence, start, end, supporting evidence]]),

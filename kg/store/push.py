@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from kg.query import QueryError, endpoint_url, shown
+from kg.store.query import QueryError, endpoint_url, shown
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 CONTENT_TYPE = "text/turtle; charset=utf-8"  # the body is N-Triples, which is a subset of Turtle

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespace import PREFIXES
+from kg.rdf.namespace import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 MB = 1024 * 1024
@@ -84,9 +84,9 @@ def open_graph(source: ox.Store | Path | str) -> ox.Store:
     'Store'
     >>> open_graph("/no/such/graph.ttl")
     Traceback (most recent call last):
-    kg.query.QueryError: /no/such/graph.ttl: no such graph file or store directory
+    kg.store.query.QueryError: /no/such/graph.ttl: no such graph file or store directory
     """
-    from kg.files import file_kind, reason
+    from kg.ingest.files import file_kind, reason
 
     if isinstance(source, ox.Store):
         return source
@@ -337,7 +337,7 @@ def check_syntax(query: str, *, timeout_s: float = 30.0) -> None:
     The query is parsed in an engine process of its own against an empty store (Oxigraph evaluates
     some clauses, such as ORDER BY over VALUES, as it parses them, and can crash on them).
     """
-    from kg.engine import EngineError, run_one
+    from kg.store.engine import EngineError, run_one
 
     request = {"query": "ASK {}", "check": query, "prefixes": PREFIXES}
     try:
@@ -383,7 +383,7 @@ def run_local(
     max_bytes: int = 100 * MB,
     max_memory: int | None = None,
 ) -> QueryResult:
-    """Answer a query from the store folder ``store`` in an engine process of its own (:mod:`kg.engine`).
+    """Answer a query from the store folder ``store`` in an engine process of its own (:mod:`kg.store.engine`).
 
     A crash of the engine is a one-line QueryError naming the likely cause; the query is stopped after
     ``timeout`` seconds in all, when its answer grows over ``max_bytes`` (as SPARQL JSON) or its
@@ -392,9 +392,9 @@ def run_local(
     >>> run_local(Path("no/such/store"), "ASK {}")
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: no/such/store: not an Oxigraph store (run 'kg build' first)
+    kg.store.query.QueryError: no/such/store: not an Oxigraph store (run 'kg build' first)
     """
-    from kg.engine import EngineCrashed, EngineError, EngineTimeout, ResultTooLarge, run_one
+    from kg.store.engine import EngineCrashed, EngineError, EngineTimeout, ResultTooLarge, run_one
 
     check_store(store)
     text = bind_params(query, params) if params else query
@@ -422,7 +422,7 @@ def endpoint_url(text: str) -> str:
     >>> endpoint_url("127.0.0.1:7878/query")
     Traceback (most recent call last):
     ...
-    kg.query.QueryError: --endpoint '127.0.0.1:7878/query' is not an http(s) URL (e.g. http://127.0.0.1:7878/query)
+    kg.store.query.QueryError: --endpoint '127.0.0.1:7878/query' is not an http(s) URL (e.g. http://127.0.0.1:7878/query)
     """
     import httpx
 
@@ -454,7 +454,7 @@ def run_remote(
 
     Example: ``run_remote("http://127.0.0.1:7878/query", "ASK { ?s ?p ?o }").boolean``
     """
-    from kg.engine import run_sync
+    from kg.store.engine import run_sync
 
     url = endpoint_url(endpoint)
     started = time.monotonic()

@@ -1,9 +1,9 @@
 """Serve a built store over HTTP: a SPARQL 1.1 Protocol endpoint, Graph Store reads, the YASGUI
-query page and the graph explorer (``/explore``, :mod:`kg.explore`, which reads through the endpoint),
+query page and the graph explorer (``/explore``, :mod:`kg.store.explore`, which reads through the endpoint),
 that one bad query can't take down or turn outward.
 
 The HTTP front is this module (asyncio and h11); the queries run in a pool of engine processes
-(:mod:`kg.engine`, pyoxigraph over the store), one query per process at a time.  So:
+(:mod:`kg.store.engine`, pyoxigraph over the store), one query per process at a time.  So:
 
 * a query that crashes the engine (an Oxigraph panic aborts its process) kills only its own process:
   that query is answered with a one-line error naming the likely cause, the process is replaced,
@@ -63,7 +63,7 @@ from pathlib import Path
 import h11
 import pyoxigraph as ox
 
-from kg.engine import Engine, EngineCrashed, EngineError, EngineTimeout, ResultTooLarge, collect, error_of
+from kg.store.engine import Engine, EngineCrashed, EngineError, EngineTimeout, ResultTooLarge, collect, error_of
 
 HOST = "127.0.0.1"
 MB = 1024 * 1024
@@ -164,7 +164,7 @@ def _die_with_parent() -> None:
     """In the child: get SIGTERM when the parent dies, so a killed kg never leaves a server behind."""
     import signal
 
-    from kg.files import die_with_parent
+    from kg.ingest.files import die_with_parent
 
     die_with_parent(signal.SIGTERM)
 
@@ -279,7 +279,7 @@ PREFIXES_JSON: dict[str, str] | None = None
 def _prefixes() -> dict[str, str]:
     global PREFIXES_JSON
     if PREFIXES_JSON is None:
-        from kg.namespace import PREFIXES
+        from kg.rdf.namespace import PREFIXES
 
         PREFIXES_JSON = dict(PREFIXES)
     return PREFIXES_JSON
@@ -570,7 +570,7 @@ class Endpoint:
 
     async def _sparql(self, h: h11.Connection, writer: asyncio.StreamWriter, method: str, headers: dict[str, str],
                       params: dict[str, list[str]], body: bytes) -> bool:
-        from kg.query import uses_service
+        from kg.store.query import uses_service
 
         kind = headers.get("content-type", "").split(";")[0].strip().lower()
         if method == "POST":
@@ -678,7 +678,7 @@ class Endpoint:
             return False
         message = str(failure)
         if failure.syntax and "query" in request_json:
-            from kg.query import syntax_error
+            from kg.store.query import syntax_error
 
             message = str(syntax_error(SyntaxError(message), request_json["query"]))
         elif isinstance(failure, EngineCrashed) and failure.status == 500:
@@ -732,8 +732,8 @@ def query_page() -> dict[str, tuple[str, bytes]]:
 
 @functools.lru_cache(maxsize=1)
 def explore_page() -> bytes:
-    """The explorer page (:mod:`kg.explore`) over this server's SPARQL endpoint."""
-    from kg.explore import page
+    """The explorer page (:mod:`kg.store.explore`) over this server's SPARQL endpoint."""
+    from kg.store.explore import page
 
     return page()
 
@@ -761,7 +761,7 @@ class RunningEndpoint:
 
     @property
     def explore_url(self) -> str:
-        """The graph explorer page (:mod:`kg.explore`)."""
+        """The graph explorer page (:mod:`kg.store.explore`)."""
         return f"http://{self.host}:{self.port}/explore"
 
     @property

@@ -23,7 +23,7 @@ from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.term import Node
 
 from kg import ONTOLOGY_DIR, ontology_file
-from kg.namespace import ID, PREFIXES, UKG
+from kg.rdf.namespace import ID, PREFIXES, UKG
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

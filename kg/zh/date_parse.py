@@ -21,7 +21,7 @@ import re
 from datetime import date, timedelta
 
 from kg.lexicon import alternation, entries, words
-from kg.text import finditer_at, replace_chars, to_simplified
+from kg.zh.text import finditer_at, replace_chars, to_simplified
 
 __all__ = ["parse_date", "resolve_date", "find_dates", "find_date_expressions"]
 

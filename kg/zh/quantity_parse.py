@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kg.lexicon import alternation, entries, words
-from kg.text import finditer_at, replace_chars, to_simplified
+from kg.zh.text import finditer_at, replace_chars, to_simplified
 
 __all__ = ["ParsedQuantity", "parse_quantity", "find_quantities", "parse_number"]
 

@@ -329,3 +329,17 @@ def normalize_label(label: str) -> str:
     """
     text = to_simplified(unicodedata.normalize("NFKC", label))
     return text.translate(_QUOTE_MARKS).strip(_EDGE_PUNCT)
+
+
+def labels_match(a: str, b: str) -> bool:
+    """Match of two *normalised* labels: equal, or containment with the shorter ≥ half the longer.
+
+    >>> labels_match("滨海县总工会", "江苏省盐城市滨海县总工会"), labels_match("工会", "滨海县总工会")
+    (True, False)
+    """
+    if a == b:
+        return True
+    if not a or not b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return short in long_ and 2 * len(short) >= len(long_)
