@@ -101,7 +101,7 @@ def test_relations_carry_the_sentence_date(nlp, text, date, expected):
     from kg.records import LAUNCHED, Article
 
     doc = process(nlp, Article(id="t#0", source_file="t", position=0, text=text, date=date))
-    launched = [r for r in doc._.relations if r.predicate == LAUNCHED]
+    launched = [r for r in doc._.ukg_relations if r.predicate == LAUNCHED]
     assert launched, "the sentence should yield a launched relation"
     assert {r.attr("date") for r in launched if r.attr("date")} == expected
     assert all(r.attr("dateRule") == "date.sentence/v1" for r in launched if r.attr("date"))

@@ -17,7 +17,7 @@ from conftest import SEEDS
 def test_doc_words_and_text_are_spacys(nlp, text: str) -> None:
     doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
     assert doc.text == Doc.text.__get__(doc) == text
-    assert doc._.mentions == [] and doc._.relations == []
+    assert doc._.ukg_mentions == [] and doc._.ukg_relations == []
 
 
 @pytest.mark.parametrize("text", ["宁波市总工会开展 “送清凉”活动  \n\n 好 ", "  a b\t\nc ", "", "工会\u3000\u3000职工",
@@ -111,7 +111,7 @@ def test_like_num_is_spacys() -> None:
 @Language.component("test_forget_initiatives")
 def _forget_initiatives(doc: Doc) -> Doc:
     """A late component that removes the initiatives (and, wrongly, nothing else)."""
-    doc._.mentions = [m for m in doc._.mentions if m.kind != INITIATIVE]
+    doc._.ukg_mentions = [m for m in doc._.ukg_mentions if m.kind != INITIATIVE]
     return doc
 
 
@@ -124,14 +124,14 @@ def _forget_initiatives(doc: Doc) -> Doc:
 )
 def test_removing_a_mention_removes_the_relations_that_use_it(text: str) -> None:
     whole = process(make_nlp(), Article(id="x#0", source_file="x", position=0, text=text))
-    assert any(INITIATIVE in (r.subject.kind, r.object.kind) for r in whole._.relations)
+    assert any(INITIATIVE in (r.subject.kind, r.object.kind) for r in whole._.ukg_relations)
     nlp = make_nlp.__wrapped__()  # a pipeline of its own: the shared one is not changed
     nlp.add_pipe("test_forget_initiatives", before="ukg_finish")
     doc = process(nlp, Article(id="x#0", source_file="x", position=0, text=text))
-    kept = set(doc._.mentions)
-    assert doc._.relations, "the relations that do not use an initiative stay"
-    assert all(r.subject in kept and r.object in kept for r in doc._.relations)
-    assert not any(INITIATIVE in (r.subject.kind, r.object.kind) for r in doc._.relations)
+    kept = set(doc._.ukg_mentions)
+    assert doc._.ukg_relations, "the relations that do not use an initiative stay"
+    assert all(r.subject in kept and r.object in kept for r in doc._.ukg_relations)
+    assert not any(INITIATIVE in (r.subject.kind, r.object.kind) for r in doc._.ukg_relations)
 
 
 @pytest.mark.parametrize(
@@ -145,8 +145,8 @@ def test_spacys_own_call_equals_process(text: str) -> None:
     nlp = make_nlp()
     by_call = nlp(text)
     by_process = process(nlp, Article(id="text#0", source_file="text", position=0, text=text))
-    assert by_call._.mentions and by_call._.relations
-    assert (by_call._.mentions, by_call._.relations) == (by_process._.mentions, by_process._.relations)
+    assert by_call._.ukg_mentions and by_call._.ukg_relations
+    assert (by_call._.ukg_mentions, by_call._.ukg_relations) == (by_process._.ukg_mentions, by_process._.ukg_relations)
     assert [(s.start_char, s.end_char, s.label_) for s in by_call.spans["mentions"]] == [
-        (m.start, m.end, m.kind) for m in by_call._.mentions
+        (m.start, m.end, m.kind) for m in by_call._.ukg_mentions
     ]

@@ -17,7 +17,7 @@ def run(nlp, text: str):
 
 
 def labels(doc, kind: str) -> set[str]:
-    return {m.label for m in doc._.mentions if m.kind == kind}
+    return {m.label for m in doc._.ukg_mentions if m.kind == kind}
 
 
 def names(text: str) -> list[str]:
@@ -55,7 +55,7 @@ def test_initiatives(nlp, text, expected):
 
 def test_initiative_surface_keeps_traditional_text(nlp):
     doc = run(nlp, "臺州市總工會開展“送溫暖”慰問活動。")
-    (m,) = [m for m in doc._.mentions if m.kind == INITIATIVE]
+    (m,) = [m for m in doc._.ukg_mentions if m.kind == INITIATIVE]
     assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v3"
 
 
@@ -311,11 +311,11 @@ def test_numbered_slogans(nlp, text, expected):
     ],
 )
 def test_not_numbered_slogans(nlp, text):
-    assert not any(m.rule == "initiative.numbered_slogan/v1" for m in run(nlp, text)._.mentions)
+    assert not any(m.rule == "initiative.numbered_slogan/v1" for m in run(nlp, text)._.ukg_mentions)
 
 
 def spans_of(doc) -> list[tuple[str, str]]:
-    return sorted((doc.text[m.start:m.end], m.rule) for m in doc._.mentions if m.kind == INITIATIVE)
+    return sorted((doc.text[m.start:m.end], m.rule) for m in doc._.ukg_mentions if m.kind == INITIATIVE)
 
 
 @pytest.mark.parametrize(

@@ -149,11 +149,11 @@ def main() -> None:
                 if fold_of[a.file] != k:
                     continue
                 doc = a.doc
-                saved = doc._.mentions, doc._.relations
+                saved = doc._.ukg_mentions, doc._.ukg_relations
                 D.decide(doc, models)
-                extractions.append(Extraction(article=doc._.article, mentions=tuple(doc._.mentions),
-                                              relations=tuple(doc._.relations)))
-                doc._.mentions, doc._.relations = saved
+                extractions.append(Extraction(article=doc._.ukg_article, mentions=tuple(doc._.ukg_mentions),
+                                              relations=tuple(doc._.ukg_relations)))
+                doc._.ukg_mentions, doc._.ukg_relations = saved
         report = score(predictions_from_extractions(extractions), gold)
         for category in CATEGORIES:
             s = report.category(category)

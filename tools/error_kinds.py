@@ -103,11 +103,11 @@ def main() -> None:
                 doc = a.doc
                 candidates[a.file]["initiatives"] |= {m.label for m, _e in a.candidates}
                 candidates[a.file]["groups"] |= {m.label for m in doc.user_data.get("ukg-snapshot", ()) if m.kind == "BeneficiaryGroup"}
-                saved = doc._.mentions, doc._.relations
+                saved = doc._.ukg_mentions, doc._.ukg_relations
                 D.decide(doc, models)
-                extractions.append(Extraction(article=doc._.article, mentions=tuple(doc._.mentions),
-                                              relations=tuple(doc._.relations)))
-                doc._.mentions, doc._.relations = saved
+                extractions.append(Extraction(article=doc._.ukg_article, mentions=tuple(doc._.ukg_mentions),
+                                              relations=tuple(doc._.ukg_relations)))
+                doc._.ukg_mentions, doc._.ukg_relations = saved
     predicted = predictions_from_extractions(extractions)
     report = score(predicted, gold)
     kinds: Counter = Counter()

@@ -43,7 +43,7 @@ def extract(article: Article, *, nlp: Language | None = None) -> Extraction:
     head, pieces = plan_pieces(article.text)
     if len(pieces) <= 1:
         doc = process(nlp, article)
-        found_mentions, found_relations = doc._.mentions, doc._.relations
+        found_mentions, found_relations = doc._.ukg_mentions, doc._.ukg_relations
     else:
         found_mentions, found_relations = _extract_pieces(article, head=head, pieces=pieces, nlp=nlp)
     mentions = tuple(sorted(found_mentions, key=lambda m: (m.start, m.end, m.kind, m.label)))
@@ -114,10 +114,10 @@ def extract_pieces(
             span = place(mention.start, mention.end)
             return span and replace(mention, start=span[0], end=span[1])
 
-        for mention in doc._.mentions:
+        for mention in doc._.ukg_mentions:
             if (m := moved(mention)) is not None:
                 mentions.append(m)
-        for relation in doc._.relations:
+        for relation in doc._.ukg_relations:
             subject, obj = moved(relation.subject), moved(relation.object)
             sentence = place(relation.sentence_start, relation.sentence_end)
             if subject is None or obj is None or sentence is None:

@@ -2,14 +2,14 @@
 
 Each component reads the Doc (whose text is the simplified-character view of
 ``Article.text``, same length, so offsets are shared) and appends
-:class:`kg.records.Mention` records to ``doc._.mentions`` and
-:class:`kg.records.Relation` records to ``doc._.relations``.  Mentions are also
+:class:`kg.records.Mention` records to ``doc._.ukg_mentions`` and
+:class:`kg.records.Relation` records to ``doc._.ukg_relations``.  Mentions are also
 mirrored as spans in ``doc.spans["mentions"]`` (label = kind) for inspection.
 
 Example:
     >>> nlp = make_nlp()
     >>> doc = process(nlp, Article(id="x#0", source_file="x", position=0, text="宁波市总工会开展“送清凉”活动"))
-    >>> {m.kind for m in doc._.mentions} >= {"Initiative", "UnionBody"}
+    >>> {m.kind for m in doc._.ukg_mentions} >= {"Initiative", "UnionBody"}
     True
 
 spaCy's own call works too (the text is then taken as it is, as one article named ``text``; use
@@ -64,7 +64,7 @@ SHIPPED = "shipped"
 #: What ``make_nlp()`` runs.
 DEFAULT_MODEL = SHIPPED
 
-for _name, _default in (("article", None), ("mentions", None), ("relations", None)):
+for _name, _default in (("ukg_article", None), ("ukg_mentions", None), ("ukg_relations", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -268,9 +268,9 @@ def make_doc(nlp: Language, article: Article) -> Doc:
     doc = nlp.make_doc(to_simplified(article.text))
     if not isinstance(doc, _Doc):  # a pipeline made elsewhere (spaCy's own tokenizer)
         doc = _Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
-    doc._.article = article
-    doc._.mentions = []
-    doc._.relations = []
+    doc._.ukg_article = article
+    doc._.ukg_mentions = []
+    doc._.ukg_relations = []
     return doc
 
 
@@ -282,8 +282,8 @@ def process(nlp: Language, article: Article) -> Doc:
 
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
     ...     text="青禾县总工会为环卫工人开展“夏送清凉”活动。"))
-    >>> kept = set(doc._.mentions)
-    >>> all(r.subject in kept and r.object in kept for r in doc._.relations)
+    >>> kept = set(doc._.ukg_mentions)
+    >>> all(r.subject in kept and r.object in kept for r in doc._.ukg_relations)
     True
     """
     doc = make_doc(nlp, article)
@@ -296,10 +296,10 @@ def process(nlp: Language, article: Article) -> Doc:
 def ukg_article(doc: Doc) -> Doc:
     """First component: a Doc made by ``nlp(text)`` (not by :func:`make_doc`) is one article named
     ``text`` with empty mention and relation lists."""
-    if doc._.article is None:
-        doc._.article = Article(id="text#0", source_file="text", position=0, text=doc.text)
-        doc._.mentions = []
-        doc._.relations = []
+    if doc._.ukg_article is None:
+        doc._.ukg_article = Article(id="text#0", source_file="text", position=0, text=doc.text)
+        doc._.ukg_mentions = []
+        doc._.ukg_relations = []
     return doc
 
 
@@ -307,11 +307,11 @@ def ukg_article(doc: Doc) -> Doc:
 def ukg_finish(doc: Doc) -> Doc:
     """Last component: relations whose subject or object an earlier component removed are dropped with
     it; the mentions are mirrored as ``doc.spans["mentions"]`` (label = kind)."""
-    kept = set(doc._.mentions)
-    doc._.relations = [r for r in doc._.relations if r.subject in kept and r.object in kept]
+    kept = set(doc._.ukg_mentions)
+    doc._.ukg_relations = [r for r in doc._.ukg_relations if r.subject in kept and r.object in kept]
     doc.spans["mentions"] = [
         span
-        for m in doc._.mentions
+        for m in doc._.ukg_mentions
         if (span := doc.char_span(m.start, m.end, label=m.kind, alignment_mode="expand")) is not None
     ]
     return doc

@@ -314,8 +314,8 @@ def ukg_groups(doc: Doc) -> Doc:
     """Add a BeneficiaryGroup mention for every group phrase (candidates; ukg_mission prunes)."""
     from kg.rules import add_mention
 
-    article = doc._.article
-    blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    article = doc._.ukg_article
+    blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)]
     tax = load_taxonomy()
     for start, end, label in find_groups(doc.text, blocked=blocked):
         rule = RULE_TERM if doc.text[start:end] in tax.labels else RULE_PHRASE

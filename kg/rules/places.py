@@ -146,7 +146,7 @@ def ukg_places(doc: Doc) -> Doc:
     """Add Place mentions (attrs: level, code; label = the name as the text gives it)."""
     from kg.rules import add_mention
 
-    original = doc._.article.text
+    original = doc._.ukg_article.text
     found = find_places(doc.text)
     for s, e, name, place in _disambiguate(found):
         places = lookup(name)

@@ -36,7 +36,7 @@ Example:
     >>> from kg.records import Article
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
     ...     text="近日，江苏省盐城市滨海县总工会开展活动。县总还组织职工培训。"))
-    >>> sorted({m.label for m in doc._.mentions if m.kind == "UnionBody"})
+    >>> sorted({m.label for m in doc._.ukg_mentions if m.kind == "UnionBody"})
     ['滨海县总工会']
 """
 
@@ -769,7 +769,7 @@ def _place_union(text: str) -> list[_Cand]:
 def ukg_unions(doc: Doc) -> Doc:
     """Add UnionBody mentions (and their Place, locatedIn, partner, subOrganizationOf)."""
     text = doc.text
-    article = doc._.article
+    article = doc._.ukg_article
     cands, bare = _explicit_and_bare(text)
     cands += _industry(text)
     named, refs = _named(text)
@@ -1170,7 +1170,7 @@ def _located(doc: Doc, c: _Cand, mention: Mention, sentences: list[tuple[int, in
     label = doc.text[own_start:own_end]
     if not lookup(label):
         return
-    pm = add_mention(doc, Mention(kind=PLACE, text=doc._.article.text[own_start:own_end], start=own_start, end=own_end,
+    pm = add_mention(doc, Mention(kind=PLACE, text=doc._.ukg_article.text[own_start:own_end], start=own_start, end=own_end,
                                   label=place.name if label == place.short else label, rule="place.gazetteer/v1",
                                   confidence=0.9, attrs=(("level", place.level), ("code", place.code))))
     s, e = _sentence(sentences, c.start)

@@ -124,7 +124,7 @@ def render_html(articles: list, *, nlp, label: str) -> str:
     sections = []
     for article in articles:
         doc = process(nlp, article)
-        own = sorted({m.text for m in doc._.mentions if label in (m.label, m.text)})
+        own = sorted({m.text for m in doc._.ukg_mentions if label in (m.label, m.text)})
         body = displacy.render(doc, style="span", options={"spans_key": "mentions"}, page=False, jupyter=False)
         sections.append(f"<h2>{html.escape(article.source_file)} #{article.position}</h2>"
                         f"<p>{html.escape(label)}: {html.escape('、'.join(own)) or '—'}</p>{body}")
