@@ -95,11 +95,12 @@ SYSTEM_FIXTURES = frozenset({"seeds_build", "seeds_server"})
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Mark the system tier, so that `pytest -m "not system"` is the fast tier a developer runs all day."""
+    """Mark the system tier, so that `pytest -m "not system"` is the fast tier a developer runs all day (the
+    slow tests, whole-corpus runs, are of the system tier too: `-m "not system"` replaces the default `-m "not slow"`)."""
     for item in items:
         module = getattr(item, "module", None)
         name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
         function = getattr(item, "originalname", None) or item.name
-        if (name in SYSTEM_MODULES or f"{name}::{function}" in SYSTEM_TESTS
+        if (name in SYSTEM_MODULES or f"{name}::{function}" in SYSTEM_TESTS or item.get_closest_marker("slow")
                 or SYSTEM_FIXTURES.intersection(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.system)

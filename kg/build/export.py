@@ -24,7 +24,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg import ontology_file
-from kg.rdf.quads import PREFIXES, sort_quads
+from kg.rdf.namespace import PREFIXES
+from kg.rdf.quads import sort_quads
 from kg.rdf.namespace import ONTOLOGY_GRAPH
 from kg.gephi.writers import gexf_bytes, graphml_bytes
 from kg.gephi.views import view_graph

@@ -16,21 +16,23 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from typing import Any
 from pathlib import Path
+from typing import Any
 
-
-from kg.build.export import ontology_quads, quad_lines
-from kg.rdf.quads import ENTITIES, entity_quads
-from kg.ingest.discover import SUFFIXES, discover
-from kg.build.parts import LongArticle, Sentences, make_part
-from kg.records import Problem, _one_line
-from kg.rdf.resolve import article_iri
-from kg.build.archive import Batch, Begin, End, Event, FileRecord, Loader, Reused, Sink
 from kg.build import BuildError
+from kg.build.archive import Batch, Begin, End, Event, FileRecord, Loader, Reused, Sink
+from kg.build.export import ontology_quads, quad_lines
 from kg.build.generations import Generation, check_out, claim, locked
-from kg.build.pool import BATCH_CHARS, DaskPool, _batch_of, _batches, _pool, _read, _size, extract_batch, extract_file, extract_part, sha256_or_none
+from kg.build.parts import LongArticle, Sentences, make_part
+from kg.build.pool import (
+    BATCH_CHARS, DaskPool, _batch_of, _batches, _pool, _read, _size, extract_batch, extract_file, extract_part,
+    sha256_or_none,
+)
 from kg.build.version import pipeline_version
+from kg.ingest.discover import SUFFIXES, discover
+from kg.rdf.quads import ENTITIES, entity_quads
+from kg.rdf.resolve import article_iri
+from kg.records import Problem, _one_line
 
 
 STAGES = ("ingest", "nlp", "extract", "resolve", "graph", "export")

@@ -8,10 +8,10 @@ by kind), :mod:`kg.ingest.decode` (bytes → text in normal form), :mod:`kg.inge
 
 Decisions (the later stages rely on them):
 
-* **Decoding** (:func:`decode`): a BOM wins (UTF-8, UTF-16, UTF-32); then strict UTF-8; then GB18030
+* **Decoding** (:func:`kg.ingest.decode.decode`): a BOM wins (UTF-8, UTF-16, UTF-32); then strict UTF-8; then GB18030
   and Big5 are both tried and the decoding that is clean and reads as more common Chinese wins.
   NUL bytes or a known binary signature (PDF, ZIP, PNG, …) make the file binary.
-* **Normal form** (:func:`normalize`): Unicode NFKC, so full-width digits, letters and punctuation
+* **Normal form** (:func:`kg.ingest.decode.normalize`): Unicode NFKC, so full-width digits, letters and punctuation
   become half-width ("，" → ",", "（" → "(") — the gold scoring compares labels in NFKC too;
   newlines are unified, control and zero-width characters dropped, trailing spaces stripped, and
   pinyin with tone marks printed in brackets after a character ("會(huì)") dropped.
@@ -39,7 +39,7 @@ Decisions (the later stages rely on them):
 * **Dates**: ISO ``YYYY-MM-DD`` only from a full date the source states (a JSONL ``date`` field, a
   dateline with a year, a page-header date or meta line before the text, an HTML publish-date
   meta tag).  Month and day without a year give no date.
-* **Page chrome** (:func:`page_chrome`, ``ingest.chrome/v1``): site navigation, breadcrumbs, meta
+* **Page chrome** (:func:`kg.ingest.chrome.page_chrome`, ``ingest.chrome/v1``): site navigation, breadcrumbs, meta
   lines (来源/发布时间 with the page date), tool and share bars, headline lists of other stories
   (under a label such as 相关新闻, in a run of bullets, four or more title lines in a row, titles a
   later headline repeats, the page's headlines run together), editor lines and footers are dropped

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg import lexicon
-from kg.zh.text import to_simplified
 from kg.ingest.decode import parse_date
 from kg.ingest.lines import _CAPTION_CREDIT, _CLOSERS, _DATELINE, _JUMP_IN, _LABELS, _SEPARATED, _SIGNATURE, _is_credit
+from kg.zh.text import to_simplified
 
 
 # --------------------------------------------------------------------------- page chrome (ingest.chrome/v1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+
 from kg.ingest.decode import parse_date
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 
-from kg.records import Article, Problem
-from kg.zh.text import to_simplified
 from kg.ingest.chrome import _strip_chrome
 from kg.ingest.decode import normalize, parse_date
 from kg.ingest.layout import _Draft, article_id, _article, _classify, _credit_names, _dateline_parts, _repair
 from kg.ingest.lines import BODY, BYLINE, CREDIT, DATELINE, HEAD, _Para
+from kg.records import Article, Problem
+from kg.zh.text import to_simplified
 
 
 # --------------------------------------------------------------------------- JSONL

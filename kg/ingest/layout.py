@@ -12,8 +12,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kg.records import Article
-from kg.zh.text import to_simplified
 from kg.ingest.chrome import _strip_chrome, _toc_key
 from kg.ingest.decode import parse_date
 from kg.ingest.lines import (
@@ -21,6 +19,8 @@ from kg.ingest.lines import (
     _DATELINE, _FINAL, _HAS_TEXT, _JUMP_IN, _JUMP_OUT, _LABELS, _MAX_CREDIT, _MAX_HEADLINE, _Para, _REPORTED,
     _SENTENCE_START, _SIGNATURE, _TAIL_BYLINE, _TRAILING_PAREN,
 )
+from kg.records import Article
+from kg.zh.text import to_simplified
 
 
 def _unwrap(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.ingest import files
-from kg.records import Article, Problem
 from kg.ingest.decode import DecodeError, decode, normalize
 from kg.ingest.discover import SUFFIXES, _unsupported
 from kg.ingest.html import _html_page
 from kg.ingest.jsonl import _read_jsonl, _shorten
 from kg.ingest.layout import _split_lines, split_page
+from kg.records import Article, Problem
 
 
 def read_file(path: Path, *, source_file: str) -> tuple[list[Article], list[Problem]]:

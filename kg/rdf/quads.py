@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD
 
-from kg.rdf.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, UKG  # noqa: F401  (PREFIXES re-exported)
+from kg.rdf.namespace import ENTITIES_GRAPH, GROUPS_SCHEME, OA, ORG, PROV, SCHEMA, SKOS, UKG
 from kg.records import (
     BENEFITED, GROUP, KINDS, LAUNCHED, LOCATED_IN, MEASURES, MEMBERSHIP, PARTNER, PLACE, QUANTITY,
     SUB_ORGANIZATION_OF, Article, Extraction, Mention, Relation,
