@@ -5,6 +5,7 @@ stages only, so each stage can be read and tested with what comes before it."""
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -34,8 +35,10 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@lru_cache(maxsize=1)
 def import_graph() -> nx.DiGraph:
-    """kg's modules and the kg modules each one imports (anywhere in its code, docstrings aside)."""
+    """kg's modules and the kg modules each one imports (anywhere in its code, docstrings aside); parsed once
+    per session (the tests below only read it)."""
     modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
     graph = nx.DiGraph()
     graph.add_nodes_from(modules)
