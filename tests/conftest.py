@@ -94,6 +94,14 @@ SYSTEM_TESTS = frozenset({
 SYSTEM_FIXTURES = frozenset({"seeds_build", "seeds_server"})
 
 
+def pytest_ignore_collect(collection_path, config):
+    """The fast tier (`-m "not system"`) does not even import the modules of the system tier (browsers, Dask,
+    servers): their imports alone took a second or two of every fast run."""
+    if config.getoption("markexpr", "").replace(" ", "") == "notsystem" and collection_path.suffix == ".py":
+        return collection_path.stem in SYSTEM_MODULES or None
+    return None
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Mark the system tier, so that `pytest -m "not system"` is the fast tier a developer runs all day (the
     slow tests, whole-corpus runs, are of the system tier too: `-m "not system"` replaces the default `-m "not slow"`)."""
