@@ -146,9 +146,9 @@ def profile_extraction(corpus: Path, *, top: int = 15) -> str:
     import io
     import pstats
 
-    from kg.extract import extract
-    from kg.ingest import read_file
-    from kg.nlp import make_nlp
+    from kg.extract.article import extract
+    from kg.ingest.read import read_file
+    from kg.extract.nlp import make_nlp
 
     nlp = make_nlp()
     articles = [a for p in sorted(corpus.glob("*.txt")) for a in read_file(p, source_file=p.name)[0]]

@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
 
 def component_seconds(folders: list[Path], *, model: str | None = None, repeat: int = 3) -> tuple[Counter, int, int]:
     """(CPU seconds per component of the fastest run, articles, characters) over the .txt files of the folders."""
-    from kg.ingest import read_file
-    from kg.nlp import make_doc, make_nlp
+    from kg.ingest.read import read_file
+    from kg.extract.nlp import make_doc, make_nlp
 
     nlp = make_nlp(model)
     articles = []

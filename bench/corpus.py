@@ -5,7 +5,7 @@
 100× ≈ 8 MB.  Variant 0 is the seed page as shipped; variant v ≥ 1 is the same page with
 
 * **places** replaced, consistently within the page, by other divisions of the same level from
-  the gazetteer (kg/data/places-v1.tsv via :mod:`kg.places`), keeping the hierarchy: a county
+  the gazetteer (kg/data/places-v1.tsv via :mod:`kg.zh.gazetteer`), keeping the hierarchy: a county
   is replaced by a county, its city by that county's city, its province by that city's
   province, so 滨海县总工会 / 盐城市 / 江苏 become e.g. 宁乡市总工会 / 长沙市 / 湖南.  Full names
   are always replaced; short names (江苏, 盐城) of provinces and cities too; short county names
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg import places as gazetteer  # noqa: E402
+from kg.zh import gazetteer  # noqa: E402
 from kg.lexicon import rows  # noqa: E402
 
 SEEDS = ROOT / "seeds"
@@ -235,8 +235,8 @@ def _places_in(text: str) -> dict[str, tuple[gazetteer.Place, bool]]:
 
 def _persons_in(text: str, *, source: str) -> list[str]:
     """The person names kg's extractor finds in a page (surname-initial, 2–4 characters)."""
-    from kg.extract import extract
-    from kg.ingest import split_page
+    from kg.extract.article import extract
+    from kg.ingest.layout import split_page
 
     surnames, compound = _surnames()
     names: set[str] = set()

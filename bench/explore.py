@@ -1,4 +1,4 @@
-"""Explorer benchmark: time to first render of the graph explorer (kg.explore) on a 100× build.
+"""Explorer benchmark: time to first render of the graph explorer (kg.store.explore) on a 100× build.
 
 For each view, ``kg export --format html`` writes the page with the view inlined (timed: reading the
 store, the view and its facts), headless Chromium opens it from file:// and the time to the first
@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.query import cached_build  # noqa: E402
-from kg.explore import page, view_data  # noqa: E402
-from kg.query import open_store, run_query  # noqa: E402
-from kg.serve import free_port, serve_store  # noqa: E402
-from kg.views import VIEWS  # noqa: E402
+from kg.store.explore import page, view_data  # noqa: E402
+from kg.store.query import open_store, run_query  # noqa: E402
+from kg.store.serve import free_port, serve_store  # noqa: E402
+from kg.gephi.views import VIEWS  # noqa: E402
 
 
 def browser():

@@ -3,7 +3,7 @@
 Not a test: it prints measurements and the ratios between them, all taken in one run.
 
 A page of one line is one paragraph, so one article: 50 MB of text is an article of 17 million
-characters.  Extraction cuts it into pieces anyway; since kg.parts, it is also written in parts
+characters.  Extraction cuts it into pieces anyway; since kg.build.parts, it is also written in parts
 (each part's quads at once, what needs the whole article last), so the memory of a build no longer
 grows with the article: what remains is the text itself, held a few times while the file is read.
 Before, a 50 MB line took 332 s at 9.5 GB peak RSS (and 1 MB 618 MB, 4 MB 1.7 GB on the machine of

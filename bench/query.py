@@ -41,9 +41,9 @@ import pyoxigraph as ox  # noqa: E402
 import rdflib  # noqa: E402
 
 from bench.corpus import generate  # noqa: E402
-from kg.namespace import PREFIXES  # noqa: E402
-from kg.query import open_store, run_query  # noqa: E402
-from kg.serve import free_port, serve_store  # noqa: E402
+from kg.rdf.namespace import PREFIXES  # noqa: E402
+from kg.store.query import open_store, run_query  # noqa: E402
+from kg.store.serve import free_port, serve_store  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 QUERIES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
@@ -298,7 +298,7 @@ def render(lines, *, args, triples: int, rdflib_triples: int, rdflib_load: float
         "",
         f"Median latency of the whole answer, after one warm-up run ({args.repeat} runs on Oxigraph and over HTTP, "
         f"up to {args.rdflib_repeat} on rdflib within {args.rdflib_cap:.0f} s per query; a query rdflib had not answered by then "
-        f"shows the cap as a lower bound). Oxigraph store = `kg.query.run_query` on the on-disk store `kg build` wrote "
+        f"shows the cap as a lower bound). Oxigraph store = `kg.store.query.run_query` on the on-disk store `kg build` wrote "
         f"(rows converted to Python), with the median CPU time those runs used and the machine's 1-minute load average "
         f"when they started (the machine has {os.cpu_count()} cores: above that, the queries waited for a core); "
         f"HTTP = `kg serve` (Oxigraph server) answering in SPARQL JSON, parsed by the client; Virtuoso = a Virtuoso "

@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.build import build  # noqa: E402
-from kg.eval import evaluate  # noqa: E402
+from kg.build.run import build  # noqa: E402
+from kg.store.eval import evaluate  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "gold" / "seeds"
 

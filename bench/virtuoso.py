@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from kg.serve import free_port
+from kg.store.serve import free_port
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"

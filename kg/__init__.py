@@ -1,8 +1,9 @@
 """union-kg: knowledge graphs of Chinese trade-union news.
 
-Stages (one module each): ingest (files → Article) → nlp (spaCy Doc with mention
-spans) → extract (Mention, Relation) → resolve (Entity with a stable IRI) →
-graph (Oxigraph store) → export / query / evaluate.
+One package per stage, in pipeline order: kg.zh (Chinese text helpers) → kg.ingest (files → Article) →
+kg.rules (spaCy rule components) → kg.extract (the pipeline; Article → Mention, Relation) → kg.rdf (stable
+IRIs, quads) → kg.gephi (views) → kg.build (sources → out/) → kg.store (query, serve, eval …) → kg.learn
+(kg train) → kg.cli.  kg.records and kg.lexicon are shared by all (docs/ARCHITECTURE.md).
 """
 
 from pathlib import Path

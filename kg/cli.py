@@ -1,4 +1,4 @@
-"""The `kg` command line: a thin layer over the library (kg.build, kg.query, kg.validate, kg.eval).
+"""The `kg` command line: a thin layer over the library (kg.build, kg.store.query, kg.store.validate, kg.store.eval).
 
 Results go to stdout; messages, errors and progress to stderr.  A user error
 exits 1 with a one-line message.
@@ -72,7 +72,7 @@ def build(
 
     Example: kg build seeds/ --out out --jobs 2
     """
-    from kg.build import build as run_build
+    from kg.build.run import build as run_build
 
     if scheduler and cluster:
         fail("give --scheduler or --cluster, not both")
@@ -107,9 +107,9 @@ def _failed_inputs(count: int, *, done: bool, verb: str, where: str = "") -> str
 
 
 def _models(model: Path | None) -> str | None:
-    """The --model option as kg.nlp.make_nlp takes it: None, "rules", or a checked model folder."""
-    from kg.model import ModelError, load_models
-    from kg.nlp import RULES, SHIPPED
+    """The --model option as kg.extract.nlp.make_nlp takes it: None, "rules", or a checked model folder."""
+    from kg.rules.model import ModelError, load_models
+    from kg.extract.nlp import RULES, SHIPPED
 
     if model is None or str(model) in (RULES, SHIPPED):
         return None if model is None else str(model)
@@ -144,14 +144,15 @@ def train(
 
     Example: kg train my-gold/ my-pages/ --cv 5
     """
-    from kg.eval import GoldError
-    from kg.model import save_models
-    from kg.train import cross_validate, train as run_train
+    from kg.store.eval import GoldError
+    from kg.rules.model import save_models
+    from kg.learn.train import cross_validate, train as run_train
+
 
     if cv:
         if cv < 2:
             fail("--cv: cross-validation needs at least 2 folds")
-        from kg.eval import format_table
+        from kg.store.eval import format_table
 
         try:
             report, _ = cross_validate(gold_dir, sources, folds=cv, on_problem=_report_problem)
@@ -225,7 +226,7 @@ def _os_error(error: OSError, path: Path) -> str:
 def _path_kind(path: Path) -> tuple[str, str | None]:
     """What ``path`` is ("file", "folder", "FIFO" …) or ("missing", why), never raising (a name too long,
     a symlink loop, a NUL byte are reasons)."""
-    from kg.files import file_kind, reason
+    from kg.ingest.files import file_kind, reason
 
     try:
         return file_kind(os.stat(path).st_mode), None
@@ -258,7 +259,7 @@ def _text(value: str, *, what: str) -> str:
 
 def _store(path: Path):
     """The store at ``path`` opened read-only, or exit 1 with one line (missing, not a store, damaged)."""
-    from kg.query import QueryError, open_store
+    from kg.store.query import QueryError, open_store
 
     found, why = _path_kind(path)
     if why is not None:
@@ -310,8 +311,8 @@ def extract_shard(
 
     Example: kg extract archive/ --shard 3/16 -o shards/
     """
-    from kg.shard import extract_shard as run_extract
-    from kg.shard import parse_shard
+    from kg.build.shard import extract_shard as run_extract
+    from kg.build.shard import parse_shard
 
     try:
         where = parse_shard(shard)
@@ -348,7 +349,7 @@ def load_shards(
 
     Example: kg load shards/ -o out
     """
-    from kg.shard import load as run_load
+    from kg.build.shard import load as run_load
 
     models = _models(model)
     progress, on_file = _progress(quiet, "loading")
@@ -405,7 +406,7 @@ def query(
 
     Example: kg query ontology/queries/about-union.rq --param name=北京市总工会 --format csv
     """
-    from kg.query import FORMATS, MB, QueryError, format_result, parse_param, run_local, run_remote
+    from kg.store.query import FORMATS, MB, QueryError, format_result, parse_param, run_local, run_remote
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -490,7 +491,7 @@ def serve(
     """
     import signal
 
-    from kg.serve import MB, Limits, ServeError, serve_store
+    from kg.store.serve import MB, Limits, ServeError, serve_store
 
     if not 0 <= port <= 65535:
         fail(f"--port must be between 0 and 65535, not {port}")
@@ -542,8 +543,8 @@ def push(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from kg.push import PushError
-    from kg.push import push as run_push
+    from kg.store.push import PushError
+    from kg.store.push import push as run_push
 
     progress = Progress(
         TextColumn("pushing"), BarColumn(), MofNCompleteColumn(), TextColumn("triples"), TimeElapsedColumn(),
@@ -573,7 +574,7 @@ def validate(
     """
     from rdflib import Graph
 
-    from kg.validate import validate as run_validate
+    from kg.store.validate import validate as run_validate
 
     _need(graph, "file", what="file", hint=" (run 'kg build' first)")
     data = Graph()
@@ -603,8 +604,8 @@ def evaluate(
 
     Example: kg eval ../shared/gold/seeds --graph out/graph.ttl --errors
     """
-    from kg.eval import GoldError, format_errors, format_table, report_to_dict
-    from kg.eval import evaluate as run_evaluate
+    from kg.store.eval import GoldError, format_errors, format_table, report_to_dict
+    from kg.store.eval import evaluate as run_evaluate
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
@@ -641,9 +642,9 @@ def explain(
 
     Example: kg explain 滨海县总工会 --html explain.html --sources seeds/
     """
-    from kg.explain import explain as run_explain
-    from kg.explain import format_explanations
-    from kg.query import QueryError
+    from kg.store.explain import explain as run_explain
+    from kg.store.explain import format_explanations
+    from kg.store.query import QueryError
 
     label = _text(label, what="the label")
     opened = _store(store)
@@ -662,10 +663,10 @@ def explain(
 
 def _explain_html(explanations, *, label: str, html: Path, sources: list[Path]) -> None:
     """Read the articles that mention the entity again and write their displaCy page to ``html``."""
-    from kg.explain import render_html
-    from kg.export import write_atomic
-    from kg.ingest import read_file
-    from kg.nlp import make_nlp
+    from kg.store.explain import render_html
+    from kg.build.export import write_atomic
+    from kg.ingest.read import read_file
+    from kg.extract.nlp import make_nlp
 
     wanted = sorted({(file, int(position)) for e in explanations for file, position, *_rest in e.made})
     articles, missing = [], []
@@ -704,7 +705,7 @@ def _date_option(name: str, value: Optional[str]):
 
 def _view(graph: Optional[Path], store: Path, view: str, since: Optional[str], until: Optional[str], province: Optional[str]):
     """The requested view from --graph FILE or --store DIR, or exit 1 with a one-line error."""
-    from kg.views import view_graph
+    from kg.gephi.views import view_graph
 
     return _from_source(view_graph, graph, store, view, since, until, province)
 
@@ -712,7 +713,7 @@ def _view(graph: Optional[Path], store: Path, view: str, since: Optional[str], u
 def _explorer_html(graph: Optional[Path], store: Path, view: str, since: Optional[str], until: Optional[str],
                    province: Optional[str]) -> tuple[bytes, int, int]:
     """The explorer page with the requested view inlined (kg export --format html), its nodes and edges."""
-    from kg.explore import page, view_data
+    from kg.store.explore import page, view_data
 
     data = _from_source(view_data, graph, store, view, since, until, province)
     return page(data=data), len(data["nodes"]), len(data["edges"])
@@ -721,7 +722,7 @@ def _explorer_html(graph: Optional[Path], store: Path, view: str, since: Optiona
 def _from_source(make, graph: Optional[Path], store: Path, view: str, since: Optional[str], until: Optional[str],
                  province: Optional[str]):
     """``make(source, view=…, since=…, until=…, province=…)`` on --graph FILE or --store DIR, or exit 1 with a one-line error."""
-    from kg.views import load_graph_file
+    from kg.gephi.views import load_graph_file
 
     start, end = _date_option("--since", since), _date_option("--until", until)
     province = _text(province, what="--province") if province is not None else None
@@ -758,9 +759,9 @@ def export_view(
 
     Example: kg export --view unions-initiatives-groups --format gexf -o out/mission.gexf
     """
-    from kg.export import write_atomic
-    from kg.gexf import gexf_bytes, graphml_bytes
-    from kg.views import FORMATS
+    from kg.build.export import write_atomic
+    from kg.gephi.writers import gexf_bytes, graphml_bytes
+    from kg.gephi.views import FORMATS
 
     fmt = fmt or (output.suffix.lstrip(".") if output and output.suffix.lstrip(".") in FORMATS else "graphml")
     if fmt not in FORMATS:
@@ -800,8 +801,8 @@ def plot(
 
     Example: kg plot --view unions-initiatives-groups -o out/graph.png
     """
-    from kg.export import write_atomic
-    from kg.plot import plot_png
+    from kg.build.export import write_atomic
+    from kg.gephi.plot import plot_png
 
     network = _view(graph, store, view, since, until, province)
     result = plot_png(network, max_nodes=max_nodes, title=f"union-kg · {view}")

@@ -20,7 +20,7 @@ ORGANIZATION = "Organization"
 QUANTITY = "Quantity"
 KINDS = (UNION, INITIATIVE, GROUP, PERSON, PLACE, ORGANIZATION, QUANTITY)
 
-# Relation predicates (see kg.graph for their RDF form).
+# Relation predicates (see kg.rdf.quads for their RDF form).
 LAUNCHED = "launched"  # UnionBody → Initiative
 BENEFITED = "benefited"  # Initiative → BeneficiaryGroup
 PARTNER = "partner"  # UnionBody/Organization → UnionBody/Organization (co-organiser, partner)
@@ -37,7 +37,7 @@ Attrs = tuple[tuple[str, str], ...]
 class Article:
     """One article of a source file; ``text`` is what offsets refer to.
 
-    ``id`` is stable and names one article of one source (:func:`kg.ingest.article_id`): the
+    ``id`` is stable and names one article of one source (:func:`kg.ingest.layout.article_id`): the
     source's name (its path from the folder given), ``#`` and the article's position in it (for
     JSONL the line, or ``id=`` the record's own id, unique in its file).  ``date`` is ISO
     ``YYYY-MM-DD`` and only set when the source states it.

@@ -46,15 +46,15 @@ def need_shared() -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from kg.nlp import RULES, make_nlp
+    from kg.extract.nlp import RULES, make_nlp
 
     return make_nlp(model=RULES)
 
 
 @pytest.fixture(scope="session")
 def seeds_build(tmp_path_factory):
-    """kg.build.build over seeds/ into a temporary folder: (summary, out folder)."""
-    from kg.build import build
+    """kg.build.run.build over seeds/ into a temporary folder: (summary, out folder)."""
+    from kg.build.run import build
 
     out = tmp_path_factory.mktemp("seeds-build")
     summary = build([SEEDS], out=out)
@@ -63,8 +63,8 @@ def seeds_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seeds_server(seeds_build):
-    """A read-only Oxigraph server (kg.serve.serve_store) over the seeds build on a free port."""
-    from kg.serve import free_port, serve_store
+    """A read-only Oxigraph server (kg.store.serve.serve_store) over the seeds build on a free port."""
+    from kg.store.serve import free_port, serve_store
 
     _, out = seeds_build
     with serve_store(store=out / "store", port=free_port()) as server:
@@ -94,12 +94,21 @@ SYSTEM_TESTS = frozenset({
 SYSTEM_FIXTURES = frozenset({"seeds_build", "seeds_server"})
 
 
+def pytest_ignore_collect(collection_path, config):
+    """The fast tier (`-m "not system"`) does not even import the modules of the system tier (browsers, Dask,
+    servers): their imports alone took a second or two of every fast run."""
+    if config.getoption("markexpr", "").replace(" ", "") == "notsystem" and collection_path.suffix == ".py":
+        return collection_path.stem in SYSTEM_MODULES or None
+    return None
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Mark the system tier, so that `pytest -m "not system"` is the fast tier a developer runs all day."""
+    """Mark the system tier, so that `pytest -m "not system"` is the fast tier a developer runs all day (the
+    slow tests, whole-corpus runs, are of the system tier too: `-m "not system"` replaces the default `-m "not slow"`)."""
     for item in items:
         module = getattr(item, "module", None)
         name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
         function = getattr(item, "originalname", None) or item.name
-        if (name in SYSTEM_MODULES or f"{name}::{function}" in SYSTEM_TESTS
+        if (name in SYSTEM_MODULES or f"{name}::{function}" in SYSTEM_TESTS or item.get_closest_marker("slow")
                 or SYSTEM_FIXTURES.intersection(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.system)

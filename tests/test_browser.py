@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kg.query import open_store, run_query
-from kg.views import TYPE_COLOURS
+from kg.store.query import open_store, run_query
+from kg.gephi.views import TYPE_COLOURS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -212,7 +212,7 @@ def test_exported_explorer_opens_from_a_file(seeds_build, browser, tmp_path) -> 
     from typer.testing import CliRunner
 
     from kg.cli import app
-    from kg.views import view_graph
+    from kg.gephi.views import view_graph
 
     store = seeds_build[1] / "store"
     page = tmp_path / "mission.html"

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph
 
 from conftest import SEEDS
-from kg.build import build
+from kg.build.run import build
 
 
 def test_seeds_build_writes_the_four_outputs(seeds_build) -> None:
@@ -22,7 +22,7 @@ def test_seeds_build_writes_the_four_outputs(seeds_build) -> None:
 
 
 def test_seeds_graph_passes_shacl(seeds_build) -> None:
-    from kg.validate import validate
+    from kg.store.validate import validate
 
     _, out = seeds_build
     result = validate(Graph().parse(out / "graph.ttl", format="turtle"))
@@ -68,7 +68,7 @@ def test_bad_input_is_reported_and_the_rest_is_built(tmp_path: Path, name: str, 
 
 
 def test_outputs_are_links_into_the_published_generation(seeds_build) -> None:
-    from kg.build import current_generation
+    from kg.build.generations import current_generation
 
     _, out = seeds_build
     generation = current_generation(out)
@@ -83,8 +83,8 @@ def test_streamed_sorted_outputs_equal_the_in_memory_serialisations(seeds_build)
     """graph.nq and graph.ttl (external merge sort) are what nquads_bytes/turtle_bytes give for the same quads."""
     import pyoxigraph as ox
 
-    from kg.export import nquads_bytes, turtle_bytes
-    from kg.namespace import ONTOLOGY_GRAPH
+    from kg.build.export import nquads_bytes, turtle_bytes
+    from kg.rdf.namespace import ONTOLOGY_GRAPH
 
     summary, out = seeds_build
     quads = list(ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS))
@@ -97,18 +97,18 @@ def test_streamed_sorted_outputs_equal_the_in_memory_serialisations(seeds_build)
 def test_write_sorted_merges_many_runs_and_drops_duplicates(seeds_build, tmp_path) -> None:
     import random
 
-    import kg.export
+    import kg.build.export
 
     _, out = seeds_build
     lines = (out / "graph.nq").read_text(encoding="utf-8").splitlines(keepends=True)
     shuffled = lines + lines[::7]
     random.Random(0).shuffle(shuffled)
-    kg.export.TURTLE_LINES, saved = 13, kg.export.TURTLE_LINES  # subjects with more lines than that too
+    kg.build.export.TURTLE_LINES, saved = 13, kg.build.export.TURTLE_LINES  # subjects with more lines than that too
     try:
-        triples = kg.export.write_sorted(shuffled, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl",
+        triples = kg.build.export.write_sorted(shuffled, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl",
                                          work=tmp_path / "runs", run_bytes=50_000)
     finally:
-        kg.export.TURTLE_LINES = saved
+        kg.build.export.TURTLE_LINES = saved
     assert (tmp_path / "g.nq").read_bytes() == (out / "graph.nq").read_bytes()
     assert (tmp_path / "g.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
     assert triples > 0 and not list((tmp_path / "runs").iterdir())
@@ -129,16 +129,16 @@ def test_stage_timings_are_reported(seeds_build) -> None:
 
 
 def test_an_article_whose_extraction_fails_is_a_problem_and_the_rest_is_built(tmp_path, monkeypatch) -> None:
-    import kg.extract
+    import kg.extract.article
 
-    real = kg.extract.extract
+    real = kg.extract.article.extract
 
     def flaky(article, *, nlp=None):
         if "坏" in article.text:
             raise RuntimeError("rule bug\nsecond line")
         return real(article, nlp=nlp)
 
-    monkeypatch.setattr(kg.extract, "extract", flaky)
+    monkeypatch.setattr(kg.extract.article, "extract", flaky)
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.jsonl").write_text('{"text": "某市总工会开展送清凉活动。"}\n{"text": "坏文章。"}\n', encoding="utf-8")
@@ -150,7 +150,7 @@ def test_an_article_whose_extraction_fails_is_a_problem_and_the_rest_is_built(tm
 def test_loader_loads_in_chunks_in_the_background_and_raises_its_errors_in_the_build() -> None:
     import pyoxigraph as ox
 
-    from kg.build import Loader
+    from kg.build.archive import Loader
 
     store = ox.Store()
     loader = Loader(store, chunk=200)

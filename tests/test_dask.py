@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SEEDS
-from kg.build import build
+from kg.build.run import build
 from kg.cli import app
 
 distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install 'union-kg[dask]')")
@@ -34,10 +34,12 @@ def test_a_local_cluster_of_two_workers_builds_the_same_bytes(seeds_build, tmp_p
 
 def test_a_worker_killed_mid_build_has_its_tasks_rerun_and_the_outputs_are_the_same(seeds_build, tmp_path: Path,
                                                                                       monkeypatch) -> None:
-    import kg.build
+    import kg.build.pool
+    import kg.build.run
 
     _, local = seeds_build
-    monkeypatch.setattr(kg.build, "BATCH_CHARS", 2_000)  # many small tasks, so that some are running when one dies
+    monkeypatch.setattr(kg.build.pool, "BATCH_CHARS", 2_000)  # many small tasks, so that some are running when one dies
+    monkeypatch.setattr(kg.build.run, "BATCH_CHARS", 2_000)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         pids = client.run(os.getpid)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg.lexicon import DATA, LexiconError, path, rows, word_list, words
-from kg.model import load_models
+from kg.rules.model import load_models
 from kg.rules.registry import REGISTRY, rule, rules
 
 KG = Path(__file__).resolve().parent.parent / "kg"
@@ -216,7 +216,7 @@ def test_every_rule_of_the_code_is_in_the_registry_and_every_rule_is_used() -> N
 
 
 def test_the_registry_names_real_components_and_confidences() -> None:
-    from kg.nlp import PIPELINE
+    from kg.extract.nlp import PIPELINE
 
     for r in rules().values():
         assert r.component in PIPELINE or r.component == "kg.ingest", r

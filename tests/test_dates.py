@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.dates import find_dates, parse_date, resolve_date
+from kg.zh.date_parse import find_dates, parse_date, resolve_date
 
 
 @pytest.mark.parametrize(("text", "iso"), [
@@ -69,7 +69,7 @@ def test_find_dates_offsets():
 
 # --- date expressions in running text, and the dates of facts ---------------------------------
 
-from kg.dates import find_date_expressions  # noqa: E402
+from kg.zh.date_parse import find_date_expressions  # noqa: E402
 
 
 @pytest.mark.parametrize("text, reference, expected", [
@@ -97,11 +97,11 @@ def test_find_date_expressions(text, reference, expected):
     ("近日，宁波市总工会启动“送清凉”活动。", "2022-12-01", set()),
 ])
 def test_relations_carry_the_sentence_date(nlp, text, date, expected):
-    from kg.nlp import process
+    from kg.extract.nlp import process
     from kg.records import LAUNCHED, Article
 
     doc = process(nlp, Article(id="t#0", source_file="t", position=0, text=text, date=date))
-    launched = [r for r in doc._.relations if r.predicate == LAUNCHED]
+    launched = [r for r in doc._.ukg_relations if r.predicate == LAUNCHED]
     assert launched, "the sentence should yield a launched relation"
     assert {r.attr("date") for r in launched if r.attr("date")} == expected
     assert all(r.attr("dateRule") == "date.sentence/v1" for r in launched if r.attr("date"))
@@ -111,8 +111,8 @@ def test_expression_scan_finds_what_finditer_finds():
     """find_date_expressions tries the pattern only where an expression can start: same matches."""
     import random
 
-    from kg.dates import _EXPRESSION, _EXPRESSION_START
-    from kg.text import finditer_at
+    from kg.zh.date_parse import _EXPRESSION, _EXPRESSION_START
+    from kg.zh.text import finditer_at
 
     alphabet = list("0123456789-/.年月日号今本去上前明次这当下昨后天个初底末中半旬份〇○零一二两三四五六七八九十 ，工")
     rng = random.Random(5)

@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from kg.cli import app
-from kg.engine import Engine, EngineError, collect, run_sync
-from kg.query import QueryResult, format_result, run_remote, uses_service
-from kg.serve import Limits, ServeError, free_port, serve_store, start, stop
+from kg.store.engine import Engine, EngineError, collect, run_sync
+from kg.store.query import QueryResult, format_result, run_remote, uses_service
+from kg.store.serve import Limits, ServeError, free_port, serve_store, start, stop
 
 #: ORDER BY over numbers and strings mixed: Oxigraph 0.5.13 panics ("comparison function does not
 #: correctly implement a total order") and aborts its process.
@@ -40,7 +40,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def unions(seeds_build) -> str:
-    from kg.query import open_store, run_query
+    from kg.store.query import open_store, run_query
 
     return run_query(open_store(seeds_build[1] / "store"), COUNT_UNIONS).rows[0][0]
 
@@ -412,7 +412,7 @@ def test_the_answer_of_an_endpoint_cut_off_mid_way_is_one_line(seeds_build) -> N
 def test_a_store_on_a_read_only_file_system_is_served_in_place(seeds_build, tmp_path, monkeypatch) -> None:
     import errno
 
-    import kg.serve
+    import kg.store.serve
 
     store = tmp_path / "store"
     shutil.copytree(seeds_build[1] / "store", store)
@@ -420,7 +420,7 @@ def test_a_store_on_a_read_only_file_system_is_served_in_place(seeds_build, tmp_
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-    monkeypatch.setattr(kg.serve.tempfile, "mkdtemp", read_only)
+    monkeypatch.setattr(kg.store.serve.tempfile, "mkdtemp", read_only)
     notes: list[str] = []
     with serve_store(store=store, port=free_port(), log=notes.append) as server:
         assert server.in_place and server.location == store

@@ -8,13 +8,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.eval import (
+from kg.store.eval import (
     CATEGORIES,
     GoldError,
     evaluate,
     format_errors,
     format_table,
-    labels_match,
     load_gold,
     predictions_from_extractions,
     predictions_from_graph,
@@ -22,7 +21,7 @@ from kg.eval import (
     score,
 )
 from kg.records import BENEFITED, GROUP, LAUNCHED, MEMBERSHIP, ORGANIZATION, PERSON, UNION, Article, Extraction, Mention, Relation
-from kg.text import normalize_label
+from kg.zh.text import labels_match, normalize_label
 from conftest import need_shared
 
 DATA = Path(__file__).parent / "data" / "eval"

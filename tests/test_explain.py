@@ -1,11 +1,11 @@
-"""kg.explain on the seeds build: names, posts, places and facts with evidence."""
+"""kg.store.explain on the seeds build: names, posts, places and facts with evidence."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.explain import explain, format_explanations
-from kg.query import open_store
+from kg.store.explain import explain, format_explanations
+from kg.store.query import open_store
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_unknown_or_hostile_labels_find_nothing(store, label: str) -> None:
 
 
 def _labels_of(store, kind: str) -> list[str]:
-    from kg.query import run_query
+    from kg.store.query import run_query
 
     # (entities some article mentions: a broader group of the taxonomy may stand in the graph unmentioned)
     rows = run_query(store, f"SELECT DISTINCT ?l WHERE {{ ?e a ukg:{kind} ; rdfs:label ?l ; ukg:mentionedIn ?a }} "

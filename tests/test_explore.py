@@ -1,4 +1,4 @@
-"""kg.explore: the explorer page (self-contained, no network) and the inline data of kg export --format html.
+"""kg.store.explore: the explorer page (self-contained, no network) and the inline data of kg export --format html.
 
 A small hand-written TriG store (made-up names) pins the data; tests/test_browser.py runs the page itself."""
 
@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.explore import COOPERATION, GROUPS, RDF_TYPE, UKG, _script_json, page, view_data
-from kg.views import RELATIONS, TYPE_COLOURS, view_graph
+from kg.store.explore import COOPERATION, GROUPS, RDF_TYPE, UKG, _script_json, page, view_data
+from kg.gephi.views import RELATIONS, TYPE_COLOURS, view_graph
 
 ID = "https://w3id.org/union-kg/id/"
 MINI = """

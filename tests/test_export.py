@@ -1,4 +1,4 @@
-"""kg.export: Turtle, N-Quads, GraphML and store outputs, written atomically."""
+"""kg.build.export: Turtle, N-Quads, GraphML and store outputs, written atomically."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from kg.export import graphml_bytes, nquads_bytes, to_networkx, turtle_bytes, write_atomic, write_outputs
-from kg.graph import build_quads
+from kg.gephi.writers import graphml_bytes
+from kg.build.export import nquads_bytes, to_networkx, turtle_bytes, write_atomic, write_outputs
+from kg.rdf.quads import build_quads
 
 from test_graph import EXTRACTION
 
@@ -61,7 +62,7 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path) -> None:
 
 
 def _random_quads(rng, count: int) -> list[ox.Quad]:
-    from kg.namespace import ONTOLOGY_GRAPH
+    from kg.rdf.namespace import ONTOLOGY_GRAPH
 
     iris = [ox.NamedNode(f"http://x/{name}") for name in ("a", "a1", "ab", "b", "工会", "g", "g1", "g12")]
     blanks = [ox.BlankNode(name) for name in ("b1", "b12", "x")]
@@ -77,15 +78,15 @@ def _random_quads(rng, count: int) -> list[ox.Quad]:
 def test_write_sorted_gives_the_in_memory_order_with_tiny_runs_and_merge_blocks(seed, tmp_path, monkeypatch) -> None:
     import random
 
-    import kg.export
-    from kg.namespace import ONTOLOGY_GRAPH
+    import kg.build.export
+    from kg.rdf.namespace import ONTOLOGY_GRAPH
 
     rng = random.Random(seed)
     quads = _random_quads(rng, 400)
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
-    monkeypatch.setattr(kg.export, "MERGE_ROWS", rng.choice([1, 2, 7, 50, 600]))
-    monkeypatch.setattr(kg.export, "TURTLE_LINES", rng.choice([1, 3, 1000]))
-    count = kg.export.write_sorted(lines, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl", work=tmp_path / "runs",
+    monkeypatch.setattr(kg.build.export, "MERGE_ROWS", rng.choice([1, 2, 7, 50, 600]))
+    monkeypatch.setattr(kg.build.export, "TURTLE_LINES", rng.choice([1, 3, 1000]))
+    count = kg.build.export.write_sorted(lines, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl", work=tmp_path / "runs",
                                    run_bytes=rng.choice([1, 500, 3000, 10**9]))
     assert (tmp_path / "g.nq").read_bytes() == nquads_bytes(quads)
     triples = [q for q in quads if str(q.graph_name) != f"<{ONTOLOGY_GRAPH}>"]

@@ -22,7 +22,10 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, SEEDS
 from test_fuzz import bounded
-from kg.build import BuildLocked, build, current_generation, locked, pipeline_version
+from kg.build import BuildLocked
+from kg.build.run import build
+from kg.build.generations import current_generation, locked
+from kg.build.version import pipeline_version
 from kg.cli import app
 
 FILES = ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf")
@@ -163,7 +166,7 @@ def test_a_second_build_into_the_same_out_fails_with_one_line_or_waits(small: Pa
 
 
 def test_disk_full_gives_one_line_and_keeps_the_previous_outputs(small: Path, tmp_path: Path, monkeypatch) -> None:
-    import kg.build
+    import kg.build.generations
 
     out = tmp_path / "out"
     build([small], out=out)
@@ -172,7 +175,7 @@ def test_disk_full_gives_one_line_and_keeps_the_previous_outputs(small: Path, tm
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(kg.build, "write_sorted", full)
+    monkeypatch.setattr(kg.build.generations, "write_sorted", full)
     (small / "b.txt").write_text(EXTRA, encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(small), "-o", str(out), "-q"])
     assert result.exit_code == 1
@@ -377,15 +380,15 @@ def test_a_damaged_previous_build_is_built_again_in_full_with_a_warning(small: P
 SWAP_SCRIPT = """
 import json, sys
 from pathlib import Path
-import kg.build
-from kg.build import build
-from kg.ingest import discover
+import kg.build.run
+from kg.build.run import build
+from kg.ingest.discover import discover
 
 def swapped(paths):  # the files were found; then two were swapped for a FIFO and a link to /dev/zero
     sources, problems = discover(paths)
     return sources + [(Path(sys.argv[3]), "swapped.txt"), (Path(sys.argv[4]), "zero.txt")], problems
 
-kg.build.discover = swapped
+kg.build.run.discover = swapped
 summary = build([Path(sys.argv[1])], out=Path(sys.argv[2]), jobs=int(sys.argv[5]))
 print(json.dumps({"articles": summary.articles, "problems": [str(p) for p in summary.problems]}))
 """

@@ -1,4 +1,4 @@
-"""kg.files: sources, gold files and shard manifests are read as regular files only, never past their size."""
+"""kg.ingest.files: sources, gold files and shard manifests are read as regular files only, never past their size."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.files import NotRegularFile, file_kind, read_regular, reason, sha256_regular
+from kg.ingest.files import NotRegularFile, file_kind, read_regular, reason, sha256_regular
 
 
 def test_a_regular_file_is_read_and_hashed(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Hostile input: ingest and extraction never crash, never hang, and report problems in one line.
 
-Property-based tests (hypothesis) feed :func:`kg.ingest.read_articles` and :func:`kg.extract.extract`
+Property-based tests (hypothesis) feed :func:`kg.ingest.read.read_articles` and :func:`kg.extract.article.extract`
 random Unicode; "token soup" made of layout and rule vocabulary (credits, datelines, quotes, numbers,
 tags: what the regular expressions work on, so that backtracking blow-ups are likely to be hit);
 wrong and mixed encodings (GB18030, Big5, UTF-16 with and without BOM, UTF-8 cut inside a character,
@@ -41,8 +41,9 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, SEEDS
 from kg.cli import app
-from kg.extract import MAX_PIECE, extract
-from kg.ingest import SUFFIXES, read_articles
+from kg.extract.article import MAX_PIECE, extract
+from kg.ingest.discover import SUFFIXES
+from kg.ingest.read import read_articles
 from kg.records import KINDS, PREDICATES, Article, Extraction, Problem
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "20"))
@@ -463,7 +464,7 @@ def _counties(count: int) -> list[str]:
 
 
 def test_build_from_a_folder_of_1000_small_files(tmp_path: Path) -> None:
-    from kg.build import build
+    from kg.build.run import build
 
     src = tmp_path / "src"
     for i, county in enumerate(_counties(1000)):
@@ -490,7 +491,7 @@ def test_build_from_a_folder_of_1000_small_files(tmp_path: Path) -> None:
 BUILD_SCRIPT = """
 import json, resource, sys
 from pathlib import Path
-from kg.build import build
+from kg.build.run import build
 summary = build([Path(sys.argv[1])], out=Path(sys.argv[2]), jobs=1)
 print(json.dumps({"articles": summary.articles, "problems": [str(p) for p in summary.problems],
                   "entities": summary.entities, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -1,4 +1,4 @@
-"""kg.graph and kg.resolve on small hand-made extractions, compared by graph isomorphism."""
+"""kg.rdf.quads and kg.rdf.resolve on small hand-made extractions, compared by graph isomorphism."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
 from conftest import SEEDS
-from kg.graph import _nquads_text, article_nquads, article_quads, build_quads, sort_quads
+from kg.rdf.quads import _nquads_text, article_nquads, article_quads, build_quads, sort_quads
 from kg.records import (
     BENEFITED, GROUP, INITIATIVE, LAUNCHED, MEASURES, MEMBERSHIP, PERSON, PLACE, PREDICATES, QUANTITY, UNION,
     Article, Extraction, Mention, Relation,
 )
-from kg.resolve import entity_iri, iri_segment
+from kg.rdf.resolve import entity_iri, iri_segment
 
 TEXT = "某市总工会近日启动“暖心驿站”建设,为户外劳动者提供休息场所。市总工会副主席张某说,共投入50万元。"
 ARTICLE = Article(id="page.txt#0", source_file="page.txt", position=0, text=TEXT, headline="暖心驿站", date="2023-06-01")
@@ -185,8 +185,8 @@ def outcome(make, extraction: Extraction):
 
 
 def test_article_nquads_is_what_oxigraph_writes_for_every_seed_article(nlp) -> None:
-    from kg.build import _read
-    from kg.extract import extract
+    from kg.build.pool import _read
+    from kg.extract.article import extract
 
     seen = 0
     for path in sorted(p for p in SEEDS.iterdir() if p.is_file()):

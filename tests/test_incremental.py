@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import SEEDS
-from kg.build import build
+from kg.build.run import build
 
 OUTPUTS = ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf")
 SMALL = "某县总工会启动“金秋助学”活动\n\n本报讯 近日,某县总工会启动“金秋助学”活动,为200名困难职工子女发放助学金。\n"
@@ -69,7 +69,7 @@ def test_changed_removed_and_added_files_end_as_a_from_scratch_build(sources: Pa
 
 
 def test_an_unchanged_rebuild_reads_nothing_and_changes_nothing(small: Path, tmp_path: Path, monkeypatch) -> None:
-    import kg.build
+    import kg.build.run
 
     sources = small
     out = tmp_path / "out"
@@ -79,7 +79,7 @@ def test_an_unchanged_rebuild_reads_nothing_and_changes_nothing(small: Path, tmp
     def no_reading(*args, **kwargs):
         raise AssertionError("an unchanged file was read again")
 
-    monkeypatch.setattr(kg.build, "_read", no_reading)
+    monkeypatch.setattr(kg.build.run, "_read", no_reading)
     again = build([sources], out=out)
     assert again.reused == first.files == 1
     assert (again.articles, again.triples, again.relations) == (first.articles, first.triples, first.relations)
@@ -87,13 +87,13 @@ def test_an_unchanged_rebuild_reads_nothing_and_changes_nothing(small: Path, tmp
 
 
 def test_a_new_pipeline_version_or_full_rebuilds_everything(small: Path, tmp_path: Path, monkeypatch) -> None:
-    import kg.build
+    import kg.build.run
 
     out = tmp_path / "out"
     build([small], out=out)
     assert build([small], out=out).reused == 1
     assert build([small], out=out, incremental=False).reused == 0
-    monkeypatch.setattr(kg.build, "pipeline_version", lambda model=None: "another-version")
+    monkeypatch.setattr(kg.build.run, "pipeline_version", lambda model=None: "another-version")
     assert build([small], out=out).reused == 0
 
 
@@ -109,7 +109,7 @@ def test_bad_inputs_of_unchanged_files_are_reported_again(small: Path, tmp_path:
 
 def test_an_out_folder_of_an_earlier_kg_with_generations_is_adopted(small: Path, tmp_path: Path) -> None:
     """A folder an earlier kg wrote (generations and links, no marker) is kg's: built into, and marked."""
-    from kg.build import MARKER
+    from kg.build.generations import MARKER
 
     out = tmp_path / "out"
     build([small], out=out)

@@ -9,17 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import (
-    DecodeError,
-    article_id,
-    decode,
-    discover,
-    normalize,
-    parse_date,
-    read_articles,
-    read_file,
-    split_page,
-)
+from kg.ingest.decode import DecodeError, decode, normalize, parse_date
+from kg.ingest.layout import article_id, split_page
+from kg.ingest.discover import discover
+from kg.ingest.read import read_articles, read_file
 
 from conftest import need_shared
 
@@ -516,7 +509,7 @@ def test_control_character_ranges_hold_no_control_characters() -> None:
     import sys
     import unicodedata
 
-    from kg.ingest import _MAYBE_CONTROL
+    from kg.ingest.decode import _MAYBE_CONTROL
 
     safe = [cp for cp in range(sys.maxunicode + 1) if not _MAYBE_CONTROL.match(chr(cp))]
     assert len(safe) > 50_000
@@ -574,7 +567,7 @@ def test_credit_patterns_take_linear_time(line: str) -> None:
     ],
 )
 def test_credit_lines_are_still_recognised(line: str, kind: str) -> None:
-    from kg.ingest import _BYLINE, _CREDIT
+    from kg.ingest.lines import _BYLINE, _CREDIT
 
     assert bool(_CREDIT.match(line)) == (kind == "credit")
     assert kind == "credit" or _BYLINE.match(line)
@@ -619,13 +612,13 @@ def test_credits_alone_are_no_article() -> None:
     ids=["quoted-gt", "raw-script", "comment", "cdata", "stray-lt", "cut-tag", "open-comment", "charrefs", "case"],
 )
 def test_html_tokenizer(html: str, lines: list[str]) -> None:
-    from kg.ingest import html_lines
+    from kg.ingest.html import html_lines
 
     assert [text for _, text in html_lines(html)[0]] == lines
 
 
 def test_html_line_numbers() -> None:
-    from kg.ingest import html_lines
+    from kg.ingest.html import html_lines
 
     html = "<html>\n<body>\n<h1>标题</h1>\n<script>\nx\n</script>\n<p>\n正文。</p>\n</body></html>"
     assert html_lines(html)[0] == [(3, "标题"), (7, "正文。")]
@@ -639,7 +632,7 @@ def test_html_line_numbers() -> None:
 def test_html_unclosed_constructs_take_linear_time(html: str) -> None:
     import time
 
-    from kg.ingest import html_lines
+    from kg.ingest.html import html_lines
 
     started = time.perf_counter()
     html_lines("<p>正文。</p>" + html)
@@ -726,7 +719,7 @@ def test_the_seed_pages_in_another_dress_score_as_shipped(variant: str, tmp_path
          "headline-list", "toc-repeat", "run-together", "banners"],
 )
 def test_page_chrome(lines: list[str], reasons: list[str | None]) -> None:
-    from kg.ingest import page_chrome
+    from kg.ingest.chrome import page_chrome
 
     assert page_chrome(lines) == reasons
 
@@ -746,7 +739,7 @@ def test_page_chrome(lines: list[str], reasons: list[str | None]) -> None:
     ids=["byline-credit", "caption", "kicker-sub", "section-heading", "label-dateline", "tail-caption", "dated-headline", "cut-sentence"],
 )
 def test_page_chrome_keeps_article_lines(lines: list[str]) -> None:
-    from kg.ingest import page_chrome
+    from kg.ingest.chrome import page_chrome
 
     assert page_chrome(lines) == [None] * len(lines)
 

@@ -1,10 +1,10 @@
-"""kg.model: logistic regression over named features, its readable files, its errors."""
+"""kg.rules.model: logistic regression over named features, its readable files, its errors."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.model import LinearModel, ModelError, ModelSet, fit_logistic, load_models, save_models
+from kg.rules.model import LinearModel, ModelError, ModelSet, fit_logistic, load_models, save_models
 
 
 def test_probability_and_decision() -> None:

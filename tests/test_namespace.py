@@ -1,4 +1,4 @@
-"""kg.namespace.UKG and ontology/union-kg.ttl declare the same terms."""
+"""kg.rdf.namespace.UKG and ontology/union-kg.ttl declare the same terms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg import ONTOLOGY_DIR
-from kg.namespace import GROUPS_SCHEME, ONTOLOGY_IRI, UKG
+from kg.rdf.namespace import GROUPS_SCHEME, ONTOLOGY_IRI, UKG
 
 ONTOLOGY = Graph().parse(ONTOLOGY_DIR / "union-kg.ttl", format="turtle")
 NS = str(UKG._NS)

@@ -1,4 +1,4 @@
-"""kg.nlp: the pipeline's Doc (jieba's words, by jieba-rs) and its words and spaces."""
+"""kg.extract.nlp: the pipeline's Doc (jieba's words, by jieba-rs) and its words and spaces."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp import make_doc, make_nlp, process
+from kg.extract.nlp import make_doc, make_nlp, process
 from kg.records import INITIATIVE, Article
 from conftest import SEEDS
 
@@ -17,7 +17,7 @@ from conftest import SEEDS
 def test_doc_words_and_text_are_spacys(nlp, text: str) -> None:
     doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
     assert doc.text == Doc.text.__get__(doc) == text
-    assert doc._.mentions == [] and doc._.relations == []
+    assert doc._.ukg_mentions == [] and doc._.ukg_relations == []
 
 
 @pytest.mark.parametrize("text", ["宁波市总工会开展 “送清凉”活动  \n\n 好 ", "  a b\t\nc ", "", "工会\u3000\u3000职工",
@@ -44,7 +44,7 @@ def test_doc_words_are_jieba_cuts(nlp, text: str) -> None:
 
 
 def test_doc_words_are_jieba_cuts_on_the_seeds_and_random_snippets() -> None:
-    from kg.nlp import _cut
+    from kg.extract.nlp import _cut
 
     rng = random.Random(7)
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
@@ -62,7 +62,7 @@ def _spacy_jieba(nlp):
 def test_words_and_spaces_are_spacys() -> None:
     from spacy import util
 
-    from kg.nlp import _cut, _layout, _words_and_spaces
+    from kg.extract.nlp import _cut, _layout, _words_and_spaces
 
     rng = random.Random(8)
     joined = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
@@ -89,7 +89,7 @@ def _or_error(function, words: list[str]):
 
 
 def test_cut_leaves_a_lone_surrogate_to_jieba() -> None:
-    from kg.nlp import _cut
+    from kg.extract.nlp import _cut
 
     assert _cut("工会\ud800职工") is None  # Rust takes UTF-8 only; ingest drops such characters anyway
     assert _cut("工会职工") == _jieba_words("工会职工")
@@ -98,7 +98,7 @@ def test_cut_leaves_a_lone_surrogate_to_jieba() -> None:
 def test_like_num_is_spacys() -> None:
     from spacy.lang.zh.lex_attrs import _count_num_words, _single_num_words, like_num
 
-    from kg.nlp import _like_num
+    from kg.extract.nlp import _like_num
 
     rng = random.Random(5)
     pieces = list(_count_num_words[:12]) + list(_single_num_words[:12]) + ["十", "百", "万", "亿", "工会", "职工", "1", "2.5",
@@ -111,7 +111,7 @@ def test_like_num_is_spacys() -> None:
 @Language.component("test_forget_initiatives")
 def _forget_initiatives(doc: Doc) -> Doc:
     """A late component that removes the initiatives (and, wrongly, nothing else)."""
-    doc._.mentions = [m for m in doc._.mentions if m.kind != INITIATIVE]
+    doc._.ukg_mentions = [m for m in doc._.ukg_mentions if m.kind != INITIATIVE]
     return doc
 
 
@@ -124,14 +124,14 @@ def _forget_initiatives(doc: Doc) -> Doc:
 )
 def test_removing_a_mention_removes_the_relations_that_use_it(text: str) -> None:
     whole = process(make_nlp(), Article(id="x#0", source_file="x", position=0, text=text))
-    assert any(INITIATIVE in (r.subject.kind, r.object.kind) for r in whole._.relations)
+    assert any(INITIATIVE in (r.subject.kind, r.object.kind) for r in whole._.ukg_relations)
     nlp = make_nlp.__wrapped__()  # a pipeline of its own: the shared one is not changed
     nlp.add_pipe("test_forget_initiatives", before="ukg_finish")
     doc = process(nlp, Article(id="x#0", source_file="x", position=0, text=text))
-    kept = set(doc._.mentions)
-    assert doc._.relations, "the relations that do not use an initiative stay"
-    assert all(r.subject in kept and r.object in kept for r in doc._.relations)
-    assert not any(INITIATIVE in (r.subject.kind, r.object.kind) for r in doc._.relations)
+    kept = set(doc._.ukg_mentions)
+    assert doc._.ukg_relations, "the relations that do not use an initiative stay"
+    assert all(r.subject in kept and r.object in kept for r in doc._.ukg_relations)
+    assert not any(INITIATIVE in (r.subject.kind, r.object.kind) for r in doc._.ukg_relations)
 
 
 @pytest.mark.parametrize(
@@ -145,8 +145,8 @@ def test_spacys_own_call_equals_process(text: str) -> None:
     nlp = make_nlp()
     by_call = nlp(text)
     by_process = process(nlp, Article(id="text#0", source_file="text", position=0, text=text))
-    assert by_call._.mentions and by_call._.relations
-    assert (by_call._.mentions, by_call._.relations) == (by_process._.mentions, by_process._.relations)
+    assert by_call._.ukg_mentions and by_call._.ukg_relations
+    assert (by_call._.ukg_mentions, by_call._.ukg_relations) == (by_process._.ukg_mentions, by_process._.ukg_relations)
     assert [(s.start_char, s.end_char, s.label_) for s in by_call.spans["mentions"]] == [
-        (m.start, m.end, m.kind) for m in by_call._.mentions
+        (m.start, m.end, m.kind) for m in by_call._.ukg_mentions
     ]

@@ -1,4 +1,4 @@
-"""Long articles in parts (kg.parts): the quads of the whole article, in memory bounded by the part (issue 17, finding 11).
+"""Long articles in parts (kg.build.parts): the quads of the whole article, in memory bounded by the part (issue 17, finding 11).
 
 A 50 MB page of one line is one article of 17 million characters: its extraction held every mention,
 relation and quad (9.5 GB).  Here the same construction at a small scale: the memory of the build's
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import extract
-from kg.graph import MAX_EVIDENCE, article_nquads
-from kg.nlp import RULES
-from kg.parts import LongArticle, Sentences, _sentences_in, _Window, extract_part, make_part, split_article
+from kg.extract.article import extract
+from kg.rdf.quads import MAX_EVIDENCE, article_nquads
+from kg.extract.nlp import RULES
+from kg.build.parts import LongArticle, Sentences, _sentences_in, _Window, extract_part, make_part, split_article
 from kg.records import Article
-from kg.text import sentence_spans
+from kg.zh.text import sentence_spans
 
 UNIONS = ("青禾县总工会", "白沙县总工会", "南岭市总工会", "東川區總工會")
 GROUPS = ("环卫工人", "快递员", "困难职工", "农民工", "外卖骑手")
@@ -103,7 +103,8 @@ def test_each_part_is_handed_the_article_sentences_it_quotes(seed: int) -> None:
 
 def _peak_of_events(path: Path, *, traced: bool = True) -> tuple[int, int]:
     """Peak bytes allocated while the build's stream of events goes over the file (events dropped), and the articles."""
-    from kg.build import Batch, events_of
+    from kg.build.archive import Batch
+    from kg.build.run import events_of
 
     if traced:
         tracemalloc.start()
@@ -117,9 +118,9 @@ def _peak_of_events(path: Path, *, traced: bool = True) -> tuple[int, int]:
 
 
 def test_the_memory_of_a_long_article_does_not_grow_with_it(nlp, tmp_path: Path, monkeypatch) -> None:
-    import kg.build
+    import kg.build.pool
 
-    monkeypatch.setattr(kg.build, "PART_CHARS", 6_000, raising=False)
+    monkeypatch.setattr(kg.build.pool, "PART_CHARS", 6_000)
     short, long = tmp_path / "short.txt", tmp_path / "long.txt"
     short.write_text(long_text(10_000, seed=1), encoding="utf-8")
     long.write_text(long_text(50_000, seed=1), encoding="utf-8")

@@ -1,8 +1,8 @@
-"""Tests for kg.places (gazetteer lookup, ambiguity, parents)."""
+"""Tests for kg.zh.gazetteer (gazetteer lookup, ambiguity, parents)."""
 
 import pytest
 
-from kg.places import Place, by_code, is_within, lookup, parents
+from kg.zh.gazetteer import Place, by_code, is_within, lookup, parents
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""kg.plot: component choice, layout, and a PNG whose Chinese labels render in a CJK font."""
+"""kg.gephi.plot: component choice, layout, and a PNG whose Chinese labels render in a CJK font."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.plot import cjk_font, layout, plot_png, select
-from kg.views import TYPE_COLOURS
+from kg.gephi.plot import cjk_font, layout, plot_png, select
+from kg.gephi.views import TYPE_COLOURS
 
 
 def chain(prefix: str, n: int) -> nx.MultiDiGraph:

@@ -1,4 +1,4 @@
-"""kg.posseg: the same words and POS flags as jieba.posseg.lcut / jieba.lcut, on any text."""
+"""kg.zh.posseg: the same words and POS flags as jieba.posseg.lcut / jieba.lcut, on any text."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import jieba
 import jieba.posseg
 import pytest
 
-import kg.posseg
-from kg.posseg import cut, lcut
-from kg.text import to_simplified
+import kg.zh.posseg
+from kg.zh.posseg import cut, lcut
+from kg.zh.text import to_simplified
 from conftest import SEEDS
 
 
@@ -77,7 +77,7 @@ def test_chinese_mixed_with_ascii_as_jieba(seed_text: str) -> None:
 
 
 def test_without_rjieba_jieba_itself(monkeypatch, nlp) -> None:
-    monkeypatch.setattr(kg.posseg, "_RJIEBA", None)
+    monkeypatch.setattr(kg.zh.posseg, "_RJIEBA", None)
     assert lcut("宁波市总工会开展送清凉活动") == _jieba_tags("宁波市总工会开展送清凉活动", True)
     assert cut("已为职工办实事 2023", hmm=False) == jieba.lcut("已为职工办实事 2023", HMM=False)
 
@@ -93,7 +93,7 @@ def _jieba_route(text: str) -> list:
 @pytest.mark.parametrize("text", ["鑫", "龘靐齉", "柯兆林在会上说", "热苏力汗买买提", "热苏力汗·买买提听得", "工a会", "，职工", "㐀豈鿿",
                                   "ＡＢ工会", "滨海县总工会为货车司机开展送清凉活动"])
 def test_viterbi_as_jiebas(text: str) -> None:
-    assert kg.posseg.viterbi(text) == _jieba_route(text)
+    assert kg.zh.posseg.viterbi(text) == _jieba_route(text)
 
 
 def test_viterbi_as_jiebas_on_random_snippets(seed_text: str) -> None:
@@ -103,16 +103,16 @@ def test_viterbi_as_jiebas_on_random_snippets(seed_text: str) -> None:
     snippets = ["".join(han[i:i + rng.randrange(1, 12)]) for i in (rng.randrange(len(han)) for _ in range(250))]
     snippets += ["".join(rng.choice(han) if rng.random() < 0.9 else rng.choice(odd) for _ in range(rng.randrange(1, 12)))
                  for _ in range(250)]
-    assert [s for s in snippets if kg.posseg.viterbi(s) != _jieba_route(s)] == []
+    assert [s for s in snippets if kg.zh.posseg.viterbi(s) != _jieba_route(s)] == []
 
 
 def test_route_left_to_jieba_when_an_ascii_word_could_be_a_dictionary_word() -> None:
     # jieba's dictionary has no such word; were one added ("AB"), rjieba's merged run "AB" would be ambiguous
-    kg.posseg._tables()
-    assert kg.posseg._route("AB工会", {"AB": 1}, merged=True) is None
-    assert kg.posseg._route("AB工会", {"AB": 1}, merged=False) is None
-    assert kg.posseg._route("AB工会", {}, merged=False) == ["A", "B", "工会"]
-    assert kg.posseg._route("AB工会", {}, merged=True) == ["AB", "工会"]
+    kg.zh.posseg._tables()
+    assert kg.zh.posseg._route("AB工会", {"AB": 1}, merged=True) is None
+    assert kg.zh.posseg._route("AB工会", {"AB": 1}, merged=False) is None
+    assert kg.zh.posseg._route("AB工会", {}, merged=False) == ["A", "B", "工会"]
+    assert kg.zh.posseg._route("AB工会", {}, merged=True) == ["AB", "工会"]
 
 
 def test_the_words_with_a_tag_are_the_words_with_a_frequency() -> None:
@@ -132,16 +132,16 @@ def test_the_words_with_a_tag_are_the_words_with_a_frequency() -> None:
     ("工会", 2, 0, 2, None),
 ])
 def test_run_around(text, pos, lo, hi, run):
-    from kg.posseg import run_around
+    from kg.zh.posseg import run_around
 
     assert run_around(text, pos, lo, hi) == run
 
 
 def test_the_tables_read_without_jieba_posseg_are_its_own() -> None:
-    # kg.posseg reads the word → tag table and the HMM's data itself (importing jieba.posseg reads the
+    # kg.zh.posseg reads the word → tag table and the HMM's data itself (importing jieba.posseg reads the
     # dictionary line by line); they must be jieba.posseg's
     import jieba
     import jieba.posseg as jp
 
-    assert kg.posseg._word_tags_of(jieba.dt) == jp.dt.word_tag_tab
-    assert kg.posseg._hmm_data_modules() == (jp.char_state_tab_P, jp.start_P, jp.trans_P, jp.emit_P)
+    assert kg.zh.posseg._word_tags_of(jieba.dt) == jp.dt.word_tag_tab
+    assert kg.zh.posseg._hmm_data_modules() == (jp.char_state_tab_P, jp.start_P, jp.trans_P, jp.emit_P)

@@ -1,4 +1,4 @@
-"""kg.push: a build into a real Oxigraph server (read-write) through the Graph Store Protocol."""
+"""kg.store.push: a build into a real Oxigraph server (read-write) through the Graph Store Protocol."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.push import PushError, PushSummary, push, read_graphs
-from kg.serve import free_port, start, stop
+from kg.store.push import PushError, PushSummary, push, read_graphs
+from kg.store.serve import free_port, start, stop
 
 EX = "urn:x:"
 

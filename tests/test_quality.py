@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.eval import evaluate, format_table
-from kg.train import cross_validate
+from kg.build.run import build
+from kg.store.eval import evaluate, format_table
+from kg.learn.train import cross_validate
 
 from conftest import need_shared
 

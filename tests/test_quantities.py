@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kg.quantities import ParsedQuantity, find_quantities, parse_number, parse_quantity
+from kg.zh.quantity_parse import ParsedQuantity, find_quantities, parse_number, parse_quantity
 from kg.records import GROUP, INITIATIVE, MEASURES, QUANTITY, UNION, Article, Mention
 
 # (text, value, unit, approximate)
@@ -140,19 +140,19 @@ def test_parse_number(text, value, approximate):
 
 def _run(nlp, text: str, hand: list[tuple[str, str]]):
     """Doc after ukg_quantities only, with (kind, surface) mentions put in by hand first."""
-    from kg.nlp import make_doc
+    from kg.extract.nlp import make_doc
     from kg.rules.quantities import ukg_quantities
 
     doc = make_doc(nlp, Article(id="t#0", source_file="t", position=0, text=text))
     for kind, surface in hand:
         start = text.index(surface)
-        doc._.mentions.append(Mention(kind=kind, text=surface, start=start, end=start + len(surface),
+        doc._.ukg_mentions.append(Mention(kind=kind, text=surface, start=start, end=start + len(surface),
                                       label=surface, rule="test/v1"))
     return ukg_quantities(doc)
 
 
 def _measures(doc) -> list[tuple[str, str, str]]:
-    return [(r.subject.text, r.object.text, r.rule) for r in doc._.relations if r.predicate == MEASURES]
+    return [(r.subject.text, r.object.text, r.rule) for r in doc._.ukg_relations if r.predicate == MEASURES]
 
 
 @pytest.mark.parametrize(("text", "hand", "expected"), [
@@ -196,13 +196,13 @@ def test_component_measures(nlp, text, hand, expected):
 def test_component_mentions_and_evidence(nlp):
     text = "区总工会投入60余万元，为1.2万名农民工购买保险。"
     doc = _run(nlp, text, [(GROUP, "农民工")])
-    quantities = [m for m in doc._.mentions if m.kind == QUANTITY]
+    quantities = [m for m in doc._.ukg_mentions if m.kind == QUANTITY]
     assert [(m.text, m.attr("value"), m.attr("unit"), m.attr("approximate"), m.rule) for m in quantities] == [
         ("60余万元", "600000", "CNY", "true", "quantity.money/v1"),
         ("1.2万名", "12000", "人", "false", "quantity.people/v1"),
     ]
     assert all(text[m.start:m.end] == m.text == m.attr("raw") for m in quantities)
-    (relation,) = doc._.relations
+    (relation,) = doc._.ukg_relations
     assert (relation.subject.text, relation.object.text) == ("1.2万名", "农民工")
     assert text[relation.sentence_start:relation.sentence_end] == text
     assert 0 < relation.confidence <= 1
@@ -213,15 +213,15 @@ def test_component_is_idempotent(nlp):
 
     doc = _run(nlp, "为300名职工体检。", [(GROUP, "职工")])
     ukg_quantities(doc)
-    assert len([m for m in doc._.mentions if m.kind == QUANTITY]) == 1
-    assert len(doc._.relations) == 1
+    assert len([m for m in doc._.ukg_mentions if m.kind == QUANTITY]) == 1
+    assert len(doc._.ukg_relations) == 1
 
 
 def test_quantity_matches_are_finditer():
     """The scan that tries the pattern only where a quantity can start finds what finditer finds."""
     import random
 
-    from kg.quantities import _QUANTITY, _quantity_matches
+    from kg.zh.quantity_parse import _QUANTITY, _quantity_matches
 
     alphabet = list("0123456789.,-~%约有近过出超上大将接逾百分之万亿千百十一二两三几数点余多名人元个次家项位以上左右第"
                     "至到—－～职工会员农民群众居民人口 ，。a") + ["٣", "〇", "块钱", "美元", "人次", "平方米"]

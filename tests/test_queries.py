@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from kg.query import open_store, run_query
+from kg.store.query import open_store, run_query
 
 QUERIES = ROOT / "ontology" / "queries"
 

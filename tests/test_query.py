@@ -1,4 +1,4 @@
-"""kg.query: SPARQL over a store, result formats and errors."""
+"""kg.store.query: SPARQL over a store, result formats and errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kg.query import QueryError, bind_params, format_result, param_term, parse_param, run_query
+from kg.store.query import QueryError, bind_params, format_result, param_term, parse_param, run_query
 
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -49,7 +49,7 @@ def test_syntax_error_is_one_line(store) -> None:
 
 
 def test_tsv_escapes_tabs_and_newlines() -> None:
-    from kg.query import QueryResult
+    from kg.store.query import QueryResult
 
     result = QueryResult(variables=("a", "b"), rows=[("x\ty", None), ("line\nbreak", "back\\slash")])
     assert format_result(result, fmt="tsv").splitlines() == ["a\tb", "x\\ty\t", "line\\nbreak\tback\\\\slash"]
@@ -161,7 +161,7 @@ def test_syntax_errors_point_at_line_and_column(store, query, where) -> None:
 
 def test_shipped_query_default_is_replaced_by_a_param(seeds_build) -> None:
     from conftest import ROOT
-    from kg.query import open_store
+    from kg.store.query import open_store
 
     store = open_store(seeds_build[1] / "store")
     query = (ROOT / "ontology" / "queries" / "about-union.rq").read_text(encoding="utf-8")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.eval import labels_match
-from kg.nlp import SHIPPED, make_nlp, process
-from kg.text import normalize_label
+from kg.zh.text import labels_match
+from kg.extract.nlp import SHIPPED, make_nlp, process
+from kg.zh.text import normalize_label
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
 
 
@@ -17,7 +17,7 @@ def model_nlp():
 
 def facts(nlp, text: str) -> set[tuple[str, str, str]]:
     doc = process(nlp, Article(id="t#0", source_file="t.txt", position=0, text=text))
-    return {(r.predicate, r.subject.label, r.object.label) for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)}
+    return {(r.predicate, r.subject.label, r.object.label) for r in doc._.ukg_relations if r.predicate in (LAUNCHED, BENEFITED)}
 
 
 @pytest.mark.parametrize(
@@ -52,10 +52,10 @@ def test_no_benefited_facts(model_nlp, text: str) -> None:
 
 def test_facts_name_the_model_and_carry_its_probability(model_nlp) -> None:
     doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0, text="青禾县总工会为环卫工人开展“夏送清凉”活动。"))
-    decided = [r for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)]
+    decided = [r for r in doc._.ukg_relations if r.predicate in (LAUNCHED, BENEFITED)]
     assert decided and all(r.rule.startswith(("model.launched/", "model.benefited/")) for r in decided)
     assert all(0 < r.confidence <= 1 for r in decided)
-    kinds = {m.kind: m for m in doc._.mentions}
+    kinds = {m.kind: m for m in doc._.ukg_mentions}
     assert kinds[INITIATIVE].rule.startswith("model.initiative/") and kinds[GROUP].rule.startswith("model.group/")
 
 
@@ -63,15 +63,15 @@ def test_no_relation_points_to_a_dropped_mention(model_nlp) -> None:
     # an initiative the model drops takes the quantity that measures it along (no dangling ukg:measures)
     doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0,
                                     text="青禾县总工会了解到，东岭机械公司开展投入50万元的职工技能培训活动。"))
-    present = {id(m) for m in doc._.mentions}
-    assert all(id(r.subject) in present and id(r.object) in present for r in doc._.relations)
+    present = {id(m) for m in doc._.ukg_mentions}
+    assert all(id(r.subject) in present and id(r.object) in present for r in doc._.ukg_relations)
 
 
 def test_every_fact_cites_sentences_naming_its_ends(model_nlp) -> None:
     text = ("青禾县总工会近日召开全委会议。会议决定，今年开展“技能进工地”培训活动，为建筑工人送去技能课。"
             "活动将持续三个月。")
     doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0, text=text))
-    decided = [r for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)]
+    decided = [r for r in doc._.ukg_relations if r.predicate in (LAUNCHED, BENEFITED)]
     assert decided
     for r in decided:
         sentence = text[r.sentence_start:r.sentence_end]
@@ -87,8 +87,8 @@ def test_every_fact_cites_sentences_naming_its_ends(model_nlp) -> None:
 
 
 def test_supporting_evidence_reaches_the_graph(model_nlp) -> None:
-    from kg.extract import extract
-    from kg.graph import article_quads
+    from kg.extract.article import extract
+    from kg.rdf.quads import article_quads
 
     text = "青禾县总工会近日召开全委会议。会议决定，今年开展“技能进工地”培训活动，为建筑工人送去技能课。"
     extraction = extract(Article(id="t#0", source_file="t.txt", position=0, text=text), nlp=model_nlp)
@@ -106,9 +106,9 @@ def test_supporting_evidence_reaches_the_graph(model_nlp) -> None:
 )
 def test_without_initiatives_no_group_is_served(model_nlp, text: str) -> None:
     doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0, text=text))
-    assert doc.user_data["ukg-snapshot"] and not any(m.kind == INITIATIVE for m in doc._.mentions)
-    assert not any(m.kind == GROUP for m in doc._.mentions)
-    assert not any(r.predicate in (LAUNCHED, BENEFITED) for r in doc._.relations)
+    assert doc.user_data["ukg-snapshot"] and not any(m.kind == INITIATIVE for m in doc._.ukg_mentions)
+    assert not any(m.kind == GROUP for m in doc._.ukg_mentions)
+    assert not any(r.predicate in (LAUNCHED, BENEFITED) for r in doc._.ukg_relations)
 
 
 @pytest.mark.parametrize(
@@ -147,13 +147,13 @@ def test_group_lists_join_coordinated_phrases() -> None:
     ],
 )
 def test_coordinated_served(text: str, expected: list) -> None:
-    from kg.nlp import RULES
+    from kg.extract.nlp import RULES
     from kg.rules.decide import Context, _fact, coordinated_served
 
     doc = process(make_nlp(model=RULES), Article(id="t#0", source_file="t.txt", position=0, text=text))
-    phrases = sorted((m for m in doc._.mentions if m.kind == GROUP), key=lambda m: m.start)
+    phrases = sorted((m for m in doc._.ukg_mentions if m.kind == GROUP), key=lambda m: m.start)
     phrases += [m for m in doc.user_data.get("ukg-snapshot", []) if m.kind == GROUP and m.start not in {p.start for p in phrases}]
-    init = next(m for m in doc._.mentions if m.kind == INITIATIVE)
+    init = next(m for m in doc._.ukg_mentions if m.kind == INITIATIVE)
     first = next(g for g in phrases if g.label == "环卫工人")
     context = Context(doc)
     served = [_fact(context, BENEFITED, init, first, rule="t", p=0.8)]
@@ -184,8 +184,8 @@ def test_generic_groups_get_their_own_pair_features(text: str, group: str, gener
     from kg.rules.decide import Context, benefited_pairs
 
     doc = process(make_nlp(model="rules"), Article(id="t#0", source_file="t.txt", position=0, text=text))
-    inits = [m for m in doc._.mentions if m.kind == INITIATIVE]
-    groups = [m for m in doc._.mentions if m.kind == GROUP and m.label == group]
+    inits = [m for m in doc._.ukg_mentions if m.kind == INITIATIVE]
+    groups = [m for m in doc._.ukg_mentions if m.kind == GROUP and m.label == group]
     pairs = benefited_pairs(doc, Context(doc), inits, groups)
     assert pairs
     for _init, _group, features in pairs:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import LOCATED_IN, MEMBERSHIP, ORGANIZATION, PARTNER, PERSON, PLACE, UNION, Article
 
 
@@ -12,11 +12,11 @@ def run(nlp, text):
 
 
 def labels(doc, kind):
-    return {m.label for m in doc._.mentions if m.kind == kind}
+    return {m.label for m in doc._.ukg_mentions if m.kind == kind}
 
 
 def memberships(doc):
-    return {(r.subject.label, r.object.label) for r in doc._.relations if r.predicate == MEMBERSHIP}
+    return {(r.subject.label, r.object.label) for r in doc._.ukg_relations if r.predicate == MEMBERSHIP}
 
 
 @pytest.mark.parametrize(
@@ -77,22 +77,22 @@ def test_union_mentions(nlp, text, expected):
     ],
 )
 def test_union_span_does_not_swallow_neighbours(nlp, text, surface, alias):
-    (union,) = [m for m in run(nlp, text)._.mentions if m.kind == UNION]
+    (union,) = [m for m in run(nlp, text)._.ukg_mentions if m.kind == UNION]
     assert union.text == surface
     assert union.attr("alias") == alias
 
 
 def test_union_located_in_its_place(nlp):
     doc = run(nlp, "福建省漳州市总工会为快递小哥送温暖。")
-    located = {(r.subject.label, r.object.label) for r in doc._.relations if r.predicate == LOCATED_IN}
+    located = {(r.subject.label, r.object.label) for r in doc._.ukg_relations if r.predicate == LOCATED_IN}
     assert ("漳州市总工会", "漳州市") in located
-    place = next(m for m in doc._.mentions if m.kind == PLACE and m.label == "漳州市")
+    place = next(m for m in doc._.ukg_mentions if m.kind == PLACE and m.label == "漳州市")
     assert place.attr("level") == "city"
 
 
 def test_partner_unions(nlp):
     doc = run(nlp, "本次比赛由拱墅区总工会主办，米市巷街道总工会承办。")
-    partners = {(r.subject.label, r.object.label) for r in doc._.relations if r.predicate == PARTNER}
+    partners = {(r.subject.label, r.object.label) for r in doc._.ukg_relations if r.predicate == PARTNER}
     assert partners == {("拱墅区总工会", "米市巷街道总工会")}
 
 
@@ -142,13 +142,13 @@ def test_journalists_are_not_persons(nlp):
 
 def test_membership_role_keeps_org_prefix(nlp):
     doc = run(nlp, "据黄冈市总工会副主席胡志明介绍，项目已经启动。")
-    (rel,) = [r for r in doc._.relations if r.predicate == MEMBERSHIP]
+    (rel,) = [r for r in doc._.ukg_relations if r.predicate == MEMBERSHIP]
     assert rel.attr("role") == "黄冈市总工会副主席"
     assert doc.text[rel.sentence_start:rel.sentence_end].startswith("据黄冈市")
 
 
 def test_add_mention_keeps_one_of_each_also_after_the_list_is_replaced(nlp) -> None:
-    from kg.nlp import make_doc
+    from kg.extract.nlp import make_doc
     from kg.records import Mention
     from kg.rules import add_mention
 
@@ -157,11 +157,11 @@ def test_add_mention_keeps_one_of_each_also_after_the_list_is_replaced(nlp) -> N
     assert add_mention(doc, first) is first
     assert add_mention(doc, Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会",
                                     rule="other", confidence=0.5)) is first
-    assert doc._.mentions == [first]
-    doc._.mentions = []  # a component replaces the list: the index follows it
+    assert doc._.ukg_mentions == [first]
+    doc._.ukg_mentions = []  # a component replaces the list: the index follows it
     again = Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会", rule="other", confidence=0.5)
     assert add_mention(doc, again) is again
-    assert doc._.mentions == [again]
+    assert doc._.ukg_mentions == [again]
 
 
 def test_government_scan_finds_what_finditer_finds():
@@ -181,7 +181,7 @@ def test_industry_scan_finds_what_finditer_finds():
     import random
 
     from kg.rules.unions import _industry_re, _industry_start, industries
-    from kg.text import finditer_at
+    from kg.zh.text import finditer_at
 
     pieces = list(industries()) + ["中国", "中华全国", "系统", "工会", "联", "的", "，", "市"]
     rng = random.Random(4)

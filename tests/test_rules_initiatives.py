@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import INITIATIVE, Article
 from kg.rules.initiatives import find_initiatives, is_acceptable
 
@@ -17,7 +17,7 @@ def run(nlp, text: str):
 
 
 def labels(doc, kind: str) -> set[str]:
-    return {m.label for m in doc._.mentions if m.kind == kind}
+    return {m.label for m in doc._.ukg_mentions if m.kind == kind}
 
 
 def names(text: str) -> list[str]:
@@ -55,7 +55,7 @@ def test_initiatives(nlp, text, expected):
 
 def test_initiative_surface_keeps_traditional_text(nlp):
     doc = run(nlp, "臺州市總工會開展“送溫暖”慰問活動。")
-    (m,) = [m for m in doc._.mentions if m.kind == INITIATIVE]
+    (m,) = [m for m in doc._.ukg_mentions if m.kind == INITIATIVE]
     assert m.text == "“送溫暖”慰問活動" and m.rule == "initiative.quoted/v3"
 
 
@@ -311,11 +311,11 @@ def test_numbered_slogans(nlp, text, expected):
     ],
 )
 def test_not_numbered_slogans(nlp, text):
-    assert not any(m.rule == "initiative.numbered_slogan/v1" for m in run(nlp, text)._.mentions)
+    assert not any(m.rule == "initiative.numbered_slogan/v1" for m in run(nlp, text)._.ukg_mentions)
 
 
 def spans_of(doc) -> list[tuple[str, str]]:
-    return sorted((doc.text[m.start:m.end], m.rule) for m in doc._.mentions if m.kind == INITIATIVE)
+    return sorted((doc.text[m.start:m.end], m.rule) for m in doc._.ukg_mentions if m.kind == INITIATIVE)
 
 
 @pytest.mark.parametrize(
@@ -378,7 +378,7 @@ def test_word_flag_cuts_the_run_as_the_window():
     window's cut."""
     import random
 
-    from kg import posseg
+    from kg.zh import posseg
     from kg.rules.initiatives import _word_flag
 
     def window_flag(text, pos):
@@ -429,7 +429,7 @@ def test_count_scans_find_what_the_searches_find():
     import random
 
     from kg.rules.initiatives import _COUNT_INSIDE, _COUNT_START, _TRAILING_COUNT_END, _trailing_count
-    from kg.text import finditer_at
+    from kg.zh.text import finditer_at
 
     alphabet = list("共达近超逾约0123456789.一二三四五六七八九十两百千万几余多大个项次场家支批类种名位户人期届轮座所处"
                     "工会活动“《\n ，")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, Article
 from kg.rules.groups import find_groups, load_taxonomy
 
@@ -15,11 +15,11 @@ def run(nlp, text: str):
 
 
 def labels(doc, kind: str) -> set[str]:
-    return {m.label for m in doc._.mentions if m.kind == kind}
+    return {m.label for m in doc._.ukg_mentions if m.kind == kind}
 
 
 def pairs(doc, predicate: str) -> set[tuple[str, str]]:
-    return {(r.subject.label, r.object.label) for r in doc._.relations if r.predicate == predicate}
+    return {(r.subject.label, r.object.label) for r in doc._.ukg_relations if r.predicate == predicate}
 
 
 # --------------------------------------------------------------------------- taxonomy
@@ -172,7 +172,7 @@ def test_exhortation_keeps_the_initiative(nlp):
 def test_launched_relation_has_evidence(nlp):
     text = "前言。嘉兴市总工会开展“技能强企”行动。"
     doc = run(nlp, text)
-    (rel,) = [r for r in doc._.relations if r.predicate == LAUNCHED]
+    (rel,) = [r for r in doc._.ukg_relations if r.predicate == LAUNCHED]
     assert text[rel.sentence_start:rel.sentence_end] == "嘉兴市总工会开展“技能强企”行动。"
     assert rel.rule == "launched.subject/v3" and 0 < rel.confidence <= 1
 
@@ -421,12 +421,12 @@ def test_counted_group_is_no_beneficiary(nlp):
     # a head-count measures a group but serves nobody: no BeneficiaryGroup, no dangling relation
     doc = run(nlp, "邵阳市总工会召开会议。全市共有货车司机3万余人。")
     assert labels(doc, GROUP) == set()
-    assert all(r.object.kind != GROUP and r.subject.kind != GROUP for r in doc._.relations)
+    assert all(r.object.kind != GROUP and r.subject.kind != GROUP for r in doc._.ukg_relations)
 
 
 def test_served_group_mention_keeps_surface(nlp):
     doc = run(nlp, "常德市总工会为外卖小哥开展免费体检活动。")
-    (g,) = [m for m in doc._.mentions if m.kind == GROUP]
+    (g,) = [m for m in doc._.ukg_mentions if m.kind == GROUP]
     assert (g.text, g.label) == ("外卖小哥", "外卖骑手")
 
 
@@ -442,7 +442,7 @@ def test_the_words_after_a_gap_mark_are_those_of_the_rest():
     for the whole window (it cuts the runs between such marks on their own)."""
     import random
 
-    from kg import posseg
+    from kg.zh import posseg
     from kg.rules.mission import _GAP_PUNCT
 
     pieces = ["为", "向", "职工", "环卫工人", "送去", "已为", "特向", "面向", "广大", "货车司机", "开展",

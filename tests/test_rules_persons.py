@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import MEMBERSHIP, PERSON, UNION, Article
 from kg.rules.persons import name_at, post_ending
 
@@ -12,17 +12,17 @@ def run(nlp, text):
 
 
 def union_memberships(doc):
-    return {(r.subject.label, r.object.label) for r in doc._.relations
+    return {(r.subject.label, r.object.label) for r in doc._.ukg_relations
             if r.predicate == MEMBERSHIP and r.object.kind == UNION}
 
 
 def posts(doc, name):
-    return {value for m in doc._.mentions if m.kind == PERSON and m.label == name for key, value in m.attrs
+    return {value for m in doc._.ukg_mentions if m.kind == PERSON and m.label == name for key, value in m.attrs
             if key == "post"}
 
 
 def persons(doc):
-    return {m.label for m in doc._.mentions if m.kind == PERSON}
+    return {m.label for m in doc._.ukg_mentions if m.kind == PERSON}
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_every_post_of_a_chain_is_a_post_of_the_person(nlp):
 def test_an_org_that_swallowed_a_post_gets_no_member(nlp):
     """"某人大常委会副主任兼某总工会" is no organisation: no membership goes to such a span."""
     doc = run(nlp, "青禾市人大常委会副主任兼市总工会主席冯大海出席。")
-    assert not any("兼" in r.object.label for r in doc._.relations if r.predicate == MEMBERSHIP)
+    assert not any("兼" in r.object.label for r in doc._.ukg_relations if r.predicate == MEMBERSHIP)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_post_ending(text, post):
 
 
 def memberships_all(doc):
-    return {(r.subject.label, r.object.label) for r in doc._.relations if r.predicate == MEMBERSHIP}
+    return {(r.subject.label, r.object.label) for r in doc._.ukg_relations if r.predicate == MEMBERSHIP}
 
 
 @pytest.mark.parametrize(

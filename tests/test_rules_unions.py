@@ -2,14 +2,14 @@
 
 import pytest
 
-from kg.nlp import process
+from kg.extract.nlp import process
 from kg.records import UNION, Article
 from kg.rules.unions import descriptor_start, grammar
 
 
 def unions(nlp, text):
     doc = process(nlp, Article(id="t.txt#0", source_file="t.txt", position=0, text=text))
-    return {m.label for m in doc._.mentions if m.kind == UNION}
+    return {m.label for m in doc._.ukg_mentions if m.kind == UNION}
 
 
 @pytest.mark.parametrize(
@@ -190,4 +190,4 @@ def test_union_grammar_round2(nlp, text, expected):
 )
 def test_this_body(nlp, text, surfaces):
     doc = process(nlp, Article(id="t.txt#0", source_file="t.txt", position=0, text=text))
-    assert {m.text for m in doc._.mentions if m.kind == UNION and m.rule.startswith("union.this_body")} == surfaces
+    assert {m.text for m in doc._.ukg_mentions if m.kind == UNION and m.rule.startswith("union.this_body")} == surfaces

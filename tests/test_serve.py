@@ -1,4 +1,4 @@
-"""kg.serve: the endpoint (HTTP front and engine processes) over a snapshot of the built store, read-only."""
+"""kg.store.serve: the endpoint (HTTP front and engine processes) over a snapshot of the built store, read-only."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT
-from kg.export import write_store
-from kg.query import open_store, run_query, run_remote
-from kg.serve import ServeError, free_port, serve_store, start
+from kg.build.export import write_store
+from kg.store.query import open_store, run_query, run_remote
+from kg.store.serve import ServeError, free_port, serve_store, start
 
 QUERIES = sorted((ROOT / "ontology" / "queries").glob("*.rq"))
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -195,7 +195,7 @@ def test_kg_query_cli_against_the_endpoint_with_a_param(seeds_server, seeds_buil
 
 @pytest.mark.skipif(sys.platform != "linux", reason="parent-death signal is Linux-only")
 def test_a_killed_parent_never_leaves_a_server_behind(tmp_path) -> None:
-    code = ("import time; from pathlib import Path; from kg.serve import free_port, start\n"
+    code = ("import time; from pathlib import Path; from kg.store.serve import free_port, start\n"
             f"server = start(location=Path({str(tmp_path / 'db')!r}), port=free_port(), read_only=False)\n"
             "print(server.process.pid, server.port, flush=True); time.sleep(60)")
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from conftest import SEEDS
 from kg.build import BuildError
 from kg.cli import app
-from kg.shard import extract_shard, find_shards, load, parse_shard
+from kg.build.shard import extract_shard, find_shards, load, parse_shard
 
 OUTPUTS = ("graph.ttl", "graph.nq", "graph.graphml", "graph.gexf")
 

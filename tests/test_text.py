@@ -1,4 +1,4 @@
-"""kg.text: the simplified-character view and the cutting of long texts into pieces."""
+"""kg.zh.text: the simplified-character view and the cutting of long texts into pieces."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.text import _t2s, piece_spans, sentence_spans, to_simplified
+from kg.zh.text import _t2s, piece_spans, sentence_spans, to_simplified
 
 
 def _opencc_per_run(text: str) -> str:
@@ -82,7 +82,7 @@ def test_sentence_spans() -> None:
 def test_the_string_table_translates_as_the_dict() -> None:
     """to_simplified's string table (characters below U+10000) gives the dict's translation; text with
     a character beyond goes through the dict."""
-    from kg.text import _t2s_tables, _translate
+    from kg.zh.text import _t2s_tables, _translate
 
     table, _phrases = _t2s_tables()
     keys = sorted(chr(key) for key in table)
@@ -95,7 +95,7 @@ def test_the_string_table_translates_as_the_dict() -> None:
 
 @pytest.mark.parametrize("text", ["", "１２，３．５％", "，，", "abc", "０１２３４５６７８９．％，～－"])
 def test_replace_chars_is_translate(text: str) -> None:
-    from kg.text import replace_chars
+    from kg.zh.text import replace_chars
 
     table = str.maketrans("０１２３４５６７８９．％，～－", "0123456789.%,~-")
     pairs = tuple((chr(a), chr(b)) for a, b in table.items())

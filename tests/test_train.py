@@ -1,4 +1,4 @@
-"""kg train / kg.train: models learned from annotations, deterministic, used by kg build --model."""
+"""kg train / kg.learn.train: models learned from annotations, deterministic, used by kg build --model."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.model import load_models
-from kg.train import annotate, fit_models, held_out_extractions
+from kg.rules.model import load_models
+from kg.learn.train import annotate, fit_models, held_out_extractions
 
 runner = CliRunner()
 

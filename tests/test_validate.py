@@ -1,4 +1,4 @@
-"""kg.validate: the shapes accept the graph kg.graph writes and catch broken ones.
+"""kg.store.validate: the shapes accept the graph kg.rdf.quads writes and catch broken ones.
 
 Each broken variant is the conforming fixture (tests/data/validate/good.ttl)
 with a few triples removed and a few added, both written in Turtle.
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDFS, Graph, URIRef
 
-from kg.namespace import UKG
-from kg.validate import ValidationResult, load_ontology, load_shapes, validate
+from kg.rdf.namespace import UKG
+from kg.store.validate import ValidationResult, load_ontology, load_shapes, validate
 
 DATA = Path(__file__).parent / "data" / "validate"
 GOOD = DATA / "good.ttl"

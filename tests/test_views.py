@@ -1,4 +1,4 @@
-"""kg.views and kg.gexf: views from a store, and GraphML/GEXF that Gephi-ecosystem readers get whole.
+"""kg.gephi.views and kg.gephi.writers: views from a store, and GraphML/GEXF that Gephi-ecosystem readers get whole.
 
 A small hand-written TriG store pins the semantics (views, weights, dates,
 filters); the seeds build is written in every view and format and read back by
@@ -21,8 +21,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT
-from kg.gexf import GEXF_NS, gexf_bytes, graphml_bytes
-from kg.views import TYPE_COLOURS, VIEWS, first_last, period, view_graph
+from kg.gephi.writers import GEXF_NS, gexf_bytes, graphml_bytes
+from kg.gephi.views import TYPE_COLOURS, VIEWS, first_last, period, view_graph
 
 ID = "https://w3id.org/union-kg/id/"
 

@@ -1,11 +1,11 @@
 """Cross-validated scores of the learned decisions on the tune split (seeds + odd dev texts), fast for
 experiments on the pair decisions (launched, benefited).
 
-The cascade of kg.train.fit_models is run per outer fold; its first stage (the initiative and group
+The cascade of kg.learn.train.fit_models is run per outer fold; its first stage (the initiative and group
 models, and the initiatives and groups they choose out of fold on the training files) does not depend
 on the pair features, so with ``--cache DIR`` it is stored per (seed, fold) and reused: a run that only
 changes launched/benefited features or their regularisation takes about a third of the time.  The cache
-key holds the sources of kg/rules/*.py, kg/train.py, kg/data/*.tsv and the L2 of the first stage, so a
+key holds the sources of kg/rules/*.py, kg/learn/train.py, kg/data/*.tsv and the L2 of the first stage, so a
 change there starts afresh.
 
     .venv/bin/python tools/cv_pairs.py --seeds 0,1,2 --cache /tmp/me/cv-cache
@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from error_kinds import tune_split  # noqa: E402
 
-from kg import train as T  # noqa: E402
-from kg.eval import predictions_from_extractions, score  # noqa: E402
-from kg.model import LinearModel, ModelSet  # noqa: E402
+from kg.learn import train as T  # noqa: E402
+from kg.store.eval import predictions_from_extractions, score  # noqa: E402
+from kg.rules.model import LinearModel, ModelSet  # noqa: E402
 from kg.records import Extraction  # noqa: E402
 from kg.rules import decide as D  # noqa: E402
 
@@ -53,7 +53,7 @@ def _model(rows: list, decision: str, fold_of: dict, groups: list | None = None)
 
 def first_stage(articles: list, gold: dict) -> tuple[dict, dict, dict]:
     """The initiative, group and group-form models, and per article (by index) the initiatives and
-    groups they choose out of fold: what kg.train.fit_models computes before the pairs."""
+    groups they choose out of fold: what kg.learn.train.fit_models computes before the pairs."""
     files = sorted({a.file for a in articles})
     fold_of = {file: k % FOLDS for k, file in enumerate(files)}
     models: dict[str, LinearModel] = {}
@@ -149,11 +149,11 @@ def main() -> None:
                 if fold_of[a.file] != k:
                     continue
                 doc = a.doc
-                saved = doc._.mentions, doc._.relations
+                saved = doc._.ukg_mentions, doc._.ukg_relations
                 D.decide(doc, models)
-                extractions.append(Extraction(article=doc._.article, mentions=tuple(doc._.mentions),
-                                              relations=tuple(doc._.relations)))
-                doc._.mentions, doc._.relations = saved
+                extractions.append(Extraction(article=doc._.ukg_article, mentions=tuple(doc._.ukg_mentions),
+                                              relations=tuple(doc._.ukg_relations)))
+                doc._.ukg_mentions, doc._.ukg_relations = saved
         report = score(predictions_from_extractions(extractions), gold)
         for category in CATEGORIES:
             s = report.category(category)

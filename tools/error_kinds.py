@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.eval import labels_match, predictions_from_extractions, score  # noqa: E402
+from kg.store.eval import predictions_from_extractions, score  # noqa: E402
 from kg.rules import decide as D  # noqa: E402
-from kg.text import normalize_label  # noqa: E402
-from kg.train import FOLDS, annotate, held_out_extractions  # noqa: E402
+from kg.zh.text import labels_match, normalize_label  # noqa: E402
+from kg.learn.train import FOLDS, annotate, held_out_extractions  # noqa: E402
 
 
 

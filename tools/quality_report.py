@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.build import build  # noqa: E402
-from kg.eval import CATEGORIES, evaluate  # noqa: E402
+from kg.build.run import build  # noqa: E402
+from kg.store.eval import CATEGORIES, evaluate  # noqa: E402
 from kg.lexicon import path as data_path  # noqa: E402
 
 

@@ -15,25 +15,25 @@ from kg.records import Mention, Relation
 
 def add_mention(doc: Doc, mention: Mention) -> Mention:
     """Append a mention unless an identical one (kind, offsets, label) is there already."""
-    index = _index(doc, "mentions", lambda m: (m.kind, m.start, m.end, m.label))
+    index = _index(doc, "ukg_mentions", lambda m: (m.kind, m.start, m.end, m.label))
     existing = index.get((mention.kind, mention.start, mention.end, mention.label))
     if existing is not None:
         return existing
-    _append(doc, "mentions", index, (mention.kind, mention.start, mention.end, mention.label), mention)
+    _append(doc, "ukg_mentions", index, (mention.kind, mention.start, mention.end, mention.label), mention)
     return mention
 
 
 def add_relation(doc: Doc, relation: Relation) -> None:
     """Append a relation unless the same (predicate, subject key, object key, sentence) is there."""
-    index = _index(doc, "relations", lambda r: (r.predicate, r.subject.key, r.object.key, r.sentence_start))
+    index = _index(doc, "ukg_relations", lambda r: (r.predicate, r.subject.key, r.object.key, r.sentence_start))
     key = (relation.predicate, relation.subject.key, relation.object.key, relation.sentence_start)
     if key not in index:
-        _append(doc, "relations", index, key, relation)
+        _append(doc, "ukg_relations", index, key, relation)
 
 
 # A dict of the list's keys instead of a scan per call (a scan made dense text quadratic: 4,000
 # mentions in 8,000 characters took seconds).  It is rebuilt when components replace or grow the list
-# themselves (doc._.mentions = [...], list.append).
+# themselves (doc._.ukg_mentions = [...], list.append).
 def _index(doc: Doc, name: str, key) -> dict:
     # spaCy keeps extension values in doc.user_data under ("._.", name, None, None); reading them there
     # spares the Underscore object ``doc._`` builds per access (add_mention is called for every mention).

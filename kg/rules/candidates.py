@@ -33,11 +33,11 @@ from itertools import accumulate, compress
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, words
 from kg.records import GROUP, INITIATIVE, ORGANIZATION, PERSON, UNION, Mention
 from kg.rules.registry import confidence, rule_id
-from kg.text import to_simplified
+from kg.zh.text import to_simplified
 
 LEXICON = "candidates-v1.tsv"
 
@@ -349,9 +349,9 @@ def _tokens(doc: Doc) -> list[tuple[int, int, str]]:
 def ukg_candidates(doc: Doc) -> Doc:
     """Store the grammar candidates of an article that mentions a union in ``doc.user_data["ukg-candidates"]``."""
     found: list[Mention] = []
-    if any(m.kind == UNION for m in doc._.mentions):
-        article = doc._.article
-        blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
+    if any(m.kind == UNION for m in doc._.ukg_mentions):
+        article = doc._.ukg_article
+        blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
         tokens = _tokens(doc)
         for start, end, name, rule in find_candidates(doc.text, tokens=tokens, blocked=blocked):
             surface = article.text[start:end] if article is not None else name
@@ -360,12 +360,12 @@ def ukg_candidates(doc: Doc) -> Doc:
     doc.user_data["ukg-candidates"] = found
     # the hand rules' initiatives and groups before ukg_mission prunes them, and the groups of the suffix
     # grammar: ukg_decide reconsiders them all
-    snapshot = [m for m in doc._.mentions if m.kind in (INITIATIVE, GROUP)]
+    snapshot = [m for m in doc._.ukg_mentions if m.kind in (INITIATIVE, GROUP)]
     if found:
-        article = doc._.article
+        article = doc._.ukg_article
         # only heads that no group of the hand rules covers (广大职工, 新就业形态劳动者 are theirs)
         taken = [(m.start, m.end) for m in snapshot if m.kind == GROUP]
-        blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
+        blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
         tokens = _tokens(doc)
         for start, end, label in find_group_candidates(doc.text, tokens, blocked + taken):
             if not any(s < end and start < e for s, e in taken):

@@ -8,11 +8,11 @@ never give a date, and none is ever invented (kg.dates).  The value is an ISO
 date, month or year; kg.graph writes it as ``ukg:eventDate`` on the statement.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0, date="2022-12-01",
     ...     text="11月22日，宁波市总工会启动“送清凉”活动。"))
-    >>> sorted({r.attr("date") for r in doc._.relations})
+    >>> sorted({r.attr("date") for r in doc._.ukg_relations})
     ['2022-11-22']
 """
 
@@ -24,7 +24,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.dates import find_date_expressions
+from kg.zh.date_parse import find_date_expressions
 from kg.records import MEMBERSHIP, Relation
 from kg.rules.registry import rule_id
 
@@ -64,12 +64,12 @@ def date_of(
 @Language.component("ukg_dates")
 def ukg_dates(doc: Doc) -> Doc:
     """Attach the sentence's date to each relation (not to posts, which are not events)."""
-    article = doc._.article
+    article = doc._.ukg_article
     reference = article.date if article is not None else None
     dated = []
     text = doc.text
     by_sentence: dict[tuple[int, int], list] = {}  # many relations share a sentence
-    for relation in doc._.relations:
+    for relation in doc._.ukg_relations:
         found = None
         if relation.predicate != MEMBERSHIP:
             key = (start, end) = (relation.sentence_start, relation.sentence_end)
@@ -81,5 +81,5 @@ def ukg_dates(doc: Doc) -> Doc:
             relation = replace(relation, attrs=tuple(relation.attrs) + (
                 ("date", iso), ("dateText", written), ("dateRule", RULE_SENTENCE_DATE)))
         dated.append(relation)
-    doc._.relations = dated
+    doc._.ukg_relations = dated
     return doc

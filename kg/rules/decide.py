@@ -25,11 +25,11 @@ probability is the confidence.  Without models (``make_nlp(model=None)`` is the 
 hand rules alone are ``make_nlp(model="rules")``) the component is not in the pipeline.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(model=str(DEFAULT_MODEL)), Article(id="x#0", source_file="x", position=0,
     ...     text="青禾县总工会为环卫工人开展“夏送清凉”活动。"))
-    >>> sorted((r.predicate, r.subject.label, r.object.label, r.rule.split("/")[0]) for r in doc._.relations)
+    >>> sorted((r.predicate, r.subject.label, r.object.label, r.rule.split("/")[0]) for r in doc._.ukg_relations)
     [('benefited', '“夏送清凉”活动', '环卫工人', 'model.benefited'), ('launched', '青禾县总工会', '“夏送清凉”活动', 'model.launched')]
 """
 
@@ -45,17 +45,17 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, path, words
-from kg.model import ModelSet, load_models
+from kg.rules.model import ModelSet, load_models
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, Relation
 from kg.rules import candidates as grammar
 from kg.rules.candidates import RULE_GROUP_SUFFIX
 from kg.rules.registry import rule_id
 from kg.rules import initiatives as hand_initiatives
 from kg.rules import mission
-from kg.eval import labels_match
-from kg.text import normalize_label, sentence_spans, to_simplified
+from kg.zh.text import labels_match
+from kg.zh.text import normalize_label, sentence_spans, to_simplified
 
 #: The model shipped with union-kg (trained on the tune split: the seeds and the odd dev texts).
 DEFAULT_MODEL = path("model")
@@ -78,7 +78,7 @@ class Context:
         self.spans = sentence_spans(text)
         self.starts = [s for s, _e in self.spans]
         self.para = mission._paragraph_ids(text, self.spans)
-        article = doc._.article
+        article = doc._.ukg_article
         headline = to_simplified(article.headline) if article is not None and article.headline else ""
         self.headline_end = len(headline) if headline and text.startswith(headline) else 0
         tokens = doc.user_data.get("ukg-tokens")
@@ -87,7 +87,7 @@ class Context:
         words = [word for _start, _end, word in tokens]
         self.token_ends = dict(zip(map(itemgetter(1), tokens), words))
         self.token_starts = dict(zip(map(itemgetter(0), tokens), words))
-        self.unions = sorted((m for m in doc._.mentions if m.kind == UNION), key=lambda m: m.start)
+        self.unions = sorted((m for m in doc._.ukg_mentions if m.kind == UNION), key=lambda m: m.start)
         self._union_starts = [u.start for u in self.unions]
         counts = Counter(u.label for u in self.unions)
         self.union_counts = counts
@@ -344,7 +344,7 @@ def _relation(spans: tuple[int, int], other: tuple[int, int]) -> str:
 
 def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tuple[str, ...]]]:
     """Every initiative candidate span of the article (the hand rules' and the grammar's) with its features."""
-    snapshot = doc.user_data.get("ukg-snapshot", doc._.mentions)
+    snapshot = doc.user_data.get("ukg-snapshot", doc._.ukg_mentions)
     old = [m for m in snapshot if m.kind == INITIATIVE]
     groups = [m for m in snapshot if m.kind == GROUP]
     by_span: dict[tuple[int, int], tuple[Mention, set[str]]] = {}
@@ -522,7 +522,7 @@ def group_candidates(doc: Doc, context: Context,
     """
     from kg.rules.groups import load_taxonomy
 
-    snapshot = doc.user_data.get("ukg-snapshot", doc._.mentions)
+    snapshot = doc.user_data.get("ukg-snapshot", doc._.ukg_mentions)
     groups = sorted((m for m in snapshot if m.kind == GROUP), key=lambda m: m.start)
     if not groups:
         return []
@@ -763,16 +763,16 @@ def _hand_votes(doc: Doc, inits: list[Mention]) -> dict[str, dict[tuple[str, str
 def _hand_relations(doc: Doc, inits: list[Mention]) -> tuple[dict[str, dict[tuple[str, str], str]], list[Relation]]:
     """ukg_mission run on these initiatives and every group candidate, the doc left as it was: its
     answers as votes (predicate → (subject label, object label) → rule id) and as relations."""
-    saved_mentions, saved_relations, saved_index = doc._.mentions, doc._.relations, dict(doc.user_data)
+    saved_mentions, saved_relations, saved_index = doc._.ukg_mentions, doc._.ukg_relations, dict(doc.user_data)
     snapshot = doc.user_data.get("ukg-snapshot", saved_mentions)
     groups = [m for m in snapshot if m.kind == GROUP]
-    doc._.mentions = [m for m in saved_mentions if m.kind not in (INITIATIVE, GROUP)] + list(inits) + groups
-    doc._.relations = [r for r in saved_relations if r.predicate not in (LAUNCHED, BENEFITED)]
+    doc._.ukg_mentions = [m for m in saved_mentions if m.kind not in (INITIATIVE, GROUP)] + list(inits) + groups
+    doc._.ukg_relations = [r for r in saved_relations if r.predicate not in (LAUNCHED, BENEFITED)]
     try:
         mission.ukg_mission(doc)
-        relations = [r for r in doc._.relations if r.predicate in (LAUNCHED, BENEFITED)]
+        relations = [r for r in doc._.ukg_relations if r.predicate in (LAUNCHED, BENEFITED)]
     finally:
-        doc._.mentions, doc._.relations = saved_mentions, saved_relations
+        doc._.ukg_mentions, doc._.ukg_relations = saved_mentions, saved_relations
         doc.user_data.clear()
         doc.user_data.update(saved_index)
     votes: dict[str, dict[tuple[str, str], str]] = {LAUNCHED: {}, BENEFITED: {}}
@@ -859,7 +859,7 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
     of ukg_mission.
     """
     context = Context(doc)
-    snapshot = doc.user_data.get("ukg-snapshot", doc._.mentions)
+    snapshot = doc.user_data.get("ukg-snapshot", doc._.ukg_mentions)
     initiative_model = models.get("initiative")
     if initiative_model is None:
         chosen = sorted((m for m in snapshot if m.kind == INITIATIVE), key=lambda m: (m.start, m.end))
@@ -912,10 +912,10 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
                 served[id(group)] = group
                 relations.append(_fact(context, BENEFITED, init, group, rule=RULE_COORDINATED, p=p))
 
-    kept = [m for m in doc._.mentions if m.kind not in (INITIATIVE, GROUP)]
+    kept = [m for m in doc._.ukg_mentions if m.kind not in (INITIATIVE, GROUP)]
     mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))
     present = {id(m) for m in mentions}
-    others = [r for r in doc._.relations if r.predicate not in (LAUNCHED, BENEFITED)
+    others = [r for r in doc._.ukg_relations if r.predicate not in (LAUNCHED, BENEFITED)
               and id(r.subject) in present and id(r.object) in present]
     # one fact per (predicate, ends, evidence sentence): the most probable (mention pairs of one label pair
     # in one sentence, or names unified, would otherwise make one statement with several confidences)
@@ -924,8 +924,8 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
         key = (r.predicate, r.subject.key, r.object.key, r.sentence_start)
         if key not in best or r.confidence > best[key].confidence:
             best[key] = r
-    doc._.mentions = mentions
-    doc._.relations = others + list(best.values())
+    doc._.ukg_mentions = mentions
+    doc._.ukg_relations = others + list(best.values())
     mission._unify_group_labels(doc)
     return doc
 
@@ -936,12 +936,12 @@ def coordinated_served(context: Context, snapshot: list[Mention], groups: list[M
     coordination list with a served group (为A、B和C提供…: what serves one item serves the list): they
     take the served item's initiatives and probabilities (benefited.coordinated).
 
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(model="rules"), Article(id="x#0", source_file="x", position=0,
     ...     text="青禾县总工会为环卫工人、快递员和货车司机开展免费体检活动。"))
-    >>> g = sorted((m for m in doc._.mentions if m.kind == GROUP), key=lambda m: m.start)
-    >>> i = next(m for m in doc._.mentions if m.kind == INITIATIVE)
+    >>> g = sorted((m for m in doc._.ukg_mentions if m.kind == GROUP), key=lambda m: m.start)
+    >>> i = next(m for m in doc._.ukg_mentions if m.kind == INITIATIVE)
     >>> served = [_fact(Context(doc), BENEFITED, i, g[0], rule="x", p=0.9)]
     >>> [(group.label, p) for _i, group, p in coordinated_served(Context(doc), g, g, served)]
     [('快递员', 0.9), ('货车司机', 0.9)]

@@ -31,12 +31,12 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import rows, words
-from kg.taxonomy import TAXONOMY_FILE, Taxonomy, load_taxonomy  # noqa: F401  (the rules' taxonomy, re-exported)
+from kg.rules.taxonomy import TAXONOMY_FILE, Taxonomy, load_taxonomy  # noqa: F401  (the rules' taxonomy, re-exported)
 from kg.records import GROUP, ORGANIZATION, UNION, Mention
 from kg.rules.registry import confidence as default_confidence, rule_id
-from kg.text import start_pattern, to_simplified
+from kg.zh.text import start_pattern, to_simplified
 
 # The data files in kg/data (read through kg.lexicon).
 GRAMMAR_FILE = "group-grammar-v1.tsv"
@@ -314,8 +314,8 @@ def ukg_groups(doc: Doc) -> Doc:
     """Add a BeneficiaryGroup mention for every group phrase (candidates; ukg_mission prunes)."""
     from kg.rules import add_mention
 
-    article = doc._.article
-    blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    article = doc._.ukg_article
+    blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)]
     tax = load_taxonomy()
     for start, end, label in find_groups(doc.text, blocked=blocked):
         rule = RULE_TERM if doc.text[start:end] in tax.labels else RULE_PHRASE

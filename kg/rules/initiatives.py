@@ -48,11 +48,11 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import alternation, entries, longest_first, words
 from kg.records import INITIATIVE, ORGANIZATION, PLACE, UNION, Mention
 from kg.rules.registry import confidence, rule_id
-from kg.text import TextMemo, finditer_at, sentence_spans
+from kg.zh.text import TextMemo, finditer_at, sentence_spans
 
 # The data files in kg/data (read through kg.lexicon): the initiative nouns, the trigger verbs and the
 # function words of the grammar.
@@ -870,7 +870,7 @@ def _union_sentences(doc: Doc) -> set[int]:
     """Indexes of sentences where a union acts: the sentence mentions one, or follows one in its paragraph."""
     text = doc.text
     spans = sentence_spans(text)
-    starts = sorted(m.start for m in doc._.mentions if m.kind == UNION)
+    starts = sorted(m.start for m in doc._.ukg_mentions if m.kind == UNION)
     out, active = set(), False
     for i, (s, e) in enumerate(spans):
         para_break = i == 0 or text.find("\n", spans[i - 1][1], s) >= 0
@@ -891,14 +891,14 @@ def ukg_initiatives(doc: Doc) -> Doc:
     """Add Initiative mentions in articles that mention a union body."""
     from kg.rules import add_mention
 
-    if not any(m.kind == UNION for m in doc._.mentions):
+    if not any(m.kind == UNION for m in doc._.ukg_mentions):
         return doc
-    article = doc._.article
-    blocked = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    article = doc._.ukg_article
+    blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)]
     spans = sentence_spans(doc.text)
     acting = _union_sentences(doc)
     found = []
-    places = [(m.start, m.end) for m in doc._.mentions if m.kind == PLACE]
+    places = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind == PLACE]
     sentence_starts = [s for s, _e in spans]
     for start, end, name, rule, conf in find_initiatives(doc.text, blocked=blocked, places=places):
         idx = bisect_right(sentence_starts, start) - 1  # the sentences are in order and do not overlap

@@ -58,14 +58,14 @@ registry (kg/data/rules-v1.tsv).
 
 Example:
     >>> from kg.records import Article, Mention, UNION
-    >>> from kg.nlp import make_nlp, make_doc
+    >>> from kg.extract.nlp import make_nlp, make_doc
     >>> nlp = make_nlp(model="rules")
     >>> text = "市总工会为环卫工人开展“夏送清凉”活动。"
     >>> doc = make_doc(nlp, Article(id="x#0", source_file="x", position=0, text=text))
-    >>> doc._.mentions.append(Mention(kind=UNION, text="市总工会", start=0, end=4, label="某市总工会", rule="t"))
+    >>> doc._.ukg_mentions.append(Mention(kind=UNION, text="市总工会", start=0, end=4, label="某市总工会", rule="t"))
     >>> for name in ("ukg_groups", "ukg_initiatives", "ukg_mission"):
     ...     doc = nlp.get_pipe(name)(doc)
-    >>> sorted((r.predicate, r.subject.label, r.object.label) for r in doc._.relations)
+    >>> sorted((r.predicate, r.subject.label, r.object.label) for r in doc._.ukg_relations)
     [('benefited', '“夏送清凉”活动', '环卫工人'), ('launched', '某市总工会', '“夏送清凉”活动')]
 """
 
@@ -80,13 +80,13 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import alternation, longest_first, words
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, ORGANIZATION, UNION, Mention, Relation
 from kg.rules.groups import FACILITY_NOUNS, unify_abbreviations
 from kg.rules.initiatives import FRAME_ROLE, triggers
 from kg.rules.registry import confidence, rule_id
-from kg.text import TextMemo, sentence_spans, to_simplified
+from kg.zh.text import TextMemo, sentence_spans, to_simplified
 
 RULE_HOST = rule_id("launched.host")
 RULE_SUBJECT = rule_id("launched.subject")
@@ -209,7 +209,7 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
     the union's partner, while without a union "A 与 B 签订" makes both actors)."""
     verb_after = _launch_after()
     if orgs is None:  # (the organisation mentions of the doc, when the caller has not picked them)
-        orgs = [m for m in doc._.mentions if m.kind == ORGANIZATION]
+        orgs = [m for m in doc._.ukg_mentions if m.kind == ORGANIZATION]
     ends = [m.end for m in orgs if lo <= m.start and m.end <= hi]
     ends += [m.end() for m in _ACTOR_NOUN.finditer(text, lo, hi)]
     objecty = _objecty(union_before)
@@ -704,10 +704,10 @@ def ukg_mission(doc: Doc) -> Doc:
     text = doc.text
     spans = sentence_spans(text)
     para = _paragraph_ids(text, spans)
-    unions = sorted((m for m in doc._.mentions if m.kind == UNION), key=lambda m: m.start)
-    inits = sorted((m for m in doc._.mentions if m.kind == INITIATIVE), key=lambda m: m.start)
-    groups = sorted((m for m in doc._.mentions if m.kind == GROUP), key=lambda m: m.start)
-    state = {"main": _main_union(unions), "orgs": [m for m in doc._.mentions if m.kind == ORGANIZATION]}
+    unions = sorted((m for m in doc._.ukg_mentions if m.kind == UNION), key=lambda m: m.start)
+    inits = sorted((m for m in doc._.ukg_mentions if m.kind == INITIATIVE), key=lambda m: m.start)
+    groups = sorted((m for m in doc._.ukg_mentions if m.kind == GROUP), key=lambda m: m.start)
+    state = {"main": _main_union(unions), "orgs": [m for m in doc._.ukg_mentions if m.kind == ORGANIZATION]}
 
     def relate(pred: str, subj: Mention, obj: Mention, pos: int, rule: str, conf: float) -> None:
         idx = _sentence_of(spans, pos)
@@ -728,7 +728,7 @@ def ukg_mission(doc: Doc) -> Doc:
     blocked = state.get("blocked", set())
     if blocked:
         inits = [i for i in inits if id(i) not in blocked]
-        doc._.mentions = [m for m in doc._.mentions if id(m) not in blocked]
+        doc._.ukg_mentions = [m for m in doc._.ukg_mentions if id(m) not in blocked]
 
     group_starts = [g.start for g in groups]  # groups are sorted by start
     for init in inits:
@@ -742,10 +742,10 @@ def ukg_mission(doc: Doc) -> Doc:
         idx = _sentence_of(spans, init.start)
         if idx is not None:
             by_sentence.setdefault(idx, []).append(init)
-    skip = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    skip = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)]
     # The headline's initiatives are the article's topic: a sentence that serves groups without naming an
     # initiative of its own (nor referring to one) reports on the topic initiative.
-    headline = doc._.article.headline if doc._.article is not None else ""
+    headline = doc._.ukg_article.headline if doc._.ukg_article is not None else ""
     topic_end = len(headline) if headline and text.startswith(to_simplified(headline)) else 0
     topic = [i for i in inits if i.end <= topic_end]
     pronouns = _pronoun_marker().search(text) is not None  # (none in the text: none in a sentence)
@@ -801,29 +801,29 @@ def ukg_mission(doc: Doc) -> Doc:
 
     # Only a benefited relation makes a group a beneficiary (a head-count of 货运从业人员 does not);
     # relations of the dropped group mentions (a quantity measuring them) go with them.
-    served = {id(r.object) for r in doc._.relations if r.predicate == BENEFITED}
-    dropped = {id(m) for m in doc._.mentions if m.kind == GROUP and id(m) not in served}
-    doc._.mentions = [m for m in doc._.mentions if id(m) not in dropped]
-    doc._.relations = [r for r in doc._.relations if id(r.subject) not in dropped and id(r.object) not in dropped]
+    served = {id(r.object) for r in doc._.ukg_relations if r.predicate == BENEFITED}
+    dropped = {id(m) for m in doc._.ukg_mentions if m.kind == GROUP and id(m) not in served}
+    doc._.ukg_mentions = [m for m in doc._.ukg_mentions if id(m) not in dropped]
+    doc._.ukg_relations = [r for r in doc._.ukg_relations if id(r.subject) not in dropped and id(r.object) not in dropped]
     _unify_group_labels(doc)
     return doc
 
 
 def _unify_group_labels(doc: Doc) -> None:
     """Both forms of an abbreviated group (劳模/劳动模范) take the form of the first one a marker introduces."""
-    groups = [m for m in doc._.mentions if m.kind == GROUP]
-    marked = sorted((r.object for r in doc._.relations if r.predicate == BENEFITED and r.rule != RULE_IN_NAME),
+    groups = [m for m in doc._.ukg_mentions if m.kind == GROUP]
+    marked = sorted((r.object for r in doc._.ukg_relations if r.predicate == BENEFITED and r.rule != RULE_IN_NAME),
                     key=lambda m: m.start)
     relabel = unify_abbreviations([m.label for m in groups], first_served=[m.label for m in marked])
     if not relabel:
         return
     new = {id(m): replace(m, label=relabel[m.label]) for m in groups if m.label in relabel}
-    doc._.mentions = [new.get(id(m), m) for m in doc._.mentions]
+    doc._.ukg_mentions = [new.get(id(m), m) for m in doc._.ukg_mentions]
     kept: dict[tuple, Relation] = {}
-    for r in doc._.relations:
+    for r in doc._.ukg_relations:
         if id(r.subject) in new or id(r.object) in new:
             r = replace(r, subject=new.get(id(r.subject), r.subject), object=new.get(id(r.object), r.object))
         key = (r.predicate, r.subject.key, r.object.key, r.sentence_start)
         if key not in kept or r.confidence > kept[key].confidence:  # two forms stated in one sentence: one fact
             kept[key] = r
-    doc._.relations = list(kept.values())
+    doc._.ukg_relations = list(kept.values())

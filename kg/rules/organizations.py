@@ -24,12 +24,12 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, words
-from kg.places import lookup
+from kg.zh.gazetteer import lookup
 from kg.records import LOCATED_IN, ORGANIZATION, PLACE, UNION, Mention, Relation
 from kg.rules import add_mention, add_relation
-from kg.text import TextMemo, sentence_spans
+from kg.zh.text import TextMemo, sentence_spans
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RULE_ENTERPRISE = "org.enterprise/v1"
@@ -302,8 +302,8 @@ def _place_prefix_ok(name: str) -> bool:
 def ukg_organizations(doc: Doc) -> Doc:
     """Organization mentions (enterprises, government bodies, platforms) with locatedIn."""
     text = doc.text
-    article = doc._.article
-    union_spans = [(m.start, m.end) for m in doc._.mentions if m.kind == UNION]
+    article = doc._.ukg_article
+    union_spans = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind == UNION]
 
     def inside_union(s: int, e: int) -> bool:
         # the enterprise of an enterprise union ("X公司工会") is an Organization too
@@ -345,7 +345,7 @@ def _locate(doc: Doc, mention: Mention, sentences: list[tuple[int, int]]) -> Non
         places = lookup(name[:cut])
         if places and name[:cut][-1] in "省市县区州盟旗":
             place = places[0]
-            pm = add_mention(doc, Mention(kind=PLACE, text=doc._.article.text[mention.start:mention.start + cut],
+            pm = add_mention(doc, Mention(kind=PLACE, text=doc._.ukg_article.text[mention.start:mention.start + cut],
                                           start=mention.start, end=mention.start + cut, label=name[:cut],
                                           rule="place.gazetteer/v1", confidence=0.9,
                                           attrs=(("level", place.level), ("code", place.code))))

@@ -29,11 +29,11 @@ become Organization mentions (org.association/v1) for that post.  Bylines (记�
 they carry no post.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
     ...     text="本报讯(记者李明)滨海县总工会副主席赵建国介绍说，活动效果很好。"))
-    >>> [(r.subject.label, r.object.label, r.attr("role")) for r in doc._.relations if r.predicate == "membership"]
+    >>> [(r.subject.label, r.object.label, r.attr("role")) for r in doc._.ukg_relations if r.predicate == "membership"]
     [('赵建国', '滨海县总工会', '滨海县总工会副主席')]
 """
 
@@ -50,7 +50,7 @@ from spacy.tokens import Doc
 from kg.lexicon import longest_first, rows, word_list, words
 from kg.records import MEMBERSHIP, ORGANIZATION, PERSON, UNION, Mention, Relation
 from kg.rules.organizations import RULE_ASSOCIATION, _tokens, find_associations
-from kg.text import finditer_at, sentence_spans, start_pattern
+from kg.zh.text import finditer_at, sentence_spans, start_pattern
 
 RULE_POST_NAME = "person.post_name/v3"
 RULE_MEMBERSHIP = "person.membership/v3"
@@ -163,7 +163,7 @@ def _name_like(words: tuple[tuple[str, str], ...], sur: int) -> bool:
     """Whether jieba's words of a surname + given name can be a name: not one common noun (单位),
     the surname not the start of a function word (马上|赶).
 
-    >>> from kg import posseg
+    >>> from kg.zh import posseg
     >>> [_name_like(tuple(posseg.lcut(w)), 1) for w in ("周立新", "何海波", "万国平", "单位", "马上赶")]
     [True, True, True, False, False]
     """
@@ -498,7 +498,7 @@ def ukg_persons(doc: Doc) -> Doc:
     """Person mentions with their posts, and membership relations to the posts' organisations."""
     text = doc.text
     _associations(doc)
-    art = _Article(text, [m for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)])
+    art = _Article(text, [m for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)])
     sentences = sentence_spans(text)
     starts = [a for a, _b in sentences]
     heads, head_starts = _head_re()
@@ -622,11 +622,11 @@ def _associations(doc: Doc) -> None:
     text = doc.text
     if "会" not in text:
         return
-    taken = [(m.start, m.end) for m in doc._.mentions if m.kind in (UNION, ORGANIZATION)]
+    taken = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)]
     for start, end in find_associations(text):
         if post_starting(text, end) is None or any(s < end and start < e for s, e in taken):
             continue
-        add_mention(doc, Mention(kind=ORGANIZATION, text=doc._.article.text[start:end], start=start, end=end,
+        add_mention(doc, Mention(kind=ORGANIZATION, text=doc._.ukg_article.text[start:end], start=start, end=end,
                                  label=text[start:end], rule=RULE_ASSOCIATION, confidence=0.7))
 
 
@@ -682,7 +682,7 @@ def _record(doc: Doc, art: _Article, names: list[tuple[int, int]], chain: list[_
     from kg.rules import add_mention, add_relation
 
     text = art.text
-    original = doc._.article.text
+    original = doc._.ukg_article.text
     sent = _sentence(sentences, starts, chain[-1].post_start)
     roles = [(text[seg.role_start:seg.end], seg.org) for seg in chain]
     for s, e in names:

@@ -18,10 +18,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import words
-from kg.places import GRAMMAR, Place, is_within, lookup, names
+from kg.zh.gazetteer import GRAMMAR, Place, is_within, lookup, names
 from kg.records import PLACE, Mention
 from kg.rules.registry import rule_id
-from kg.text import start_pattern
+from kg.zh.text import start_pattern
 
 RULE_FULL = rule_id("place.gazetteer")
 RULE_SHORT = rule_id("place.short")
@@ -146,7 +146,7 @@ def ukg_places(doc: Doc) -> Doc:
     """Add Place mentions (attrs: level, code; label = the name as the text gives it)."""
     from kg.rules import add_mention
 
-    original = doc._.article.text
+    original = doc._.ukg_article.text
     found = find_places(doc.text)
     for s, e, name, place in _disambiguate(found):
         places = lookup(name)

@@ -2,7 +2,7 @@
 
 Every quantity found by :func:`kg.quantities.find_quantities` becomes a
 Quantity mention (attrs value/unit/approximate/raw).  A quantity gets at most
-one ``measures`` relation, to a mention already in ``doc._.mentions`` in the
+one ``measures`` relation, to a mention already in ``doc._.ukg_mentions`` in the
 same sentence:
 
 * ``quantity.measures.adjacent/v1`` — the mention overlapping the quantity or
@@ -21,10 +21,10 @@ same sentence:
 Otherwise the quantity stays with its article only.
 
 Example:
-    >>> from kg.nlp import make_nlp, make_doc
+    >>> from kg.extract.nlp import make_nlp, make_doc
     >>> from kg.records import Article
     >>> doc = make_doc(make_nlp(), Article(id="x#0", source_file="x", position=0, text="共投入85万元。"))
-    >>> [(m.text, m.attr("value"), m.attr("unit")) for m in ukg_quantities(doc)._.mentions]
+    >>> [(m.text, m.attr("value"), m.attr("unit")) for m in ukg_quantities(doc)._.ukg_mentions]
     [('85万元', '850000', 'CNY')]
 """
 
@@ -37,10 +37,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import entries, words
-from kg.quantities import WORDS, ParsedQuantity, find_quantities
+from kg.zh.quantity_parse import WORDS, ParsedQuantity, find_quantities
 from kg.records import GROUP, INITIATIVE, MEASURES, ORGANIZATION, QUANTITY, UNION, Mention, Relation
 from kg.rules.registry import confidence as default_confidence, rule_id
-from kg.text import normalize_label, sentence_spans
+from kg.zh.text import normalize_label, sentence_spans
 
 RULE_MONEY = rule_id("quantity.money")
 RULE_PEOPLE = rule_id("quantity.people")
@@ -87,8 +87,8 @@ def _rule_for(quantity: ParsedQuantity) -> tuple[str, float]:
 
 
 def quantity_mentions(doc: Doc) -> list[Mention]:
-    """Quantity mentions of a Doc (offsets into ``doc._.article.text``)."""
-    original = doc._.article.text if doc._.article is not None else doc.text
+    """Quantity mentions of a Doc (offsets into ``doc._.ukg_article.text``)."""
+    original = doc._.ukg_article.text if doc._.ukg_article is not None else doc.text
     mentions = []
     for start, end, quantity in find_quantities(original, simplified=doc.text):
         rule, confidence = _rule_for(quantity)
@@ -167,7 +167,7 @@ def ukg_quantities(doc: Doc) -> Doc:
     from kg.rules import add_mention, add_relation
 
     quantities = quantity_mentions(doc)
-    others = [m for m in doc._.mentions if m.kind != QUANTITY]
+    others = [m for m in doc._.ukg_mentions if m.kind != QUANTITY]
     sentences = sentence_spans(doc.text)
     starts = [s for s, _e in sentences]
     # the other mentions of each sentence asked for, in their order (not a scan of all per quantity)

@@ -32,11 +32,11 @@ The grammar's words are data: kg/data/union-grammar-v2.tsv (levels, generic word
 units, zones …) and kg/data/union-industries-v2.txt, read through kg.lexicon.
 
 Example:
-    >>> from kg.nlp import make_nlp, process
+    >>> from kg.extract.nlp import make_nlp, process
     >>> from kg.records import Article
     >>> doc = process(make_nlp(), Article(id="x#0", source_file="x", position=0,
     ...     text="近日，江苏省盐城市滨海县总工会开展活动。县总还组织职工培训。"))
-    >>> sorted({m.label for m in doc._.mentions if m.kind == "UnionBody"})
+    >>> sorted({m.label for m in doc._.ukg_mentions if m.kind == "UnionBody"})
     ['滨海县总工会']
 """
 
@@ -50,14 +50,14 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg import posseg
+from kg.zh import posseg
 from kg.lexicon import longest_first, word_list, words
-from kg.places import Place, is_within, lookup, parents
+from kg.zh.gazetteer import Place, is_within, lookup, parents
 from kg.rules.places import longest_ending, longest_starting
 from kg.records import LOCATED_IN, PARTNER, PLACE, SUB_ORGANIZATION_OF, UNION, Mention, Relation
 from kg.rules.organizations import find_enterprises, org_suffixes, platforms, scan_name
 from kg.rules import add_mention, add_relation
-from kg.text import finditer_at, sentence_spans
+from kg.zh.text import finditer_at, sentence_spans
 
 RULE_NATIONAL = "union.national/v1"
 RULE_TERRITORIAL = "union.grammar/v2"
@@ -769,7 +769,7 @@ def _place_union(text: str) -> list[_Cand]:
 def ukg_unions(doc: Doc) -> Doc:
     """Add UnionBody mentions (and their Place, locatedIn, partner, subOrganizationOf)."""
     text = doc.text
-    article = doc._.article
+    article = doc._.ukg_article
     cands, bare = _explicit_and_bare(text)
     cands += _industry(text)
     named, refs = _named(text)
@@ -1041,7 +1041,7 @@ def _dateline_place(text: str) -> tuple:
 
 @lru_cache(maxsize=2)
 def _provinces(level: str) -> tuple[Place, ...]:
-    from kg.places import names
+    from kg.zh.gazetteer import names
 
     return tuple(sorted({p for n in names() for p in lookup(n) if p.level == "province" and _of_level(p.name, level)},
                         key=lambda p: p.code))
@@ -1192,7 +1192,7 @@ def _located(doc: Doc, c: _Cand, mention: Mention, sentences: list[tuple[int, in
     label = doc.text[own_start:own_end]
     if not lookup(label):
         return
-    pm = add_mention(doc, Mention(kind=PLACE, text=doc._.article.text[own_start:own_end], start=own_start, end=own_end,
+    pm = add_mention(doc, Mention(kind=PLACE, text=doc._.ukg_article.text[own_start:own_end], start=own_start, end=own_end,
                                   label=place.name if label == place.short else label, rule="place.gazetteer/v1",
                                   confidence=0.9, attrs=(("level", place.level), ("code", place.code))))
     s, e = _sentence(sentences, c.start)

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   const { Graph, Sigma, forceAtlas2 } = window.KGVendor;
-  const CONFIG = window.KG_CONFIG;  // kg.explore.page: {mode, colours, relations: {label: IRI}, groups: {name: [labels]}, prefixes, ukg, t2s, start}
+  const CONFIG = window.KG_CONFIG;  // kg.store.explore.page: {mode, colours, relations: {label: IRI}, groups: {name: [labels]}, prefixes, ukg, t2s, start}
   const TYPES = Object.keys(CONFIG.colours);
   const UKG = CONFIG.ukg;
   const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
@@ -25,12 +25,12 @@
     return node;
   };
 
-  /** Traditional → simplified, character by character (the t2s character table of kg.text). */
+  /** Traditional → simplified, character by character (the t2s character table of kg.zh.text). */
   function simplified(text) {
     return Array.from(text, (c) => T2S.get(c) || c).join("");
   }
 
-  /** Size of a node from its number of articles: kg.views.node_size. */
+  /** Size of a node from its number of articles: kg.gephi.views.node_size. */
   function nodeSize(articles) {
     return Math.round((4.0 + 4.0 * Math.log2(1 + articles)) * 1000) / 1000;
   }
@@ -49,7 +49,7 @@
 
   // --- the SPARQL source ---------------------------------------------------------------------------
 
-  const PREFIXES = CONFIG.prefixes;  // kg.namespace's
+  const PREFIXES = CONFIG.prefixes;  // kg.rdf.namespace's
   const TYPE_VALUES = TYPES.map((t) => `ukg:${t}`).join(" ");
   const literal = (text) => JSON.stringify(String(text));  // a SPARQL string: JSON's escapes are SPARQL's
   const iris = (list) => list.map((iri) => `<${iri}>`).join(" ");

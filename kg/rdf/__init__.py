@@ -1,0 +1,1 @@
+"""RDF: stable entity IRIs (resolve), the prefix table and terms (namespace), extractions → N-Quads (quads)."""
