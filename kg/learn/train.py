@@ -2,10 +2,10 @@
 
 The sources are run through the pipeline without the models (the hand rules and the candidate
 grammars); every candidate of a decision becomes a training sample labelled by the gold of its file,
-with the matching rules of the scoring (kg.eval): an initiative candidate is positive when its label
+with the matching rules of the scoring (kg.store.eval): an initiative candidate is positive when its label
 matches a gold initiative, a (union, initiative) pair when it matches a gold launched pair, and so
 on.  Pairs are formed with the initiative candidates that match gold (what the initiative model
-should accept).  Each decision gets an L2-regularised logistic regression (kg.model) over the
+should accept).  Each decision gets an L2-regularised logistic regression (kg.rules.model) over the
 features seen in at least three files, and the threshold that maximises F1 over out-of-fold
 predictions (files split into folds by name: deterministic).
 
@@ -255,7 +255,7 @@ def cross_validate(gold_dir: Path, sources: Iterable[Path], *, folds: int = FOLD
                    on_problem: Callable[[Problem], None] | None = None) -> tuple[Report, list[Extraction]]:
     """How the models would do on articles they were not trained on: the annotated files are split into
     ``folds`` folds by name; each fold is extracted with models trained on the other folds, and all the
-    held-out extractions are scored together against the gold (kg.eval's rules).
+    held-out extractions are scored together against the gold (kg.store.eval's rules).
 
     The hand rules and grammars are the same in every fold, so this measures the learned decisions'
     generalisation, not the rules'.  Returns the report and the held-out extractions.

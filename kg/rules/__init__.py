@@ -1,8 +1,8 @@
-"""Rule components of the spaCy pipeline (see kg.nlp.PIPELINE), one module per rule family.
+"""Rule components of the spaCy pipeline (see kg.extract.nlp.PIPELINE), one module per rule family.
 
 Rule ids have the form ``family.rule/vN`` and end up in the provenance of the
 facts they produce (ukg:rule).  Components record what they find with
-:func:`add_mention` and :func:`add_relation` (defined here, not in kg.nlp, so
+:func:`add_mention` and :func:`add_relation` (defined here, not in kg.extract.nlp, so
 that rule modules can import them without an import cycle).
 """
 

@@ -4,8 +4,8 @@ A relation (launched, benefited, partner …) gets ``attrs["date"]`` when its
 sentence states a date: the nearest date expression before the relation's
 object (11月22日，X总工会启动… ), else the only one after it.  Partial dates
 (11月22日, 今年5月) need the article's date to resolve; vague ones (日前, 近日)
-never give a date, and none is ever invented (kg.dates).  The value is an ISO
-date, month or year; kg.graph writes it as ``ukg:eventDate`` on the statement.
+never give a date, and none is ever invented (kg.zh.date_parse).  The value is an ISO
+date, month or year; kg.rdf.quads writes it as ``ukg:eventDate`` on the statement.
 
 Example:
     >>> from kg.extract.nlp import make_nlp, process

@@ -1,4 +1,4 @@
-"""Rule component ukg_places: Place mentions from the gazetteer (kg.places).
+"""Rule component ukg_places: Place mentions from the gazetteer (kg.zh.gazetteer).
 
 Full names with a level character (江苏省, 滨海县, 玉树藏族自治州, 玉树州) are taken anywhere
 they are not part of a longer name; short names (江苏, 宁波) only where they lead a chain of

@@ -1,6 +1,6 @@
 """Rule component ukg_quantities: Quantity mentions and what they measure.
 
-Every quantity found by :func:`kg.quantities.find_quantities` becomes a
+Every quantity found by :func:`kg.zh.quantity_parse.find_quantities` becomes a
 Quantity mention (attrs value/unit/approximate/raw).  A quantity gets at most
 one ``measures`` relation, to a mention already in ``doc._.ukg_mentions`` in the
 same sentence:
