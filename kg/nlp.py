@@ -23,9 +23,7 @@ spaCy's own call works too (the text is then taken as it is, as one article name
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
-from itertools import accumulate
 
 import spacy
 from spacy import util
@@ -178,77 +176,38 @@ def _words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool
 
 
 def _layout(words: list[str], text: str) -> tuple[list[str], list[bool], list[tuple[int, int, str]]]:
-    """:func:`_words_and_spaces`, and the Doc's tokens as (start, end, word) (non-empty words).
-
-    Only the words that hold white space, and those right after them, are looked at one by one
-    (:func:`_layout_word`); the runs of other words between them are taken whole (each starts where
-    the one before it ends, with no trailing space but perhaps the run's last).
-
-    >>> _layout(["工会", " ", "职工", "好"], "工会 职工好")[2]
-    [(0, 2, '工会'), (3, 5, '职工'), (5, 6, '好')]
-    """
-    ends = list(accumulate(map(len, words)))
-    starts = [0, *ends[:-1]]
-    # the words holding a white-space character, and the words after them
-    special = sorted({bisect_right(ends, m.start()) for m in _SPACE.finditer(text)})
-    alone = sorted(set(special) | {k + 1 for k in special})
+    """:func:`_words_and_spaces`, and the Doc's tokens as (start, end, word) (non-empty words)."""
     out: list[str] = []
     spaces: list[bool] = []
     tokens: list[tuple[int, int, str]] = []
-    state = [0]  # end of the text taken so far (words, trailing spaces, whitespace tokens)
-    k, n = 0, len(words)
-    for next_alone in [*alone, n]:
-        if next_alone >= n:
-            next_alone = n
-        if k < next_alone:  # a run of plain words
-            out += words[k:next_alone]
-            tokens += zip(starts[k:next_alone], ends[k:next_alone], words[k:next_alone])
-            spaces += [False] * (next_alone - k)
-            position = ends[next_alone - 1]
-            if text.startswith(" ", position):
-                spaces[-1] = True
-                state[0] = position + 1
-            else:
-                state[0] = position
-        if next_alone < n:
-            if not _layout_word(words[next_alone], starts[next_alone], text, out, spaces, tokens, state):
-                # whitespace glued to a word: spaCy's search would decide
-                out, spaces = util.get_words_and_spaces(words, text)
-                return out, spaces, _tokens_of(out, spaces)
-            k = next_alone + 1
+    at = 0  # end of the text taken so far (words, trailing spaces, whitespace tokens)
+    position = 0  # end of the current word
+    for word in words:
+        start = position
+        position += len(word)
+        if word[0].isspace():
+            if word.isspace():
+                continue
+            # whitespace glued to a word: spaCy's search would decide
+            out, spaces = util.get_words_and_spaces(words, text)
+            return out, spaces, _tokens_of(out, spaces)
+        if start > at:
+            out.append(text[at:start])
+            spaces.append(False)
+            tokens.append((at, start, out[-1]))
+        out.append(word)
+        tokens.append((start, position, word))
+        if text.startswith(" ", position):
+            spaces.append(True)
+            at = position + 1
         else:
-            break
-    if state[0] < len(text):
-        out.append(text[state[0]:])
+            spaces.append(False)
+            at = position
+    if at < len(text):
+        out.append(text[at:])
         spaces.append(False)
-        tokens.append((state[0], len(text), out[-1]))
+        tokens.append((at, len(text), out[-1]))
     return out, spaces, tokens
-
-
-_SPACE = re.compile(r"\s")
-
-
-def _layout_word(word: str, start: int, text: str, out: list[str], spaces: list[bool],
-                 tokens: list[tuple[int, int, str]], state: list[int]) -> bool:
-    """One word of :func:`_layout` at ``start`` (``state[0]``: the end of the text taken so far);
-    False for white space glued to a word."""
-    if word[0].isspace():
-        return word.isspace()  # (a white-space word is left out: the gap before the next word takes it)
-    at = state[0]
-    if start > at:
-        out.append(text[at:start])
-        spaces.append(False)
-        tokens.append((at, start, out[-1]))
-    position = start + len(word)
-    out.append(word)
-    tokens.append((start, position, word))
-    if text.startswith(" ", position):
-        spaces.append(True)
-        state[0] = position + 1
-    else:
-        spaces.append(False)
-        state[0] = position
-    return True
 
 
 def _tokens_of(words: list[str], spaces: list[bool]) -> list[tuple[int, int, str]]:
