@@ -1,15 +1,19 @@
 """Profile of extraction alone (``kg.extract.extract`` over every article of a folder, in one process).
 
-Not a test: it prints measurements.  First an unprofiled run: CPU seconds (``time.process_time``)
-of the whole extraction and per pipeline component (the tokenizer included), the components wrapped
-by a timer.  Then the same articles under cProfile: the top functions by own time and by cumulative
-time, so the next bottleneck is visible.  The machine's load average is printed at the start and the
-end (the machine may be shared; CPU seconds are less disturbed by other processes than wall time).
+Not a test: it prints measurements.  First the CPU seconds of the tokenizer and of each pipeline
+component (``bench/components.py``, unprofiled, the fastest of ``--repeat`` runs); with ``--sample``
+a sampling profile of ``kg.extract.extract`` over the articles (a CPU-time timer signal: per kg
+function, the share of samples with it on the stack and as the innermost kg frame; no per-call
+overhead); then the same articles under cProfile (CPU time): the top functions by own time and by
+cumulative time.  cProfile charges every call, so it inflates functions that make many small calls
+(dict lookups, str methods): judge shares by the sampling profile and the component table.  The
+machine's load average is printed at the start and the end (CPU seconds are less disturbed by other
+processes on a shared machine than wall time, but not undisturbed: compare runs of one load).
 
 Usage:
     python bench/corpus.py --scale 10 -o /tmp/corpus-10
     python bench/profile_extract.py /tmp/corpus-10                 # default pipeline, top 25
-    python bench/profile_extract.py /tmp/corpus-10 --top 40 --no-cprofile
+    python bench/profile_extract.py /tmp/corpus-10 --sample --no-cprofile --repeat 3 --top 40
 """
 
 from __future__ import annotations
@@ -33,34 +37,11 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def timed_components(nlp, seconds: Counter) -> None:
-    """Wrap the tokenizer and every component of ``nlp`` so that their CPU seconds add up in ``seconds``."""
-    tokenizer = nlp.tokenizer
-
-    class Timed:
-        def __init__(self, name, inner):
-            self.name, self.inner = name, inner
-
-        def __call__(self, doc):
-            started = time.process_time()
-            try:
-                return self.inner(doc)
-            finally:
-                seconds[self.name] += time.process_time() - started
-
-        def __getattr__(self, attr):
-            return getattr(self.inner, attr)
-
-    nlp.tokenizer = Timed("tokenizer", tokenizer)
-    nlp._components = [(name, Timed(name, component)) for name, component in nlp._components]
-
-
 def sample_profile(articles, nlp, extract, *, top: int, interval: float = 0.001) -> str:
     """Extract the articles while a CPU-time timer samples the stack: per kg function, the share of
     samples with it on the stack (inclusive) and as the innermost kg frame (self, with the library
     code it calls)."""
     import signal
-    from collections import Counter
 
     inclusive: Counter = Counter()
     innermost: Counter = Counter()
@@ -94,7 +75,8 @@ def sample_profile(articles, nlp, extract, *, top: int, interval: float = 0.001)
         signal.setitimer(signal.ITIMER_PROF, 0, 0)
         signal.signal(signal.SIGPROF, previous)
     n = max(1, samples[0])
-    lines = [f"Sampling profile: {samples[0]} samples of {interval * 1000:g} ms CPU",
+    lines = [f"Sampling profile: {samples[0]} samples (the timer asks every {interval * 1000:g} ms of CPU time; "
+             f"the kernel may deliver fewer, e.g. every 4 ms at 250 Hz)",
              f"top {top} by share of samples on the stack (inclusive) | as the innermost kg function (self):"]
     for key, count in inclusive.most_common(top):
         lines.append(f"  {100 * count / n:5.1f} %  {100 * innermost[key] / n:5.1f} %  {key}")
@@ -109,9 +91,9 @@ def main() -> None:
     parser.add_argument("folders", nargs="+", type=Path, help="folders of source .txt files")
     parser.add_argument("--model", default=None, help="'rules' for the hand rules alone, or a model folder")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="unprofiled runs over the articles; the fastest is printed (the first one grows the vocabulary)")
+                        help="runs of the component table; the fastest is printed (the first one grows the vocabulary)")
     parser.add_argument("--top", type=int, default=25, help="functions listed per table")
-    parser.add_argument("--no-cprofile", action="store_true", help="only the unprofiled per-component times")
+    parser.add_argument("--no-cprofile", action="store_true", help="no cProfile tables")
     parser.add_argument("--sample", action="store_true",
                         help="also a sampling profile (CPU-time timer signal every millisecond): the share of samples "
                              "in which each function of kg is on the stack, and the innermost kg function (no per-call "
@@ -119,6 +101,7 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help="also write the cProfile statistics to this file (pstats)")
     args = parser.parse_args()
 
+    from bench.components import component_seconds
     from kg.extract import extract
     from kg.ingest import read_file
     from kg.nlp import make_nlp
@@ -127,29 +110,16 @@ def main() -> None:
     articles = [a for folder in args.folders for p in sorted(folder.glob("*.txt"))
                 for a in read_file(p, source_file=p.name)[0]]
     chars = sum(len(a.text) for a in articles)
-    nlp = make_nlp(args.model)
-    extract(articles[0], nlp=nlp)  # lexicons, models and the vocabulary's first words
-
-    original = nlp.tokenizer, list(nlp._components)
-    best: tuple[float, float, Counter] | None = None
-    for _ in range(max(1, args.repeat)):
-        seconds: Counter = Counter()
-        timed_components(nlp, seconds)
-        started, wall = time.process_time(), time.perf_counter()
-        for article in articles:
-            extract(article, nlp=nlp)
-        total, wall = time.process_time() - started, time.perf_counter() - wall
-        nlp.tokenizer, nlp._components = original[0], list(original[1])
-        if best is None or total < best[0]:
-            best = (total, wall, seconds)
-    total, wall, seconds = best
-    print(f"{len(articles)} articles, {chars} characters: {total:.2f} s CPU, {wall:.2f} s wall "
-          f"({chars / max(total, 1e-9) / 1000:.0f} k characters per CPU second; the fastest of {args.repeat} runs)")
+    seconds, _n, _chars = component_seconds(args.folders, model=args.model, repeat=args.repeat)
+    total = sum(seconds.values())
+    print(f"{len(articles)} articles, {chars} characters: {total:.2f} s CPU in the tokenizer and the components "
+          f"({chars / max(total, 1e-9) / 1000:.0f} k characters per CPU second; the fastest of {args.repeat} runs, "
+          f"bench/components.py)")
     for name, value in seconds.most_common():
         print(f"  {name:<18} {value:7.2f} s  {100 * value / max(total, 1e-9):5.1f} %")
-    rest = total - sum(seconds.values())
-    print(f"  {'(outside)':<18} {rest:7.2f} s  {100 * rest / max(total, 1e-9):5.1f} %")
 
+    nlp = make_nlp(args.model)
+    extract(articles[0], nlp=nlp)  # lexicons and models loaded
     if args.sample:
         print()
         print(sample_profile(articles, nlp, extract, top=args.top))
