@@ -1,8 +1,8 @@
-"""Profile of extraction alone (``kg.extract.extract`` over every article of a folder, in one process).
+"""Profile of extraction alone (``kg.extract.article.extract`` over every article of a folder, in one process).
 
 Not a test: it prints measurements.  First the CPU seconds of the tokenizer and of each pipeline
 component (``bench/components.py``, unprofiled, the fastest of ``--repeat`` runs); with ``--sample``
-a sampling profile of ``kg.extract.extract`` over the articles (a CPU-time timer signal: per kg
+a sampling profile of ``kg.extract.article.extract`` over the articles (a CPU-time timer signal: per kg
 function, the share of samples with it on the stack and as the innermost kg frame; no per-call
 overhead); then the same articles under cProfile (CPU time): the top functions by own time and by
 cumulative time.  cProfile charges every call, so it inflates functions that make many small calls
@@ -102,9 +102,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.components import component_seconds
-    from kg.extract import extract
-    from kg.ingest import read_file
-    from kg.nlp import make_nlp
+    from kg.extract.article import extract
+    from kg.ingest.read import read_file
+    from kg.extract.nlp import make_nlp
 
     print(f"load average at start: {_load()}")
     articles = [a for folder in args.folders for p in sorted(folder.glob("*.txt"))
