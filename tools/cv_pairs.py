@@ -5,11 +5,12 @@ The cascade of kg.learn.train.fit_models is run per outer fold; its first stage 
 models, and the initiatives and groups they choose out of fold on the training files) does not depend
 on the pair features, so with ``--cache DIR`` it is stored per (seed, fold) and reused: a run that only
 changes launched/benefited features or their regularisation takes about a third of the time.  The cache
-key holds the sources of kg/rules/*.py, kg/learn/train.py, kg/data/*.tsv and the L2 of the first stage, so a
-change there starts afresh.
+key holds the sources of kg/rules/*.py (of decide.py without the functions only the pairs run,
+:data:`PAIR_ONLY`), kg/learn/train.py, kg/data/*.tsv and the L2 of the first stage, so a change there starts afresh.
 
     .venv/bin/python tools/cv_pairs.py --seeds 0,1,2 --cache /tmp/me/cv-cache
     .venv/bin/python tools/cv_pairs.py --l2 launched=10,benefited=10 --cache /tmp/me/cv-cache
+    .venv/bin/python tools/cv_pairs.py --off between=,nearest_init --cache /tmp/me/cv-cache   # an ablation
 
 Only the tune split is read (never the even-numbered dev texts).  Prints P/R/F1 per category averaged
 over the seeds (each seed is another assignment of files to folds), and each seed's F1.
@@ -21,6 +22,7 @@ import argparse
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -106,13 +108,39 @@ def pair_models(articles: list, gold: dict, models: dict, chosen: dict, accepted
     return ModelSet(id="cv", models=out, meta={})
 
 
+#: The functions of kg/rules/decide.py that only the pair decisions (and the decode after them) run: the
+#: cache of the first stage does not depend on their source.
+PAIR_ONLY = ("launched_pairs", "launched_features", "benefited_pairs", "benefited_features", "_benefited_features",
+             "decide", "coordinated_served")
+
+
+def _first_stage_source(source: str) -> str:
+    """decide.py's source without the functions of :data:`PAIR_ONLY` (top-level ``def`` blocks)."""
+    blocks = re.split(r"(?m)^(?=def |class |@)", source)
+    return "".join(b for b in blocks if not re.match(r"def (" + "|".join(PAIR_ONLY) + r")\(", b))
+
+
 def _cache_key() -> str:
     digest = hashlib.sha256()
-    for file in sorted([*(ROOT / "kg" / "rules").glob("*.py"), ROOT / "kg" / "train.py", ROOT / "kg" / "model.py",
+    for file in sorted([*(ROOT / "kg" / "rules").glob("*.py"), ROOT / "kg" / "learn" / "train.py",
                         *(ROOT / "kg" / "data").glob("*.tsv"), *(ROOT / "kg" / "data").glob("*.txt")]):
-        digest.update(file.name.encode() + file.read_bytes())
+        data = file.read_bytes()
+        if file.name == "decide.py":
+            data = _first_stage_source(data.decode("utf-8")).encode("utf-8")
+        digest.update(file.name.encode() + data)
     digest.update(repr([T.L2[d] for d in ("initiative", "group", "group_form")]).encode())
     return digest.hexdigest()[:16]
+
+
+def _ablate(prefixes: tuple[str, ...]) -> None:
+    """Make the launched and benefited pairs come without the features starting with ``prefixes``."""
+    launched, benefited = D.launched_pairs, D.benefited_pairs
+
+    def keep(features: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f for f in features if not f.removeprefix("generic&").startswith(prefixes))
+
+    D.launched_pairs = lambda *a, **k: [(x, y, keep(f)) for x, y, f in launched(*a, **k)]
+    D.benefited_pairs = lambda *a, **k: [(x, y, keep(f)) for x, y, f in benefited(*a, **k)]
 
 
 def main() -> None:
@@ -120,7 +148,11 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2", help="fold assignments to average over (comma-separated ints)")
     parser.add_argument("--l2", default="", help="L2 overrides, e.g. launched=10,benefited=10")
     parser.add_argument("--cache", type=Path, help="folder for the first stage of each (seed, fold)")
+    parser.add_argument("--off", default="", help="ablation: leave out the pair features starting with these "
+                        "comma-separated prefixes (and their generic& copies), e.g. between=,nearest_init")
     args = parser.parse_args()
+    if args.off:
+        _ablate(tuple(filter(None, args.off.split(","))))
     for item in filter(None, args.l2.split(",")):
         decision, value = item.split("=")
         T.L2[decision] = float(value)

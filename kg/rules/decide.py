@@ -439,7 +439,8 @@ def launched_features(context: Context, union_label: str, init: Mention, *, vote
     f.append(f"level={_level(union_label)}")
     if init.end <= context.headline_end:
         f.append("init_in_headline")
-    f.append("init_p=" + _probability_bucket(init.confidence))
+    # (no bucket of the initiative's probability: whether a union launched a span is not how sure the span
+    # is an initiative; with it, launched scored .677 cross-validated on the tune split, without it .687)
     return tuple(f)
 
 
