@@ -29,7 +29,7 @@ F1_FLOORS: dict[str, dict[str, float]] = {
 }
 MICRO_FLOORS: dict[str, tuple[float, float]] = {"seeds": (0.72, 0.80), "tune": (0.70, 0.70), "check": (0.59, 0.60)}
 # The tune split (seeds + odd dev files) cross-validated in five folds by file.
-CV_F1_FLOORS = {"unions": 0.97, "initiatives": 0.70, "groups": 0.68, "persons": 0.96, "launched": 0.65, "benefited": 0.48}
+CV_F1_FLOORS = {"unions": 0.97, "initiatives": 0.70, "groups": 0.68, "persons": 0.96, "launched": 0.66, "benefited": 0.48}
 CV_MICRO_FLOORS = (0.63, 0.69)
 
 
