@@ -1,10 +1,12 @@
-"""The quality gate: build the seeds and both splits of the dev set, score them with ``kg eval``.
+"""The quality gate: build the seeds and the check split of the dev set with the shipped models and score
+them with ``kg eval``; cross-validate the tune split (seeds + odd dev files).
 
 Floors (F1 per category, micro precision and recall) sit a little under the scores reached when they were
 last raised, so that no change loses extraction quality silently.  The shipped models were trained on the
-tune split, so its in-sample scores would reward over-fitting; the gate therefore also scores the tune split
-cross-validated (``kg train --cv 5``: each fold extracted by models trained on the other folds).  The check split (even-numbered dev files) is only ever scored, never
-read.  Without ../shared the gate is skipped, except under CI (``CI=true``), where it fails.
+tune split, so its in-sample scores would reward over-fitting (a model that memorises less would fail them
+while generalising as well): the tune split is gated cross-validated instead (``kg train --cv 5``: each fold
+extracted by models trained on the other folds).  The check split (even-numbered dev files) is only ever
+scored, never read.  Without ../shared the gate is skipped, except under CI (``CI=true``), where it fails.
 """
 
 from __future__ import annotations
@@ -24,10 +26,9 @@ from conftest import need_shared
 # recall within a category, but not lose F1 in any, nor overall precision or recall.
 F1_FLOORS: dict[str, dict[str, float]] = {
     "seeds": {"unions": 0.96, "initiatives": 0.76, "groups": 0.72, "persons": 0.97, "launched": 0.77, "benefited": 0.64},
-    "tune": {"unions": 0.97, "initiatives": 0.77, "groups": 0.66, "persons": 0.94, "launched": 0.72, "benefited": 0.52},
     "check": {"unions": 0.83, "initiatives": 0.65, "groups": 0.65, "persons": 0.75, "launched": 0.56, "benefited": 0.44},
 }
-MICRO_FLOORS: dict[str, tuple[float, float]] = {"seeds": (0.72, 0.80), "tune": (0.70, 0.70), "check": (0.59, 0.60)}
+MICRO_FLOORS: dict[str, tuple[float, float]] = {"seeds": (0.72, 0.80), "check": (0.59, 0.60)}
 # The tune split (seeds + odd dev files) cross-validated in five folds by file.
 CV_F1_FLOORS = {"unions": 0.97, "initiatives": 0.70, "groups": 0.68, "persons": 0.96, "launched": 0.66, "benefited": 0.48}
 CV_MICRO_FLOORS = (0.63, 0.69)
