@@ -73,22 +73,22 @@ def seeds_server(seeds_build):
 
 #: Test modules of the system tier: whole builds, servers, browsers, clusters, the quality gate.
 SYSTEM_MODULES = frozenset({
-    "test_browser", "test_build", "test_dask", "test_endpoint", "test_explore", "test_faults", "test_fuzz",
-    "test_incremental", "test_install", "test_parts", "test_push", "test_quality", "test_serve", "test_shard",
-    "test_virtuoso",
+    "test_store_explore_browser", "test_build_run", "test_build_dask", "test_store_endpoint", "test_store_explore", "test_build_faults", "test_fuzz",
+    "test_build_incremental", "test_install", "test_build_parts", "test_store_push", "test_quality", "test_store_serve", "test_build_shard",
+    "test_store_virtuoso",
 })
 #: Single tests of the system tier elsewhere: whole builds through the CLI, fresh processes per hash seed,
 #: comparisons with Oxigraph or jieba over every seed article.
 SYSTEM_TESTS = frozenset({
     "test_cli::test_build_query_validate_eval_on_seeds", "test_cli::test_quiet_build_prints_nothing",
     "test_cli::test_build_with_a_bad_file_reports_it_builds_the_rest_and_exits_1",
-    "test_extract::test_facts_do_not_depend_on_the_hash_seed_of_the_process",
+    "test_extract_article::test_facts_do_not_depend_on_the_hash_seed_of_the_process",
     "test_rules_initiatives::test_equal_ranks_go_to_the_more_precise_rule_whatever_the_hash_seed",
-    "test_graph::test_article_nquads_is_what_oxigraph_writes_or_fails_the_same",
-    "test_graph::test_article_nquads_is_what_oxigraph_writes_for_every_seed_article",
-    "test_posseg::test_every_clause_and_window_of_the_seeds_as_jieba",
-    "test_posseg::test_viterbi_as_jiebas_on_random_snippets",
-    "test_train::test_training_is_deterministic_and_builds_use_the_model",
+    "test_rdf_quads::test_article_nquads_is_what_oxigraph_writes_or_fails_the_same",
+    "test_rdf_quads::test_article_nquads_is_what_oxigraph_writes_for_every_seed_article",
+    "test_zh_posseg::test_every_clause_and_window_of_the_seeds_as_jieba",
+    "test_zh_posseg::test_viterbi_as_jiebas_on_random_snippets",
+    "test_learn_train::test_training_is_deterministic_and_builds_use_the_model",
 })
 #: Fixtures that build or serve the seeds: a test that uses one is of the system tier wherever it lives.
 SYSTEM_FIXTURES = frozenset({"seeds_build", "seeds_server"})

@@ -18,7 +18,7 @@ paragraph is one article of 17 million characters) is also *emitted* in parts of
   are found in one pass over the text.
 
 The quads are those :func:`kg.rdf.quads.article_nquads` writes for :func:`kg.extract.article.extract` of the
-whole article, in another order (tests/test_parts.py): the named graph is the same set.  Memory is a
+whole article, in another order (tests/test_build_parts.py): the named graph is the same set.  Memory is a
 part's text (with at most :data:`kg.rdf.quads.MAX_EVIDENCE` characters on either side: a sentence it
 quotes), its extraction and quads, plus one entry per entity and rule of the article.
 

@@ -146,7 +146,7 @@ def _cut(text: str) -> list[str] | None:
     with the same dictionary: about 20 times as fast; ``None`` when it is not installed.
 
     The words are the same as jieba.cut's (checked on the seeds and on the generated benchmark
-    corpora, and by tests/test_nlp.py); :class:`_Tokenizer` still falls back to jieba if they do not
+    corpora, and by tests/test_extract_nlp.py); :class:`_Tokenizer` still falls back to jieba if they do not
     make up the text.
 
     >>> _cut("宁波市总工会开展送清凉活动")

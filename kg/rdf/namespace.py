@@ -2,7 +2,7 @@
 
 ``UKG`` is an rdflib DefinedNamespace with ``_fail=True``: a misspelt term
 (``UKG.lanched``) raises at import time of the module using it.  Every term is
-declared in ontology/union-kg.ttl (tests/test_namespace.py checks both ways).
+declared in ontology/union-kg.ttl (tests/test_rdf_namespace.py checks both ways).
 
 Example:
     >>> str(UKG.launched)

@@ -7,7 +7,7 @@ before a union name, …); in jieba's Python code most of that time goes into bu
 (``get_DAG``) and its best route (``calc``).  Here the text is split into blocks exactly as jieba
 does; a block of Chinese characters only (U+4E00–U+9FD5) takes its words from ``rjieba.cut``, which
 gives jieba's route there (``hmm=False``) and jieba's segmentation (``hmm=True``) — checked by
-tests/test_posseg.py on windows of the seeds and on random snippets.  A block that also holds ASCII
+tests/test_zh_posseg.py on windows of the seeds and on random snippets.  A block that also holds ASCII
 letters or digits takes the route from rjieba too, with the runs of single letters and digits that
 jieba-rs merges taken apart again (:func:`_route`), and jieba's own handling of the unknown runs.
 POS tags come from jieba.posseg's own word table and HMM, whose Viterbi decoding :func:`viterbi`
@@ -53,12 +53,12 @@ def _tables() -> tuple[dict, dict]:
     true exactly for the words of jieba's dictionary (what jieba asks of its frequencies, ``FREQ``).
 
     Every word of jieba's dictionary has both a positive frequency and a tag (349,045 words;
-    tests/test_posseg.py checks that the two sets are equal), so jieba's own dictionary, 0.6 s to
+    tests/test_zh_posseg.py checks that the two sets are equal), so jieba's own dictionary, 0.6 s to
     load per process, is not needed here.
 
     The table is jieba.posseg's ``word_tag_tab``, read here from jieba's dictionary file (``word freq
     tag`` per line) at once: importing jieba.posseg builds it line by line, twice as slowly (a quarter
-    of a second per process).  tests/test_posseg.py checks the two tables are equal.
+    of a second per process).  tests/test_zh_posseg.py checks the two tables are equal.
     """
     if not _TABLES:
         import jieba

@@ -1,6 +1,6 @@
 // Read GraphML/GEXF files with the importers Gephi Lite uses (graphology-graphml, graphology-gexf)
 // and print, as one JSON object keyed by file, what they saw: graph type, nodes and edges with their
-// attributes and each attribute's JavaScript type.  Used by tests/test_views.py.
+// attributes and each attribute's JavaScript type.  Used by tests/test_gephi_views.py.
 //
 // Usage: node tests/js/read.js FILE.graphml FILE.gexf ...
 'use strict';

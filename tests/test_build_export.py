@@ -10,7 +10,7 @@ from kg.gephi.writers import graphml_bytes
 from kg.build.export import nquads_bytes, to_networkx, turtle_bytes, write_atomic, write_outputs
 from kg.rdf.quads import build_quads
 
-from test_graph import EXTRACTION
+from test_rdf_quads import EXTRACTION
 
 
 @pytest.fixture(scope="module")

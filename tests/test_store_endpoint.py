@@ -1,5 +1,5 @@
 """The endpoint and kg query under hostile or careless use (issue 17: findings 1–4, 8 is in
-test_push.py, and the query/serve/push parts of 13 and 14).  Every request loop here is bounded in
+test_store_push.py, and the query/serve/push parts of 13 and 14).  Every request loop here is bounded in
 count and time and talks only to 127.0.0.1."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """kg.store.explore: the explorer page (self-contained, no network) and the inline data of kg export --format html.
 
-A small hand-written TriG store (made-up names) pins the data; tests/test_browser.py runs the page itself."""
+A small hand-written TriG store (made-up names) pins the data; tests/test_store_explore_browser.py runs the page itself."""
 
 from __future__ import annotations
 
