@@ -371,13 +371,18 @@ class Engine:
                 pass
 
     async def close(self) -> None:
-        """Kill the process and wait for it (an engine is never reused after a failure)."""
+        """Kill the process and wait for it (an engine is never reused after a failure).
+
+        The pipes are closed before the wait: asyncio's wait() returns only once the process's pipes
+        are seen closed, and a stdout reader paused by a full buffer (an answer nobody reads any more,
+        e.g. after a time-out) would never see it, so the wait would hang and the engine would never
+        be replaced."""
         self.kill()
         if self.process is not None:
-            await self.process.wait()
-            transport = getattr(self.process, "_transport", None)  # closed here, not by the garbage collector after the loop
+            transport = getattr(self.process, "_transport", None)
             if transport is not None:
                 transport.close()
+            await self.process.wait()
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
