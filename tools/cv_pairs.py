@@ -56,8 +56,7 @@ def _model(rows: list, decision: str, fold_of: dict, groups: list | None = None)
 def first_stage(articles: list, gold: dict) -> tuple[dict, dict, dict]:
     """The initiative, group and group-form models, and per article (by index) the initiatives and
     groups they choose out of fold: what kg.learn.train.fit_models computes before the pairs."""
-    files = sorted({a.file for a in articles})
-    fold_of = {file: k % FOLDS for k, file in enumerate(files)}
+    fold_of = T.folds_of({a.file for a in articles}, FOLDS)
     models: dict[str, LinearModel] = {}
     rows = [example for a in articles for _m, example in a.candidates]
     models["initiative"], probabilities = _model(rows, "initiative", fold_of)
@@ -89,8 +88,7 @@ def first_stage(articles: list, gold: dict) -> tuple[dict, dict, dict]:
 
 def pair_models(articles: list, gold: dict, models: dict, chosen: dict, accepted: dict) -> ModelSet:
     """The first stage's models with launched and benefited models fitted on its choices."""
-    files = sorted({a.file for a in articles})
-    fold_of = {file: k % FOLDS for k, file in enumerate(files)}
+    fold_of = T.folds_of({a.file for a in articles}, FOLDS)
     launched, launched_groups, benefited, benefited_groups = [], [], [], []
     for k, a in enumerate(articles):
         facts, context = gold[a.file], D.Context(a.doc)

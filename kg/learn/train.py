@@ -173,6 +173,15 @@ def _tops(rows: list[Example], groups: list, probabilities: dict[int, float]) ->
     return {id(row) for row in best.values()}
 
 
+def folds_of(files: Iterable[str], folds: int) -> dict[str, int]:
+    """The fold of each file: files in name order dealt round the folds (deterministic).
+
+    >>> folds_of(["c.txt", "a.txt", "b.txt"], 2)
+    {'a.txt': 0, 'b.txt': 1, 'c.txt': 0}
+    """
+    return {file: k % folds for k, file in enumerate(sorted(files))}
+
+
 def fit_models(articles: list[Annotated], gold: dict, *, model_id: str, folds: int = FOLDS) -> ModelSet:
     """Fit the four models as a cascade, each on what the earlier ones choose out of fold:
     initiatives; groups given the chosen initiatives; benefited pairs of the accepted groups; launched
@@ -180,7 +189,7 @@ def fit_models(articles: list[Annotated], gold: dict, *, model_id: str, folds: i
     from kg.rules.decide import Context, benefited_pairs, choose, choose_groups, group_candidates, launched_pairs
 
     files = sorted({a.file for a in articles})
-    fold_of = {file: k % folds for k, file in enumerate(files)}
+    fold_of = folds_of(files, folds)
     models: dict[str, LinearModel] = {}
     info: dict[str, dict] = {}
 
@@ -266,7 +275,8 @@ def cross_validate(gold_dir: Path, sources: Iterable[Path], *, folds: int = FOLD
     """
     articles, gold = annotate(gold_dir, sources, on_problem=on_problem)
     extractions = held_out_extractions(articles, gold, folds=folds)
-    annotated = {file: facts for file, facts in gold.items() if file in {a.file for a in articles}}
+    files = {a.file for a in articles}
+    annotated = {file: facts for file, facts in gold.items() if file in files}
     return score(predictions_from_extractions(extractions), annotated), extractions
 
 
@@ -274,8 +284,7 @@ def held_out_extractions(articles: list[Annotated], gold: dict, *, folds: int = 
     """Each article extracted by models fitted (:func:`fit_models`) on the folds without its file."""
     from kg.rules.decide import decide
 
-    files = sorted({a.file for a in articles})
-    fold_of = {file: k % folds for k, file in enumerate(files)}
+    fold_of = folds_of({a.file for a in articles}, folds)
     extractions: list[Extraction] = []
     for k in range(folds):
         held_out = [a for a in articles if fold_of[a.file] == k]

@@ -408,7 +408,7 @@ async def collect(engine: Engine, request: dict, *, timeout_s: float, max_bytes:
     takes longer than ``timeout_s`` in all, grows over ``max_bytes``, uses more than ``max_memory``
     bytes of memory, or crashes."""
     media, parts, size = "", [], 0
-    watch = asyncio.create_task(_watch_memory(engine, max_memory)) if max_memory else None
+    watch = asyncio.create_task(watch_memory(engine, max_memory)) if max_memory else None
     try:
         async with asyncio.timeout(timeout_s):
             async for kind, payload in engine.frames(request):
@@ -437,7 +437,7 @@ async def collect(engine: Engine, request: dict, *, timeout_s: float, max_bytes:
     raise EngineCrashed(engine.crash_message())
 
 
-async def _watch_memory(engine: Engine, limit: int) -> bool:
+async def watch_memory(engine: Engine, limit: int) -> bool:
     """Kill the engine when its memory grows over ``limit``; True when it did."""
     while True:
         await asyncio.sleep(0.1)

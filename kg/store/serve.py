@@ -63,7 +63,8 @@ from pathlib import Path
 import h11
 import pyoxigraph as ox
 
-from kg.store.engine import Engine, EngineCrashed, EngineError, EngineTimeout, ResultTooLarge, collect, error_of
+from kg.store.engine import (Engine, EngineCrashed, EngineError, EngineTimeout, ResultTooLarge, collect, error_of,
+                             watch_memory)
 
 HOST = "127.0.0.1"
 MB = 1024 * 1024
@@ -73,8 +74,44 @@ class ServeError(RuntimeError):
     """The server cannot be started (one-line message)."""
 
 
+class _Addresses:
+    """The URLs of a server listening on ``host``:``port``."""
+
+    host: str
+    port: int
+
+    @property
+    def base(self) -> str:
+        """The server's address: every page and endpoint is a path under it."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The browser query page (YASGUI)."""
+        return f"{self.base}/"
+
+    @property
+    def explore_url(self) -> str:
+        """The graph explorer page (:mod:`kg.store.explore`)."""
+        return f"{self.base}/explore"
+
+    @property
+    def endpoint(self) -> str:
+        """The SPARQL 1.1 Protocol query endpoint."""
+        return f"{self.base}/query"
+
+    @property
+    def update_endpoint(self) -> str:
+        return f"{self.base}/update"
+
+    @property
+    def graph_store(self) -> str:
+        """The SPARQL 1.1 Graph Store HTTP Protocol endpoint (read-only on kg serve)."""
+        return f"{self.base}/store"
+
+
 @dataclass(frozen=True)
-class Server:
+class Server(_Addresses):
     """A running Oxigraph server process and its URLs."""
 
     process: subprocess.Popen
@@ -82,25 +119,6 @@ class Server:
     port: int
     location: Path
     read_only: bool
-
-    @property
-    def url(self) -> str:
-        """The browser query page (YASGUI)."""
-        return f"http://{self.host}:{self.port}/"
-
-    @property
-    def endpoint(self) -> str:
-        """The SPARQL 1.1 Protocol query endpoint."""
-        return f"http://{self.host}:{self.port}/query"
-
-    @property
-    def update_endpoint(self) -> str:
-        return f"http://{self.host}:{self.port}/update"
-
-    @property
-    def graph_store(self) -> str:
-        """The SPARQL 1.1 Graph Store HTTP Protocol endpoint (``?graph=IRI`` / ``?default``)."""
-        return f"http://{self.host}:{self.port}/store"
 
 
 def oxigraph_command() -> str:
@@ -618,7 +636,7 @@ class Endpoint:
             return await self._error(h, writer, 503, f"busy: all {limits.workers} query engines were running "
                                                      f"queries for {limits.timeout_s:g} s; try again later")
         healthy, streaming, parts, size, media = False, False, [], 0, "application/octet-stream"
-        watch = asyncio.ensure_future(_watch_memory(engine, limits.max_memory_bytes)) if limits.max_memory_bytes else None
+        watch = asyncio.ensure_future(watch_memory(engine, limits.max_memory_bytes)) if limits.max_memory_bytes else None
         failure: EngineError | None = None
         try:
             async with asyncio.timeout_at(deadline):
@@ -686,15 +704,6 @@ class Endpoint:
         return await self._error(h, writer, failure.status, message)
 
 
-async def _watch_memory(engine: Engine, limit: int) -> bool:
-    """Kill the engine when its resident memory grows over ``limit``; True when it did."""
-    while True:
-        await asyncio.sleep(0.1)
-        if engine.rss_bytes() > limit:
-            engine.kill()
-            return True
-
-
 # --- the query page -----------------------------------------------------------------------------
 
 ASSETS = {"/": "text/html; charset=utf-8", "/yasgui.min.js": "application/javascript",
@@ -741,7 +750,7 @@ def explore_page() -> bytes:
 # --- running it ---------------------------------------------------------------------------------
 
 @dataclass
-class RunningEndpoint:
+class RunningEndpoint(_Addresses):
     """A running :class:`Endpoint` (in a thread of its own) and its URLs."""
 
     host: str
@@ -753,30 +762,6 @@ class RunningEndpoint:
     _thread: threading.Thread
     read_only: bool = True
     limits: Limits = field(default_factory=Limits)
-
-    @property
-    def url(self) -> str:
-        """The browser query page (YASGUI)."""
-        return f"http://{self.host}:{self.port}/"
-
-    @property
-    def explore_url(self) -> str:
-        """The graph explorer page (:mod:`kg.store.explore`)."""
-        return f"http://{self.host}:{self.port}/explore"
-
-    @property
-    def endpoint(self) -> str:
-        """The SPARQL 1.1 Protocol query endpoint."""
-        return f"http://{self.host}:{self.port}/query"
-
-    @property
-    def update_endpoint(self) -> str:
-        return f"http://{self.host}:{self.port}/update"
-
-    @property
-    def graph_store(self) -> str:
-        """The SPARQL 1.1 Graph Store HTTP Protocol endpoint (reads only)."""
-        return f"http://{self.host}:{self.port}/store"
 
     def engine_pids(self) -> list[int]:
         """The process ids of the engine processes (for tests and monitoring)."""
