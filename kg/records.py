@@ -2,7 +2,7 @@
 
 Example:
     >>> article = Article(id="a.txt#0", source_file="a.txt", position=0, text="宁波市总工会开展活动")
-    >>> Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会", rule="union.grammar/v2").key
+    >>> Mention(kind=UNION, text="宁波市总工会", start=0, end=6, label="宁波市总工会", rule="union.grammar/v3").key
     ('UnionBody', '宁波市总工会')
 """
 

@@ -49,3 +49,22 @@ def test_spans_and_rules() -> None:
     assert all(text[s:e] == name for s, e, name, _rule in found)
     rules = {rule for _s, _e, name, rule in found if name == "“送技能进工地”行动"}
     assert rules == {"initiative.np/v1", "initiative.trigger_object/v1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a person word jieba does not know, cut before its suffix, is one candidate with its modifiers
+        ("青禾市总工会为网格员开展免费体检活动。", {"网格员"}),
+        ("青禾县总工会为电力巡线工开展体检。", {"电力巡线工"}),
+        # a suffix after a function word or after another person word starts nothing
+        ("青禾县总工会为员工开展免费体检活动。", {"员工"}),
+    ],
+)
+def test_group_candidates_bound_suffix(text: str, expected: set[str]) -> None:
+    from kg.extract.nlp import make_nlp, process
+    from kg.records import Article
+
+    doc = process(make_nlp(model="rules"), Article(id="x#0", source_file="x", position=0, text=text))
+    found = {m.label for m in doc.user_data["ukg-snapshot"] if m.kind == "BeneficiaryGroup"}
+    assert found == expected, found

@@ -96,7 +96,7 @@ class EntityIndex:
     >>> from kg.records import Mention
     >>> a = Article(id="a#0", source_file="a", position=0, text="")
     >>> index = EntityIndex()
-    >>> index.add(Mention(kind=UNION, text="市总", start=5, end=7, label="某市总工会", rule="union.grammar/v2"), article=a)
+    >>> index.add(Mention(kind=UNION, text="市总", start=5, end=7, label="某市总工会", rule="union.grammar/v3"), article=a)
     'https://w3id.org/union-kg/id/union/某市总工会'
     >>> [(e.label, e.alt_labels) for e in index]
     [('某市总工会', ('市总',))]

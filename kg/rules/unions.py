@@ -12,7 +12,7 @@ A union mention is <descriptor> <level>? <head> (on the simplified text, charact
   distributes over coordinated places (某市、某县等县市总工会);
 - town level (镇/乡/街道/社区/村 + 工会 / 工会联合会 / 联合工会) keeps its head, own name only; a name after
   a higher place is a name whatever jieba reads in it (某区下应街道总工会);
-- division unions of the production corps: 第X师总工会 (union.grammar/v2);
+- division unions of the production corps: 第X师总工会 (union.grammar/v3);
 - zone (经开区/高新区 … + (总)工会, union.zone/v2) and office (省直机关, 市直属机关, X机关; 某区总工会机关工会,
   union.office/v2) unions, written bare → the article's place prefixed;
 - workplace unions: <enterprise or unit chain> + head, as written (X有限公司Y分公司工会, X车务段工会,
@@ -60,7 +60,7 @@ from kg.rules import add_mention, add_relation
 from kg.zh.text import finditer_at, sentence_spans
 
 RULE_NATIONAL = "union.national/v1"
-RULE_TERRITORIAL = "union.grammar/v2"
+RULE_TERRITORIAL = "union.grammar/v3"
 RULE_ABBREV = "union.abbrev/v1"
 RULE_ANAPHORA = "union.anaphora/v3"
 RULE_HEADLINE = "union.headline/v1"
@@ -307,9 +307,21 @@ def _is_verbish(name: str) -> bool:
 
 
 def _gaz_prefix(text: str, start: int, end: int) -> int | None:
-    """End of a gazetteer place that starts at ``start`` and leaves ≥ 2 characters before ``end``."""
+    """End of a gazetteer place that starts at ``start`` and leaves ≥ 2 characters before ``end``; a
+    level character written after a short name goes with it (a county the gazetteer knows that has
+    become a city: 某某|市 before a town).
+
+    >>> t = "宁乡市金洲镇"
+    >>> t[_gaz_prefix(t, 0, len(t)):]
+    '金洲镇'
+    """
     found = longest_starting(text, start, longest=min(12, end - start - 2))
-    return found[0] if found else None
+    if not found:
+        return None
+    stop = found[0]
+    if text[stop:stop + 1] in _GAZ_LEVEL_CHARS and stop + 1 <= end - 2 and text[stop - 1] not in _GAZ_LEVEL_CHARS:
+        stop += 1
+    return stop
 
 
 def _pick(places: tuple[Place, ...], text: str, own_start: int) -> Place | None:
