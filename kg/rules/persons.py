@@ -24,7 +24,11 @@ the union named last in the sentence.  Posts: kg/data/posts-v2.tsv ([body][rank]
 Names: a surname (kg/data/surnames-v1.txt) + 1–2 given characters followed by a mark or a word that
 starts a predicate (kg/data/person-grammar-v1.tsv), else jieba's reading; or a minority-style name
 with "·"; or one to three parts of a minority name written without surname or dot (才让卓玛, 阿依古丽;
-kg/data/minority-names-v1.txt).  Associations and federations right before a post (某省工商业联合会副主席)
+kg/data/minority-names-v1.txt).  Where none of these reads a name next to a post (a surname the
+lexicon lacks, a word after the name it does not list), the person Baidu's LAC model tags there is the
+name (person.lac/v1, kg.zh.ner; the construction still gives the posts): LAC reads only a window of the
+sentence around the place asked about, and only where a name can start or end (a word boundary, no
+mark or predicate word).  Associations and federations right before a post (某省工商业联合会副主席)
 become Organization mentions (org.association/v1) for that post.  Bylines (记者/通讯员/摄 …) never match:
 they carry no post.
 
