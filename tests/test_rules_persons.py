@@ -217,3 +217,58 @@ def test_association_memberships(nlp, text, expected):
 )
 def test_not_names_round2(nlp, text, absent):
     assert absent not in persons(run(nlp, text))
+
+
+# person.lac/v1: names the surname grammar cannot read (a surname missing from the lexicon, a verb after
+# the name that the grammar does not list, a given name with a character it never takes), read by
+# Baidu's LAC next to the post; the construction still gives the post and its union.
+@pytest.mark.parametrize(
+    "text, name, org",
+    [
+        ("青禾县总工会副主席郗晨阳调研新就业形态劳动者入会情况。", "郗晨阳", "青禾县总工会"),
+        ("青禾市总工会党组成员、副主席訾一帆宣读表彰决定。", "訾一帆", "青禾市总工会"),
+        ("白沙区总工会主席钮雨桐走进快递站点。", "钮雨桐", "白沙区总工会"),
+        ("青禾县总工会常务副主席冷月华慰问环卫工人。", "冷月华", "青禾县总工会"),
+        ("白沙镇总工会主席劳思远给职工送去清凉。", "劳思远", "白沙镇总工会"),
+        ("青禾市总工会主席鄂俊峰对活动提出要求。", "鄂俊峰", "青禾市总工会"),
+        # the other constructions: a copula, a 的 clause, an apposition, a name before the post
+        ("青禾县总工会召开第三次会员代表大会,郗晨阳当选为青禾县总工会主席。", "郗晨阳", "青禾县总工会"),
+        ("兼任青禾县总工会副主席的訾一帆介绍了有关情况。", "訾一帆", "青禾县总工会"),
+        ("蒯书宁,青禾县总工会副主席,长期从事职工维权工作。", "蒯书宁", "青禾县总工会"),
+        ("青禾县总工会郗晨阳主席一行来到企业走访。", "郗晨阳", "青禾县总工会"),
+    ],
+)
+def test_lac_reads_names_the_grammar_misses(nlp, text, name, org):
+    doc = run(nlp, text)
+    assert (name, org) in union_memberships(doc)
+    assert {m.rule for m in doc._.ukg_mentions if m.kind == PERSON and m.label == name} == {"person.lac/v1"}
+
+
+def test_lac_reads_coordinated_names(nlp):
+    doc = run(nlp, "青禾县总工会副主席郗晨阳、訾一帆参加座谈。")
+    assert union_memberships(doc) == {("郗晨阳", "青禾县总工会"), ("訾一帆", "青禾县总工会")}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # the grammar reads these names itself: their rule stays the construction's
+        ("青禾县总工会主席覃晓蔓深入车间走访职工。", "覃晓蔓"),
+        ("青禾县总工会主席欧阳晨曦慰问困难职工。", "欧阳晨曦"),
+    ],
+)
+def test_names_the_grammar_reads_keep_its_rule(nlp, text, name):
+    doc = run(nlp, text)
+    assert {m.rule for m in doc._.ukg_mentions if m.kind == PERSON and m.label == name} == {"person.post_name/v3"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "青禾县总工会主席要求各级工会做好职工服务工作。",
+        "青禾市总工会副主席会议研究了年度重点工作。",
+        "青禾县总工会召开主席办公会,研究部署下一阶段工作。",
+    ],
+)
+def test_lac_adds_no_person_without_a_name(nlp, text):
+    assert persons(run(nlp, text)) == set()
