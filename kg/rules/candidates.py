@@ -317,7 +317,7 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
     for start, end, word in tokens:
         joined, previous = _bound_suffix(previous, (start, end, word), suffixes, tags), (start, end, word)
         if joined is not None:  # jieba cut a person word its dictionary lacks before its suffix: 网格|员
-            start, word = joined
+            start, end, word = joined
         if len(word) < 2 or word in stops or not (word in heads or (word[-1] in suffixes and tags.get(word) in _GROUP_TAGS)
                                                   or joined is not None):
             continue
@@ -329,23 +329,30 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
 
 
 def _bound_suffix(previous: tuple[int, int, str] | None, token: tuple[int, int, str], suffixes: frozenset[str],
-                  tags: dict[str, str]) -> tuple[int, str] | None:
-    """(start, word) of a person word that jieba cut before its one-character suffix (网格|员, 巡线|工):
-    the suffix as a word of its own right after a content word of two or more characters.
+                  tags: dict[str, str]) -> tuple[int, int, str] | None:
+    """(start, end, word) of a person word that jieba cut before its one-character suffix (网格|员,
+    巡线|工): the suffix as a word of its own, or glued to the coordinator after it (巡道|工和), right
+    after a content word of two or more characters.
 
-    >>> tags = {"网格": "n", "为": "p"}
-    >>> _bound_suffix((1, 3, "网格"), (3, 4, "员"), frozenset("员"), tags)
-    (1, '网格员')
-    >>> _bound_suffix((0, 1, "为"), (1, 2, "员"), frozenset("员"), tags) is None
+    >>> tags = {"网格": "n", "巡道": "v", "为": "p"}
+    >>> _bound_suffix((1, 3, "网格"), (3, 4, "员"), frozenset("员工"), tags)
+    (1, 4, '网格员')
+    >>> _bound_suffix((1, 3, "巡道"), (3, 5, "工和"), frozenset("员工"), tags)
+    (1, 4, '巡道工')
+    >>> _bound_suffix((0, 1, "为"), (1, 2, "员"), frozenset("员工"), tags) is None
     True
     """
-    start, end, word = token
-    if previous is None or len(word) != 1 or word not in suffixes or previous[1] != start:
+    from kg.rules.groups import _COORDINATORS
+
+    start, _end, word = token
+    if previous is None or word[:1] not in suffixes or previous[1] != start:
+        return None
+    if len(word) != 1 and not (len(word) == 2 and word[1] in _COORDINATORS):
         return None
     before = previous[2]
     if len(before) < 2 or tags.get(before) not in _GROUP_TAGS - {None} or before[-1] in suffixes:
         return None
-    return previous[0], before + word
+    return previous[0], start + 1, before + word[0]
 
 
 _LEAD = re.compile(r"(?:[0-9０-９.]+|[一二两三四五六七八九十百千万几]+)[余多]?[万千百亿]?[余多]?(?:元|名|位|个|项|场|次|家|所|户|批|份|册|本|套|期|届|年度|年)?"
