@@ -6,6 +6,7 @@ Run from the project root (the shared data beside it, or KG_SHARED):
     .venv/bin/python tools/quality_report.py                  # the tables with the shipped models
     .venv/bin/python tools/quality_report.py --ablations      # and one row per decision left to the hand rules
     .venv/bin/python tools/quality_report.py --model rules    # the hand rules alone
+    .venv/bin/python tools/quality_report.py --rules          # and what each rule's facts add (check split)
 
 The check split is only ever scored (no errors are printed for it).
 """
@@ -54,6 +55,54 @@ def scores(sources: Path, gold: Path, out: Path, model: str | None) -> dict:
     return {c: report.category(c) for c in (*CATEGORIES, "micro")}
 
 
+def rule_ablation(sources: Path, gold: Path, model: str | None) -> str:
+    """What each rule's output adds on a split: the articles are extracted once, then scored without the
+    mentions a rule labelled (and the facts on them) or without the facts it stated.  Rules that only
+    propose candidates to a model show up as the model's (model.*): their effect is the model's."""
+    from kg.extract.article import extract
+    from kg.extract.nlp import make_nlp
+    from kg.ingest.discover import discover
+    from kg.ingest.read import read_file
+    from kg.records import Extraction
+    from kg.store.eval import load_gold, predictions_from_extractions, score
+
+    nlp = make_nlp(model)
+    found, _problems = discover([sources])
+    extractions = [extract(article, nlp=nlp) for path, name in found for article in read_file(path, source_file=name)[0]]
+    facts = load_gold(gold)
+
+    def without(rule: str | None) -> dict:
+        kept = []
+        for x in extractions:
+            mentions = tuple(m for m in x.mentions if _rule_name(m.rule) != rule)
+            ids = {id(m) for m in mentions}
+            relations = tuple(r for r in x.relations if _rule_name(r.rule) != rule and id(r.subject) in ids
+                              and id(r.object) in ids)
+            kept.append(Extraction(article=x.article, mentions=mentions, relations=relations))
+        report = score(predictions_from_extractions(kept), facts)
+        return {c: report.category(c) for c in (*CATEGORIES, "micro")}
+
+    counts: dict[str, int] = {}
+    for x in extractions:
+        for item in (*x.mentions, *x.relations):
+            counts[_rule_name(item.rule)] = counts.get(_rule_name(item.rule), 0) + 1
+    base = without(None)
+    lines = ["| rule | outputs | " + " | ".join(f"Δ {c} F1" for c in (*CATEGORIES, "micro")) + " |",
+             "|---" * (len(CATEGORIES) + 3) + "|",
+             "| (all) | | " + " | ".join(f"{base[c].f1:.3f}" for c in (*CATEGORIES, "micro")) + " |"]
+    for rule in sorted(counts):
+        row = without(rule)
+        deltas = [row[c].f1 - base[c].f1 for c in (*CATEGORIES, "micro")]
+        if not any(abs(d) >= 0.0005 for d in deltas):
+            continue
+        lines.append(f"| {rule} | {counts[rule]} | " + " | ".join(f"{-d:+.3f}" if abs(d) >= 0.0005 else "" for d in deltas) + " |")
+    return "\n".join(lines)
+
+
+def _rule_name(rule: str) -> str:
+    return rule.split("/", 1)[0]
+
+
 def table(rows: list[tuple[str, dict]], measure: str = "prf") -> str:
     head = "| | " + " | ".join(c for c in (*CATEGORIES, "micro")) + " |"
     lines = [head, "|---" * (len(CATEGORIES) + 2) + "|"]
@@ -67,6 +116,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="a model folder, 'shipped' or 'rules' (default: kg's default)")
     parser.add_argument("--ablations", action="store_true", help="also leave each decision to the hand rules (check split)")
+    parser.add_argument("--rules", action="store_true", help="also what each rule's facts add, on the tune and check splits")
     args = parser.parse_args()
     folder = shared()
     forms = {row["id"]: row["form"] for row in csv.DictReader(open(folder / "gold" / "dev" / "FORMS.tsv", encoding="utf-8"), delimiter="\t")}
@@ -99,6 +149,11 @@ def main() -> None:
             ablated.append(("hand rules alone", scores(*check, tmp / "out-rules", "rules")))
             print("\nCheck split: each model against the hand rule it replaces\n")
             print(table(ablated))
+        if args.rules:
+            model = None if args.model in (None, "shipped") else args.model
+            for name, (sources, gold) in (("tune (odd dev)", tune), ("check (even dev)", check)):
+                print(f"\n{name}: what each rule's output adds (F1 lost when it is left out; rules that change no score are not listed)\n")
+                print(rule_ablation(sources, gold, model))
 
 
 if __name__ == "__main__":
