@@ -81,47 +81,70 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
 
     Units that end a head noun longer than their own word (登记|点, 咨询|台) take the tag H: jieba
     tags their last piece as a count or verb, but it closes a name."""
-    tags = posseg.word_tags()
     quoted = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
     quoted.append((len(text) + 1, len(text) + 1))  # (a sentinel after every token)
     heads_set, lengths, by_last = _heads()
     longest = lengths[0]
-    barrier_tags, barrier_words = _BARRIER_TAGS | {"w"}, _barrier_words()
+    info_of = _WORD_INFO
     units: list[tuple[int, int, str, str]] = []
     heads: list[str | None] = []
     barriers: list[bool] = []
+    next_quote, quote_end = quoted[0]
     k = 0
     for start, end, word in tokens:
-        while quoted[k][1] <= start:
-            k += 1
-        if quoted[k][0] <= start:  # (and start < its end)
-            qs, qe = quoted[k]
-            if units and units[-1][0] == qs:
+        if quote_end <= start:
+            while quoted[k][1] <= start:
+                k += 1
+            next_quote, quote_end = quoted[k]
+        if next_quote <= start:  # (and start < its end)
+            if units and units[-1][0] == next_quote:
                 continue  # (a token inside the quoted unit already added)
-            start, end, word = qs, qe, text[qs:qe]
-            tag = "D" if text[qs] == "《" else "Q"
-        elif word.isspace():
-            tag = "w"
+            start, end, word = next_quote, quote_end, text[next_quote:quote_end]
+            tag = "D" if text[next_quote] == "《" else "Q"
+            ends_in, barrier = by_last.get(text[end - 1:end], ()), word in _barrier_words()
         else:
-            tag = tags.get(word)
-            if tag is None:
-                tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
+            info = info_of.get(word)
+            if info is None:
+                info = info_of[word] = _word_info(word)
+            tag, barrier, ends_in = info
         # only the lengths of heads ending in the unit's last character (all of them at the text's
         # start, where a longer length slices from the end of the text)
         head = None
-        for length in by_last.get(text[end - 1:end], ()) if end >= longest else lengths:
-            if end - length >= start - 8 and text[end - length:end] in heads_set:
-                head = text[end - length:end]
-                break
+        if ends_in or end < longest:
+            for length in ends_in if end >= longest else lengths:
+                if end - length >= start - 8 and text[end - length:end] in heads_set:
+                    head = text[end - length:end]
+                    break
         if head and tag not in ("Q", "D", "w") and len(head) > len(word):
             tag = "H"
             barrier = blocked(start, end)
-        else:  # (_is_barrier)
-            barrier = tag in barrier_tags or word in barrier_words or word.isspace() or blocked(start, end)
+        elif not barrier:  # (_is_barrier)
+            barrier = blocked(start, end)
         units.append((start, end, word, tag))
         heads.append(head)
         barriers.append(barrier)
     return units, heads, barriers
+
+
+# What _units needs of a word, whatever its place: (tag, whether it is a barrier word, the lengths of
+# the head nouns ending in its last character); a vocabulary, like spaCy's, filled as words come.
+_WORD_INFO: dict[str, tuple[str, bool, tuple[int, ...]]] = {}
+
+
+def _word_info(word: str) -> tuple[str, bool, tuple[int, ...]]:
+    """(tag, barrier whatever the place, head lengths ending in its last character) of a word of jieba's.
+
+    >>> _word_info("开展")[:2], _word_info("热线")[0]
+    (('v', True), 'n')
+    """
+    if word.isspace():
+        tag = "w"
+    else:
+        tag = posseg.word_tags().get(word)
+        if tag is None:
+            tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
+    barrier = tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace()
+    return tag, barrier, _heads()[2].get(word[-1:], ())
 
 
 @lru_cache(maxsize=1)
