@@ -112,6 +112,23 @@ class Context:
     def _first(self, label: str) -> int:
         return next(u.start for u in self.unions if u.label == label)
 
+    def modal_in(self, start: int, end: int) -> bool:
+        """Whether text[start:end] holds a modal verb of exhortation (``mission._MODAL.search(text, start, end)``),
+        searched from the first character that can open one (most sentences have none).
+
+        >>> from kg.extract.nlp import make_doc, make_nlp
+        >>> from kg.records import Article
+        >>> context = Context(make_doc(make_nlp(), Article(id="x#0", source_file="x", position=0, text="工会要求各级工会要开展活动")))
+        >>> context.modal_in(0, 8), context.modal_in(0, 9), context.modal_in(9, 13)
+        (False, True, False)
+        """
+        firsts = self.__dict__.get("_modal_firsts")
+        if firsts is None:
+            firsts = self._modal_firsts = [m.start() for m in _MODAL_FIRST.finditer(self.text)]
+        i = bisect_left(firsts, start)
+        # (no match starts before its first character, and the pattern's look-behinds see the text before)
+        return i < len(firsts) and firsts[i] < end and mission._MODAL.search(self.text, firsts[i], end) is not None
+
     def unions_between(self, start: int, end: int) -> list[Mention]:
         """The union mentions that start in [start, end), in order."""
         return self.unions[bisect_left(self._union_starts, start):bisect_left(self._union_starts, end)]
@@ -168,6 +185,8 @@ class Context:
 
 
 _WHITESPACE = re.compile(r"\s")
+# The characters that open a match of kg.rules.mission._MODAL (要, 应当, 必须, 务必, 亟需 …).
+_MODAL_FIRST = re.compile("[要应必务亟]")
 
 
 @lru_cache(maxsize=65536)
@@ -293,7 +312,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
         f.append("contains_group")
     if any(map(str.isdigit, bare)):
         f.append("digit")
-    if mission._MODAL.search(text, s, start):
+    if context.modal_in(s, start):
         f.append("modal_before")
     if "的" in bare:
         f.append("has_de")
@@ -356,6 +375,7 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
     labels = Counter(m.label for m, _r in by_span.values())
     longer_names = sorted({m.label.strip(_QUOTES) for m, _r in by_span.values()}, key=len, reverse=True)
     shorter = [-len(n) for n in longer_names]  # ascending
+    joined: dict[int, str] = {}  # k → the k longest names, one a line (a name in one is in one of them)
     group_spans = sorted((g.start, g.end) for g in groups)
     group_starts = [s for s, _e in group_spans]
     out = []
@@ -368,7 +388,14 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
                 relation = r
         bare = mention.label.strip(_QUOTES)
         # (the names longer than this one are the first ones)
-        longer = any(bare in n for n in longer_names[:bisect_left(shorter, -len(bare))])
+        k = bisect_left(shorter, -len(bare))
+        if k and "\n" not in bare:
+            pool = joined.get(k)
+            if pool is None:
+                pool = joined[k] = "\n".join(longer_names[:k])
+            longer = bare in pool
+        else:
+            longer = any(bare in n for n in longer_names[:k])
         # (a group inside the span starts in it)
         contains = any(e <= end for _s, e in group_spans[bisect_left(group_starts, start):bisect_right(group_starts, end)])
         features = _initiative_features(context, mention, rules, old=relation, occurrences=labels[mention.label],
