@@ -38,7 +38,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
@@ -193,6 +195,25 @@ _MODAL_FIRST = re.compile("[要应必务亟]")
 def _underscored(word: str) -> str:
     """A word with its white space as "_" (feature names hold none)."""
     return _WHITESPACE.sub("_", word)
+
+
+def _first_container(spans: list[tuple[int, int]]) -> Callable[[int, int], int | None]:
+    """For spans sorted by start: a function (start, end) → the index of the first span that contains
+    text[start:end] (starts at or before it and ends at or after it), or None; in logarithmic time.
+
+    >>> first = _first_container([(0, 4), (2, 9), (3, 5)])
+    >>> first(3, 5), first(0, 3), first(3, 8), first(6, 10)
+    (1, 0, 1, None)
+    """
+    starts = [s for s, _e in spans]
+    reach = list(accumulate((e for _s, e in spans), max))  # the furthest end of the spans up to k
+
+    def first(start: int, end: int) -> int | None:
+        hi = bisect_right(starts, start)  # spans[:hi] start at or before start
+        k = bisect_left(reach, end, 0, hi)  # the first of them to end at or after end
+        return k if k < hi else None
+
+    return first
 
 
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
@@ -518,7 +539,10 @@ def _group_features(context: Context, group: Mention, *, inits: list[Mention], m
         f.append("agent")
     if group.label in served_by_rules:
         f.append("served_by_rules")
-    if any(i.start <= group.start and group.end <= i.end for i in inits):
+    inside = memo.get("inside")
+    if inside is None:
+        inside = memo["inside"] = _first_container(sorted((i.start, i.end) for i in inits))
+    if inside(group.start, group.end) is not None:
         f.append("in_initiative")
     s, e = context.sentence_span(group.start)
     sentence = memo.get((s, e))
@@ -977,9 +1001,11 @@ def coordinated_served(context: Context, snapshot: list[Mention], groups: list[M
     phrases = sorted((m for m in snapshot if m.kind == GROUP), key=lambda m: (m.start, m.end))
     lists = group_lists(context.text, phrases)
 
+    first_phrase = _first_container([(m.start, m.end) for m in phrases])
+
     def list_of(group: Mention) -> int | None:
-        return next((n for phrase, n in zip(phrases, lists) if phrase.start <= group.start and group.end <= phrase.end),
-                    None)
+        k = first_phrase(group.start, group.end)
+        return None if k is None else lists[k]
 
     serving: dict[int, list[tuple[Mention, float]]] = {}
     served_ids = set()
@@ -990,9 +1016,9 @@ def coordinated_served(context: Context, snapshot: list[Mention], groups: list[M
                 serving.setdefault(n, []).append((r.subject, r.confidence))
     out = []
     # the list's items the group model rejected are served too (a long list's rare occupations)
+    accepted = grammar.overlap_test([(g.start, g.end) for g in groups])
     rejected = [Mention(kind=GROUP, text=m.text, start=m.start, end=m.end, label=m.label, rule=RULE_COORDINATED,
-                        confidence=m.confidence) for m in phrases
-                if not any(m.start < g.end and g.start < m.end for g in groups)]
+                        confidence=m.confidence) for m in phrases if not accepted(m.start, m.end)]
     for group in groups + rejected:
         if id(group) in served_ids or (n := list_of(group)) is None or n not in serving:
             continue

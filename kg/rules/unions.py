@@ -985,6 +985,7 @@ def _level_places(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Pla
 
 
 @lru_cache(maxsize=8)
+@lru_cache(maxsize=8)  # (asked for each bare union of a level: the article is tagged once)
 def _short_place_words(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ...]:
     """Short names of divisions of ``level`` that jieba reads as place words (ns) anywhere in the article
     (常德 for 常德市), when exactly one division of that level has that name; the place finder takes
