@@ -90,7 +90,7 @@ def _one_line(text: str) -> str:
     )
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Mention:
     """A span of ``Article.text`` that names an entity.
 
@@ -110,14 +110,6 @@ class Mention:
     confidence: float = 1.0
     attrs: Attrs = ()
 
-    def __init__(self, kind: str, text: str, start: int, end: int, label: str, rule: str,
-                 confidence: float = 1.0, attrs: Attrs = ()) -> None:
-        # (the fields written into the instance's dict at once: the frozen dataclass's own __init__ sets
-        # them one by one through object.__setattr__, and extraction makes tens of thousands of mentions)
-        fields = self.__dict__
-        fields["kind"], fields["text"], fields["start"], fields["end"] = kind, text, start, end
-        fields["label"], fields["rule"], fields["confidence"], fields["attrs"] = label, rule, confidence, attrs
-
     @property
     def key(self) -> tuple[str, str]:
         return (self.kind, self.label)
@@ -126,7 +118,7 @@ class Mention:
         return dict(self.attrs).get(name, default)
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Relation:
     """A fact between two mentions, with the sentence it came from.
 
@@ -142,14 +134,6 @@ class Relation:
     rule: str
     confidence: float = 1.0
     attrs: Attrs = ()
-
-    def __init__(self, predicate: str, subject: Mention, object: Mention, sentence_start: int,  # noqa: A002
-                 sentence_end: int, rule: str, confidence: float = 1.0, attrs: Attrs = ()) -> None:
-        # (as Mention's: the fields at once)
-        fields = self.__dict__
-        fields["predicate"], fields["subject"], fields["object"] = predicate, subject, object
-        fields["sentence_start"], fields["sentence_end"] = sentence_start, sentence_end
-        fields["rule"], fields["confidence"], fields["attrs"] = rule, confidence, attrs
 
     def attr(self, name: str, default: str | None = None) -> str | None:
         return dict(self.attrs).get(name, default)

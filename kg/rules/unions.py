@@ -860,9 +860,13 @@ def _footer_lines(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if "\n" not in text:
         return out
+    # (no marker holds a line break: a text with fewer than two markers and no strong one has no such line)
+    strong = grammar("footer_strong")
+    if not any(m in text for m in strong) and len(_footer_re().findall(text)) < 2:
+        return out
     pos = 0
     for line in text.split("\n"):
-        if len(_footer_re().findall(line)) >= 2 or any(m in line for m in grammar("footer_strong")):
+        if len(_footer_re().findall(line)) >= 2 or any(m in line for m in strong):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
