@@ -28,7 +28,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, count
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -247,10 +248,23 @@ def _trigger_set() -> frozenset[str]:
     return frozenset(_lexicon()["trigger"])
 
 
+def _indexes_of(units: list, words: frozenset[str]) -> list[int]:
+    """The indexes of the units that are one of the words (a C loop: units run to the whole article).
+
+    >>> _indexes_of([(0, 2, "开展", "v"), (2, 4, "活动", "vn"), (4, 5, "等", "u")], frozenset({"等", "开展"}))
+    [0, 2]
+    """
+    return list(compress(count(), map(words.__contains__, map(itemgetter(2), units))))
+
+
+_DENG = frozenset({"等", "等等"})
+_QUOTED_TAGS = frozenset({"Q", "D"})
+
+
 def _trigger_objects(units: list, blocked: Callable[[int, int], bool]) -> list[tuple[int, int, str]]:
     out = []
     triggers = _trigger_set()
-    for k in [k for k, unit in enumerate(units) if unit[2] in triggers]:
+    for k in _indexes_of(units, triggers):
         j = k + 1
         while j < len(units) and units[j][2] in _ASPECT:
             j += 1
@@ -264,7 +278,7 @@ def _list_items(text: str, units: list, blocked: Callable[[int, int], bool]) -> 
     out = []
     list_heads = _lexicon()["list_head"]
     triggers = _trigger_set()
-    for k in [k for k, unit in enumerate(units) if unit[2] in ("等", "等等")]:
+    for k in _indexes_of(units, _DENG):
         if not text.startswith(list_heads, _after_count(text, units[k][1])):
             continue
         first = k
@@ -301,7 +315,7 @@ def find_candidates(text: str, *, tokens: list[tuple[int, int, str]] | None = No
             pos += len(word)
     units, heads, barriers = _units(text, tokens, overlaps)
     found = _noun_phrases(units, barriers, heads) + _trigger_objects(units, overlaps) + _list_items(text, units, overlaps)
-    for start, end, word, tag in units:
+    for start, end, word, tag in compress(units, map(_QUOTED_TAGS.__contains__, map(itemgetter(3), units))):
         if tag == "D" and end - start >= 5:
             found.append((start, end, RULE_DOCUMENT_ANY))
         elif tag == "Q" and 4 <= end - start <= 22 and not re.search(r"[，。；！？]", word) \
@@ -376,9 +390,13 @@ def ukg_candidates(doc: Doc) -> Doc:
         article = doc._.ukg_article
         blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
         tokens = _tokens(doc)
+        labels: dict[str, str] = {}  # (a span proposed by several rules is one name)
         for start, end, name, rule in find_candidates(doc.text, tokens=tokens, blocked=blocked):
             surface = article.text[start:end] if article is not None else name
-            found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=to_simplified(name),
+            label = labels.get(name)
+            if label is None:
+                label = labels[name] = to_simplified(name)
+            found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=label,
                                  rule=rule, confidence=CANDIDATE_CONFIDENCE))
     doc.user_data["ukg-candidates"] = found
     # the hand rules' initiatives and groups before ukg_mission prunes them, and the groups of the suffix

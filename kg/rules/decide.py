@@ -135,6 +135,14 @@ class Context:
         """The union mentions that start in [start, end), in order."""
         return self.unions[bisect_left(self._union_starts, start):bisect_left(self._union_starts, end)]
 
+    def clause_start(self, pos: int) -> int:
+        """Where the clause around ``pos`` starts (``mission._clause(text, pos)[0]``)."""
+        ends = self.__dict__.get("_clause_ends")
+        if ends is None:
+            ends = self._clause_ends = mission._clause_ends(self.text)
+        i = bisect_left(ends, pos)
+        return ends[i - 1] + 1 if i else 0
+
     def clause_marks(self, start: int, end: int) -> int:
         """How many clause marks (，；： …: what ends a clause inside a sentence) text[start:end] holds."""
         marks = self.__dict__.get("_clause_marks")
@@ -285,6 +293,19 @@ def initiative_features(context: Context, mention: Mention, rules: set[str], *, 
 
 
 _QUOTES = "“”‘’「」『』《》"
+# The bucket features of a name's length and of how often the article names it, by value (the last for all above).
+_NAME_LENGTHS = tuple("len=" + _bucket(n, (2, 3, 4, 6, 9, 14)) for n in range(16))
+_OCCURRENCES = tuple("occurrences=" + _bucket(n, (1, 2, 4)) for n in range(6))
+
+
+@lru_cache(maxsize=1024)
+def _rule_feature(rule: str) -> str:
+    """The feature of a rule that proposed a span (its id without the version).
+
+    >>> _rule_feature("initiative.np/v1")
+    'rule=initiative.np'
+    """
+    return f"rule={_rule_name(rule)}"
 _FRAME_ROLES = ("为主题", "为主线", "为载体", "为抓手", "为契机", "为平台")
 
 
@@ -295,7 +316,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
     start, end = mention.start, mention.end
     name = text[start:end]
     bare = name.strip(_QUOTES)
-    f = [f"rule={_rule_name(r)}" for r in sorted(rules)]
+    f = [_rule_feature(r) for r in sorted(rules)]
     f.append(f"old={old}")
     head = _head_of(bare)
     f.append(f"head={head}" if head else "head=none")
@@ -311,7 +332,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
         f.append("quote_inside")
     if name.startswith("《"):
         f.append("document")
-    f.append("len=" + _bucket(len(bare), (2, 3, 4, 6, 9, 14)))
+    f.append(_NAME_LENGTHS[min(len(bare), 15)])
     before = context.word_before(start)
     f.append(f"before={before}")
     if before in _triggers():
@@ -326,7 +347,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
     f.append("union_in_sentence" if unions else "no_union_in_sentence")
     if any(u.end <= start for u in unions):
         f.append("union_before")
-    f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
+    f.append(_OCCURRENCES[min(occurrences, 5)])
     if not hand_initiatives.acceptable_in(text, name):
         f.append("unacceptable")
     if contains_group:
@@ -339,7 +360,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
         f.append("has_de")
     if part_of_longer:
         f.append("part_of_longer")
-    lo = mission._clause(text, start)[0]
+    lo = context.clause_start(start)
     trigger = _last_trigger(text, max(lo, start - 20), start)
     f.append(f"clause_trigger={trigger}" if trigger else "clause_trigger=none")
     if any(lo <= u.start and u.end <= start for u in unions):
