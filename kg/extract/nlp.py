@@ -201,7 +201,7 @@ def _cut(text: str) -> list[str] | None:
     if _RJIEBA is None:
         return None
     try:
-        return [word for word in _RJIEBA.cut(text) if word]
+        return list(filter(None, _RJIEBA.cut(text)))  # (no empty words)
     except UnicodeEncodeError:  # a lone surrogate (a JSON "\ud800" escape) is no UTF-8 for Rust
         return None
 

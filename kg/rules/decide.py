@@ -86,7 +86,7 @@ class Context:
         tokens = doc.user_data.get("ukg-tokens")
         if tokens is None:
             tokens = doc.user_data["ukg-tokens"] = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
-        words = [word for _start, _end, word in tokens]
+        words = list(map(itemgetter(2), tokens))
         self.token_ends = dict(zip(map(itemgetter(1), tokens), words))
         self.token_starts = dict(zip(map(itemgetter(0), tokens), words))
         self.unions = sorted((m for m in doc._.ukg_mentions if m.kind == UNION), key=lambda m: m.start)

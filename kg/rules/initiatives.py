@@ -970,12 +970,11 @@ def short_forms(names: list[str]) -> dict[str, str]:
     plain = {n: _SERIES.sub("", n) for n in names}
     out = {}
     distinct = set(names)
-    # each name less a generic head it ends with: it ends with bare + that head when the rest ends with bare
-    less_generic = {n: tuple(n[:len(n) - len(g)] for g in generic if n.endswith(g)) for n in distinct}
     for short in distinct:
         bare = short.strip("“”‘’「」『』《》")
+        with_generic = tuple(bare + g for g in generic)
         longer = {n for n in distinct if len(n) > len(short) and (
-            n.endswith(short) or any(rest.endswith(bare) for rest in less_generic[n])
+            n.endswith(short) or n.endswith(with_generic)
             or (len(bare) >= 4 and plain[n] != n and plain[n].endswith(short)))}
         nearest = min(longer, key=len, default=None)
         if nearest and all(nearest in n for n in longer):
