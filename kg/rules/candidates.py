@@ -344,20 +344,38 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
     """
     from kg.rules.groups import load_taxonomy, modifier_start
 
-    lex = _lexicon()
-    suffixes, heads, stops = frozenset(lex["group_suffix"]), frozenset(lex["group_head"]), frozenset(lex["group_stop"])
-    tags = posseg.word_tags()
     taxonomy = load_taxonomy()
     overlaps = overlap_test(blocked)
     out = []
+    names_people = _NAMES_PEOPLE
     for start, end, word in tokens:
-        if len(word) < 2 or word in stops or not (word in heads or (word[-1] in suffixes and tags.get(word) in _GROUP_TAGS)):
+        named = names_people.get(word)
+        if named is None:
+            named = names_people[word] = _names_people(word)
+        if not named:
             continue
         if overlaps(start, end):
             continue
         first = modifier_start(text, start, end, blocked)
         out.append((first, end, taxonomy.preferred(text[first:end])))
     return out
+
+
+# Whether a word of jieba's names people (a group head, or a noun ending in a group suffix), per word: a
+# vocabulary filled as words come (find_group_candidates asks about every word of an article).
+_NAMES_PEOPLE: dict[str, bool] = {}
+
+
+def _names_people(word: str) -> bool:
+    """Whether a word heads a group candidate (see :func:`find_group_candidates`).
+
+    >>> _names_people("焊工"), _names_people("工会")
+    (True, False)
+    """
+    lex = _lexicon()
+    if len(word) < 2 or word in lex["group_stop"]:
+        return False
+    return word in lex["group_head"] or (word[-1] in lex["group_suffix"] and posseg.word_tags().get(word) in _GROUP_TAGS)
 
 
 _LEAD = re.compile(r"(?:[0-9０-９.]+|[一二两三四五六七八九十百千万几]+)[余多]?[万千百亿]?[余多]?(?:元|名|位|个|项|场|次|家|所|户|批|份|册|本|套|期|届|年度|年)?"
