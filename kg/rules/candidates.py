@@ -87,6 +87,8 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
     heads_set, lengths, by_last = _heads()
     longest = lengths[0]
     info_of = _WORD_INFO
+    if len(info_of) > MAX_VOCABULARY:
+        info_of.clear()
     units: list[tuple[int, int, str, str]] = []
     heads: list[str | None] = []
     barriers: list[bool] = []
@@ -128,8 +130,10 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
 
 
 # What _units needs of a word, whatever its place: (tag, whether it is a barrier word, the lengths of
-# the head nouns ending in its last character); a vocabulary, like spaCy's, filled as words come.
+# the head nouns ending in its last character); a vocabulary, like spaCy's, filled as words come (and
+# emptied past MAX_VOCABULARY words, so that a long build's memory stays flat).
 _WORD_INFO: dict[str, tuple[str, bool, tuple[int, ...]]] = {}
+MAX_VOCABULARY = 200_000
 
 
 def _word_info(word: str) -> tuple[str, bool, tuple[int, ...]]:
@@ -348,6 +352,8 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
     overlaps = overlap_test(blocked)
     out = []
     names_people = _NAMES_PEOPLE
+    if len(names_people) > MAX_VOCABULARY:
+        names_people.clear()
     for start, end, word in tokens:
         named = names_people.get(word)
         if named is None:
@@ -362,7 +368,7 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
 
 
 # Whether a word of jieba's names people (a group head, or a noun ending in a group suffix), per word: a
-# vocabulary filled as words come (find_group_candidates asks about every word of an article).
+# vocabulary filled as words come, like _WORD_INFO (find_group_candidates asks about every word of an article).
 _NAMES_PEOPLE: dict[str, bool] = {}
 
 
