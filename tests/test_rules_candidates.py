@@ -68,3 +68,29 @@ def test_group_candidates_bound_suffix(text: str, expected: set[str]) -> None:
     doc = process(make_nlp(model="rules"), Article(id="x#0", source_file="x", position=0, text=text))
     found = {m.label for m in doc.user_data["ukg-snapshot"] if m.kind == "BeneficiaryGroup"}
     assert found == expected, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "青禾县总工会近日开通了农民工维权服务热线，为快递员和外卖骑手提供法律咨询、心理疏导等服务。",
+        "园区工会在驿站设立入会登记点，组织一线焊工参加“技能比武”活动。",
+    ],
+)
+def test_word_vocabularies_change_no_answer(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-word vocabularies (_WORD_INFO, _NAMES_PEOPLE) give the answers of a cold start, also when
+    they are emptied on every call (MAX_VOCABULARY 0)."""
+    from kg.rules import candidates
+    from kg.extract.nlp import _cut
+
+    words, pos, tokens = _cut(text), 0, []
+    for word in words:
+        tokens.append((pos, pos + len(word), word))
+        pos += len(word)
+    candidates._WORD_INFO.clear()
+    candidates._NAMES_PEOPLE.clear()
+    cold = (find_candidates(text, tokens=tokens), candidates.find_group_candidates(text, tokens, []))
+    warm = (find_candidates(text, tokens=tokens), candidates.find_group_candidates(text, tokens, []))
+    monkeypatch.setattr(candidates, "MAX_VOCABULARY", 0)
+    emptied = (find_candidates(text, tokens=tokens), candidates.find_group_candidates(text, tokens, []))
+    assert cold == warm == emptied and cold[0] and cold[1]

@@ -31,6 +31,7 @@ from spacy.attrs import LIKE_NUM
 from spacy.lang.zh import ChineseTokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens.underscore import Underscore
 
 from kg.records import Article
 from kg.zh.text import to_simplified
@@ -101,7 +102,8 @@ def make_nlp(model: str | None = None) -> Language:
 
 class _Doc(Doc):
     """A Doc whose ``text`` is joined once: spaCy joins all tokens on every access, and rules read
-    ``doc.text`` per mention or sentence, which made extraction quadratic in the article length."""
+    ``doc.text`` per mention or sentence, which made extraction quadratic in the article length.
+    Its ``doc._`` is a :class:`_DocUnderscore`."""
 
     @property
     def text(self) -> str:
@@ -109,6 +111,50 @@ class _Doc(Doc):
         if text is None:
             text = self.__dict__["_text"] = Doc.text.__get__(self)
         return text
+
+    @property
+    def _(self) -> Underscore:
+        return _DocUnderscore(self)
+
+
+_get = object.__getattribute__
+
+
+class _DocUnderscore(Underscore):
+    """spaCy's ``doc._`` (the Doc's extension attributes), with the plain values (an extension with a
+    default and no getter, setter or method, such as ``ukg_mentions``) read and written in ``doc.user_data``
+    directly, where spaCy keeps them; everything else goes through spaCy's Underscore.
+
+    spaCy's object took 2.3 µs a read (four attributes set per ``doc._``, then a failed attribute look-up
+    before ``__getattr__``), and the rules read ``doc._`` about 60 times an article.
+
+    >>> doc = make_doc(make_nlp(), Article(id="x#0", source_file="x", position=0, text="职工"))
+    >>> doc._.ukg_relations = ["r"]
+    >>> doc._.ukg_relations, doc._.get("ukg_relations"), doc._.has("ukg_mentions"), isinstance(doc._, Underscore)
+    (['r'], ['r'], True, True)
+    """
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, doc: Doc) -> None:
+        object.__setattr__(self, "_owner", doc)
+
+    def __getattribute__(self, name: str):
+        extension = Underscore.doc_extensions.get(name)
+        if extension is not None and extension[1] is None and extension[2] is None \
+                and not isinstance(extension[0], Underscore.mutable_types):
+            return _get(self, "_owner").user_data.get(("._.", name, None, None), extension[0])
+        return getattr(Underscore(Underscore.doc_extensions, _get(self, "_owner")), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        extension = Underscore.doc_extensions.get(name)
+        if extension is not None and extension[3] is None:
+            _get(self, "_owner").user_data[("._.", name, None, None)] = value
+        else:
+            setattr(Underscore(Underscore.doc_extensions, _get(self, "_owner")), name, value)
+
+    def __dir__(self) -> list[str]:
+        return dir(Underscore(Underscore.doc_extensions, _get(self, "_owner")))
 
 
 def _like_num(text: str) -> bool:
@@ -155,7 +201,7 @@ def _cut(text: str) -> list[str] | None:
     if _RJIEBA is None:
         return None
     try:
-        return [word for word in _RJIEBA.cut(text) if word]
+        return list(filter(None, _RJIEBA.cut(text)))  # (no empty words)
     except UnicodeEncodeError:  # a lone surrogate (a JSON "\ud800" escape) is no UTF-8 for Rust
         return None
 

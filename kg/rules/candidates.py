@@ -28,7 +28,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, count
+from operator import itemgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -81,47 +82,74 @@ def _units(text: str, tokens: list[tuple[int, int, str]],
 
     Units that end a head noun longer than their own word (登记|点, 咨询|台) take the tag H: jieba
     tags their last piece as a count or verb, but it closes a name."""
-    tags = posseg.word_tags()
     quoted = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
     quoted.append((len(text) + 1, len(text) + 1))  # (a sentinel after every token)
     heads_set, lengths, by_last = _heads()
     longest = lengths[0]
-    barrier_tags, barrier_words = _BARRIER_TAGS | {"w"}, _barrier_words()
+    info_of = _WORD_INFO
+    if len(info_of) > MAX_VOCABULARY:
+        info_of.clear()
     units: list[tuple[int, int, str, str]] = []
     heads: list[str | None] = []
     barriers: list[bool] = []
+    next_quote, quote_end = quoted[0]
     k = 0
     for start, end, word in tokens:
-        while quoted[k][1] <= start:
-            k += 1
-        if quoted[k][0] <= start:  # (and start < its end)
-            qs, qe = quoted[k]
-            if units and units[-1][0] == qs:
+        if quote_end <= start:
+            while quoted[k][1] <= start:
+                k += 1
+            next_quote, quote_end = quoted[k]
+        if next_quote <= start:  # (and start < its end)
+            if units and units[-1][0] == next_quote:
                 continue  # (a token inside the quoted unit already added)
-            start, end, word = qs, qe, text[qs:qe]
-            tag = "D" if text[qs] == "《" else "Q"
-        elif word.isspace():
-            tag = "w"
+            start, end, word = next_quote, quote_end, text[next_quote:quote_end]
+            tag = "D" if text[next_quote] == "《" else "Q"
+            ends_in, barrier = by_last.get(text[end - 1:end], ()), word in _barrier_words()
         else:
-            tag = tags.get(word)
-            if tag is None:
-                tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
+            info = info_of.get(word)
+            if info is None:
+                info = info_of[word] = _word_info(word)
+            tag, barrier, ends_in = info
         # only the lengths of heads ending in the unit's last character (all of them at the text's
         # start, where a longer length slices from the end of the text)
         head = None
-        for length in by_last.get(text[end - 1:end], ()) if end >= longest else lengths:
-            if end - length >= start - 8 and text[end - length:end] in heads_set:
-                head = text[end - length:end]
-                break
+        if ends_in or end < longest:
+            for length in ends_in if end >= longest else lengths:
+                if end - length >= start - 8 and text[end - length:end] in heads_set:
+                    head = text[end - length:end]
+                    break
         if head and tag not in ("Q", "D", "w") and len(head) > len(word):
             tag = "H"
             barrier = blocked(start, end)
-        else:  # (_is_barrier)
-            barrier = tag in barrier_tags or word in barrier_words or word.isspace() or blocked(start, end)
+        elif not barrier:  # (_is_barrier)
+            barrier = blocked(start, end)
         units.append((start, end, word, tag))
         heads.append(head)
         barriers.append(barrier)
     return units, heads, barriers
+
+
+# What _units needs of a word, whatever its place: (tag, whether it is a barrier word, the lengths of
+# the head nouns ending in its last character); a vocabulary, like spaCy's, filled as words come (and
+# emptied past MAX_VOCABULARY words, so that a long build's memory stays flat).
+_WORD_INFO: dict[str, tuple[str, bool, tuple[int, ...]]] = {}
+MAX_VOCABULARY = 200_000
+
+
+def _word_info(word: str) -> tuple[str, bool, tuple[int, ...]]:
+    """(tag, barrier whatever the place, head lengths ending in its last character) of a word of jieba's.
+
+    >>> _word_info("开展")[:2], _word_info("热线")[0]
+    (('v', True), 'n')
+    """
+    if word.isspace():
+        tag = "w"
+    else:
+        tag = posseg.word_tags().get(word)
+        if tag is None:
+            tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
+    barrier = tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace()
+    return tag, barrier, _heads()[2].get(word[-1:], ())
 
 
 @lru_cache(maxsize=1)
@@ -224,10 +252,23 @@ def _trigger_set() -> frozenset[str]:
     return frozenset(_lexicon()["trigger"])
 
 
+def _indexes_of(units: list, words: frozenset[str]) -> list[int]:
+    """The indexes of the units that are one of the words (a C loop: units run to the whole article).
+
+    >>> _indexes_of([(0, 2, "开展", "v"), (2, 4, "活动", "vn"), (4, 5, "等", "u")], frozenset({"等", "开展"}))
+    [0, 2]
+    """
+    return list(compress(count(), map(words.__contains__, map(itemgetter(2), units))))
+
+
+_DENG = frozenset({"等", "等等"})
+_QUOTED_TAGS = frozenset({"Q", "D"})
+
+
 def _trigger_objects(units: list, blocked: Callable[[int, int], bool]) -> list[tuple[int, int, str]]:
     out = []
     triggers = _trigger_set()
-    for k in [k for k, unit in enumerate(units) if unit[2] in triggers]:
+    for k in _indexes_of(units, triggers):
         j = k + 1
         while j < len(units) and units[j][2] in _ASPECT:
             j += 1
@@ -241,7 +282,7 @@ def _list_items(text: str, units: list, blocked: Callable[[int, int], bool]) -> 
     out = []
     list_heads = _lexicon()["list_head"]
     triggers = _trigger_set()
-    for k in [k for k, unit in enumerate(units) if unit[2] in ("等", "等等")]:
+    for k in _indexes_of(units, _DENG):
         if not text.startswith(list_heads, _after_count(text, units[k][1])):
             continue
         first = k
@@ -278,7 +319,7 @@ def find_candidates(text: str, *, tokens: list[tuple[int, int, str]] | None = No
             pos += len(word)
     units, heads, barriers = _units(text, tokens, overlaps)
     found = _noun_phrases(units, barriers, heads) + _trigger_objects(units, overlaps) + _list_items(text, units, overlaps)
-    for start, end, word, tag in units:
+    for start, end, word, tag in compress(units, map(_QUOTED_TAGS.__contains__, map(itemgetter(3), units))):
         if tag == "D" and end - start >= 5:
             found.append((start, end, RULE_DOCUMENT_ANY))
         elif tag == "Q" and 4 <= end - start <= 22 and not re.search(r"[，。；！？]", word) \
@@ -307,20 +348,26 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
     """
     from kg.rules.groups import load_taxonomy, modifier_start
 
-    lex = _lexicon()
-    suffixes, heads, stops = frozenset(lex["group_suffix"]), frozenset(lex["group_head"]), frozenset(lex["group_stop"])
-    tags = posseg.word_tags()
     taxonomy = load_taxonomy()
     overlaps = overlap_test(blocked)
     out = []
+    names_people = _NAMES_PEOPLE
+    if len(names_people) > MAX_VOCABULARY:
+        names_people.clear()
+    suffixes, tags, stops = _group_suffixes(), posseg.word_tags(), _lexicon()["group_stop"]
     previous: tuple[int, int, str] | None = None
     for start, end, word in tokens:
         joined, previous = _bound_suffix(previous, (start, end, word), suffixes, tags), (start, end, word)
         if joined is not None:  # jieba cut a person word its dictionary lacks before its suffix: 网格|员
             start, end, word = joined
-        if len(word) < 2 or word in stops or not (word in heads or (word[-1] in suffixes and tags.get(word) in _GROUP_TAGS)
-                                                  or joined is not None):
-            continue
+            if word in stops:
+                continue
+        else:
+            named = names_people.get(word)
+            if named is None:
+                named = names_people[word] = _names_people(word)
+            if not named:
+                continue
         if overlaps(start, end):
             continue
         first = modifier_start(text, start, end, blocked)
@@ -355,6 +402,28 @@ def _bound_suffix(previous: tuple[int, int, str] | None, token: tuple[int, int, 
     return previous[0], start + 1, before + word[0]
 
 
+@lru_cache(maxsize=1)
+def _group_suffixes() -> frozenset[str]:
+    return frozenset(_lexicon()["group_suffix"])
+
+
+# Whether a word of jieba's names people (a group head, or a noun ending in a group suffix), per word: a
+# vocabulary filled as words come, like _WORD_INFO (find_group_candidates asks about every word of an article).
+_NAMES_PEOPLE: dict[str, bool] = {}
+
+
+def _names_people(word: str) -> bool:
+    """Whether a word heads a group candidate (see :func:`find_group_candidates`).
+
+    >>> _names_people("焊工"), _names_people("工会")
+    (True, False)
+    """
+    lex = _lexicon()
+    if len(word) < 2 or word in lex["group_stop"]:
+        return False
+    return word in lex["group_head"] or (word[-1] in lex["group_suffix"] and posseg.word_tags().get(word) in _GROUP_TAGS)
+
+
 _LEAD = re.compile(r"(?:[0-9０-９.]+|[一二两三四五六七八九十百千万几]+)[余多]?[万千百亿]?[余多]?(?:元|名|位|个|项|场|次|家|所|户|批|份|册|本|套|期|届|年度|年)?"
                    r"|今年|去年|明年|当天|当日|近日|日前|首批|首届|首次|本届|本次|此次|该|全市|全区|全县|全省|全国|全年")
 
@@ -385,9 +454,13 @@ def ukg_candidates(doc: Doc) -> Doc:
         article = doc._.ukg_article
         blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
         tokens = _tokens(doc)
+        labels: dict[str, str] = {}  # (a span proposed by several rules is one name)
         for start, end, name, rule in find_candidates(doc.text, tokens=tokens, blocked=blocked):
             surface = article.text[start:end] if article is not None else name
-            found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=to_simplified(name),
+            label = labels.get(name)
+            if label is None:
+                label = labels[name] = to_simplified(name)
+            found.append(Mention(kind=INITIATIVE, text=surface, start=start, end=end, label=label,
                                  rule=rule, confidence=CANDIDATE_CONFIDENCE))
     doc.user_data["ukg-candidates"] = found
     # the hand rules' initiatives and groups before ukg_mission prunes them, and the groups of the suffix

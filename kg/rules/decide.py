@@ -38,7 +38,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 
@@ -84,7 +86,7 @@ class Context:
         tokens = doc.user_data.get("ukg-tokens")
         if tokens is None:
             tokens = doc.user_data["ukg-tokens"] = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
-        words = [word for _start, _end, word in tokens]
+        words = list(map(itemgetter(2), tokens))
         self.token_ends = dict(zip(map(itemgetter(1), tokens), words))
         self.token_starts = dict(zip(map(itemgetter(0), tokens), words))
         self.unions = sorted((m for m in doc._.ukg_mentions if m.kind == UNION), key=lambda m: m.start)
@@ -112,9 +114,34 @@ class Context:
     def _first(self, label: str) -> int:
         return next(u.start for u in self.unions if u.label == label)
 
+    def modal_in(self, start: int, end: int) -> bool:
+        """Whether text[start:end] holds a modal verb of exhortation (``mission._MODAL.search(text, start, end)``),
+        searched from the first character that can open one (most sentences have none).
+
+        >>> from kg.extract.nlp import make_doc, make_nlp
+        >>> from kg.records import Article
+        >>> context = Context(make_doc(make_nlp(), Article(id="x#0", source_file="x", position=0, text="工会要求各级工会要开展活动")))
+        >>> context.modal_in(0, 8), context.modal_in(0, 9), context.modal_in(9, 13)
+        (False, True, False)
+        """
+        firsts = self.__dict__.get("_modal_firsts")
+        if firsts is None:
+            firsts = self._modal_firsts = [m.start() for m in _MODAL_FIRST.finditer(self.text)]
+        i = bisect_left(firsts, start)
+        # (no match starts before its first character, and the pattern's look-behinds see the text before)
+        return i < len(firsts) and firsts[i] < end and mission._MODAL.search(self.text, firsts[i], end) is not None
+
     def unions_between(self, start: int, end: int) -> list[Mention]:
         """The union mentions that start in [start, end), in order."""
         return self.unions[bisect_left(self._union_starts, start):bisect_left(self._union_starts, end)]
+
+    def clause_start(self, pos: int) -> int:
+        """Where the clause around ``pos`` starts (``mission._clause(text, pos)[0]``)."""
+        ends = self.__dict__.get("_clause_ends")
+        if ends is None:
+            ends = self._clause_ends = mission._clause_ends(self.text)
+        i = bisect_left(ends, pos)
+        return ends[i - 1] + 1 if i else 0
 
     def clause_marks(self, start: int, end: int) -> int:
         """How many clause marks (，；： …: what ends a clause inside a sentence) text[start:end] holds."""
@@ -168,12 +195,33 @@ class Context:
 
 
 _WHITESPACE = re.compile(r"\s")
+# The characters that open a match of kg.rules.mission._MODAL (要, 应当, 必须, 务必, 亟需 …).
+_MODAL_FIRST = re.compile("[要应必务亟]")
 
 
 @lru_cache(maxsize=65536)
 def _underscored(word: str) -> str:
     """A word with its white space as "_" (feature names hold none)."""
     return _WHITESPACE.sub("_", word)
+
+
+def _first_container(spans: list[tuple[int, int]]) -> Callable[[int, int], int | None]:
+    """For spans sorted by start: a function (start, end) → the index of the first span that contains
+    text[start:end] (starts at or before it and ends at or after it), or None; in logarithmic time.
+
+    >>> first = _first_container([(0, 4), (2, 9), (3, 5)])
+    >>> first(3, 5), first(0, 3), first(3, 8), first(6, 10)
+    (1, 0, 1, None)
+    """
+    starts = [s for s, _e in spans]
+    reach = list(accumulate((e for _s, e in spans), max))  # the furthest end of the spans up to k
+
+    def first(start: int, end: int) -> int | None:
+        hi = bisect_right(starts, start)  # spans[:hi] start at or before start
+        k = bisect_left(reach, end, 0, hi)  # the first of them to end at or after end
+        return k if k < hi else None
+
+    return first
 
 
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
@@ -245,6 +293,19 @@ def initiative_features(context: Context, mention: Mention, rules: set[str], *, 
 
 
 _QUOTES = "“”‘’「」『』《》"
+# The bucket features of a name's length and of how often the article names it, by value (the last for all above).
+_NAME_LENGTHS = tuple("len=" + _bucket(n, (2, 3, 4, 6, 9, 14)) for n in range(16))
+_OCCURRENCES = tuple("occurrences=" + _bucket(n, (1, 2, 4)) for n in range(6))
+
+
+@lru_cache(maxsize=1024)
+def _rule_feature(rule: str) -> str:
+    """The feature of a rule that proposed a span (its id without the version).
+
+    >>> _rule_feature("initiative.np/v1")
+    'rule=initiative.np'
+    """
+    return f"rule={_rule_name(rule)}"
 _FRAME_ROLES = ("为主题", "为主线", "为载体", "为抓手", "为契机", "为平台")
 
 
@@ -255,7 +316,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
     start, end = mention.start, mention.end
     name = text[start:end]
     bare = name.strip(_QUOTES)
-    f = [f"rule={_rule_name(r)}" for r in sorted(rules)]
+    f = [_rule_feature(r) for r in sorted(rules)]
     f.append(f"old={old}")
     head = _head_of(bare)
     f.append(f"head={head}" if head else "head=none")
@@ -271,7 +332,7 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
         f.append("quote_inside")
     if name.startswith("《"):
         f.append("document")
-    f.append("len=" + _bucket(len(bare), (2, 3, 4, 6, 9, 14)))
+    f.append(_NAME_LENGTHS[min(len(bare), 15)])
     before = context.word_before(start)
     f.append(f"before={before}")
     if before in _triggers():
@@ -286,20 +347,20 @@ def _initiative_features(context: Context, mention: Mention, rules: set[str], *,
     f.append("union_in_sentence" if unions else "no_union_in_sentence")
     if any(u.end <= start for u in unions):
         f.append("union_before")
-    f.append("occurrences=" + _bucket(occurrences, (1, 2, 4)))
+    f.append(_OCCURRENCES[min(occurrences, 5)])
     if not hand_initiatives.acceptable_in(text, name):
         f.append("unacceptable")
     if contains_group:
         f.append("contains_group")
     if any(map(str.isdigit, bare)):
         f.append("digit")
-    if mission._MODAL.search(text, s, start):
+    if context.modal_in(s, start):
         f.append("modal_before")
     if "的" in bare:
         f.append("has_de")
     if part_of_longer:
         f.append("part_of_longer")
-    lo = mission._clause(text, start)[0]
+    lo = context.clause_start(start)
     trigger = _last_trigger(text, max(lo, start - 20), start)
     f.append(f"clause_trigger={trigger}" if trigger else "clause_trigger=none")
     if any(lo <= u.start and u.end <= start for u in unions):
@@ -356,6 +417,7 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
     labels = Counter(m.label for m, _r in by_span.values())
     longer_names = sorted({m.label.strip(_QUOTES) for m, _r in by_span.values()}, key=len, reverse=True)
     shorter = [-len(n) for n in longer_names]  # ascending
+    joined: dict[int, str] = {}  # k → the k longest names, one a line (a name in one is in one of them)
     group_spans = sorted((g.start, g.end) for g in groups)
     group_starts = [s for s, _e in group_spans]
     out = []
@@ -368,7 +430,14 @@ def initiative_candidates(doc: Doc, context: Context) -> list[tuple[Mention, tup
                 relation = r
         bare = mention.label.strip(_QUOTES)
         # (the names longer than this one are the first ones)
-        longer = any(bare in n for n in longer_names[:bisect_left(shorter, -len(bare))])
+        k = bisect_left(shorter, -len(bare))
+        if k and "\n" not in bare:
+            pool = joined.get(k)
+            if pool is None:
+                pool = joined[k] = "\n".join(longer_names[:k])
+            longer = bare in pool
+        else:
+            longer = any(bare in n for n in longer_names[:k])
         # (a group inside the span starts in it)
         contains = any(e <= end for _s, e in group_spans[bisect_left(group_starts, start):bisect_right(group_starts, end)])
         features = _initiative_features(context, mention, rules, old=relation, occurrences=labels[mention.label],
@@ -491,7 +560,10 @@ def _group_features(context: Context, group: Mention, *, inits: list[Mention], m
         f.append("agent")
     if group.label in served_by_rules:
         f.append("served_by_rules")
-    if any(i.start <= group.start and group.end <= i.end for i in inits):
+    inside = memo.get("inside")
+    if inside is None:
+        inside = memo["inside"] = _first_container(sorted((i.start, i.end) for i in inits))
+    if inside(group.start, group.end) is not None:
         f.append("in_initiative")
     s, e = context.sentence_span(group.start)
     sentence = memo.get((s, e))
@@ -950,9 +1022,11 @@ def coordinated_served(context: Context, snapshot: list[Mention], groups: list[M
     phrases = sorted((m for m in snapshot if m.kind == GROUP), key=lambda m: (m.start, m.end))
     lists = group_lists(context.text, phrases)
 
+    first_phrase = _first_container([(m.start, m.end) for m in phrases])
+
     def list_of(group: Mention) -> int | None:
-        return next((n for phrase, n in zip(phrases, lists) if phrase.start <= group.start and group.end <= phrase.end),
-                    None)
+        k = first_phrase(group.start, group.end)
+        return None if k is None else lists[k]
 
     serving: dict[int, list[tuple[Mention, float]]] = {}
     served_ids = set()
@@ -963,9 +1037,9 @@ def coordinated_served(context: Context, snapshot: list[Mention], groups: list[M
                 serving.setdefault(n, []).append((r.subject, r.confidence))
     out = []
     # the list's items the group model rejected are served too (a long list's rare occupations)
+    accepted = grammar.overlap_test([(g.start, g.end) for g in groups])
     rejected = [Mention(kind=GROUP, text=m.text, start=m.start, end=m.end, label=m.label, rule=RULE_COORDINATED,
-                        confidence=m.confidence) for m in phrases
-                if not any(m.start < g.end and g.start < m.end for g in groups)]
+                        confidence=m.confidence) for m in phrases if not accepted(m.start, m.end)]
     for group in groups + rejected:
         if id(group) in served_ids or (n := list_of(group)) is None or n not in serving:
             continue

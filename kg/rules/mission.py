@@ -124,9 +124,12 @@ def _paragraph_ids(text: str, spans: list[tuple[int, int]]) -> list[int]:
     return ids
 
 
+_INFINITY = float("inf")
+
+
 def _sentence_of(spans: list[tuple[int, int]], pos: int) -> int | None:
     """Index of the span holding ``pos`` (spans in order, not overlapping: sentence_spans), or None."""
-    i = bisect_right(spans, (pos, float("inf"))) - 1
+    i = bisect_right(spans, (pos, _INFINITY)) - 1
     return i if i >= 0 and spans[i][0] <= pos < spans[i][1] else None
 
 

@@ -872,9 +872,13 @@ def _footer_lines(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if "\n" not in text:
         return out
+    # (no marker holds a line break: a text with fewer than two markers and no strong one has no such line)
+    strong = grammar("footer_strong")
+    if not any(m in text for m in strong) and len(_footer_re().findall(text)) < 2:
+        return out
     pos = 0
     for line in text.split("\n"):
-        if len(_footer_re().findall(line)) >= 2 or any(m in line for m in grammar("footer_strong")):
+        if len(_footer_re().findall(line)) >= 2 or any(m in line for m in strong):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
@@ -997,6 +1001,7 @@ def _level_places(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Pla
 
 
 @lru_cache(maxsize=8)
+@lru_cache(maxsize=8)  # (asked for each bare union of a level: the article is tagged once)
 def _short_place_words(text: str, level: str) -> tuple[tuple[int, int, str, tuple[Place, ...]], ...]:
     """Short names of divisions of ``level`` that jieba reads as place words (ns) anywhere in the article
     (常德 for 常德市), when exactly one division of that level has that name; the place finder takes
