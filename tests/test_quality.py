@@ -25,10 +25,10 @@ from conftest import need_shared
 # split -> category -> F1 floor, and the micro (precision, recall) floors: a change may trade precision for
 # recall within a category, but not lose F1 in any, nor overall precision or recall.
 F1_FLOORS: dict[str, dict[str, float]] = {
-    "seeds": {"unions": 0.96, "initiatives": 0.76, "groups": 0.72, "persons": 0.97, "launched": 0.77, "benefited": 0.64},
-    "check": {"unions": 0.83, "initiatives": 0.65, "groups": 0.65, "persons": 0.75, "launched": 0.56, "benefited": 0.44},
+    "seeds": {"unions": 0.96, "initiatives": 0.76, "groups": 0.74, "persons": 0.97, "launched": 0.77, "benefited": 0.64},
+    "check": {"unions": 0.83, "initiatives": 0.65, "groups": 0.69, "persons": 0.84, "launched": 0.56, "benefited": 0.46},
 }
-MICRO_FLOORS: dict[str, tuple[float, float]] = {"seeds": (0.72, 0.80), "check": (0.59, 0.60)}
+MICRO_FLOORS: dict[str, tuple[float, float]] = {"seeds": (0.72, 0.80), "check": (0.59, 0.63)}
 # The tune split (seeds + odd dev files) cross-validated in five folds by file.
 CV_F1_FLOORS = {"unions": 0.97, "initiatives": 0.70, "groups": 0.68, "persons": 0.96, "launched": 0.66, "benefited": 0.48}
 CV_MICRO_FLOORS = (0.63, 0.69)
