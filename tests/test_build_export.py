@@ -86,9 +86,52 @@ def test_write_sorted_gives_the_in_memory_order_with_tiny_runs_and_merge_blocks(
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
     monkeypatch.setattr(kg.build.export, "MERGE_ROWS", rng.choice([1, 2, 7, 50, 600]))
     monkeypatch.setattr(kg.build.export, "TURTLE_LINES", rng.choice([1, 3, 1000]))
+    monkeypatch.setattr(kg.build.export, "FAN_IN", rng.choice([2, 3, 256]))
     count = kg.build.export.write_sorted(lines, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl", work=tmp_path / "runs",
                                    run_bytes=rng.choice([1, 500, 3000, 10**9]))
     assert (tmp_path / "g.nq").read_bytes() == nquads_bytes(quads)
     triples = [q for q in quads if str(q.graph_name) != f"<{ONTOLOGY_GRAPH}>"]
     assert (tmp_path / "g.ttl").read_bytes() == turtle_bytes(triples)
     assert count == len({(q.subject, q.predicate, q.object) for q in triples})
+
+
+def test_write_sorted_keeps_few_files_open_however_many_runs(tmp_path, monkeypatch) -> None:
+    """Runs are merged FAN_IN at a time (a merge holds a file per run open; systems often allow 1024)."""
+    import builtins
+    import random
+
+    import kg.build.export
+
+    quads = _random_quads(random.Random(7), 400)
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines(keepends=True)
+    open_now, most = set(), [0]
+
+    class Counted:
+        def __init__(self, handle) -> None:
+            self.handle = handle
+            open_now.add(id(self))
+            most[0] = max(most[0], len(open_now))
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def __iter__(self):
+            return iter(self.handle)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.close()
+
+        def close(self) -> None:
+            open_now.discard(id(self))
+            self.handle.close()
+
+    monkeypatch.setattr(kg.build.export, "open", lambda *a, **k: Counted(builtins.open(*a, **k)), raising=False)
+    monkeypatch.setattr(kg.build.export, "FAN_IN", 4)
+    kg.build.export.write_sorted(lines, nquads=tmp_path / "g.nq", turtle=tmp_path / "g.ttl", work=tmp_path / "runs",
+                                 run_bytes=300)
+    assert most[0] <= 4 + 1  # the runs of one merge and the file it writes
+    assert (tmp_path / "g.nq").read_bytes() == nquads_bytes(quads)
+    assert not list((tmp_path / "runs").iterdir())

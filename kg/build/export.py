@@ -190,6 +190,8 @@ def write_sorted(
             size = 0
     spill()
     try:
+        for kind in runs:
+            runs[kind] = _fewer_runs(runs[kind], work=work, kind=kind)
         with open(nquads, "wb") as handle:
             for rows in _merged(runs["nq"]):
                 handle.write(_graph_last(rows))
@@ -205,6 +207,43 @@ def write_sorted(
 
 #: Rows held by :func:`_merged` at a time, shared by the runs (larger batches sort slower).
 MERGE_ROWS = 60_000
+#: Runs merged at once: a merge holds a file open per run, and many systems allow a process 1024.
+FAN_IN = 256
+
+
+def _fewer_runs(paths: list[Path], *, work: Path, kind: str, fan_in: int | None = None) -> list[Path]:
+    r"""At most ``fan_in`` sorted runs holding the rows of ``paths``: groups of runs are merged into one
+    (sorted, unique) until that many are left, each group's runs deleted once merged.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> paths = []
+    >>> for k, rows in enumerate((b"1\n4\n", b"2\n4\n", b"3\n", b"0\n")):
+    ...     paths.append(folder / f"r{k}")
+    ...     _ = paths[-1].write_bytes(rows)
+    >>> fewer = _fewer_runs(paths, work=folder, kind="x", fan_in=2)
+    >>> len(fewer), [row for rows in _merged(fewer) for row in rows]
+    (2, [b'0\n', b'1\n', b'2\n', b'3\n', b'4\n'])
+    """
+    fan_in = max(2, fan_in or FAN_IN)
+    level = 0
+    while len(paths) > fan_in:
+        level += 1
+        merged = []
+        for k in range(0, len(paths), fan_in):
+            group = paths[k:k + fan_in]
+            if len(group) == 1:
+                merged += group
+                continue
+            path = work / f"run-{kind}-merged-{level}-{k // fan_in:04d}"
+            with open(path, "wb") as handle:
+                for rows in _merged(group):
+                    handle.write(b"".join(rows))
+            for done in group:
+                done.unlink()
+            merged.append(path)
+        paths = merged
+    return paths
 
 
 def _merged(paths: list[Path], *, block: int | None = None) -> Iterator[list[bytes]]:
