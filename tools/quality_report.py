@@ -59,16 +59,18 @@ def rule_ablation(sources: Path, gold: Path, model: str | None) -> str:
     """What each rule's output adds on a split: the articles are extracted once, then scored without the
     mentions a rule labelled (and the facts on them) or without the facts it stated.  Rules that only
     propose candidates to a model show up as the model's (model.*): their effect is the model's."""
-    from kg.extract.article import extract
+    from kg.extract.article import extract_all
     from kg.extract.nlp import make_nlp
     from kg.ingest.discover import discover
     from kg.ingest.read import read_file
     from kg.records import Extraction
+    from kg.rules.decide import _rule_name
     from kg.store.eval import load_gold, predictions_from_extractions, score
 
     nlp = make_nlp(model)
     found, _problems = discover([sources])
-    extractions = [extract(article, nlp=nlp) for path, name in found for article in read_file(path, source_file=name)[0]]
+    extractions = list(extract_all((article for path, name in found for article in read_file(path, source_file=name)[0]),
+                                   nlp=nlp))
     facts = load_gold(gold)
 
     def without(rule: str | None) -> dict:
@@ -97,10 +99,6 @@ def rule_ablation(sources: Path, gold: Path, model: str | None) -> str:
             continue
         lines.append(f"| {rule} | {counts[rule]} | " + " | ".join(f"{-d:+.3f}" if abs(d) >= 0.0005 else "" for d in deltas) + " |")
     return "\n".join(lines)
-
-
-def _rule_name(rule: str) -> str:
-    return rule.split("/", 1)[0]
 
 
 def table(rows: list[tuple[str, dict]], measure: str = "prf") -> str:

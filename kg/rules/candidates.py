@@ -389,11 +389,11 @@ def _bound_suffix(previous: tuple[int, int, str] | None, token: tuple[int, int, 
     >>> _bound_suffix((0, 1, "为"), (1, 2, "员"), frozenset("员工"), tags) is None
     True
     """
-    from kg.rules.groups import _COORDINATORS
-
     start, _end, word = token
     if previous is None or word[:1] not in suffixes or previous[1] != start:
         return None
+    from kg.rules.groups import _COORDINATORS
+
     if len(word) != 1 and not (len(word) == 2 and word[1] in _COORDINATORS):
         return None
     before = previous[2]

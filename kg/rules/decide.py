@@ -126,7 +126,7 @@ class Context:
         """
         firsts = self.__dict__.get("_modal_firsts")
         if firsts is None:
-            firsts = self._modal_firsts = [m.start() for m in _MODAL_FIRST.finditer(self.text)]
+            firsts = self._modal_firsts = [m.start() for m in mission._MODAL_FIRST.finditer(self.text)]
         i = bisect_left(firsts, start)
         # (no match starts before its first character, and the pattern's look-behinds see the text before)
         return i < len(firsts) and firsts[i] < end and mission._MODAL.search(self.text, firsts[i], end) is not None
@@ -195,8 +195,6 @@ class Context:
 
 
 _WHITESPACE = re.compile(r"\s")
-# The characters that open a match of kg.rules.mission._MODAL (要, 应当, 必须, 务必, 亟需 …).
-_MODAL_FIRST = re.compile("[要应必务亟]")
 
 
 @lru_cache(maxsize=65536)
@@ -306,6 +304,8 @@ def _rule_feature(rule: str) -> str:
     'rule=initiative.np'
     """
     return f"rule={_rule_name(rule)}"
+
+
 _FRAME_ROLES = ("为主题", "为主线", "为载体", "为抓手", "为契机", "为平台")
 
 

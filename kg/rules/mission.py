@@ -230,6 +230,8 @@ def _other_actor(doc: Doc, text: str, lo: int, hi: int, *, union_before: bool = 
 # Modal verbs of exhortation, as words (not 主要/重要/需要/要求/应用/响应 …).
 _MODAL = re.compile(r"(?<![主重需必纲摘提只首概紧不想])要(?![求点素闻害务是])|(?<![响适相供反效呼回对])应(?:当|该)?(?![用对急邀届征聘运变时有])"
                     r"|必须|务必|亟需|亟待")
+# The characters that open a match of _MODAL (kg.rules.decide.Context.modal_in searches from them): keep with it.
+_MODAL_FIRST = re.compile("[要应必务亟]")
 # Generic or plural union subjects (guideline: not entities); the specific union is unknown.
 _GENERIC_UNION = re.compile(r"(?:" + alternation(_G["generic_union"]) + r"|[一二两三四五]级|(?:省|市|县|区|乡|镇)(?:市|县|区|乡|镇)(?:两|三|四)?级)"
                             r"(?:各级)?工会(?:组织)?")

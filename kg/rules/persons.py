@@ -573,9 +573,10 @@ def ukg_persons(doc: Doc) -> Doc:
     _associations(doc)
     sentences = sentence_spans(text)
     starts = [a for a, _b in sentences]
-    art = _Article(text, [m for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)],
-                   _Tagged(text, sentences, starts, {m.end for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)},
-                           [t.idx for t in doc] + [len(text)]) if tagger() is not None else None)
+    orgs = [m for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)]
+    tagged = _Tagged(text, sentences, starts, {m.end for m in orgs}, [t.idx for t in doc] + [len(text)]) \
+        if tagger() is not None else None
+    art = _Article(text, orgs, tagged)
     heads, head_starts = _head_re()
     last_end, last_org = -1, None  # where the names of the last post → name record end, and their union
     for match in finditer_at(heads, head_starts, text):

@@ -15,7 +15,7 @@ installed, :func:`tagger` is None and the rules do without.
 Example:
     >>> t = tagger()
     >>> text = "青禾县总工会主席覃晓蔓深入车间"
-    >>> [text[s:e] for s, e in t.persons(text)] if t else ['覃晓蔓']
+    >>> [text[s:e] for s, e in t.persons(text)]
     ['覃晓蔓']
 """
 
@@ -95,7 +95,7 @@ class PersonTagger:
 
         >>> t = tagger()
         >>> text = "市总工会副主席柏舒颖主持会议，工会干部参加。"
-        >>> [text[s:e] for s, e in t.persons(text)] if t else ['柏舒颖']
+        >>> [text[s:e] for s, e in t.persons(text)]
         ['柏舒颖']
         """
         if not text:
