@@ -6,11 +6,11 @@ component proposes every span that a general grammar of such names allows, and t
 initiative model (ukg_decide) decides which are initiatives.  Grammars, over jieba's words and their
 tags (quoted and 《》 titles are single units):
 
-- ``initiative.np/v1``: a noun phrase ending in a head noun of kg/data/candidates-v1.tsv (活动, 服务,
+- ``initiative.np/v2``: a noun phrase ending in a head noun of kg/data/candidates-v1.tsv (活动, 服务,
   热线, 驿站, 托管班 …), reaching left over content words up to a function word, a count, a verb of
   its clause or punctuation (区总工会开通送温暖救助热线 → 送温暖救助热线);
-- ``initiative.trigger_object/v1``: each item of the object of a trigger verb (开展/设立/发放/提供 … A、B和C);
-- ``initiative.list_item/v1``: the items of a list closed by 等 + a collective head (A、B、C等服务);
+- ``initiative.trigger_object/v2``: each item of the object of a trigger verb (开展/设立/发放/提供 … A、B和C);
+- ``initiative.list_item/v2``: the items of a list closed by 等 + a collective head (A、B、C等服务);
 - ``initiative.quoted_bare/v1``: a quoted name without a head after it (摆起“暖心市集”);
 - ``initiative.document_any/v1``: any title in 《》.
 
@@ -326,8 +326,9 @@ def find_candidates(text: str, *, tokens: list[tuple[int, int, str]] | None = No
                 and not overlaps(start, end):
             found.append((start, end, RULE_QUOTED_BARE))
     out = set()
+    bounds = {start for start, _end, _word in tokens} if found else set()
     for start, end, rule in found:
-        start = _strip(text, start, end)
+        start = _strip(text, start, end, bounds)
         if end - start >= 2:
             out.add((start, end, text[start:end], rule))
     return sorted(out)
@@ -428,11 +429,17 @@ _LEAD = re.compile(r"(?:[0-9０-９.]+|[一二两三四五六七八九十百千�
                    r"|今年|去年|明年|当天|当日|近日|日前|首批|首届|首次|本届|本次|此次|该|全市|全区|全县|全省|全国|全年")
 
 
-def _strip(text: str, start: int, end: int) -> int:
-    """Skip leading counts, sums, dates and demonstratives of a candidate."""
+def _strip(text: str, start: int, end: int, bounds: set[int]) -> int:
+    """Skip leading counts, sums, dates and demonstratives of a candidate: whole words of it (``bounds``:
+    where words start), so that a word that begins like a count stays (一线, 一连串, 万步).
+
+    >>> text = "3场一线职工慰问活动"
+    >>> _strip(text, 0, len(text), {0, 1, 2, 4, 6, 8}), _strip(text, 2, len(text), {2, 4})
+    (2, 2)
+    """
     while start < end:
         m = _LEAD.match(text, start, end)
-        if not m or m.end() == start:
+        if not m or m.end() == start or m.end() not in bounds:
             break
         start = m.end()
     return start
