@@ -130,3 +130,19 @@ def test_bad_model_or_gold_is_a_one_line_error(annotated, tmp_path, args, messag
     result = runner.invoke(app, args + ["-o", str(tmp_path / "o")] if args[0] == "build" else args)
     assert result.exit_code == 1
     assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_out_of_fold_probabilities_are_averaged_over_assignments() -> None:
+    from kg.learn.train import Example, _out_of_fold, _out_of_fold_once, folds_of
+
+    files = [f"f{k}.txt" for k in range(6)]
+    rows = [Example(file, "initiative", f"名称{k}", ("cue",) if k % 2 else ("other",), k % 2)
+            for file in files for k in range(4)]
+    fold_of = folds_of(files, 3)
+    other = folds_of(files, 3, salt=1)
+    assert other != fold_of and sorted(other.values()) == sorted(fold_of.values())
+    one = _out_of_fold_once(rows, "initiative", fold_of, 3)
+    averaged = _out_of_fold(rows, "initiative", fold_of, 3, assignments=2)
+    second = _out_of_fold_once(rows, "initiative", other, 3)
+    assert averaged == pytest.approx({key: (one[key] + second[key]) / 2 for key in one})
+    assert _out_of_fold(rows, "initiative", fold_of, 3, assignments=1) == one
