@@ -146,3 +146,14 @@ def test_out_of_fold_probabilities_are_averaged_over_assignments() -> None:
     second = _out_of_fold_once(rows, "initiative", other, 3)
     assert averaged == pytest.approx({key: (one[key] + second[key]) / 2 for key in one})
     assert _out_of_fold(rows, "initiative", fold_of, 3, assignments=1) == one
+
+
+def test_thresholds_are_the_middle_of_the_best_not_an_edge() -> None:
+    from kg.learn.train import Example, _GRID, _best_thresholds
+
+    rows = [Example(f"f{k}.txt", "initiative", f"名称{k}", (), k % 2) for k in range(20)]
+    probabilities = {id(r): (0.9 if r.label else 0.1) for r in rows}
+    threshold, top_threshold, scores = _best_thresholds(rows, probabilities)
+    perfect = [t for t in _GRID if 0.1 < t <= 0.9]  # every one of them separates the two
+    assert scores["f1"] == 1.0 and top_threshold == 2.0
+    assert threshold == perfect[len(perfect) // 2] and min(perfect) < threshold < max(perfect)
