@@ -25,6 +25,10 @@ from kg.rules.candidates import find_candidates
         # a leading count is stripped only as whole words: a word that begins like one stays (三八, 一揽子)
         ("县总工会开展三八红旗手评选活动。", {"三八红旗手评选活动"}),
         ("园区工会推出一揽子暖心服务。", {"一揽子暖心服务"}),
+        # a verb with a directional or resultative complement is the predicate: the name starts after it,
+        # and one with 起 (set up) takes an object like a trigger
+        ("企业工会扎实做好职工技能培训工作。", {"职工技能培训工作"}),
+        ("镇工会在车站旁办起职工夜校。", {"职工夜校"}),
         # traditional script is the simplified view the pipeline passes
         ("市总工会启动“金秋助学”活动。", {"“金秋助学”活动"}),
     ],
@@ -39,6 +43,7 @@ def test_candidates_include(text: str, expected: set[str]) -> None:
     [
         ("青禾县总工会在会上部署了今年的工作。", {"青禾县总工会"}),  # a blocked span is never inside a candidate
         ("他说：“大家辛苦了。”", {"“大家辛苦了。”"}),  # a quoted sentence is no name
+        ("青禾县总工会在园区建起职工驿站。", {"园区建起职工驿站", "建起职工驿站"}),  # a verb + complement ends a name
     ],
 )
 def test_candidates_exclude(text: str, absent: set[str]) -> None:
@@ -51,7 +56,7 @@ def test_spans_and_rules() -> None:
     found = find_candidates(text)
     assert all(text[s:e] == name for s, e, name, _rule in found)
     rules = {rule for _s, _e, name, rule in found if name == "“送技能进工地”行动"}
-    assert rules == {"initiative.np/v2", "initiative.trigger_object/v2"}
+    assert rules == {"initiative.np/v3", "initiative.trigger_object/v3"}
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,12 @@ component proposes every span that a general grammar of such names allows, and t
 initiative model (ukg_decide) decides which are initiatives.  Grammars, over jieba's words and their
 tags (quoted and 《》 titles are single units):
 
-- ``initiative.np/v2``: a noun phrase ending in a head noun of kg/data/candidates-v1.tsv (活动, 服务,
+- ``initiative.np/v3``: a noun phrase ending in a head noun of kg/data/candidates-v1.tsv (活动, 服务,
   热线, 驿站, 托管班 …), reaching left over content words up to a function word, a count, a verb of
-  its clause or punctuation (区总工会开通送温暖救助热线 → 送温暖救助热线);
-- ``initiative.trigger_object/v2``: each item of the object of a trigger verb (开展/设立/发放/提供 … A、B和C);
-- ``initiative.list_item/v2``: the items of a list closed by 等 + a collective head (A、B、C等服务);
+  its clause (a trigger, or any verb with a directional or resultative complement: 建起, 做好) or
+  punctuation (区总工会开通送温暖救助热线 → 送温暖救助热线);
+- ``initiative.trigger_object/v3``: each item of the object of a trigger verb (开展/设立/发放/提供 … A、B和C);
+- ``initiative.list_item/v3``: the items of a list closed by 等 + a collective head (A、B、C等服务);
 - ``initiative.quoted_bare/v1``: a quoted name without a head after it (摆起“暖心市集”);
 - ``initiative.document_any/v1``: any title in 《》.
 
@@ -148,8 +149,15 @@ def _word_info(word: str) -> tuple[str, bool, tuple[int, ...]]:
         tag = posseg.word_tags().get(word)
         if tag is None:
             tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
-    barrier = tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace()
+    barrier = tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() \
+        or (tag == "v" and len(word) >= 2 and word[-1] in _complements())
     return tag, barrier, _heads()[2].get(word[-1:], ())
+
+
+@lru_cache(maxsize=1)
+def _complements() -> frozenset[str]:
+    """Last characters of a verb with a directional or resultative complement (建起, 送到): a predicate."""
+    return frozenset(_lexicon()["complement"])
 
 
 @lru_cache(maxsize=1)
@@ -186,7 +194,8 @@ def _is_barrier(unit: tuple[int, int, str, str], blocked: Callable[[int, int], b
     start, end, word, tag = unit
     if tag == "H":
         return blocked(start, end)
-    return tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() or blocked(start, end)
+    return tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() \
+        or (tag == "v" and len(word) >= 2 and word[-1] in _complements()) or blocked(start, end)
 
 
 def _never(start: int, end: int) -> bool:

@@ -300,7 +300,7 @@ _OCCURRENCES = tuple("occurrences=" + _bucket(n, (1, 2, 4)) for n in range(6))
 def _rule_feature(rule: str) -> str:
     """The feature of a rule that proposed a span (its id without the version).
 
-    >>> _rule_feature("initiative.np/v2")
+    >>> _rule_feature("initiative.np/v3")
     'rule=initiative.np'
     """
     return f"rule={_rule_name(rule)}"
