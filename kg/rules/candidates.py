@@ -149,15 +149,23 @@ def _word_info(word: str) -> tuple[str, bool, tuple[int, ...]]:
         tag = posseg.word_tags().get(word)
         if tag is None:
             tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
-    barrier = tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() \
-        or (tag == "v" and len(word) >= 2 and word[-1] in _complements())
+    barrier = tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() or _is_predicate(word, tag)
     return tag, barrier, _heads()[2].get(word[-1:], ())
 
 
 @lru_cache(maxsize=1)
 def _complements() -> frozenset[str]:
-    """Last characters of a verb with a directional or resultative complement (建起, 送到): a predicate."""
+    """Last characters of a verb with a directional or resultative complement (建起, 送到)."""
     return frozenset(_lexicon()["complement"])
+
+
+def _is_predicate(word: str, tag: str) -> bool:
+    """Whether a word is a verb with a directional or resultative complement: the predicate of its clause.
+
+    >>> _is_predicate("建起", "v"), _is_predicate("做好", "v"), _is_predicate("帮扶", "v")
+    (True, True, False)
+    """
+    return tag == "v" and len(word) >= 2 and word[-1] in _complements()
 
 
 @lru_cache(maxsize=1)
@@ -195,7 +203,7 @@ def _is_barrier(unit: tuple[int, int, str, str], blocked: Callable[[int, int], b
     if tag == "H":
         return blocked(start, end)
     return tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() \
-        or (tag == "v" and len(word) >= 2 and word[-1] in _complements()) or blocked(start, end)
+        or _is_predicate(word, tag) or blocked(start, end)
 
 
 def _never(start: int, end: int) -> bool:
