@@ -28,7 +28,7 @@ from kg.rules.candidates import find_candidates
         # a verb with a directional or resultative complement is the predicate: the name starts after it,
         # and one with 起 (set up) takes an object like a trigger
         ("企业工会扎实做好职工技能培训工作。", {"职工技能培训工作"}),
-        ("镇工会在车站旁办起职工夜校。", {"职工夜校"}),
+        ("镇工会在车站旁办起职工补习班。", {"职工补习班"}),
         # traditional script is the simplified view the pipeline passes
         ("市总工会启动“金秋助学”活动。", {"“金秋助学”活动"}),
     ],

@@ -12,7 +12,7 @@ tags (quoted and 《》 titles are single units):
   punctuation (区总工会开通送温暖救助热线 → 送温暖救助热线);
 - ``initiative.trigger_object/v3``: each item of the object of a trigger verb (开展/设立/发放/提供 … A、B和C);
 - ``initiative.list_item/v3``: the items of a list closed by 等 + a collective head (A、B、C等服务);
-- ``initiative.quoted_bare/v1``: a quoted name without a head after it (摆起“暖心市集”);
+- ``initiative.quoted_bare/v1``: a quoted name without a head after it (办起“暖心早餐铺”);
 - ``initiative.document_any/v1``: any title in 《》.
 
 The candidates go to ``doc.user_data["ukg-candidates"]`` (not to the mentions: the hand rules of
