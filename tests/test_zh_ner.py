@@ -46,3 +46,29 @@ def test_viterbi_is_the_best_path():
     best = max(np.ndindex(*(4,) * 6), key=lambda path: emissions[np.arange(6), list(path)].sum()
                + sum(transitions[a, b] for a, b in zip(path, path[1:])))
     assert viterbi(emissions, transitions) == list(best)
+
+
+def _first_best_path(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
+    """Viterbi written out: per step and tag the first best previous tag (float32 sums)."""
+    length, n = emissions.shape
+    score, back = list(emissions[0]), []
+    for t in range(1, length):
+        steps = [[score[i] + transitions[i, j] for i in range(n)] for j in range(n)]
+        pointers = [max(range(n), key=lambda i, row=row: (row[i], -i)) for row in steps]
+        score = [steps[j][pointers[j]] + emissions[t, j] for j in range(n)]
+        back.append(pointers)
+    best = max(range(n), key=lambda j: (score[j], -j))
+    path = [best]
+    for pointers in reversed(back):
+        best = pointers[best]
+        path.append(best)
+    return path[::-1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_viterbi_takes_the_first_of_equal_paths(seed):
+    """Small whole-number scores tie often: the first best previous tag wins, as written out."""
+    rng = np.random.default_rng(seed)
+    emissions = rng.integers(-2, 3, size=(12, 5)).astype(np.float32)
+    transitions = rng.integers(-1, 2, size=(5, 5)).astype(np.float32)
+    assert viterbi(emissions, transitions) == _first_best_path(emissions, transitions)

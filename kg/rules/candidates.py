@@ -343,7 +343,7 @@ def find_candidates(text: str, *, tokens: list[tuple[int, int, str]] | None = No
                 and not overlaps(start, end):
             found.append((start, end, RULE_QUOTED_BARE))
     out = set()
-    bounds = {start for start, _end, _word in tokens} if found else set()
+    bounds = set(map(itemgetter(0), tokens)) if found else set()
     for start, end, rule in found:
         start = _strip(text, start, end, bounds)
         if end - start >= 2:
@@ -373,19 +373,21 @@ def find_group_candidates(text: str, tokens: list[tuple[int, int, str]],
     if len(names_people) > MAX_VOCABULARY:
         names_people.clear()
     suffixes, tags, stops = _group_suffixes(), posseg.word_tags(), _lexicon()["group_stop"]
-    previous: tuple[int, int, str] | None = None
-    for start, end, word in tokens:
-        joined, previous = _bound_suffix(previous, (start, end, word), suffixes, tags), (start, end, word)
+    words = list(map(itemgetter(2), tokens))
+    for word in set(words).difference(names_people):
+        names_people[word] = _group_word(word)
+    # (only the words that name people or may be a suffix cut off: a C loop picks them)
+    for k in compress(count(), map(names_people.__getitem__, words)):
+        token = tokens[k]
+        start, end, word = token
+        flags = names_people[word]
+        joined = _bound_suffix(tokens[k - 1] if k else None, token, suffixes, tags) if flags & _SUFFIX_FIRST else None
         if joined is not None:  # jieba cut a person word its dictionary lacks before its suffix: 网格|员
             start, end, word = joined
             if word in stops:
                 continue
-        else:
-            named = names_people.get(word)
-            if named is None:
-                named = names_people[word] = _names_people(word)
-            if not named:
-                continue
+        elif not flags & _PEOPLE:
+            continue
         if overlaps(start, end):
             continue
         first = modifier_start(text, start, end, blocked)
@@ -425,9 +427,20 @@ def _group_suffixes() -> frozenset[str]:
     return frozenset(_lexicon()["group_suffix"])
 
 
-# Whether a word of jieba's names people (a group head, or a noun ending in a group suffix), per word: a
-# vocabulary filled as words come, like _WORD_INFO (find_group_candidates asks about every word of an article).
-_NAMES_PEOPLE: dict[str, bool] = {}
+# What a word of jieba's is to find_group_candidates, per word (it asks about every word of an article):
+# flags, 0 for most words; a vocabulary filled as words come, like _WORD_INFO.
+_NAMES_PEOPLE: dict[str, int] = {}
+_PEOPLE = 1  # the word names people (:func:`_names_people`)
+_SUFFIX_FIRST = 2  # it opens with a group suffix (网格|员: a suffix jieba cut off, see :func:`_bound_suffix`)
+
+
+def _group_word(word: str) -> int:
+    """The flags of a word in ``_NAMES_PEOPLE``.
+
+    >>> _group_word("焊工") == _PEOPLE, _group_word("工会") == _SUFFIX_FIRST, _group_word("开展")
+    (True, True, 0)
+    """
+    return (_PEOPLE if _names_people(word) else 0) | (_SUFFIX_FIRST if word[:1] in _group_suffixes() else 0)
 
 
 def _names_people(word: str) -> bool:
