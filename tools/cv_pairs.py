@@ -150,6 +150,8 @@ def main() -> None:
                         "comma-separated prefixes (and their generic& copies), e.g. between=,nearest_init")
     parser.add_argument("--dev-only", action="store_true", help="score the held-out odd dev files only, not the "
                         "seeds (they train still): the seeds are one paper's pages, a third of the tune split's gold")
+    parser.add_argument("--by-form", action="store_true", help="also micro P/R/F1 per form of the odd dev files "
+                        "(single, page, traditional, raw, negative; ../shared/gold/dev/FORMS.tsv), over all seeds")
     args = parser.parse_args()
     if args.off:
         _ablate(tuple(filter(None, args.off.split(","))))
@@ -159,6 +161,12 @@ def main() -> None:
     shared = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
     key = _cache_key()
     totals: dict[str, list] = {}
+    form_of = {}
+    for line in (shared / "gold" / "dev" / "FORMS.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        file, form = line.split("\t")[:2]
+        if int(file[1:]) % 2:  # the tune split's dev files only
+            form_of[file + ".txt"] = form
+    by_form: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory() as name:
         gold_dir, sources = tune_split(shared, Path(name))
         articles, gold = T.annotate(gold_dir, [sources])
@@ -189,6 +197,15 @@ def main() -> None:
                 doc._.ukg_mentions, doc._.ukg_relations = saved
         scored = {f: facts for f, facts in gold.items() if not args.dev_only or f in dev_files}
         report = score({f: p for f, p in predictions_from_extractions(extractions).items() if f in scored}, scored)
+        if args.by_form:
+            predicted = predictions_from_extractions(extractions)
+            for form in sorted(set(form_of.values())):
+                files = {f: g for f, g in gold.items() if form_of.get(f) == form}
+                micro = score({f: p for f, p in predicted.items() if f in files}, files).category("micro")
+                counts = by_form.setdefault(form, [0, 0, 0])
+                counts[0] += micro.tp
+                counts[1] += micro.fp
+                counts[2] += micro.fn
         for category in CATEGORIES:
             s = report.category(category)
             totals.setdefault(category, []).append((s.precision, s.recall, s.f1))
@@ -196,6 +213,9 @@ def main() -> None:
         n = len(values)
         p, r, f = (sum(v[i] for v in values) / n for i in range(3))
         print(f"{category:12s} P {p:.3f} R {r:.3f} F1 {f:.3f}   " + " ".join(f"{v[2]:.3f}" for v in values))
+    for form, (tp, fp, fn) in by_form.items():
+        p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        print(f"form {form:12s} micro P {p:.3f} R {r:.3f} F1 {2 * p * r / max(p + r, 1e-9):.3f}")
 
 
 if __name__ == "__main__":
