@@ -299,7 +299,7 @@ class _Tokenizer(ChineseTokenizer):
             tokens = _tokens_of(words, spaces)
         doc = _Doc(self.vocab, words=words, spaces=spaces)
         doc.__dict__["_text"] = text
-        # the words as (start, end, word), which the rules read (kg.rules.candidates._tokens): the
+        # the words as (start, end, word), which the rules read (kg.rules.candidates.doc_tokens): the
         # same as from the Doc's tokens, without making a Token per word
         doc.user_data["ukg-tokens"] = tokens
         return doc

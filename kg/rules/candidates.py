@@ -475,8 +475,15 @@ def _strip(text: str, start: int, end: int, bounds: set[int]) -> int:
     return start
 
 
-def _tokens(doc: Doc) -> list[tuple[int, int, str]]:
-    """The doc's words as (start, end, word), made once per doc (ukg_decide reads them too)."""
+def doc_tokens(doc: Doc) -> list[tuple[int, int, str]]:
+    """The doc's words as (start, end, word), made once per doc and kept in its user data (the rule
+    components, ukg_persons and ukg_decide read them).
+
+    >>> from spacy.tokens import Doc
+    >>> from spacy.vocab import Vocab
+    >>> doc_tokens(Doc(Vocab(), words=["县总工会", "开展", "培训"], spaces=[False, False, False]))
+    [(0, 4, '县总工会'), (4, 6, '开展'), (6, 8, '培训')]
+    """
     tokens = doc.user_data.get("ukg-tokens")
     if tokens is None:
         tokens = doc.user_data["ukg-tokens"] = [(t.idx, t.idx + len(t.text), t.text) for t in doc]
@@ -490,7 +497,7 @@ def ukg_candidates(doc: Doc) -> Doc:
     if any(m.kind == UNION for m in doc._.ukg_mentions):
         article = doc._.ukg_article
         blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
-        tokens = _tokens(doc)
+        tokens = doc_tokens(doc)
         labels: dict[str, str] = {}  # (a span proposed by several rules is one name)
         for start, end, name, rule in find_candidates(doc.text, tokens=tokens, blocked=blocked):
             surface = article.text[start:end] if article is not None else name
@@ -508,7 +515,7 @@ def ukg_candidates(doc: Doc) -> Doc:
         # only heads that no group of the hand rules covers (广大职工, 新就业形态劳动者 are theirs)
         taken = [(m.start, m.end) for m in snapshot if m.kind == GROUP]
         blocked = [(m.start, m.end) for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION, PERSON)]
-        tokens = _tokens(doc)
+        tokens = doc_tokens(doc)
         for start, end, label in find_group_candidates(doc.text, tokens, blocked + taken):
             if not any(s < end and start < e for s, e in taken):
                 taken.append((start, end))

@@ -83,7 +83,7 @@ class Context:
         article = doc._.ukg_article
         headline = to_simplified(article.headline) if article is not None and article.headline else ""
         self.headline_end = len(headline) if headline and text.startswith(headline) else 0
-        tokens = grammar._tokens(doc)
+        tokens = grammar.doc_tokens(doc)
         words = list(map(itemgetter(2), tokens))
         self.token_ends = dict(zip(map(itemgetter(1), tokens), words))
         self.token_starts = dict(zip(map(itemgetter(0), tokens), words))

@@ -53,7 +53,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import longest_first, rows, word_list, words
 from kg.records import MEMBERSHIP, ORGANIZATION, PERSON, UNION, Mention, Relation
-from kg.rules.candidates import _tokens as doc_tokens
+from kg.rules.candidates import doc_tokens
 from kg.rules.organizations import RULE_ASSOCIATION, _tokens, find_associations
 from kg.zh.ner import tagger
 from kg.zh.text import finditer_at, sentence_spans, start_pattern
@@ -575,8 +575,8 @@ def ukg_persons(doc: Doc) -> Doc:
     sentences = sentence_spans(text)
     starts = [a for a, _b in sentences]
     orgs = [m for m in doc._.ukg_mentions if m.kind in (UNION, ORGANIZATION)]
-    tagged = _Tagged(text, sentences, starts, {m.end for m in orgs}, [start for start, _end, _word in doc_tokens(doc)] + [len(text)]) \
-        if tagger() is not None else None
+    word_starts = [start for start, _end, _word in doc_tokens(doc)] + [len(text)]
+    tagged = _Tagged(text, sentences, starts, {m.end for m in orgs}, word_starts) if tagger() is not None else None
     art = _Article(text, orgs, tagged)
     heads, head_starts = _head_re()
     last_end, last_org = -1, None  # where the names of the last post → name record end, and their union
