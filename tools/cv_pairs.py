@@ -195,10 +195,10 @@ def main() -> None:
                 extractions.append(Extraction(article=doc._.ukg_article, mentions=tuple(doc._.ukg_mentions),
                                               relations=tuple(doc._.ukg_relations)))
                 doc._.ukg_mentions, doc._.ukg_relations = saved
+        predicted = predictions_from_extractions(extractions)
         scored = {f: facts for f, facts in gold.items() if not args.dev_only or f in dev_files}
-        report = score({f: p for f, p in predictions_from_extractions(extractions).items() if f in scored}, scored)
+        report = score({f: p for f, p in predicted.items() if f in scored}, scored)
         if args.by_form:
-            predicted = predictions_from_extractions(extractions)
             for form in sorted(set(form_of.values())):
                 files = {f: g for f, g in gold.items() if form_of.get(f) == form}
                 micro = score({f: p for f, p in predicted.items() if f in files}, files).category("micro")

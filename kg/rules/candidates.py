@@ -149,8 +149,17 @@ def _word_info(word: str) -> tuple[str, bool, tuple[int, ...]]:
         tag = posseg.word_tags().get(word)
         if tag is None:
             tag = "unk" if _WORD_CHAR.match(word) and not word.isdigit() else ("m" if word.isdigit() else "w")
-    barrier = tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() or _is_predicate(word, tag)
-    return tag, barrier, _heads()[2].get(word[-1:], ())
+    return tag, _is_barrier_word(word, tag), _heads()[2].get(word[-1:], ())
+
+
+def _is_barrier_word(word: str, tag: str) -> bool:
+    """Whether a word ends a name by itself, wherever it stands: a function word, count, clause mark,
+    trigger, barrier verb or predicate (:func:`_is_predicate`).
+
+    >>> _is_barrier_word("开展", "v"), _is_barrier_word("建起", "v"), _is_barrier_word("帮扶", "v")
+    (True, True, False)
+    """
+    return tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() or _is_predicate(word, tag)
 
 
 @lru_cache(maxsize=1)
@@ -202,8 +211,7 @@ def _is_barrier(unit: tuple[int, int, str, str], blocked: Callable[[int, int], b
     start, end, word, tag = unit
     if tag == "H":
         return blocked(start, end)
-    return tag in _BARRIER_TAGS or tag == "w" or word in _barrier_words() or word.isspace() \
-        or _is_predicate(word, tag) or blocked(start, end)
+    return _is_barrier_word(word, tag) or blocked(start, end)
 
 
 def _never(start: int, end: int) -> bool:
