@@ -599,13 +599,18 @@ def evaluate(
     graph: Path = typer.Option(Path("out/graph.ttl"), "--graph", help="A graph file (.ttl/.nq) or store folder."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
     errors: bool = typer.Option(False, "--errors", help="List every false positive and false negative."),
+    calibrate: bool = typer.Option(False, "--calibration", help="Also how right the confidences are: per category "
+                                   "and confidence bin the items, the share right and the mean confidence (ECE)."),
 ) -> None:
     """Score a built graph against gold annotations: precision, recall and F1 per category.
 
+    With --calibration, also how often the facts of each confidence are right (a calibrated
+    confidence of .8 is right about 8 times in 10) and the expected calibration error per category.
+
     Example: kg eval ../shared/gold/seeds --graph out/graph.ttl --errors
     """
-    from kg.store.eval import GoldError, format_errors, format_table, report_to_dict
-    from kg.store.eval import evaluate as run_evaluate
+    from kg.store.eval import GoldError, calibration_to_dict, evaluate_calibrated, format_calibration, format_errors
+    from kg.store.eval import format_table, report_to_dict
 
     if fmt not in ("table", "json"):
         fail(f"--format must be table or json, not {fmt!r}")
@@ -614,16 +619,21 @@ def evaluate(
     if found == "missing":
         fail(f"{graph}: {why or 'no such file or store'}{'' if why else ' (run kg build first)'}")
     try:
-        report = run_evaluate(gold_dir, graph=graph)
+        report, calibrations = evaluate_calibrated(gold_dir, graph=graph, calibrate=calibrate)
     except GoldError as error:
         fail(str(error))
     except (OSError, SyntaxError, ValueError, RuntimeError) as error:
         message = (str(error).splitlines() or [type(error).__name__])[0]
         fail(message if message.startswith(f"{graph}: ") else f"{graph}: cannot read graph: {message}")
     if fmt == "json":
-        out.print(json.dumps(report_to_dict(report), ensure_ascii=False, indent=2), markup=False)
+        result = report_to_dict(report)
+        if calibrate:
+            result["calibration"] = calibration_to_dict(calibrations)
+        out.print(json.dumps(result, ensure_ascii=False, indent=2), markup=False)
     else:
         out.print(format_table(report), markup=False)
+        if calibrate:
+            out.print(format_calibration(calibrations), markup=False)
         if errors:
             out.print(format_errors(report), markup=False)
 

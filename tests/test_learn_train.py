@@ -157,3 +157,43 @@ def test_thresholds_are_the_middle_of_the_best_not_an_edge() -> None:
     perfect = [t for t in _GRID if 0.1 < t <= 0.9]  # every one of them separates the two
     assert scores["f1"] == 1.0 and top_threshold == 2.0
     assert threshold == perfect[len(perfect) // 2] and min(perfect) < threshold < max(perfect)
+
+
+@pytest.mark.parametrize(
+    ("right_at_high", "right_at_low", "expected_high", "expected_low"),
+    [
+        (30, 10, 0.738, 0.262),  # items at .9 right 3 in 4, at .6 right 1 in 4: overconfident, pulled down
+        (36, 24, 0.89, 0.608),  # right as often as their probability says: about as they are
+    ],
+)
+def test_platt_scaling_maps_probabilities_to_how_often_they_are_right(
+        right_at_high: int, right_at_low: int, expected_high: float, expected_low: float) -> None:
+    from kg.learn.train import Example, _platt
+    from kg.rules.model import LinearModel
+
+    rows = [Example(f"f{k}.txt", "launched", ("甲工会", f"活动{k}"), (), int(k < right_at_high)) for k in range(40)]
+    rows += [Example(f"g{k}.txt", "launched", ("甲工会", f"活动{k}"), (), int(k < right_at_low)) for k in range(40)]
+    probabilities = {id(r): 0.9 if r.file.startswith("f") else 0.6 for r in rows}
+    calibration = _platt(rows, probabilities)
+    assert calibration == _platt(rows, probabilities) and calibration[0] > 0
+    model = LinearModel(decision="launched", weights={}, bias=0.0, calibration=calibration)
+    assert model.confidence(0.9) == pytest.approx(expected_high, abs=0.01)
+    assert model.confidence(0.6) == pytest.approx(expected_low, abs=0.01)
+
+
+def test_platt_scaling_needs_both_labels_and_an_increasing_fit() -> None:
+    from kg.learn.train import Example, _platt
+
+    rows = [Example(f"f{k}.txt", "group", f"群体{k}", (), 1) for k in range(5)]
+    assert _platt(rows, {id(r): 0.7 for r in rows}) == (1.0, 0.0)  # all right: nothing to fit
+    rows = [Example(f"f{k}.txt", "group", f"群体{k}", (), int(k < 5)) for k in range(10)]
+    # the less probable are the right ones: no increasing map, none
+    assert _platt(rows, {id(r): 0.3 if r.label else 0.8 for r in rows}) == (1.0, 0.0)
+
+
+def test_trained_models_carry_a_calibration_for_the_confidences(annotated) -> None:
+    gold, sources = annotated
+    articles, facts = annotate(gold, [sources])
+    models = fit_models(articles, facts, model_id="toy", folds=3)
+    assert models.models["group_form"].calibration == (1.0, 0.0)  # it picks a name: no confidence of its own
+    assert all(models.models[d].calibration[0] > 0 for d in ("initiative", "group", "launched", "benefited"))

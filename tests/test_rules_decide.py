@@ -59,6 +59,49 @@ def test_facts_name_the_model_and_carry_its_probability(model_nlp) -> None:
     assert kinds[INITIATIVE].rule.startswith("model.initiative/") and kinds[GROUP].rule.startswith("model.group/")
 
 
+CALIBRATION_STORIES = [
+    "青禾县总工会为环卫工人开展“夏送清凉”活动。县总工会还为快递员和外卖骑手设立爱心驿站。",
+    "白沙市总工会启动“技能提升”行动，面向农民工开设焊工培训班，并为困难职工子女发放助学金。",
+]
+
+
+@pytest.mark.parametrize("text", CALIBRATION_STORIES)
+def test_calibration_changes_the_confidences_not_the_decisions(model_nlp, tmp_path, text: str) -> None:
+    from dataclasses import replace
+
+    from kg.lexicon import path
+    from kg.rules.decide import RULE_COORDINATED
+    from kg.rules.model import ModelSet, load_models, save_models
+
+    shipped = load_models(path("model"))
+    assert any(m.calibration != (1.0, 0.0) for m in shipped.models.values())
+    raw = ModelSet(id=shipped.id, models={d: replace(m, calibration=(1.0, 0.0)) for d, m in shipped.models.items()},
+                   meta=shipped.meta)
+    save_models(raw, tmp_path)
+    article = Article(id="t#0", source_file="t.txt", position=0, text=text)
+    calibrated, uncalibrated = process(model_nlp, article), process(make_nlp(model=str(tmp_path)), article)
+
+    def decided(doc):
+        mentions = sorted((m.kind, m.start, m.end, m.label, m.rule) for m in doc._.ukg_mentions)
+        relations = sorted((r.predicate, r.subject.label, r.object.label, r.rule, r.sentence_start)
+                           for r in doc._.ukg_relations)
+        return mentions, relations
+
+    assert decided(calibrated) == decided(uncalibrated)
+    decision_of = {shipped.rule(d): d for d in shipped.models} | {RULE_COORDINATED: "benefited"}
+    pairs = [(a, b) for a, b in zip(sorted(calibrated._.ukg_mentions, key=lambda m: (m.start, m.end, m.kind)),
+                                   sorted(uncalibrated._.ukg_mentions, key=lambda m: (m.start, m.end, m.kind)))]
+    key = lambda r: (r.predicate, r.subject.start, r.object.start, r.sentence_start)  # noqa: E731
+    pairs += list(zip(sorted(calibrated._.ukg_relations, key=key), sorted(uncalibrated._.ukg_relations, key=key)))
+    changed = 0
+    for new, old in pairs:
+        decision = decision_of.get(new.rule)
+        expected = old.confidence if decision is None else shipped.models[decision].confidence(old.confidence)
+        assert new.confidence == expected, (new.rule, old.confidence, new.confidence)
+        changed += new.confidence != old.confidence
+    assert changed
+
+
 def test_no_relation_points_to_a_dropped_mention(model_nlp) -> None:
     # an initiative the model drops takes the quantity that measures it along (no dangling ukg:measures)
     doc = process(model_nlp, Article(id="t#0", source_file="t.txt", position=0,

@@ -39,6 +39,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
@@ -983,11 +984,6 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
                 served[id(group)] = group
                 relations.append(_fact(context, BENEFITED, init, group, rule=RULE_COORDINATED, p=p))
 
-    kept = [m for m in doc._.ukg_mentions if m.kind not in (INITIATIVE, GROUP)]
-    mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))
-    present = {id(m) for m in mentions}
-    others = [r for r in doc._.ukg_relations if r.predicate not in (LAUNCHED, BENEFITED)
-              and id(r.subject) in present and id(r.object) in present]
     # one fact per (predicate, ends, evidence sentence): the most probable (mention pairs of one label pair
     # in one sentence, or names unified, would otherwise make one statement with several confidences)
     best: dict[tuple, Relation] = {}
@@ -995,10 +991,49 @@ def decide(doc: Doc, models: ModelSet) -> Doc:
         key = (r.predicate, r.subject.key, r.object.key, r.sentence_start)
         if key not in best or r.confidence > best[key].confidence:
             best[key] = r
+    chosen, served, relations = calibrated(models, chosen, served, list(best.values()))
+    kept = [m for m in doc._.ukg_mentions if m.kind not in (INITIATIVE, GROUP)]
+    mentions = kept + chosen + sorted(served.values(), key=lambda m: (m.start, m.end))
+    present = {id(m) for m in mentions}
+    others = [r for r in doc._.ukg_relations if r.predicate not in (LAUNCHED, BENEFITED)
+              and id(r.subject) in present and id(r.object) in present]
     doc._.ukg_mentions = mentions
-    doc._.ukg_relations = others + list(best.values())
+    doc._.ukg_relations = others + relations
     mission._unify_group_labels(doc)
     return doc
+
+
+def calibrated(models: ModelSet, chosen: list[Mention], served: dict[int, Mention],
+               relations: list[Relation]) -> tuple[list[Mention], dict[int, Mention], list[Relation]]:
+    """The decisions taken, with each model's probability turned into its calibrated confidence
+    (:meth:`kg.rules.model.LinearModel.confidence`): the initiatives, the served groups (by id) and the
+    launched and benefited facts (benefited.coordinated ones take a served pair's probability: the
+    benefited model's calibration); the facts point to the new mentions.  Nothing is decided here.
+    """
+    by_rule = {models.rule(decision): model for decision, model in models.models.items()}
+    fact_rule = dict(by_rule)
+    if (benefited := models.get("benefited")) is not None:
+        fact_rule[RULE_COORDINATED] = benefited
+    if all(model.calibration == (1.0, 0.0) for model in fact_rule.values()):
+        return chosen, served, relations
+    new: dict[int, Mention] = {}
+
+    def mention(m: Mention) -> Mention:
+        model = by_rule.get(m.rule)
+        if model is None:
+            return m
+        if id(m) not in new:
+            new[id(m)] = replace(m, confidence=model.confidence(m.confidence))
+        return new[id(m)]
+
+    chosen = [mention(m) for m in chosen]
+    served = {id(m): m for m in map(mention, served.values())}
+    out = []
+    for r in relations:
+        model = fact_rule.get(r.rule)
+        confidence = r.confidence if model is None else model.confidence(r.confidence)
+        out.append(replace(r, subject=mention(r.subject), object=mention(r.object), confidence=confidence))
+    return chosen, served, out
 
 
 def coordinated_served(context: Context, snapshot: list[Mention], groups: list[Mention],

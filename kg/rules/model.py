@@ -2,10 +2,11 @@
 
 A decision (is this span an initiative? did this union launch this initiative? …) is scored by a
 :class:`LinearModel`: the weights of the features that fire, plus a bias, through the logistic
-function; the probability is the fact's confidence, and the decision is ``p >= threshold``.
+function; the decision is ``p >= threshold``, and the fact's confidence is the probability calibrated
+on out-of-fold predictions (:meth:`LinearModel.confidence`: Platt scaling, fitted by ``kg train``).
 
 A model folder (``kg/data/model/`` ships one; ``kg train`` writes others) holds ``model.json`` (the
-model's id, what it was trained on, and per decision its bias, threshold and training scores) and
+model's id, what it was trained on, and per decision its bias, threshold, calibration and training scores) and
 one ``<decision>.tsv`` per decision with a ``feature<TAB>weight`` line per feature: a linguist can
 read which cues count and how much.  No pickles; training is deterministic.
 
@@ -44,6 +45,9 @@ class LinearModel:
     #: For pair decisions: the most probable pair of its group (the best union for an initiative, the
     #: best initiative for a group) is accepted from this probability on (> 1: never specially).
     top_threshold: float = 2.0
+    #: Platt scaling (scale, shift) of the probability into the fact's confidence, fitted on the
+    #: out-of-fold probabilities of training (:meth:`confidence`); (1, 0) leaves it as it is.
+    calibration: tuple[float, float] = (1.0, 0.0)
 
     def probability(self, features: Iterable[str]) -> float:
         """P(yes | features): the logistic function of the bias and the weights of the features."""
@@ -58,6 +62,20 @@ class LinearModel:
     def accepts(self, p: float, *, top: bool = False) -> bool:
         """Whether a probability is accepted (``top``: the pair is the most probable of its group)."""
         return p >= self.threshold or (top and p >= self.top_threshold)
+
+    def confidence(self, p: float) -> float:
+        """The calibrated confidence of a probability: the logistic function of scale · logit(p) + shift,
+        rounded to three decimals (a monotone map: the decisions, taken on ``p``, do not change).
+
+        >>> m = LinearModel(decision="x", weights={}, bias=0.0, calibration=(0.5, -0.2))
+        >>> m.confidence(0.9), m.confidence(0.5), LinearModel(decision="x", weights={}, bias=0.0).confidence(0.9)
+        (0.711, 0.45, 0.9)
+        """
+        scale, shift = self.calibration
+        if (scale, shift) == (1.0, 0.0):
+            return round(p, 3)
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        return round(1.0 / (1.0 + math.exp(-(scale * math.log(p / (1 - p)) + shift))), 3)
 
 
 @dataclass(frozen=True)
@@ -112,8 +130,23 @@ def load_models(folder: Path) -> ModelSet:
                 raise ModelError(f"{weights_path}:{number}: expected 'feature<TAB>weight', got {line!r}") from None
         models[decision] = LinearModel(decision=decision, weights=weights, bias=float(info["bias"]),
                                        threshold=float(info["threshold"]),
-                                       top_threshold=float(info.get("top_threshold", 2.0)))
+                                       top_threshold=float(info.get("top_threshold", 2.0)),
+                                       calibration=_calibration(info.get("calibration"), meta_path, decision))
     return ModelSet(id=str(meta["id"]), models=models, meta=meta)
+
+
+def _calibration(value: object, meta_path: Path, decision: str) -> tuple[float, float]:
+    """A decision's calibration in model.json (``{"scale": a, "shift": b}``; absent: none)."""
+    if value is None:
+        return (1.0, 0.0)
+    try:
+        scale, shift = float(value["scale"]), float(value["shift"])  # type: ignore[index]
+    except (TypeError, KeyError, ValueError):
+        raise ModelError(f"{meta_path}: decision {decision!r} has a calibration that is not "
+                         f"{{\"scale\": number, \"shift\": number}}: {value!r}") from None
+    if not scale > 0:
+        raise ModelError(f"{meta_path}: decision {decision!r} has a calibration scale {scale} (it must be > 0)")
+    return (scale, shift)
 
 
 def save_models(models: ModelSet, folder: Path) -> None:
@@ -129,6 +162,9 @@ def save_models(models: ModelSet, folder: Path) -> None:
         info.update(bias=round(model.bias, 4), threshold=round(model.threshold, 4), features=len(model.weights))
         if model.top_threshold <= 1:
             info["top_threshold"] = round(model.top_threshold, 4)
+        info.pop("calibration", None)
+        if model.calibration != (1.0, 0.0):
+            info["calibration"] = {"scale": round(model.calibration[0], 4), "shift": round(model.calibration[1], 4)}
         decisions[decision] = info
         rows = sorted(model.weights.items(), key=lambda item: (-abs(item[1]), item[0]))
         lines = [f"# {decision}: logistic-regression weights of model {models.id} (feature<TAB>weight); "
