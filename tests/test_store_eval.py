@@ -11,7 +11,10 @@ import pytest
 from kg.store.eval import (
     CATEGORIES,
     GoldError,
+    calibration,
     evaluate,
+    evaluate_calibrated,
+    format_calibration,
     format_errors,
     format_table,
     load_gold,
@@ -294,3 +297,64 @@ def test_load_gold_seeds():
     assert all(org.find("工会") >= 0 or "联合会" in org for f in gold.values() for _, org in f["persons"])
     report = score(gold, gold)
     assert report.total.fp == report.total.fn == 0
+
+
+# The tiny graph with confidences: a right launched fact (.9), a wrong benefited one (.6), a right
+# initiative (.85) and a wrong group (.65), each an entity's rdf:type statement or a fact's statement.
+CONFIDENCES = """
+@prefix ukg: <https://w3id.org/union-kg/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix id: <https://w3id.org/union-kg/id/> .
+id:st1 ukg:confidence 0.9 .
+id:st3 ukg:confidence 0.6 .
+id:why1 a rdf:Statement ; rdf:subject id:shaitai ; rdf:predicate rdf:type ; rdf:object ukg:Initiative ;
+    prov:wasDerivedFrom id:art-a ; ukg:confidence 0.85 .
+id:why2 a rdf:Statement ; rdf:subject id:yixian ; rdf:predicate rdf:type ; rdf:object ukg:BeneficiaryGroup ;
+    prov:wasDerivedFrom id:art-a ; ukg:confidence 0.65 .
+"""
+
+
+def test_calibration_bins_the_graph_confidences_by_whether_they_were_right(tmp_path):
+    graph = tmp_path / "graph.ttl"
+    graph.write_text(GRAPH.read_text(encoding="utf-8") + CONFIDENCES, encoding="utf-8")
+    report, calibrations = evaluate_calibrated(GOLD, graph=graph)
+    assert report == evaluate(GOLD, graph=graph)
+    by_category = {c.category: c for c in calibrations}
+    assert set(by_category) == {"unions", "initiatives", "groups", "launched", "benefited"}
+    filled = {c.category: [(b.low, b.items, b.right, b.confidence) for b in c.bins if b.items] for c in calibrations}
+    assert filled == {"unions": [],  # no confidence in this graph: left out
+                      "initiatives": [(0.8, 1, 1, 0.85)], "groups": [(0.6, 1, 0, 0.65)],
+                      "launched": [(0.9, 1, 1, 0.9)], "benefited": [(0.6, 1, 0, 0.6)]}
+    assert by_category["launched"].error == pytest.approx(0.1) and by_category["benefited"].error == pytest.approx(0.6)
+    lines = format_calibration(calibrations).splitlines()
+    assert lines[0].split() == ["category", "confidence", "items", "right", "mean", "confidence"]
+    assert "launched     0.9-1.0         1  1.000            0.900" in lines
+    assert "benefited    ECE             1                   0.600" in lines
+
+
+def test_calibration_counts_each_item_once_at_its_best_confidence():
+    gold = {"a.txt": {"groups": {"职工"}}}
+    predicted = {"a.txt": {"groups": {"职工", "職工"}}, "z.txt": {"groups": {"骑手"}}}
+    confidences = {("a.txt", "groups", "职工"): 0.55, ("a.txt", "groups", "職工"): 0.95, ("z.txt", "groups", "骑手"): 0.9}
+    groups = {c.category: c for c in calibration(score(predicted, {**gold, "z.txt": {}}), predicted, confidences)}["groups"]
+    assert [(b.low, b.items, b.right) for b in groups.bins if b.items] == [(0.9, 2, 1)]  # 職工 = 职工 once; 骑手 wrong
+    assert groups.bins[-1].high == 1.0 and calibration(score({}, gold), {}, {})[0].items == 0
+
+
+def test_kg_eval_calibration_prints_the_table_and_json(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    graph = tmp_path / "graph.ttl"
+    graph.write_text(GRAPH.read_text(encoding="utf-8") + CONFIDENCES, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["eval", str(GOLD), "--graph", str(graph), "--calibration"])
+    assert result.exit_code == 0, result.output
+    assert "benefited    ECE             1                   0.600" in result.output.splitlines()
+    result = runner.invoke(app, ["eval", str(GOLD), "--graph", str(graph), "--calibration", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["calibration"]["launched"]["ece"] == pytest.approx(0.1)
+    result = runner.invoke(app, ["eval", str(GOLD), "--graph", str(graph)])
+    assert "ECE" not in result.output
