@@ -133,8 +133,9 @@ def train(
 
     Candidates come from the hand rules and the candidate grammars; each decision gets a logistic
     regression over the features seen in at least three files, with the threshold that maximises
-    F1 over out-of-fold predictions.  Deterministic: the same inputs give the same files.  Use the
-    result with kg build --model OUT.
+    F1 over out-of-fold predictions and a calibration of its probabilities (Platt scaling of the
+    out-of-fold ones) that the facts' confidences take.  Deterministic: the same inputs give the same
+    files.  Use the result with kg build --model OUT.
 
     With --cv K nothing is written: the annotated files are split into K folds and each is extracted by
     models trained on the others, so the table printed (kg eval's) says how the models do on articles

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.build.run import build  # noqa: E402
-from kg.store.eval import CATEGORIES, evaluate  # noqa: E402
+from kg.store.eval import CALIBRATED_CATEGORIES, CATEGORIES, evaluate, evaluate_calibrated  # noqa: E402
 from kg.lexicon import path as data_path  # noqa: E402
 
 
@@ -127,6 +127,12 @@ def main() -> None:
                 ("check (even dev)", scores(*check, tmp / "out-check", args.model))]
         print("P / R / F1\n")
         print(table(rows))
+        print("\nExpected calibration error of the confidences (kg eval --calibration)\n")
+        print("| | " + " | ".join(CALIBRATED_CATEGORIES) + " |\n|---|" + "---|" * len(CALIBRATED_CATEGORIES))
+        for (label, _scores), (gold, out) in zip(rows, ((folder / "gold" / "seeds", tmp / "out-seeds"),
+                                                          (tune[1], tmp / "out-tune"), (check[1], tmp / "out-check"))):
+            calibrations = {c.category: c for c in evaluate_calibrated(gold, graph=out / "graph.nq")[1]}
+            print(f"| {label} | " + " | ".join(f"{calibrations[c].error:.3f}" for c in CALIBRATED_CATEGORIES) + " |")
         per_form = []
         for form in sorted(set(forms.values())):
             sources, gold = split(folder, tmp, f"check-{form}", lambda stem: int(stem[1:]) % 2 == 0 and forms[stem] == form)
