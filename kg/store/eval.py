@@ -608,9 +608,10 @@ def calibration(report: Report, predicted: Mapping[str, FileFacts], confidences:
                     continue
                 best[(file, norm)] = max(best.get((file, norm), 0.0), c)
         bins = []
+        items = sorted(best.items())
         for k, (low, high) in enumerate(zip(edges, edges[1:])):
             last = k == len(edges) - 2
-            inside = [(key, c) for key, c in sorted(best.items()) if low <= c < high or (last and c == high)]
+            inside = [(key, c) for key, c in items if low <= c < high or (last and c == high)]
             right = sum((file, category, norm) not in wrong for (file, norm), _c in inside)
             mean = sum(c for _key, c in inside) / len(inside) if inside else 0.0
             bins.append(CalibrationBin(low, high, len(inside), right, mean))
