@@ -29,7 +29,7 @@ from kg.store.eval import Report, _basename, load_gold, predictions_from_extract
 from kg.zh.text import labels_match
 from kg.ingest.discover import discover
 from kg.ingest.read import read_file
-from kg.rules.model import LinearModel, ModelSet, fit_logistic
+from kg.rules.model import NO_CALIBRATION, LinearModel, ModelSet, fit_logistic
 from kg.records import Extraction, Mention, Problem
 from kg.zh.text import normalize_label
 
@@ -160,6 +160,20 @@ def _f1(tp: int, predicted: int, positives: int) -> dict:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
 
 
+def _items(rows: list[Example], probabilities: dict[int, float], top: set[int] | None = None) -> dict[tuple, list]:
+    """The distinct (file, key) items of the samples, as the scoring counts them: [the highest probability
+    of its samples, the highest of its samples in ``top`` (-1: none), its label]."""
+    items: dict[tuple, list] = {}
+    for r in rows:
+        item = items.setdefault((r.file, r.key), [0.0, -1.0, 0])
+        p = probabilities[id(r)]
+        item[0] = max(item[0], p)
+        if top is not None and id(r) in top:
+            item[1] = max(item[1], p)
+        item[2] = max(item[2], r.label)
+    return items
+
+
 def _best_thresholds(rows: list[Example], probabilities: dict[int, float], top: set[int] | None = None
                      ) -> tuple[float, float, dict]:
     """The thresholds of the most F1 over distinct (file, key) items, as the scoring counts them: of the
@@ -170,14 +184,7 @@ def _best_thresholds(rows: list[Example], probabilities: dict[int, float], top: 
     or, for a sample that is the most probable of its group (``top``: ids of such samples), the top
     threshold (2.0: no top rule).
     """
-    items: dict[tuple, list] = {}
-    for r in rows:
-        item = items.setdefault((r.file, r.key), [0.0, -1.0, 0])
-        p = probabilities[id(r)]
-        item[0] = max(item[0], p)
-        if top is not None and id(r) in top:
-            item[1] = max(item[1], p)
-        item[2] = max(item[2], r.label)
+    items = _items(rows, probabilities, top)
     p_any = np.array([v[0] for v in items.values()])
     p_top = np.array([v[1] for v in items.values()])
     labels = np.array([v[2] for v in items.values()]) == 1
@@ -198,10 +205,9 @@ def _best_thresholds(rows: list[Example], probabilities: dict[int, float], top: 
 
 def _platt(rows: list[Example], probabilities: dict[int, float]) -> tuple[float, float]:
     """(scale, shift) of the logistic regression of an item's label on the logit of its out-of-fold
-    probability (the highest of its samples, as a fact's confidence is), by Newton's method (Platt
-    scaling, with Platt's targets): the
-    calibration of :meth:`kg.rules.model.LinearModel.confidence`.  (1, 0) when it cannot be fitted
-    or would not be increasing.
+    probability (the highest of its samples, as a fact's confidence is), by Newton's method: Platt
+    scaling with Platt's targets, the calibration of :meth:`kg.rules.model.LinearModel.confidence`.
+    No calibration when it cannot be fitted or would not be increasing.
 
     Forty items at .9 right three times in four and forty at .6 once in four (Platt's targets pull a
     little towards .5):
@@ -212,15 +218,11 @@ def _platt(rows: list[Example], probabilities: dict[int, float]) -> tuple[float,
     >>> model.confidence(0.9), model.confidence(0.6)
     (0.738, 0.262)
     """
-    items: dict[tuple, list] = {}
-    for r in rows:
-        item = items.setdefault((r.file, r.key), [0.0, 0])
-        item[0] = max(item[0], probabilities[id(r)])
-        item[1] = max(item[1], r.label)
-    if len({label for _p, label in items.values()}) < 2:
-        return (1.0, 0.0)
-    p = np.clip(np.array([v[0] for v in items.values()]), 1e-6, 1 - 1e-6)
-    labels = np.array([v[1] for v in items.values()])
+    items = _items(rows, probabilities).values()
+    if len({label for _p, _top, label in items}) < 2:
+        return NO_CALIBRATION
+    p = np.clip(np.array([v[0] for v in items]), 1e-6, 1 - 1e-6)
+    labels = np.array([v[2] for v in items])
     positives, negatives = int(labels.sum()), int(len(labels) - labels.sum())
     # Platt's targets, (n+ + 1)/(n+ + 2) and 1/(n- + 2) instead of 1 and 0: a finite fit when a few items
     # are separated by their probability alone
@@ -238,7 +240,7 @@ def _platt(rows: list[Example], probabilities: dict[int, float]) -> tuple[float,
         if float(np.abs(step).max()) < 1e-9:
             break
     if not (np.isfinite(scale) and np.isfinite(shift)) or scale <= 0:
-        return (1.0, 0.0)
+        return NO_CALIBRATION
     return (round(scale, 4), round(shift, 4))
 
 
@@ -282,7 +284,7 @@ def fit_models(articles: list[Annotated], gold: dict, *, model_id: str, folds: i
         top = _tops(rows, groups, probabilities) if groups is not None else None
         threshold, top_threshold, scores = _best_thresholds(rows, probabilities, top)
         model = _fit(rows, decision)
-        calibration = _platt(rows, probabilities) if decision in CALIBRATED else (1.0, 0.0)
+        calibration = _platt(rows, probabilities) if decision in CALIBRATED else NO_CALIBRATION
         models[decision] = LinearModel(decision=decision, weights=model.weights, bias=model.bias,
                                        threshold=threshold, top_threshold=top_threshold, calibration=calibration)
         info[decision] = {"samples": len(rows), "positives": sum(r.label for r in rows),

@@ -50,7 +50,7 @@ from spacy.tokens import Doc
 
 from kg.zh import posseg
 from kg.lexicon import longest_first, path, words
-from kg.rules.model import ModelSet, load_models
+from kg.rules.model import NO_CALIBRATION, ModelSet, load_models
 from kg.records import BENEFITED, GROUP, INITIATIVE, LAUNCHED, UNION, Mention, Relation
 from kg.rules import candidates as grammar
 from kg.rules.candidates import RULE_GROUP_SUFFIX
@@ -1014,7 +1014,7 @@ def calibrated(models: ModelSet, chosen: list[Mention], served: dict[int, Mentio
     fact_rule = dict(by_rule)
     if (benefited := models.get("benefited")) is not None:
         fact_rule[RULE_COORDINATED] = benefited
-    if all(model.calibration == (1.0, 0.0) for model in fact_rule.values()):
+    if all(model.calibration == NO_CALIBRATION for model in fact_rule.values()):
         return chosen, served, relations
     new: dict[int, Mention] = {}
 

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 
 MODEL_FORMAT = "union-kg-model/1"
+#: The calibration (scale, shift) that leaves a probability as it is.
+NO_CALIBRATION: tuple[float, float] = (1.0, 0.0)
 
 
 class ModelError(ValueError):
@@ -47,7 +49,7 @@ class LinearModel:
     top_threshold: float = 2.0
     #: Platt scaling (scale, shift) of the probability into the fact's confidence, fitted on the
     #: out-of-fold probabilities of training (:meth:`confidence`); (1, 0) leaves it as it is.
-    calibration: tuple[float, float] = (1.0, 0.0)
+    calibration: tuple[float, float] = NO_CALIBRATION
 
     def probability(self, features: Iterable[str]) -> float:
         """P(yes | features): the logistic function of the bias and the weights of the features."""
@@ -72,7 +74,7 @@ class LinearModel:
         (0.711, 0.45, 0.9)
         """
         scale, shift = self.calibration
-        if (scale, shift) == (1.0, 0.0):
+        if self.calibration == NO_CALIBRATION:
             return round(p, 3)
         p = min(max(p, 1e-6), 1 - 1e-6)
         return round(1.0 / (1.0 + math.exp(-(scale * math.log(p / (1 - p)) + shift))), 3)
@@ -138,7 +140,7 @@ def load_models(folder: Path) -> ModelSet:
 def _calibration(value: object, meta_path: Path, decision: str) -> tuple[float, float]:
     """A decision's calibration in model.json (``{"scale": a, "shift": b}``; absent: none)."""
     if value is None:
-        return (1.0, 0.0)
+        return NO_CALIBRATION
     try:
         scale, shift = float(value["scale"]), float(value["shift"])  # type: ignore[index]
     except (TypeError, KeyError, ValueError):
@@ -163,7 +165,7 @@ def save_models(models: ModelSet, folder: Path) -> None:
         if model.top_threshold <= 1:
             info["top_threshold"] = round(model.top_threshold, 4)
         info.pop("calibration", None)
-        if model.calibration != (1.0, 0.0):
+        if model.calibration != NO_CALIBRATION:
             info["calibration"] = {"scale": round(model.calibration[0], 4), "shift": round(model.calibration[1], 4)}
         decisions[decision] = info
         rows = sorted(model.weights.items(), key=lambda item: (-abs(item[1]), item[0]))

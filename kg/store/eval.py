@@ -579,7 +579,7 @@ class Calibration:
 
 def calibration(report: Report, predicted: Mapping[str, FileFacts], confidences: Mapping[tuple[str, str, Item], float],
                 *, edges: tuple[float, ...] = CALIBRATION_EDGES) -> tuple[Calibration, ...]:
-    """Per category of :data:`CALIBRATED_CATEGORIES`, the predicted items of the gold's files binned by
+    """Per category of :data:`CALIBRATED_CATEGORIES`, the predicted items (as ``report`` scored them) binned by
     confidence (``edges``; the last bin takes 1.0 too), each bin with the share of them the report
     matched to gold.  An item without a confidence is left out.  A confidence of .8 is calibrated when
     about 8 in 10 of its items are right.
@@ -592,13 +592,10 @@ def calibration(report: Report, predicted: Mapping[str, FileFacts], confidences:
     ([(0.5, 1, 0), (0.9, 2, 2)], 0.233)
     """
     wrong = {(e.file, e.category, _normalize_item(e.item)) for e in report.errors if e.kind == "FP"}
-    files = set(report.files)
     out = []
     for category in CALIBRATED_CATEGORIES:
         best: dict[tuple[str, Item], float] = {}  # one confidence per item as scored (normalised, once a file)
         for file, facts in predicted.items():
-            if file not in files:
-                continue
             for raw in facts.get(category, ()):
                 c = confidences.get((file, category, raw))
                 if c is None:
