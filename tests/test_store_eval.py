@@ -11,12 +11,15 @@ import pytest
 from kg.store.eval import (
     CATEGORIES,
     GoldError,
+    bootstrap,
     calibration,
     evaluate,
     evaluate_calibrated,
     format_calibration,
     format_errors,
+    format_intervals,
     format_table,
+    intervals_to_dict,
     load_gold,
     predictions_from_extractions,
     predictions_from_graph,
@@ -358,3 +361,94 @@ def test_kg_eval_calibration_prints_the_table_and_json(tmp_path):
     assert json.loads(result.output)["calibration"]["launched"]["ece"] == pytest.approx(0.1)
     result = runner.invoke(app, ["eval", str(GOLD), "--graph", str(graph)])
     assert "ECE" not in result.output
+
+
+# ---------------------------------------------------------------------------- sampling error
+
+# Six invented files, one union and one group each; the predictions of two graphs of them.
+SIX = {f"f{k}.txt": {"unions": {f"{place}县总工会"}, "groups": {group}}
+       for k, (place, group) in enumerate(zip("甲乙丙丁戊己", ("环卫工人", "快递员", "货车司机", "护士", "外卖骑手", "农民工")))}
+
+
+def _predicted(found_unions: set[int], found_groups: set[int], wrong: set[int] = frozenset()) -> dict:
+    out = {}
+    for k, (file, facts) in enumerate(SIX.items()):
+        out[file] = {"unions": set(facts["unions"]) if k in found_unions else set(),
+                     "groups": (set(facts["groups"]) if k in found_groups else set()) | ({"游客"} if k in wrong else set())}
+    return out
+
+
+def test_score_keeps_each_files_counts():
+    report = score(_predicted({0, 1, 2}, {0}, wrong={5}), SIX)
+    assert set(report.file_counts) == set(SIX)
+    unions, groups = CATEGORIES.index("unions"), CATEGORIES.index("groups")
+    assert report.file_counts["f0.txt"][unions] == (1, 0, 0) and report.file_counts["f5.txt"][groups] == (0, 1, 1)
+    for k, category in enumerate(CATEGORIES):
+        assert tuple(sum(c[k][i] for c in report.file_counts.values()) for i in range(3)) == counts(report, category)
+
+
+@pytest.mark.parametrize(
+    "better, worse, sign",
+    [
+        # the same predictions: no difference, in every resampling
+        (({0, 1, 2}, {0, 1}), ({0, 1, 2}, {0, 1}), "zero"),
+        # one more union found in one file and nothing lost: no resampling makes it worse
+        (({0, 1, 2, 3}, {0, 1}), ({0, 1, 2}, {0, 1}), "positive"),
+        # a union gained in one file, a group lost in another: either way round in some resamplings
+        (({0, 1, 2, 3}, {0}), ({0, 1, 2}, {0, 1}), "either"),
+    ],
+)
+def test_bootstrap_of_a_difference_is_paired_over_the_files(better, worse, sign):
+    a, b = score(_predicted(*worse), SIX), score(_predicted(*better), SIX)
+    micro = {i.category: i for i in bootstrap(b, against=a, samples=500)}["micro"]
+    assert micro.f1 == pytest.approx(b.total.f1) and micro.against == pytest.approx(a.total.f1)
+    assert micro.low <= micro.difference <= micro.high
+    if sign == "zero":
+        assert micro.low == micro.high == micro.difference == 0
+    elif sign == "positive":
+        assert micro.difference > 0 and micro.low >= 0
+    else:
+        assert micro.low < 0 < micro.high
+
+
+def test_bootstrap_of_one_score_is_deterministic_and_holds_the_score():
+    report = score(_predicted({0, 1, 2, 3}, {0, 2, 4}, wrong={1, 5}), SIX)
+    first, again = bootstrap(report, samples=300), bootstrap(report, samples=300)
+    assert first == again and [i.category for i in first] == [*CATEGORIES, "micro"]
+    for interval in first:
+        assert interval.against is None and interval.difference is None
+        assert interval.low <= interval.f1 <= interval.high
+    groups = {i.category: i for i in first}["groups"]
+    assert groups.low < groups.high  # files that differ: the score moves with the draw
+    assert bootstrap(score({}, {}), samples=10)[-1] == bootstrap(score({}, {}), samples=10)[-1]  # no file: no error
+
+
+def test_intervals_as_text_and_json():
+    a, b = score(_predicted({0, 1, 2}, {0, 1}), SIX), score(_predicted({0, 1, 2, 3}, {0, 1}), SIX)
+    text = format_intervals(bootstrap(b, against=a, samples=200)).splitlines()
+    assert text[2].split() == ["category", "F1", "other", "diff", "interval"]
+    unions = next(line for line in text if line.startswith("unions"))
+    assert unions.split()[:4] == ["unions", "0.800", "0.667", "+0.133"]
+    data = intervals_to_dict(bootstrap(b, against=a, samples=200))
+    assert data["unions"]["difference"] == pytest.approx(0.1333, abs=1e-4) and data["unions"]["low"] >= 0
+    assert set(intervals_to_dict(bootstrap(b, samples=20))["micro"]) == {"f1", "low", "high"}
+
+
+def test_kg_eval_intervals_and_against(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["eval", str(GOLD), "--graph", str(GRAPH), "--intervals", "--against", str(GRAPH)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "F1 and its 95 % interval over resampled files" in lines
+    micro = [line.split() for line in lines if line.startswith("micro")]
+    assert len(micro) == 3 and micro[2][3:] == ["+0.000", "[+0.000,", "+0.000]"]  # a graph against itself
+    data = json.loads(runner.invoke(app, ["eval", str(GOLD), "--graph", str(GRAPH), "--against", str(GRAPH),
+                                          "-f", "json"]).output)
+    assert data["against"]["graph"] == str(GRAPH) and data["against"]["micro"]["difference"] == 0
+    assert "intervals" not in data
+    missing = runner.invoke(app, ["eval", str(GOLD), "--graph", str(GRAPH), "--against", str(tmp_path / "none.ttl")])
+    assert missing.exit_code == 1 and "none.ttl" in missing.output and len(missing.output.strip().splitlines()) == 1
