@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-import random
 from typing import Any, Union
 
 from kg.ingest.files import file_kind, read_regular, reason
