@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.build.run import build  # noqa: E402
-from kg.store.eval import CALIBRATED_CATEGORIES, CATEGORIES, evaluate, evaluate_calibrated  # noqa: E402
+from kg.store.eval import CALIBRATED_CATEGORIES, CATEGORIES, bootstrap, evaluate, evaluate_calibrated  # noqa: E402
 from kg.lexicon import path as data_path  # noqa: E402
 
 
@@ -144,15 +144,27 @@ def main() -> None:
             base = Path(args.model) if args.model not in (None, "shipped", "rules") else data_path("model")
             meta = json.loads((base / "model.json").read_text(encoding="utf-8"))
             ablated = [("all models", rows[2][1])]
+            outs = []
             for decision in sorted(meta["decisions"]):
                 variant = tmp / f"without-{decision}"
                 shutil.copytree(base, variant)
                 reduced = dict(meta, decisions={d: v for d, v in meta["decisions"].items() if d != decision})
                 (variant / "model.json").write_text(json.dumps(reduced, ensure_ascii=False), encoding="utf-8")
                 ablated.append((f"{decision}: hand rule", scores(*check, tmp / f"out-without-{decision}", str(variant))))
+                outs.append(tmp / f"out-without-{decision}")
             ablated.append(("hand rules alone", scores(*check, tmp / "out-rules", "rules")))
+            outs.append(tmp / "out-rules")
             print("\nCheck split: each model against the hand rule it replaces\n")
             print(table(ablated))
+            print("\nCheck split: F1 of all models minus each row's, with its 95 % interval over resampled files "
+                  "(paired bootstrap, kg eval --against)\n")
+            models = evaluate(check[1], graph=tmp / "out-check" / "graph.nq")
+            differences = [(label, {i.category: i for i in bootstrap(models, against=evaluate(check[1], graph=out / "graph.nq"))})
+                           for (label, _row), out in zip(ablated[1:], outs)]
+            print("| | " + " | ".join(c for c in (*CATEGORIES, "micro")) + " |\n" + "|---" * (len(CATEGORIES) + 2) + "|")
+            for label, by in differences:
+                print(f"| {label} | " + " | ".join(f"{by[c].difference:+.3f} [{by[c].low:+.3f}, {by[c].high:+.3f}]"
+                                                  for c in (*CATEGORIES, "micro")) + " |")
         if args.rules:
             model = None if args.model in (None, "shipped") else args.model
             for name, (sources, gold) in (("tune (odd dev)", tune), ("check (even dev)", check)):
