@@ -514,7 +514,8 @@ def evaluate_calibrated(gold_dir: Path, *, graph: Any, calibrate: bool = True
 
 # --------------------------------------------------------------------------- sampling error
 
-#: Resamples of :func:`bootstrap` (the intervals' ends move by about .002 between seeds at this many).
+#: Resamples of :func:`bootstrap`: on the 50 check files, the ends of the intervals moved by at most .006
+#: between five seeds (.013 for persons, 31 items).
 BOOTSTRAP_SAMPLES = 2000
 
 
@@ -577,9 +578,10 @@ def bootstrap(report: Report, *, against: Report | None = None, samples: int = B
     whole, base = f1s(rows), (f1s(other) if other is not None else None)
     out = []
     for n, name in enumerate(names):
-        column = sorted(draws[n]) or [whole[n] - (base[n] if base else 0.0)]
+        against_f1 = base[n] if base is not None else None
+        column = sorted(draws[n]) or [whole[n] - (against_f1 or 0.0)]
         low, high = column[int(0.025 * (len(column) - 1))], column[int(0.975 * (len(column) - 1))]
-        out.append(Interval(name, whole[n], base[n] if base else None, low, high))
+        out.append(Interval(name, whole[n], against_f1, low, high))
     return tuple(out)
 
 
