@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.build.run import build  # noqa: E402
-from kg.store.eval import CALIBRATED_CATEGORIES, CATEGORIES, bootstrap, evaluate, evaluate_calibrated  # noqa: E402
+from kg.store.eval import CALIBRATED_CATEGORIES, CATEGORIES, Calibration, Report, bootstrap, evaluate_calibrated  # noqa: E402
 from kg.lexicon import path as data_path  # noqa: E402
 
 
@@ -49,10 +49,10 @@ def split(folder: Path, tmp: Path, name: str, keep) -> tuple[Path, Path]:
     return sources, gold
 
 
-def scores(sources: Path, gold: Path, out: Path, model: str | None) -> dict:
+def scores(sources: Path, gold: Path, out: Path, model: str | None) -> tuple[Report, tuple[Calibration, ...]]:
+    """Build a split and score it, the graph read once: the report and the calibration of its confidences."""
     build([sources], out=out, jobs=1, model=model)
-    report = evaluate(gold, graph=out / "graph.nq")
-    return {c: report.category(c) for c in (*CATEGORIES, "micro")}
+    return evaluate_calibrated(gold, graph=out / "graph.nq")
 
 
 def rule_ablation(sources: Path, gold: Path, model: str | None) -> str:
@@ -101,10 +101,11 @@ def rule_ablation(sources: Path, gold: Path, model: str | None) -> str:
     return "\n".join(lines)
 
 
-def table(rows: list[tuple[str, dict]], measure: str = "prf") -> str:
+def table(rows: list[tuple[str, Report]]) -> str:
     head = "| | " + " | ".join(c for c in (*CATEGORIES, "micro")) + " |"
     lines = [head, "|---" * (len(CATEGORIES) + 2) + "|"]
-    for name, row in rows:
+    for name, report in rows:
+        row = {c: report.category(c) for c in (*CATEGORIES, "micro")}
         cells = [f"{row[c].precision:.2f} / {row[c].recall:.2f} / {row[c].f1:.2f}" for c in (*CATEGORIES, "micro")]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -122,45 +123,41 @@ def main() -> None:
         tmp = Path(name)
         tune = split(folder, tmp, "tune", lambda stem: int(stem[1:]) % 2 == 1)
         check = split(folder, tmp, "check", lambda stem: int(stem[1:]) % 2 == 0)
-        rows = [("seeds", scores(folder / "seeds", folder / "gold" / "seeds", tmp / "out-seeds", args.model)),
-                ("tune (odd dev)", scores(*tune, tmp / "out-tune", args.model)),
-                ("check (even dev)", scores(*check, tmp / "out-check", args.model))]
+        rows = [("seeds", *scores(folder / "seeds", folder / "gold" / "seeds", tmp / "out-seeds", args.model)),
+                ("tune (odd dev)", *scores(*tune, tmp / "out-tune", args.model)),
+                ("check (even dev)", *scores(*check, tmp / "out-check", args.model))]
         print("P / R / F1\n")
-        print(table(rows))
+        print(table([(label, report) for label, report, _calibrations in rows]))
         print("\nExpected calibration error of the confidences (kg eval --calibration)\n")
         print("| | " + " | ".join(CALIBRATED_CATEGORIES) + " |\n|---|" + "---|" * len(CALIBRATED_CATEGORIES))
-        for (label, _scores), (gold, out) in zip(rows, ((folder / "gold" / "seeds", tmp / "out-seeds"),
-                                                          (tune[1], tmp / "out-tune"), (check[1], tmp / "out-check"))):
-            calibrations = {c.category: c for c in evaluate_calibrated(gold, graph=out / "graph.nq")[1]}
-            print(f"| {label} | " + " | ".join(f"{calibrations[c].error:.3f}" for c in CALIBRATED_CATEGORIES) + " |")
+        for label, _report, calibrations in rows:
+            error = {c.category: c.error for c in calibrations}
+            print(f"| {label} | " + " | ".join(f"{error[c]:.3f}" for c in CALIBRATED_CATEGORIES) + " |")
         per_form = []
         for form in sorted(set(forms.values())):
             sources, gold = split(folder, tmp, f"check-{form}", lambda stem: int(stem[1:]) % 2 == 0 and forms[stem] == form)
             count = len(list(sources.iterdir()))
-            per_form.append((f"check: {form} ({count})", scores(sources, gold, tmp / f"out-{form}", args.model)))
+            per_form.append((f"check: {form} ({count})", scores(sources, gold, tmp / f"out-{form}", args.model)[0]))
         print("\nCheck split per form\n")
         print(table(per_form))
         if args.ablations:
             base = Path(args.model) if args.model not in (None, "shipped", "rules") else data_path("model")
             meta = json.loads((base / "model.json").read_text(encoding="utf-8"))
             ablated = [("all models", rows[2][1])]
-            outs = []
             for decision in sorted(meta["decisions"]):
                 variant = tmp / f"without-{decision}"
                 shutil.copytree(base, variant)
                 reduced = dict(meta, decisions={d: v for d, v in meta["decisions"].items() if d != decision})
                 (variant / "model.json").write_text(json.dumps(reduced, ensure_ascii=False), encoding="utf-8")
-                ablated.append((f"{decision}: hand rule", scores(*check, tmp / f"out-without-{decision}", str(variant))))
-                outs.append(tmp / f"out-without-{decision}")
-            ablated.append(("hand rules alone", scores(*check, tmp / "out-rules", "rules")))
-            outs.append(tmp / "out-rules")
+                ablated.append((f"{decision}: hand rule", scores(*check, tmp / f"out-without-{decision}", str(variant))[0]))
+            ablated.append(("hand rules alone", scores(*check, tmp / "out-rules", "rules")[0]))
             print("\nCheck split: each model against the hand rule it replaces\n")
             print(table(ablated))
             print("\nCheck split: F1 of all models minus each row's, with its 95 % interval over resampled files "
                   "(paired bootstrap, kg eval --against)\n")
-            models = evaluate(check[1], graph=tmp / "out-check" / "graph.nq")
-            differences = [(label, {i.category: i for i in bootstrap(models, against=evaluate(check[1], graph=out / "graph.nq"))})
-                           for (label, _row), out in zip(ablated[1:], outs)]
+            models = ablated[0][1]
+            differences = [(label, {i.category: i for i in bootstrap(models, against=report)})
+                           for label, report in ablated[1:]]
             print("| | " + " | ".join(c for c in (*CATEGORIES, "micro")) + " |\n" + "|---" * (len(CATEGORIES) + 2) + "|")
             for label, by in differences:
                 print(f"| {label} | " + " | ".join(f"{by[c].difference:+.3f} [{by[c].low:+.3f}, {by[c].high:+.3f}]"
